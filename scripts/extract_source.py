@@ -1,0 +1,41 @@
+"""Derive data/source/ from the shared copy of the paper (read-only, hash-checked).
+
+    python scripts/extract_source.py [--shared PATH] [--check]
+
+--check compares what would be written with what is committed and fails on
+any difference, without writing.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from paper_audit import paths, source
+from paper_audit.errors import DataError
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=paths.SHARED_PAPER)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    try:
+        files = source.derive(args.shared)
+    except (DataError, OSError) as error:
+        print(f"extract_source: {error}", file=sys.stderr)
+        return 2
+    if args.check:
+        stale = [n for n, t in files.items() if not (paths.SOURCE_DIR / n).exists()
+                 or (paths.SOURCE_DIR / n).read_bytes() != t.encode("utf-8")]
+        if stale:
+            print("extract_source: data/source/ differs from the shared paper in: " + ", ".join(stale), file=sys.stderr)
+            return 1
+        print("data/source/ is what the shared paper derives")
+        return 0
+    source.write(files, paths.SOURCE_DIR)
+    print(f"wrote {len(files) + 1} files to {paths.SOURCE_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

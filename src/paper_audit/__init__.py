@@ -1,0 +1,16 @@
+"""paper_audit: recompute and cross-check the figures of Shen and Xia (2012).
+
+One small package that every notebook, test and command imports, so the book,
+Binder, pytest and papermill run the same code. One module per idea:
+
+- ``paths``: where the project's files are.
+- ``source``: the paper's text, derived from the shared file and hash-checked.
+- ``figures``: reading a printed figure ("thirty-four", "1.147 billion").
+- ``claims``: the table of every figure, validated, with quote lookup.
+- ``rounding``: what interval a printed figure stands for, and verdicts.
+- ``checks``: the relations between figures, run from data/checks.csv.
+- ``render``: badges, flags and tables as escaped HTML.
+- ``publish``: the glue wrapper that records every number put in prose.
+"""
+
+__version__ = "0.1.0"

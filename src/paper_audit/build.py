@@ -1,0 +1,130 @@
+"""Build the book strictly and atomically: ``python -m paper_audit.build``.
+
+The book is built into a temporary folder with ``jupyter-book build -n -W
+--keep-going`` and moved to ``_build/html`` only when the build succeeded, so a
+failed build leaves the last good book in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import paths
+
+def prepare(output_dir: Path) -> None:
+    """Validate the data and write the files the book links to, before Sphinx runs.
+
+    Bad data stops here, with one message naming the file, row and field.
+    """
+    from . import prepare as prep
+
+    prep.write_generated(output_dir)
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def execution_failures(log: str) -> list[str]:
+    """One line per notebook whose execution failed: its path, the cell's
+    number and first line, and the exception, read from the build's log."""
+    log = ANSI.sub("", log)
+    failures = []
+    for match in re.finditer(r"ExecutionError: (?P<path>\S+\.(?:ipynb|md))", log):
+        path = match.group("path")
+        line = f"notebook {path} failed while executing"
+        cell = re.search(r"executing the following cell:\n-+\n(?P<src>.*?)\n-+\n(?P<rest>.*?)\n\n\n", log, re.S)
+        if cell:
+            source_text = cell.group("src")
+            number = _cell_number(Path(path), source_text)
+            error = [l for l in cell.group("rest").splitlines() if re.match(r"^\w+(Error|Exception)\b.*:", l)]
+            first = source_text.strip().splitlines()[0] if source_text.strip() else ""
+            line += f": cell {number or '?'} ({first[:60]!r})" + (f" raised {error[-1]}" if error else "")
+        if line not in failures:
+            failures.append(line)
+    return failures
+
+
+def _cell_number(path: Path, cell_source: str) -> int | None:
+    """The 1-based position of the code cell with this source in the notebook."""
+    try:
+        import nbformat
+
+        notebook = nbformat.read(path, as_version=4)
+    except Exception:  # the message is still useful without the number
+        return None
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type == "code" and cell.source.strip() == cell_source.strip():
+            return number
+    return None
+
+
+def build(root: Path, html_dir: Path) -> int:
+    """Build the book at ``root`` into ``html_dir``; return the exit status."""
+    html_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=html_dir.parent))
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
+        "--path-output", str(work), "-n", "-W", "--keep-going",
+    ]
+    print("Building the book (every notebook is executed):", " ".join(command[1:]), flush=True)
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    proc = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log_lines = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        log_lines.append(line)
+        sys.stdout.write(line)
+        sys.stdout.flush()
+    status = proc.wait()
+    log = "".join(log_lines)
+    built = work / "_build" / "html"
+    if status != 0 or not (built / "index.html").exists():
+        broken = execution_failures(log)
+        print("\nBUILD FAILED: the last good book (if any) is left in place at", html_dir, file=sys.stderr)
+        for line in broken:
+            print(f"  {line}", file=sys.stderr)
+        if not broken:
+            print("  see the warnings and errors above", file=sys.stderr)
+        shutil.rmtree(work, ignore_errors=True)
+        return status or 1
+    # Swap in the new book: two renames in one folder, the old copy removed last.
+    old = html_dir.with_name(html_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if html_dir.exists():
+        html_dir.rename(old)
+    built.rename(html_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\nThe book is built: open {html_dir / 'index.html'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=paths.REPO_ROOT, help="the book's folder (with _config.yml)")
+    parser.add_argument("--html", type=Path, default=None, help="where the built HTML goes (default: ROOT/_build/html)")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    html_dir = (args.html or root / "_build" / "html").resolve()
+    try:
+        prepare(paths.output_dir())
+    except Exception as error:  # one clear line, no traceback, and the old book stays
+        from .errors import DataError
+
+        if isinstance(error, DataError):
+            print(f"BUILD STOPPED before Sphinx ran: {error}", file=sys.stderr)
+            print(f"The last good book (if any) is left in place at {html_dir}", file=sys.stderr)
+            return 2
+        raise
+    return build(root, html_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The Frictionless Data Package in data/datapackage.json: the one description
+of every CSV (types, enums, required fields, keys). The loaders read their
+allowed values from it, and ``validate`` runs the frictionless library over
+a resource, turning its first error into one clear message."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from . import paths
+from .errors import DataError
+
+
+@lru_cache(maxsize=2)
+def descriptor(path: Path = paths.DATAPACKAGE_JSON) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def resource(name: str) -> dict:
+    for res in descriptor()["resources"]:
+        if res["name"] == name:
+            return res
+    raise KeyError(f"no resource {name!r} in {paths.DATAPACKAGE_JSON}")
+
+
+def fields(name: str) -> list[dict]:
+    return resource(name)["schema"]["fields"]
+
+
+def field_names(name: str) -> list[str]:
+    return [f["name"] for f in fields(name)]
+
+
+def enum(name: str, field: str) -> list[str]:
+    for f in fields(name):
+        if f["name"] == field:
+            return list(f.get("constraints", {}).get("enum", []))
+    raise KeyError(f"resource {name!r} has no field {field!r}")
+
+
+def validate(name: str, path: Path) -> None:
+    """Validate the CSV at ``path`` against resource ``name`` with frictionless."""
+    from frictionless import Resource, Schema
+
+    spec = resource(name)
+    path = Path(path).resolve()
+    # frictionless refuses absolute paths as unsafe: give it a base folder.
+    res = Resource(path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(spec["schema"]), format="csv", encoding="utf-8")
+    report = res.validate()
+    if not report.valid:
+        errors = report.flatten(["rowNumber", "fieldName", "type", "note"])
+        row, field, kind, note = errors[0]
+        where = f"line {row}" if row else "header"
+        raise DataError(f"{path}, {where}, field '{field or '-'}': {kind}: {note}")

@@ -1,0 +1,34 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from paper_audit import paths, source
+
+
+@pytest.fixture(scope="session")
+def pages():
+    return source.load_pages()
+
+
+@pytest.fixture
+def claims_rows():
+    """The real claims file as text lines, to corrupt one thing at a time."""
+    return paths.CLAIMS_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+@pytest.fixture
+def write_claims(tmp_path):
+    def write(lines, name="claims.csv", prefix=b""):
+        target = tmp_path / name
+        target.write_bytes(prefix + "".join(lines).encode("utf-8"))
+        return target
+
+    return write
+
+
+@pytest.fixture
+def source_copy(tmp_path):
+    target = tmp_path / "source"
+    shutil.copytree(paths.SOURCE_DIR, target)
+    return target
