@@ -1,0 +1,63 @@
+"""What a chapter notebook calls: its claims, its findings, and the glued
+badges, flags and quotes, so that notebooks narrate and call and never
+re-implement."""
+
+from __future__ import annotations
+
+from IPython.display import HTML
+
+from . import checks, claims, render
+from .publish import Publisher
+
+CHAPTER_TITLES = {
+    "war_damage": "The war damage",
+    "aid_overview": "Who paid for reconstruction",
+    "soviet_east_european_aid": "Soviet and East European aid",
+    "chinese_aid": "Chinese aid and its dollar values",
+    "volunteers": "The Chinese People's Volunteers",
+    "chronology": "The chronology of 1953",
+}
+
+
+class Chapter:
+    def __init__(self, name: str):
+        self.name = name
+        self.claims = claims.load_claims()
+        self.findings = {f.check: f for f in checks.run_all(claims=self.claims)}
+        self.publish = Publisher(name)
+
+    @property
+    def own_claims(self):
+        return self.claims[self.claims["chapter"] == self.name]
+
+    @property
+    def own_findings(self):
+        return [f for f in self.findings.values() if f.chapter == self.name]
+
+    def claim(self, claim_id: str):
+        return self.claims.loc[claim_id]
+
+    def quote(self, claim_id: str) -> HTML:
+        """Show a claim's quote, with page and footnote."""
+        return HTML(render.quote_block(self.claim(claim_id)))
+
+    def quotes(self, *claim_ids: str) -> HTML:
+        return HTML("".join(render.quote_block(self.claim(i)) for i in claim_ids))
+
+    def badge(self, check_id: str) -> None:
+        """Glue the badge of a check as ``badge_<check>`` for use in prose."""
+        finding = self.findings[check_id]
+        self.publish.html(f"badge_{check_id}", render.badge(finding), claims=finding.inputs,
+                          computed_by=f"paper_audit.checks:{finding.kind}")
+
+    def flag(self, check_id: str) -> HTML:
+        """Show the flag of a check where it is discussed."""
+        return HTML(render.flag(self.findings[check_id]))
+
+    def value(self, name: str, value, fmt: str = "{}", claims=(), computed_by: str = "") -> None:
+        self.publish.value(name, value, fmt, claims=claims, computed_by=computed_by)
+
+    def figure(self, name: str, claim_id: str, fmt: str = "{:g}") -> None:
+        """Glue a claim's own value (in its printed scale) for prose."""
+        c = self.claim(claim_id)
+        self.publish.value(name, c["value"], fmt, claims=[claim_id], computed_by="data/claims.csv")
