@@ -128,7 +128,10 @@ def _compare(computed: Interval, stated: Interval) -> dict:
 @kind("conversion")
 def _conversion(ctx, row, inputs):
     amount, converted, rate_from, rate_to = inputs
-    a, b, rf, rt = (ctx.interval(i) for i in inputs)
+    a, b = ctx.interval(amount), ctx.interval(converted)
+    # A rate the paper states ("4 rubles equaled to USD 1") is a definition, not a
+    # rounded measurement: it is taken as exact.
+    rf, rt = (Interval(p, p, p) for p in (ctx.interval(rate_from).point, ctx.interval(rate_to).point))
     computed = propagate(lambda x, f, t: x * t / f, [a, rf, rt])
     ua, ub = ctx.claim(amount)["unit"], ctx.claim(converted)["unit"]
     result = _compare(computed, b)

@@ -13,6 +13,8 @@ The rules, in one place (the method page explains them to readers):
   - about, some: 10 percent either way;
   - over: from the figure up to 25 percent above it;
   - full ("a full two months"): at least the figure.
+* A conversion rate the paper states is a definition and is taken as exact;
+  reference rates are taken as exact too (their confidence is shown beside).
 * Verdicts, comparing a recomputed value (itself an interval, from the
   rounding of its inputs) with the stated one:
   - consistent: the point values agree (to one part in a million);
