@@ -110,3 +110,15 @@ def test_a_raising_notebook_fails_the_build_naming_it_and_keeps_the_last_good_bo
     assert "cell 3" in bad.stderr and "ValueError: deliberate failure" in bad.stderr
     assert (html / "chapter.html").read_text(encoding="utf-8") == marker, "the last good book was replaced"
     assert not list(html.parent.glob(".build-*")), "a half-built folder was left behind"
+
+
+def test_findings_csv_is_published_with_the_book(built_book):
+    import csv
+
+    html, _ = built_book
+    with open(html / "findings.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(paths.CHECKS_CSV, encoding="utf-8") as handle:
+        check_ids = [row["id"] for row in csv.DictReader(handle)]
+    assert [row["check"] for row in rows] == check_ids
+    assert {row["verdict"] for row in rows} <= {"consistent", "consistent within rounding", "inconsistent", "gross inconsistency"}

@@ -18,14 +18,15 @@ from pathlib import Path
 
 from . import paths
 
-def prepare(output_dir: Path) -> None:
+def prepare(output_dir: Path) -> list[Path]:
     """Validate the data and write the files the book links to, before Sphinx runs.
 
     Bad data stops here, with one message naming the file, row and field.
+    Returns the files to place at the root of the built HTML.
     """
     from . import prepare as prep
 
-    prep.write_generated(output_dir)
+    return [prep.write_generated(output_dir)]
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -65,7 +66,7 @@ def _cell_number(path: Path, cell_source: str) -> int | None:
     return None
 
 
-def build(root: Path, html_dir: Path) -> int:
+def build(root: Path, html_dir: Path, downloads: list[Path] = ()) -> int:
     """Build the book at ``root`` into ``html_dir``; return the exit status."""
     html_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=html_dir.parent))
@@ -90,10 +91,15 @@ def build(root: Path, html_dir: Path) -> int:
         print("\nBUILD FAILED: the last good book (if any) is left in place at", html_dir, file=sys.stderr)
         for line in broken:
             print(f"  {line}", file=sys.stderr)
-        if not broken:
-            print("  see the warnings and errors above", file=sys.stderr)
+        warnings = [ANSI.sub("", l).strip() for l in log_lines if "WARNING:" in l or "ERROR:" in l]
+        for line in warnings:
+            print(f"  {line}", file=sys.stderr)
+        if not broken and not warnings:
+            print("  see the output above", file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
         return status or 1
+    for download in downloads:
+        shutil.copy2(download, built / download.name)
     # Swap in the new book: two renames in one folder, the old copy removed last.
     old = html_dir.with_name(html_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
@@ -114,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     html_dir = (args.html or root / "_build" / "html").resolve()
     try:
-        prepare(paths.output_dir())
+        downloads = prepare(paths.output_dir()) if root == paths.REPO_ROOT else []
     except Exception as error:  # one clear line, no traceback, and the old book stays
         from .errors import DataError
 
@@ -123,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"The last good book (if any) is left in place at {html_dir}", file=sys.stderr)
             return 2
         raise
-    return build(root, html_dir)
+    return build(root, html_dir, downloads)
 
 
 if __name__ == "__main__":

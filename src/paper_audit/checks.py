@@ -20,6 +20,7 @@ import pandas as pd
 from . import claims as claims_mod
 from . import datapackage, paths, reference
 from .errors import DataError
+from .params import Assumptions
 from .rounding import (CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING, Interval, propagate,
                        relative_gap, stated_interval, verdict)
 
@@ -60,8 +61,16 @@ class Finding:
 class Context:
     """What a check can see: the claims and the reference facts."""
 
-    def __init__(self, claims: pd.DataFrame):
+    def __init__(self, claims: pd.DataFrame, assumptions: Assumptions | None = None):
         self.claims = claims
+        self.assumptions = assumptions or Assumptions()
+
+    def verdict(self, computed: Interval, stated: Interval) -> str:
+        return verdict(computed, stated, self.assumptions.gross_factor)
+
+    def rate_override(self, currency: str) -> float | None:
+        """The reader's own rate for a currency, if they gave one."""
+        return {"rubles": self.assumptions.rubles_per_usd, "yuan": self.assumptions.yuan_per_usd}.get(currency)
 
     def claim(self, claim_id: str) -> pd.Series:
         return self.claims.loc[claim_id]
@@ -69,7 +78,7 @@ class Context:
     def interval(self, claim_id: str, as_percent: bool = False) -> Interval:
         c = self.claim(claim_id)
         value = claims_mod.absolute(c)
-        iv = stated_interval(value, c["figure"], c["factor"], c["qualifier"], c["unit"])
+        iv = stated_interval(value, c["figure"], c["factor"], c["qualifier"], c["unit"], self.assumptions.nearly_below)
         if as_percent and c["unit"] == "fraction":
             iv = Interval(iv.low * 100, iv.high * 100, iv.point * 100)
         return iv
@@ -116,9 +125,9 @@ def kind(name: str):
     return register
 
 
-def _compare(computed: Interval, stated: Interval) -> dict:
+def _compare(ctx: Context, computed: Interval, stated: Interval) -> dict:
     return {
-        "verdict": verdict(computed, stated),
+        "verdict": ctx.verdict(computed, stated),
         "stated_value": stated.point, "computed_value": computed.point,
         "computed_low": computed.low, "computed_high": computed.high,
         "gap_abs": computed.point - stated.point, "gap_rel": relative_gap(computed.point, stated.point),
@@ -132,9 +141,12 @@ def _conversion(ctx, row, inputs):
     # A rate the paper states ("4 rubles equaled to USD 1") is a definition, not a
     # rounded measurement: it is taken as exact.
     rf, rt = (Interval(p, p, p) for p in (ctx.interval(rate_from).point, ctx.interval(rate_to).point))
-    computed = propagate(lambda x, f, t: x * t / f, [a, rf, rt])
     ua, ub = ctx.claim(amount)["unit"], ctx.claim(converted)["unit"]
-    result = _compare(computed, b)
+    own = ctx.rate_override(ua) if ub == "USD" else None
+    if own is not None:
+        rf, rt = Interval(own, own, own), Interval(1.0, 1.0, 1.0)
+    computed = propagate(lambda x, f, t: x * t / f, [a, rf, rt])
+    result = _compare(ctx, computed, b)
     result.update(
         stated=f"{fmt(b.point)} {ub}", computed=f"{fmt(computed.point)} {ub}",
         implied_rate=f"{a.point / b.point:,.4g} {ua} per {ub} (stated rate {rf.point / rt.point:,.4g})",
@@ -149,10 +161,13 @@ def _reference_rate(ctx, row, inputs):
     amount, converted, rate_id = inputs
     a, b = ctx.interval(amount), ctx.interval(converted)
     _, rate = reference.lookup(rate_id)
-    per_usd = float(rate["units_per_usd"])
-    computed = propagate(lambda x: x / per_usd, [a])
     ua = ctx.claim(amount)["unit"]
-    result = _compare(computed, b)
+    own = ctx.rate_override(ua)
+    per_usd = own if own is not None else float(rate["units_per_usd"])
+    if own is not None:
+        rate = {**rate, "confidence": "reader's assumption", "basis": "the rate given as a parameter"}
+    computed = propagate(lambda x: x / per_usd, [a])
+    result = _compare(ctx, computed, b)
     result.update(
         stated=f"USD {fmt(b.point)}", computed=f"USD {fmt(computed.point)}",
         implied_rate=f"{a.point / b.point:,.4g} {ua} per USD (reference {per_usd:g}, {rate['confidence']} confidence)",
@@ -174,7 +189,7 @@ def _same_rate(ctx, row, inputs):
         result = CONSISTENT
     elif common:
         result = WITHIN_ROUNDING
-    elif hi / lo > 2:
+    elif hi / lo > ctx.assumptions.gross_factor:
         result = GROSS
     else:
         result = INCONSISTENT
@@ -194,7 +209,7 @@ def _parts_sum(ctx, row, inputs):
     parts = [ctx.interval(i, as_percent=True) for i in inputs]
     computed = propagate(lambda *xs: sum(xs), parts)
     target = float(row["expected_low"])
-    result = _compare(computed, Interval(target, target, target))
+    result = _compare(ctx, computed, Interval(target, target, target))
     result.update(
         stated=f"{target:g} (the whole)", computed=f"{computed.point:,.4g}",
         computation=" + ".join(f"{p.point:g}" for p in parts) + f" = {computed.point:,.4g}; "
@@ -208,7 +223,7 @@ def _same_quantity(ctx, row, inputs):
     first, second = inputs
     percent = {ctx.claim(i)["unit"] for i in inputs} == {"fraction", "percent"}
     a, b = ctx.interval(first, as_percent=percent), ctx.interval(second, as_percent=percent)
-    result = _compare(a, b)
+    result = _compare(ctx, a, b)
     unit = "percent" if percent else ctx.claim(second)["unit"]
     result.update(stated=f"{fmt(b.point)} {unit}", computed=f"{fmt(a.point)} {unit}",
                   computation=f"{first}: {fmt(a.low)} to {fmt(a.high)}; {second}: {fmt(b.low)} to {fmt(b.high)}")
@@ -233,7 +248,7 @@ def _reference_count(ctx, row, inputs):
     claim_id, count_id = inputs
     _, fact = reference.lookup(count_id)
     value = float(fact["value"])
-    result = _compare(Interval(value, value, value), ctx.interval(claim_id))
+    result = _compare(ctx, Interval(value, value, value), ctx.interval(claim_id))
     result.update(stated=fmt(ctx.interval(claim_id).point), computed=f"{fmt(value)} ({fact['confidence']} confidence)",
                   computation=f"{fact['fact']}: {fmt(value)}")
     return result
@@ -278,7 +293,7 @@ def _date_gap(ctx, row, inputs):
         stated = Interval(lo, hi, (lo + hi) / 2)
         stated_text = f"{lo:g} to {hi:g} {unit} (how the text's wording is read)"
     computed = _gap_interval(ctx, start, end, unit)
-    result = _compare(computed, stated)
+    result = _compare(ctx, computed, stated)
     if computed.overlaps(stated) and result["verdict"] != CONSISTENT:
         result["verdict"] = CONSISTENT if stated.low <= computed.low and computed.high <= stated.high else WITHIN_ROUNDING
     result.update(
@@ -311,7 +326,7 @@ def _range_length(ctx, row, inputs):
     c = ctx.claim(range_id)
     years = c["high"] - c["low"] + 1  # inclusive calendar years: 1954-1956 is three
     length = ctx.interval(length_id)
-    result = _compare(Interval(years, years, years), length)
+    result = _compare(ctx, Interval(years, years, years), length)
     result.update(stated=f"{fmt(length.point)} years", computed=f"{fmt(years)} calendar years",
                   computation=f"{int(c['low'])} to {int(c['high'])} inclusive = {years:g} years")
     return result
@@ -327,7 +342,7 @@ def _comparison(ctx, row, inputs):
         result = CONSISTENT
     elif a.high >= b.low or ratio >= 0.8:
         result = WITHIN_ROUNDING  # comparable, but not surpassing
-    elif ratio >= 0.5:
+    elif ratio >= 1 / ctx.assumptions.gross_factor:
         result = INCONSISTENT
     else:
         result = GROSS
@@ -343,7 +358,7 @@ def _comparison(ctx, row, inputs):
 def _count_listed(ctx, row, inputs):
     (claim_id,) = inputs
     listed = float(row["expected_low"])
-    result = _compare(Interval(listed, listed, listed), ctx.interval(claim_id))
+    result = _compare(ctx, Interval(listed, listed, listed), ctx.interval(claim_id))
     result.update(stated=fmt(ctx.interval(claim_id).point), computed=f"{listed:g} listed in the text",
                   computation=f"the sentence lists {listed:g} items")
     return result
@@ -388,10 +403,12 @@ def run_check(ctx: Context, row: dict) -> Finding:
     )
 
 
-def run_all(checks_path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None) -> list[Finding]:
+def run_all(
+    checks_path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None, assumptions: Assumptions | None = None
+) -> list[Finding]:
     """Every check of the excerpt, run: the findings, in the order of checks.csv."""
     claims = claims if claims is not None else claims_mod.load_claims()
-    ctx = Context(claims)
+    ctx = Context(claims, assumptions)
     return [run_check(ctx, row) for row in load_checks(checks_path, claims)]
 
 

@@ -6,7 +6,9 @@ The rules, in one place (the method page explains them to readers):
   unit of its last printed digit either way (362.5 -> [362.45, 362.55];
   170 -> [169.5, 170.5]; then the scale word applies).
 * A number word counts whole units the same way ("thirty-four" -> [33.5, 34.5]);
-  a fraction word ("one-third", "half") stands for +/- half a percentage point.
+  a fraction word ("one-third", "half") stands for +/- half a percentage point;
+  a sum named in words with a scale word ("one billion rubles") is a round sum
+  as agreements state them, and is taken as exact.
 * The qualifier widens the interval:
   - exactly, none: no widening;
   - nearly: up to 10 percent below the figure, never above it;
@@ -73,14 +75,24 @@ def rounding_half_unit(printed: str) -> float:
     return 0.5 * 10 ** (-decimals)
 
 
-def stated_interval(value: float, printed: str, factor: float = 1.0, qualifier: str = "none", unit: str = "") -> Interval:
-    """The interval a printed figure stands for, in absolute units."""
+def stated_interval(
+    value: float, printed: str, factor: float = 1.0, qualifier: str = "none", unit: str = "",
+    nearly_below: float | None = None,
+) -> Interval:
+    """The interval a printed figure stands for, in absolute units.
+
+    ``nearly_below`` overrides how far below its figure "nearly X" may fall.
+    """
     if unit == "fraction":
         half = 0.005
+    elif factor > 1 and not re.search(r"\d", printed):
+        half = 0.0  # "one billion rubles": a round sum named in words, as agreements state them
     else:
         half = rounding_half_unit(printed) * factor
     low, high = value - half, value + half
     below, above = QUALIFIER_WIDENING[qualifier]
+    if qualifier == "nearly" and nearly_below is not None:
+        below = nearly_below
     if qualifier == "full":
         low = value  # "a full two months": not less than the figure
     low = min(low, value * (1 - below))
@@ -103,14 +115,14 @@ def propagate(function: Callable[..., float], inputs: Sequence[Interval]) -> Int
     return Interval(min(finite + [point]), max(finite + [point]), point)
 
 
-def verdict(computed: Interval, stated: Interval) -> str:
+def verdict(computed: Interval, stated: Interval, gross_factor: float = GROSS_FACTOR) -> str:
     """Grade a recomputed value against the stated one (see the module's rules)."""
     a, b = computed.point, stated.point
     if math.isclose(a, b, rel_tol=POINT_TOLERANCE, abs_tol=1e-12):
         return CONSISTENT
     if computed.overlaps(stated):
         return WITHIN_ROUNDING
-    if a == 0 or b == 0 or (a > 0) != (b > 0) or max(abs(a), abs(b)) / min(abs(a), abs(b)) > GROSS_FACTOR:
+    if a == 0 or b == 0 or (a > 0) != (b > 0) or max(abs(a), abs(b)) / min(abs(a), abs(b)) > gross_factor:
         return GROSS
     return INCONSISTENT
 
