@@ -4,9 +4,11 @@ re-implement."""
 
 from __future__ import annotations
 
+import json
+
 from IPython.display import HTML
 
-from . import checks, claims, render
+from . import checks, claims, params, paths, render
 from .publish import Publisher
 
 CHAPTER_TITLES = {
@@ -20,11 +22,28 @@ CHAPTER_TITLES = {
 
 
 class Chapter:
-    def __init__(self, name: str):
+    """A chapter's view of the audit, under the reader's assumptions.
+
+    ``parameters`` are the notebook's papermill parameters; they are validated
+    here, so a bad value stops the chapter with one line naming it.
+    """
+
+    def __init__(self, name: str, **parameters):
+        if name not in CHAPTER_TITLES:
+            raise ValueError(f"unknown chapter {name!r}")
         self.name = name
+        self.assumptions = params.validate(parameters)
         self.claims = claims.load_claims()
-        self.findings = {f.check: f for f in checks.run_all(claims=self.claims)}
+        self.findings = {f.check: f for f in checks.run_all(claims=self.claims, assumptions=self.assumptions)}
         self.publish = Publisher(name)
+        self._write_findings()
+
+    def _write_findings(self) -> None:
+        """Record this chapter's verdicts, so a rerun can be compared with the book."""
+        target = paths.output_dir() / "findings" / f"{self.name}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rows = [{"check": f.check, "verdict": f.verdict, "title": f.title} for f in self.own_findings]
+        target.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
 
     @property
     def own_claims(self):
@@ -53,6 +72,10 @@ class Chapter:
     def flag(self, check_id: str) -> HTML:
         """Show the flag of a check where it is discussed."""
         return HTML(render.flag(self.findings[check_id]))
+
+    def chart(self, html: str) -> HTML:
+        """Show a chart made by ``paper_audit.plots``."""
+        return HTML(html)
 
     def value(self, name: str, value, fmt: str = "{}", claims=(), computed_by: str = "") -> None:
         self.publish.value(name, value, fmt, claims=claims, computed_by=computed_by)

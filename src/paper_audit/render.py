@@ -103,3 +103,22 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
             f"<td>{esc(f.stated)}</td><td>{esc(f.computed)}</td><td>{chapter}</td></tr>"
         )
     return f'<table class="audit-register"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def table(frame, columns: dict[str, str], formats: dict[str, str] | None = None, caption: str = "") -> str:
+    """A plain HTML table of ``frame``: {column: heading}, each cell formatted and escaped."""
+    formats = formats or {}
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in columns.values())
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for column in columns:
+            value = record.get(column)
+            if value is None or (isinstance(value, float) and value != value):
+                text = "–"
+            else:
+                text = formats.get(column, "{}").format(value)
+            cells.append(f"<td>{esc(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f'<table class="audit-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

@@ -1,0 +1,182 @@
+"""Charts for the chapters: one style, captions, axis labels with units, alt
+text, and SVG files that are byte-for-byte the same on every build.
+
+Each chart function takes data and returns the HTML of a ``<figure>`` with an
+``<img>`` (alt text) and a ``<figcaption>``; the SVG is also written to
+``<output>/figures/<name>.svg``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("svg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+from . import paths  # noqa: E402
+from .render import esc  # noqa: E402
+
+STYLE = {
+    "svg.hashsalt": "paper-audit",  # fixed ids: the same SVG on every build
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.figsize": (7.0, 3.6),
+    "figure.dpi": 100,
+}
+VERDICT_COLOURS = {
+    "consistent": "#1b5e20",
+    "consistent within rounding": "#0d47a1",
+    "inconsistent": "#b35c00",
+    "gross inconsistency": "#b71c1c",
+}
+INK = "#333333"
+ACCENT = "#0d47a1"
+
+
+def svg_bytes(fig) -> bytes:
+    buffer = io.BytesIO()
+    # No date in the metadata, so two builds give the same file.
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "paper_audit"}, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def publish(fig, name: str, alt: str, caption: str, output_dir: Path | None = None) -> str:
+    """Save ``fig`` as SVG and return the HTML figure that shows it."""
+    data = svg_bytes(fig)
+    target = (output_dir or paths.output_dir()) / "figures" / f"{name}.svg"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    uri = "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+    return (
+        f'<figure class="audit-figure" id="fig-{esc(name)}">'
+        f'<img src="{uri}" alt="{esc(alt)}" style="max-width:100%;height:auto">'
+        f"<figcaption>{esc(caption)}</figcaption></figure>"
+    )
+
+
+def new_figure(**kwargs):
+    with plt.rc_context(STYLE):
+        return plt.subplots(**kwargs)
+
+
+def bars(labels, values, name, *, xlabel, title, alt, caption, reference_line=None, reference_label="",
+         colours=None, value_format="{:g}"):
+    """Horizontal bars, one per label, with an optional vertical reference line."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(labels) + 1.4))
+        positions = range(len(labels))
+        ax.barh(list(positions), values, color=colours or ACCENT)
+        ax.set_yticks(list(positions), labels)
+        ax.invert_yaxis()
+        for y, v in zip(positions, values):
+            ax.text(v, y, " " + value_format.format(v), va="center", color=INK, fontsize=9)
+        if reference_line is not None:
+            ax.axvline(reference_line, color=INK, linestyle="--", linewidth=1)
+            ax.text(reference_line, -0.7, reference_label, ha="center", va="bottom", fontsize=9, color=INK)
+        ax.set_xlabel(xlabel)
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.grid(axis="y", visible=False)
+    return publish(fig, name, alt, caption)
+
+
+def stacked_share(labels, values, name, *, total_label, alt, caption):
+    """One bar of shares stacked left to right, with the 100 percent line."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 2.2))
+        left = 0.0
+        palette = ["#0d47a1", "#b71c1c", "#1b5e20", "#6a1b9a", "#5d4037"]
+        for i, (label, value) in enumerate(zip(labels, values)):
+            ax.barh([0], [value], left=left, color=palette[i % len(palette)], edgecolor="white")
+            if value >= 5:
+                ax.text(left + value / 2, 0, f"{label}\n{value:g}%", ha="center", va="center", color="white", fontsize=9)
+            left += value
+        ax.axvline(100, color=INK, linestyle="--", linewidth=1)
+        ax.text(100, 0.45, "100 %", ha="center", va="bottom", fontsize=9)
+        ax.text(left, -0.45, total_label, ha="right", va="top", fontsize=9)
+        ax.set_xlim(0, max(left, 100) * 1.04)
+        ax.set_ylim(-0.7, 0.7)
+        ax.set_yticks([])
+        ax.set_xlabel("share of all reconstruction aid (percent)")
+    return publish(fig, name, alt, caption)
+
+
+def rates(labels, implied, name, *, unit, references, alt, caption, colours=None, log=False):
+    """Dot plot of implied exchange rates against reference lines {label: value}."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(labels) + 1.6))
+        positions = list(range(len(labels)))
+        ax.scatter(implied, positions, s=60, color=colours or ACCENT, zorder=3)
+        for y, v in zip(positions, implied):
+            ax.text(v, y - 0.25, f"{v:,.3g}", ha="center", va="bottom", fontsize=9)
+        styles = ["--", ":", "-."]
+        for i, (label, value) in enumerate(references.items()):
+            ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1, label=f"{label}: {value:g}")
+        ax.set_yticks(positions, labels)
+        ax.invert_yaxis()
+        ax.set_xlabel(unit)
+        if log:
+            ax.set_xscale("log")
+        if references:
+            ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.margins(y=0.3)
+    return publish(fig, name, alt, caption)
+
+
+def steps(dates, values, name, *, ylabel, alt, caption, annotations=()):
+    """A step line over time (e.g. divisions present), with labelled points."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots()
+        ax.step(dates, values, where="post", color=ACCENT, linewidth=2)
+        for when, text in annotations:
+            ax.annotate(text, (when, values[dates.index(when)]), textcoords="offset points", xytext=(4, 6), fontsize=8)
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(0, max(values) * 1.2)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    return publish(fig, name, alt, caption)
+
+
+def timeline(events, name, *, alt, caption):
+    """Dated events on one time axis: [(date, label, colour)]."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(events) + 1.2))
+        for i, (when, label, colour) in enumerate(events):
+            ax.plot([when], [i], "o", color=colour, markersize=7)
+            ax.text(when + dt.timedelta(days=3), i, label, va="center", fontsize=9)
+        ax.set_yticks([])
+        ax.invert_yaxis()
+        ax.set_xlim(min(e[0] for e in events) - dt.timedelta(days=10), max(e[0] for e in events) + dt.timedelta(days=75))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+        ax.set_xlabel("date (1953)")
+        ax.grid(axis="y", visible=False)
+    return publish(fig, name, alt, caption)
+
+
+def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlabel, alt, caption):
+    """Per row, the stated value (filled) and the value under each alternative (hollow markers)."""
+    markers = ["o", "s", "D", "^"]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(labels) + 1.8))
+        positions = list(range(len(labels)))
+        ax.scatter(stated, positions, s=55, color=ACCENT, zorder=3, label="as the paper states")
+        for i, (label, values) in enumerate(alternatives.items()):
+            points = [(v, y) for v, y in zip(values, positions) if v == v]
+            ax.scatter([p[0] for p in points], [p[1] for p in points], s=50, facecolors="none",
+                       edgecolors=["#b35c00", "#1b5e20", "#6a1b9a", INK][i % 4], marker=markers[i % 4], zorder=3, label=label)
+        ax.set_yticks(positions, labels)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlabel(xlabel)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8, frameon=False)
+    return publish(fig, name, alt, caption)
