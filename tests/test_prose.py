@@ -1,0 +1,75 @@
+"""The chapters' prose types no figure: numbers come from glue, quotations are
+marked, and each chapter has the same skeleton."""
+
+import json
+import re
+
+import pytest
+
+from paper_audit import claims, paths
+
+CHAPTERS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+BOOK_NOTEBOOKS = sorted(paths.BOOK_DIR.glob("*.ipynb"))
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+
+
+def markdown(notebook):
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+
+
+def unmarked(text: str) -> str:
+    """The prose with what may hold a number removed: glue roles, quotations,
+    links' targets, code, and plain dates and years."""
+    text = re.sub(r"\{glue[:a-z]*\}`[^`]*`", " ", text)
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"\b(?:[Ff]ootnotes?|[Nn]otes?|pp?\.|[Pp]ages?) \d+(?:[-–]\d+)?", " ", text)  # citations
+    text = text.replace("SHA-256", " ")
+    text = re.sub(rf"\b\d{{1,2}} (?:{MONTHS})\b", " ", text)
+    text = re.sub(r"\b1[89]\d\d(?:s|-\d{2,4})?\b", " ", text)  # years and year ranges, used as dates
+    return text
+
+
+def figure_words():
+    """Number words that print a figure of the paper ('thirty-four', 'one-third', 'Nineteen')."""
+    words = set()
+    for figure in claims.load_claims()["figure"]:
+        if re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z]+)?", figure) and (len(figure) >= 5 or "-" in figure):
+            words.add(figure.lower())
+    return words
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS + BOOK_NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_figure_is_typed_in_prose(notebook):
+    forbidden_words = figure_words()
+    problems = []
+    for text in markdown(notebook):
+        prose = unmarked(text)
+        for match in re.finditer(r"\d+(?:[.,]\d+)*", prose):
+            problems.append(f"digits {match.group()!r} in …{prose[max(0, match.start() - 40):match.end() + 40]}…")
+        for word in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", prose):
+            if word.lower() in forbidden_words:
+                problems.append(f"the paper's figure {word!r} typed in prose")
+    assert not problems, f"{notebook.name}: " + "; ".join(problems)
+
+
+def test_a_typed_figure_is_caught():
+    assert re.search(r"\d", unmarked("The debt came to 729 million yuan."))
+    assert not re.search(r"\d", unmarked("In July 1953, on 31 July, the {glue:}`debt` yuan “729 million”."))
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_every_chapter_has_the_skeleton(notebook):
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    headings = [line for c in cells if c["cell_type"] == "markdown" for line in "".join(c["source"]).splitlines()
+                if line.startswith("## ")]
+    assert headings[:2] == ["## Overview", "## Prerequisites"], headings
+    assert headings[-2:] == ["## Summary", "## What's next"], headings
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert "import" in "".join(code[0]["source"]), "the first code cell is the imports cell"
+    assert sum("import " in "".join(c["source"]).split("\n")[0] for c in code) >= 1
+    parameters = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(parameters) == 1, "one cell tagged parameters"
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "committed with outputs"
