@@ -3,7 +3,12 @@ from pathlib import Path
 
 import pytest
 
-from paper_audit import paths, source
+from paper_audit import offline, paths, source
+
+
+def pytest_configure(config):
+    # The tests fetch nothing: any connection beyond loopback fails loudly.
+    offline.install()
 
 
 @pytest.fixture(scope="session")

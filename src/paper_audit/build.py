@@ -75,7 +75,7 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = ()) -> int:
         "--path-output", str(work), "-n", "-W", "--keep-going",
     ]
     print("Building the book (every notebook is executed):", " ".join(command[1:]), flush=True)
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PAPER_AUDIT_OFFLINE="1")
     proc = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log_lines = []
     assert proc.stdout is not None
@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=paths.REPO_ROOT, help="the book's folder (with _config.yml)")
     parser.add_argument("--html", type=Path, default=None, help="where the built HTML goes (default: ROOT/_build/html)")
     args = parser.parse_args(argv)
+    from . import offline
+
+    offline.install()  # nothing is fetched while building
     root = args.root.resolve()
     html_dir = (args.html or root / "_build" / "html").resolve()
     try:

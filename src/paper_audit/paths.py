@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# PAPER_AUDIT_ROOT points the package at another copy of the project (the
+# end-to-end tests build a corrupted copy and check the real book is untouched).
+REPO_ROOT = Path(os.environ.get("PAPER_AUDIT_ROOT", Path(__file__).resolve().parents[2])).resolve()
 DATA_DIR = REPO_ROOT / "data"
 SOURCE_DIR = DATA_DIR / "source"
 REFERENCE_DIR = DATA_DIR / "reference"
@@ -24,7 +26,7 @@ BOOK_DIR = REPO_ROOT / "book"
 SHARED_PAPER = Path(
     os.environ.get(
         "PAPER_AUDIT_SHARED_PAPER",
-        REPO_ROOT.parent / "shared" / "paper" / "000_791191a67cd1a826.txt",
+        Path(__file__).resolve().parents[3] / "shared" / "paper" / "000_791191a67cd1a826.txt",
     )
 )
 

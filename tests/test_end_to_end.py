@@ -1,0 +1,95 @@
+"""Bad input, end to end: each stops the build with one clear message naming
+the file, row, field or parameter, and leaves the last good book intact."""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paper_audit import paths
+
+pytestmark = pytest.mark.build
+
+SKIP = {".git", ".venv", "_build", "reruns", "student", "test-artifacts", "__pycache__", ".pytest_cache",
+        ".hypothesis", ".jupyter_cache", "jupyter_execute"}
+
+
+def copy_project(target: Path) -> Path:
+    shutil.copytree(paths.REPO_ROOT, target, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")])
+    return target
+
+
+def build(root: Path, html: Path):
+    env = dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
+    return subprocess.run([sys.executable, "-m", "paper_audit.build", "--root", str(root), "--html", str(html)],
+                          capture_output=True, text=True, env=env, timeout=1800)
+
+
+def digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def good_book(tmp_path_factory):
+    base = tmp_path_factory.mktemp("e2e")
+    html = base / "html"
+    result = build(copy_project(base / "good"), html)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return html
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"the corruption of {path.name} found no unique {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def corrupt_claims(root: Path):
+    replace_once(root / "data" / "claims.csv", "damage_agriculture_pct,2,,", "damage_agriculture_pct,two,,")
+    return r"claims\.csv, line \d+ \(id damage_agriculture_pct\), field 'page': 'two' is not a page number"
+
+
+def missing_claim_in_check(root: Path):
+    replace_once(root / "data" / "checks.csv", "cpv_peak_twice,same_quantity,cpv_divisions_peak_body",
+                 "cpv_peak_twice,same_quantity,cpv_divisions_peak_text")
+    return r"checks\.csv, line \d+ \(check cpv_peak_twice\), field 'inputs': 'cpv_divisions_peak_text' is neither a claim"
+
+
+def missing_source_page(root: Path):
+    (root / "data" / "source" / "page-4.clean.txt").unlink()
+    return r"page-4\.clean\.txt: missing source file named in manifest\.json"
+
+
+def bad_parameter_in_chapter(root: Path):
+    path = root / "notebooks" / "volunteers.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells = [c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1 and "gross_factor = 2.0" in "".join(cells[0]["source"])
+    cells[0]["source"] = "".join(cells[0]["source"]).replace("gross_factor = 2.0", "gross_factor = 0.5")
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return r"notebooks/volunteers\.ipynb failed while executing: cell \d+ .* raised DataError: parameter 'gross_factor': 0\.5 is outside the allowed range 1\.1 to 100"
+
+
+@pytest.mark.parametrize("corrupt", [corrupt_claims, missing_claim_in_check, missing_source_page, bad_parameter_in_chapter],
+                         ids=lambda f: f.__name__)
+def test_bad_input_stops_the_build_and_keeps_the_last_good_book(good_book, tmp_path, corrupt):
+    before = digest(good_book)
+    root = copy_project(tmp_path / "bad")
+    expected = corrupt(root)
+    result = build(root, good_book)
+    assert result.returncode != 0
+    assert re.search(expected, result.stderr), result.stderr[-3000:]
+    assert "Traceback" not in result.stderr.split("BUILD")[-1], "the summary shows a traceback instead of a message"
+    assert digest(good_book) == before, "the last good book was changed"
+    assert not list(good_book.parent.glob(".build-*")), "a half-built folder was left behind"
