@@ -122,3 +122,21 @@ def test_findings_csv_is_published_with_the_book(built_book):
         check_ids = [row["id"] for row in csv.DictReader(handle)]
     assert [row["check"] for row in rows] == check_ids
     assert {row["verdict"] for row in rows} <= {"consistent", "consistent within rounding", "inconsistent", "gross inconsistency"}
+
+
+def test_two_clean_builds_are_identical(built_book, tmp_path):
+    """Same HTML text, same findings.csv, same SVG figures, byte for byte."""
+    html, generated = built_book
+    second = tmp_path / "second"
+    result = run_build(paths.REPO_ROOT, second / "html", {"PAPER_AUDIT_OUTPUT_DIR": str(second / "generated")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    pages = sorted(p.relative_to(html) for p in html.rglob("*.html"))
+    assert pages == sorted(p.relative_to(second / "html") for p in (second / "html").rglob("*.html"))
+    different = [str(p) for p in pages if (html / p).read_bytes() != (second / "html" / p).read_bytes()]
+    assert not different, f"pages differ between two builds: {different}"
+    assert (html / "findings.csv").read_bytes() == (second / "html" / "findings.csv").read_bytes()
+    figures = sorted((generated / "figures").glob("*.svg"))
+    assert len(figures) >= 6
+    for svg in figures:
+        assert svg.read_bytes() == (second / "generated" / "figures" / svg.name).read_bytes(), svg.name
+        assert b"<dc:date>" not in svg.read_bytes()

@@ -46,8 +46,10 @@ ACCENT = "#0d47a1"
 
 def svg_bytes(fig) -> bytes:
     buffer = io.BytesIO()
-    # No date in the metadata, so two builds give the same file.
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "paper_audit"}, bbox_inches="tight")
+    # No date in the metadata and a fixed hash salt (read at save time, so the
+    # style applies here too): two builds give the same file.
+    with plt.rc_context(STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "paper_audit"}, bbox_inches="tight")
     plt.close(fig)
     return buffer.getvalue()
 
