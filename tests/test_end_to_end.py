@@ -41,12 +41,17 @@ def digest(folder: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def good_book(tmp_path_factory):
+def good_project(tmp_path_factory):
     base = tmp_path_factory.mktemp("e2e")
-    html = base / "html"
-    result = build(copy_project(base / "good"), html)
+    root, html = copy_project(base / "good"), base / "html"
+    result = build(root, html)
     assert result.returncode == 0, result.stderr[-3000:]
-    return html
+    return root, html
+
+
+@pytest.fixture
+def good_book(good_project):
+    return good_project[1]
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -93,3 +98,26 @@ def test_bad_input_stops_the_build_and_keeps_the_last_good_book(good_book, tmp_p
     assert "Traceback" not in result.stderr.split("BUILD")[-1], "the summary shows a traceback instead of a message"
     assert digest(good_book) == before, "the last good book was changed"
     assert not list(good_book.parent.glob(".build-*")), "a half-built folder was left behind"
+
+
+def test_an_edited_claim_re_executes_what_reads_it_and_only_that(good_project):
+    """jupyter-cache keys on code only: the build must drop the cached outputs
+    that read the edited row, and never serve a stale one."""
+    root, html = good_project
+    claims_csv = root / "data" / "claims.csv"
+    original = claims_csv.read_text(encoding="utf-8")
+    try:
+        replace_once(claims_csv, "CPV divisions withdrawn in 1954-1955", "CPV divisions that went home in 1954-1955")
+        result = build(root, html)
+        assert result.returncode == 0, result.stderr[-3000:]
+        executed = set(re.findall(r"(\S+\.ipynb): Executing notebook", result.stdout))
+        executed = {str(Path(p).relative_to(root)) for p in executed}
+        # The volunteers chapter shows the claim; the register, method, source and
+        # scenarios pages read all the data. No other chapter reads that row.
+        assert "notebooks/volunteers.ipynb" in executed
+        assert not {"notebooks/war_damage.ipynb", "notebooks/chinese_aid.ipynb", "notebooks/chronology.ipynb"} & executed
+        assert "CPV divisions that went home in 1954-1955" in (html / "notebooks" / "volunteers.html").read_text(encoding="utf-8")
+        nothing = build(root, html)
+        assert nothing.returncode == 0 and "Executing notebook" not in nothing.stdout
+    finally:
+        claims_csv.write_text(original, encoding="utf-8")

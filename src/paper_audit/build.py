@@ -66,7 +66,44 @@ def _cell_number(path: Path, cell_source: str) -> int | None:
     return None
 
 
-def build(root: Path, html_dir: Path, downloads: list[Path] = ()) -> int:
+def cached_config(root: Path, work: Path, cache: Path) -> Path:
+    """_config.yml with execution from a persistent cache (kept beside the outputs).
+
+    The cache is reused only for notebooks whose recorded inputs are unchanged:
+    ``invalidate`` drops the others first, so no stale output reaches the book.
+    """
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("execute", {}).update({"execute_notebooks": "cache", "cache": str(cache)})
+    target = work / "_config.yml"
+    target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def invalidate(cache: Path, root: Path) -> list[str]:
+    """Drop the cached execution of every notebook whose inputs changed (or are unknown)."""
+    if not cache.exists():
+        return []
+    from jupyter_cache import get_cache
+
+    from . import deps
+
+    dropped = []
+    store = get_cache(str(cache))
+    for record in store.list_cache_records():
+        notebook = Path(record.uri)
+        try:
+            stale = not notebook.exists() or root not in notebook.resolve().parents or deps.is_stale(notebook)
+        except (OSError, ValueError, KeyError):
+            stale = True
+        if stale:
+            store.remove_cache(record.pk)
+            dropped.append(str(notebook.relative_to(root)) if root in notebook.parents else str(notebook))
+    return dropped
+
+
+def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | None = None) -> int:
     """Build the book at ``root`` into ``html_dir``; return the exit status."""
     html_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=html_dir.parent))
@@ -74,6 +111,11 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = ()) -> int:
         str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
         "--path-output", str(work), "-n", "-W", "--keep-going",
     ]
+    if cache is not None:
+        dropped = invalidate(cache, root)
+        if dropped:
+            print("Inputs changed, re-executing: " + ", ".join(sorted(dropped)), flush=True)
+        command += ["--config", str(cached_config(root, work, cache))]
     print("Building the book (every notebook is executed):", " ".join(command[1:]), flush=True)
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PAPER_AUDIT_OFFLINE="1")
     proc = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -116,14 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=paths.REPO_ROOT, help="the book's folder (with _config.yml)")
     parser.add_argument("--html", type=Path, default=None, help="where the built HTML goes (default: ROOT/_build/html)")
+    parser.add_argument("--no-cache", action="store_true", help="execute every notebook, ignoring the execution cache")
     args = parser.parse_args(argv)
     from . import offline
 
     offline.install()  # nothing is fetched while building
     root = args.root.resolve()
     html_dir = (args.html or root / "_build" / "html").resolve()
+    own_project = root == paths.REPO_ROOT
     try:
-        downloads = prepare(paths.output_dir()) if root == paths.REPO_ROOT else []
+        downloads = prepare(paths.output_dir()) if own_project else []
     except Exception as error:  # one clear line, no traceback, and the old book stays
         from .errors import DataError
 
@@ -132,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"The last good book (if any) is left in place at {html_dir}", file=sys.stderr)
             return 2
         raise
-    return build(root, html_dir, downloads)
+    # The execution cache lives with the outputs the notebooks write (provenance,
+    # figures, dependency records), so the two can never disagree.
+    cache = paths.output_dir() / "jupyter_cache" if own_project and not args.no_cache else None
+    return build(root, html_dir, downloads, cache)
 
 
 if __name__ == "__main__":

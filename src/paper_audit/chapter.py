@@ -8,7 +8,7 @@ import json
 
 from IPython.display import HTML
 
-from . import checks, claims, params, paths, render
+from . import checks, claims, deps, params, paths, render
 from .publish import Publisher
 
 CHAPTER_TITLES = {
@@ -36,7 +36,28 @@ class Chapter:
         self.claims = claims.load_claims()
         self.findings = {f.check: f for f in checks.run_all(claims=self.claims, assumptions=self.assumptions)}
         self.publish = Publisher(name)
+        self._read: set[str] = set()
         self._write_findings()
+        self._record_inputs()
+
+    def _record_inputs(self) -> None:
+        """Fingerprint what this chapter reads, so the build re-executes it when that changes.
+
+        Its own claims, the inputs and rows of its own checks, every claim it
+        asks for by id, and (small and rarely edited) all reference facts.
+        """
+        own = self.own_findings
+        inputs = {i for f in own for i in f.inputs}
+        from . import reference
+
+        deps.record(
+            paths.NOTEBOOKS_DIR / f"{self.name}.ipynb",
+            deps.fingerprint(
+                claims=set(self.own_claims.index) | (inputs & set(self.claims.index)) | self._read,
+                checks=[f.check for f in own],
+                references=[i for table in reference.load().values() for i in table.index],
+            ),
+        )
 
     def _write_findings(self) -> None:
         """Record this chapter's verdicts, so a rerun can be compared with the book."""
@@ -54,6 +75,10 @@ class Chapter:
         return [f for f in self.findings.values() if f.chapter == self.name]
 
     def claim(self, claim_id: str):
+        if claim_id not in self._read:
+            self._read.add(claim_id)
+            if claim_id not in self.own_claims.index:
+                self._record_inputs()
         return self.claims.loc[claim_id]
 
     def quote(self, claim_id: str) -> HTML:
