@@ -33,8 +33,10 @@ student: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/build_bench.py
 
+# Rewrite requirements.txt from what .venv holds now (after a deliberate pip install).
 lock: $(STAMP)
-	$(PY) -m pip freeze --exclude-editable | sort -f > requirements.lock.tmp && mv requirements.lock.tmp requirements.txt
+	{ sed -n '/^#/p' requirements.txt; $(PY) -m pip freeze --exclude-editable | sort -f; } > requirements.txt.tmp
+	mv requirements.txt.tmp requirements.txt
 
 clean:
 	rm -rf _build .jupyter_cache jupyter_execute

@@ -22,6 +22,8 @@ ASSIGNMENTS = sorted(classroom.CLASSROOM_DIR.glob("*.ipynb"))
 NAMES = ["01_recompute_a_conversion", "02_implied_rates", "03_audit_a_passage"]
 GATE = re.compile(r"^[ \t]*(`{3,}|:{3,})\{solution-(start|end)\}", re.M)
 
+pytest_plugins = ["browser_support"]  # the one shared build of the book
+
 
 def test_the_three_assignments_are_there():
     assert [p.stem for p in ASSIGNMENTS] == NAMES
@@ -368,20 +370,14 @@ def test_toc_lists_the_classroom_part_last():
 
 
 @pytest.mark.build
-def test_the_book_shows_solutions_folded_and_correct(tmp_path):
-    """Build the book and read the classroom pages: each solution is a
+def test_the_book_shows_solutions_folded_and_correct(built_html):
+    """Read the classroom pages of the built book: each solution is a
     dropdown holding its code, and each solution's check printed a tick."""
     from bs4 import BeautifulSoup
 
-    result = subprocess.run(
-        [sys.executable, "-m", "paper_audit.build", "--html", str(tmp_path / "html")],
-        capture_output=True, text=True, timeout=1800,
-        env={**__import__("os").environ, "PAPER_AUDIT_OUTPUT_DIR": str(tmp_path / "generated")},
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert (tmp_path / "html" / "book" / "instructor.html").exists()
+    assert (built_html / "book" / "instructor.html").exists()
     for name in NAMES:
-        page = BeautifulSoup((tmp_path / "html" / "notebooks" / "classroom" / f"{name}.html").read_text(encoding="utf-8"),
+        page = BeautifulSoup((built_html / "notebooks" / "classroom" / f"{name}.html").read_text(encoding="utf-8"),
                              "html.parser")
         asked = sum(q.assignment == name for q in QUESTIONS.values())
         folded = page.select("div.solution.dropdown.admonition")

@@ -66,6 +66,14 @@ def _cell_number(path: Path, cell_source: str) -> int | None:
     return None
 
 
+def executed_notebooks(log: str, root: Path) -> list[str]:
+    """The notebooks a build executed (ahead of Sphinx, or by Sphinx), read from its output."""
+    names = set(re.findall(r"^  (\S+\.ipynb): [\d.]+ s$", log, flags=re.M))
+    for path in re.findall(r"(\S+\.ipynb): Executing notebook", ANSI.sub("", log)):
+        names.add(str(Path(path).relative_to(root)) if Path(path).is_absolute() else path)
+    return sorted(names)
+
+
 def cached_config(root: Path, work: Path, cache: Path) -> Path:
     """_config.yml with execution from a persistent cache (kept beside the outputs).
 
@@ -103,6 +111,58 @@ def invalidate(cache: Path, root: Path) -> list[str]:
     return dropped
 
 
+def toc_notebooks(root: Path) -> list[Path]:
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    files += [chapter["file"] for chapter in toc.get("chapters", [])]
+    return [root / f"{name}.ipynb" for name in files if (root / f"{name}.ipynb").exists()]
+
+
+def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
+    """Execute, side by side, the notebooks the cache cannot serve, and cache them.
+
+    Sphinx executes notebooks one at a time; doing it first, in parallel, lets
+    Sphinx find every result in the cache. A notebook that fails here is not
+    cached, so Sphinx runs it again and reports the error as usual.
+    """
+    import nbformat
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    store = get_cache(str(cache))
+    todo = []
+    for path in toc_notebooks(root):
+        notebook = nbformat.read(path, as_version=4)
+        try:
+            store.match_cache_notebook(notebook)
+        except KeyError:
+            todo.append((path, notebook))
+    if not todo:
+        return
+    print(f"Executing {len(todo)} notebook(s), {jobs} at a time: " + ", ".join(p.stem for p, _ in todo), flush=True)
+
+    def run(item):
+        path, notebook = item
+        return path, notebook, single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout,
+                                                   allow_errors=False, meta_override=True)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for path, notebook, result in pool.map(run, todo):
+            if result.err is None:
+                store.cache_notebook_bundle(CacheBundleIn(notebook, str(path), data={"execution_seconds": result.time}),
+                                            check_validity=False, overwrite=True)
+                print(f"  {path.relative_to(root)}: {result.time:.1f} s", flush=True)
+            else:
+                print(f"  {path.relative_to(root)}: failed ({type(result.err).__name__}); the build reports it below", flush=True)
+
+
 def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | None = None) -> int:
     """Build the book at ``root`` into ``html_dir``; return the exit status."""
     html_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -115,7 +175,13 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | 
         dropped = invalidate(cache, root)
         if dropped:
             print("Inputs changed, re-executing: " + ", ".join(sorted(dropped)), flush=True)
-        command += ["--config", str(cached_config(root, work, cache))]
+        config = cached_config(root, work, cache)
+        os.environ.update(PAPER_AUDIT_OFFLINE="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        import yaml
+
+        timeout = int(yaml.safe_load(config.read_text(encoding="utf-8"))["execute"].get("timeout", 180))
+        preexecute(root, cache, os.cpu_count() or 1, timeout)
+        command += ["--config", str(config)]
     print("Building the book (every notebook is executed):", " ".join(command[1:]), flush=True)
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PAPER_AUDIT_OFFLINE="1")
     proc = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -18,6 +18,7 @@ CHAPTER_TITLES = {
     "chinese_aid": "Chinese aid and its dollar values",
     "volunteers": "The Chinese People's Volunteers",
     "chronology": "The chronology of 1953",
+    "scenarios": "Scenarios: the conversions under other rates",
 }
 
 
@@ -28,10 +29,11 @@ class Chapter:
     here, so a bad value stops the chapter with one line naming it.
     """
 
-    def __init__(self, name: str, **parameters):
+    def __init__(self, name: str, reads_everything: bool = False, **parameters):
         if name not in CHAPTER_TITLES:
             raise ValueError(f"unknown chapter {name!r}")
         self.name = name
+        self.reads_everything = reads_everything
         self.assumptions = params.validate(parameters)
         self.claims = claims.load_claims()
         self.findings = {f.check: f for f in checks.run_all(claims=self.claims, assumptions=self.assumptions)}
@@ -50,6 +52,9 @@ class Chapter:
         inputs = {i for f in own for i in f.inputs}
         from . import reference
 
+        if self.reads_everything:
+            deps.record(paths.NOTEBOOKS_DIR / f"{self.name}.ipynb", deps.fingerprint(everything=True))
+            return
         deps.record(
             paths.NOTEBOOKS_DIR / f"{self.name}.ipynb",
             deps.fingerprint(

@@ -369,7 +369,7 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
     claims = claims if claims is not None else claims_mod.load_claims()
     rows = claims_mod.read_csv_strict(path, datapackage.field_names("checks"))
     known_refs = {i for table in reference.load().values() for i in table.index}
-    chapters = datapackage.enum("claims", "chapter")
+    chapters = datapackage.enum("checks", "chapter")
     seen = set()
     for row in rows:
         where = f"{path}, line {row['_line']} (check {row['id']})"

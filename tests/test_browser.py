@@ -1,0 +1,157 @@
+"""The built book as a reader's browser shows it, served on 127.0.0.1 and with
+every other host cut off: each page of the table of contents loads without a
+console error or failed request, images load and have alt text, badges lead to
+the findings register, search, next/previous, launch and download buttons work,
+and the register sorts. Full-page screenshots go to test-artifacts/screenshots/.
+
+Each page is loaded once (``visit`` in browser_support.py) for the tests that
+only read it; the tests that click use a page of their own."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+
+pytest.register_assert_rewrite("browser_support")
+from browser_support import chapter_pages, notebook_pages, open_page, toc_pages  # noqa: E402
+
+pytest_plugins = ["browser_support"]
+pytestmark = [pytest.mark.browser, pytest.mark.build]
+
+PAGES = toc_pages()
+CHAPTERS = chapter_pages()
+NOTEBOOKS = notebook_pages()
+SEARCH_WORD, SEARCH_PAGE = "Volunteers", "notebooks/volunteers.html"  # a word of that chapter's quotes
+
+
+def page_path(url: str, book_url: str) -> str:
+    """The page's path inside the book, without query or fragment."""
+    return urlsplit(url).path[len(urlsplit(book_url).path):]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_offline_without_errors(visit, name):
+    """No console error, failed request, HTTP error or request to another host;
+    the page's full-page screenshot is saved to test-artifacts/screenshots/."""
+    seen = visit(name)
+    assert seen.title_visible, f"{name}.html: no visible title"
+    assert seen.screenshot.stat().st_size > 0
+    seen.watch.assert_clean(f"{name}.html")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_images_load_and_have_alt_text(visit, name):
+    found = visit(name).media
+    problems = []
+    for image in found["images"]:
+        if not (image["width"] > 0 and image["height"] > 0):
+            problems.append(f"<img src={image['src']!r}> did not load (natural size {image['width']}x{image['height']})")
+        if not (image["alt"] or "").strip():
+            problems.append(f"<img src={image['src']!r}> has no alt text")
+    for svg in found["linked"]:
+        if not (svg["width"] > 0 and svg["height"] > 0):
+            problems.append(f"linked SVG {svg['src']!r} did not render ({svg['width']}x{svg['height']})")
+    for svg in found["inline"]:
+        if not (svg["width"] > 0 and svg["height"] > 0):
+            problems.append(f"inline <svg> in {svg['where']} has no size ({svg['width']}x{svg['height']})")
+    assert not problems, f"{name}.html:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_chapter_shows_a_chart(visit, name):
+    """So that the image checks above check something: each chapter has a chart."""
+    charts = [i for i in visit(name).media["images"] if not i["src"].split("?")[0].endswith(("logo_binder.svg", "logo_colab.png"))]
+    assert charts, f"{name}.html shows no chart"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_badges_and_flags_lead_to_the_register(watched_page, book_url, name):
+    page, watch = watched_page
+    open_page(page, book_url, f"{name}.html")
+    badges = page.locator("article a.audit-badge")
+    assert badges.count() >= 1, f"{name}.html shows no verdict badge"
+    assert page.locator("article .audit-flag").count() >= 1, f"{name}.html shows no flag"
+    page.locator("article .audit-flag").first.wait_for(state="visible")
+    badge = badges.first
+    badge.wait_for(state="visible")
+    fragment = urlsplit(badge.get_attribute("href")).fragment
+    assert fragment.startswith("finding-"), badge.get_attribute("href")
+    badge.click()
+    page.wait_for_url(lambda url: urlsplit(url).fragment == fragment)
+    page.wait_for_load_state("load")
+    assert page_path(page.url, book_url) == "book/findings.html", page.url
+    row = page.locator(f"[id='{fragment}']")
+    assert row.count() == 1, f"book/findings.html has no row #{fragment}"
+    assert row.evaluate("e => e.tagName") == "TR", f"#{fragment} is not a row of the register"
+    row.wait_for(state="visible")
+    assert row.evaluate("e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }"), \
+        f"#{fragment} is not scrolled into view"
+    # Console errors are the page-load test's; network problems are checked here too.
+    watch.assert_clean(f"{name}.html and the register", console=False)
+
+
+def test_search_finds_a_word_of_the_quotes(watched_page, book_url):
+    page, watch = watched_page
+    open_page(page, book_url, f"search.html?q={SEARCH_WORD}")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(state="visible")
+    hrefs = [a.get_attribute("href") for a in results.all()]
+    assert hrefs, f"no result for {SEARCH_WORD!r}"
+    assert any(SEARCH_PAGE in h for h in hrefs), f"{SEARCH_PAGE} is not among the results: {hrefs}"
+    watch.assert_clean("search.html", console=False)
+
+
+def test_next_and_previous_follow_the_table_of_contents(watched_page, book_url):
+    page, watch = watched_page
+    first = CHAPTERS[0]
+    second = PAGES[PAGES.index(first) + 1]
+    open_page(page, book_url, f"{first}.html")
+    page.locator("a.right-next").click()
+    page.wait_for_load_state("load")
+    assert page_path(page.url, book_url) == f"{second}.html", "next does not lead to the next chapter"
+    page.locator("a.left-prev").click()
+    page.wait_for_load_state("load")
+    assert page_path(page.url, book_url) == f"{first}.html", "previous does not lead back"
+    watch.assert_clean(f"{first}.html and {second}.html", console=False)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_launch_and_download_buttons(visit, book_url, name):
+    """The Binder, Colab and .ipynb download links are in the page (in dropdowns,
+    so present rather than visible), and the download serves the notebook."""
+    hrefs = visit(name).hrefs
+    binder = [h for h in hrefs if h.startswith("https://mybinder.org/v2/gh/") and h.endswith(f"urlpath=tree/{name}.ipynb")]
+    colab = [h for h in hrefs if h.startswith("https://colab.research.google.com/github/") and h.endswith(f"/{name}.ipynb")]
+    download = [h for h in hrefs if h.startswith(book_url) and h.endswith(f"_sources/{name}.ipynb")]
+    assert binder, f"{name}.html has no Binder button"
+    assert colab, f"{name}.html has no Colab button"
+    assert download, f"{name}.html has no .ipynb download button"
+    with urllib.request.urlopen(download[0], timeout=10) as response:  # the local server
+        notebook = json.loads(response.read())
+    assert notebook.get("nbformat") == 4 and notebook.get("cells"), f"{download[0]} is not a notebook"
+
+
+def test_findings_register_sorts_by_verdict(watched_page, book_url):
+    page, watch = watched_page
+    open_page(page, book_url, "book/findings.html")
+    table = page.locator("table.audit-register")
+
+    def rows():
+        return table.evaluate("t => Array.from(t.tBodies[0].rows).map(r => [r.id, Number(r.cells[0].dataset.sort)])")
+
+    before = rows()
+    ranks = [rank for _, rank in before]
+    assert len(set(ranks)) >= 2, "the register needs two verdicts for this test to mean anything"
+    button = table.get_by_role("button", name="Verdict")
+    button.click()
+    ascending = rows()
+    button.click()
+    descending = rows()
+    assert sorted(before) == sorted(ascending) == sorted(descending), "sorting lost or added rows"
+    assert [r for _, r in ascending] == sorted(ranks), "first click: not sorted by verdict"
+    assert [r for _, r in descending] == sorted(ranks, reverse=True), "second click: not in reverse"
+    assert ascending[0][0] != descending[0][0], "the first row did not change between the two clicks"
+    watch.assert_clean("book/findings.html", console=False)
