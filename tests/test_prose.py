@@ -41,12 +41,20 @@ def figure_words():
     return words
 
 
+NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|half)"
+UNIT_WORD = r"(?:years?|months?|weeks?|days?|divisions?|percent|percentage|points?|rubles?|yuan|won|dollars?|million|billion)"
+# A number word before a unit is a quantity, whatever its length ("two yuan", "ten-year", "one billion").
+QUANTITY = re.compile(rf"\b{NUMBER_WORD}[- ]{UNIT_WORD}\b", re.IGNORECASE)
+
+
 @pytest.mark.parametrize("notebook", CHAPTERS + BOOK_NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_figure_is_typed_in_prose(notebook):
     forbidden_words = figure_words()
     problems = []
     for text in markdown(notebook):
         prose = unmarked(text)
+        for match in QUANTITY.finditer(prose):
+            problems.append(f"quantity {match.group()!r} typed in prose")
         for match in re.finditer(r"\d+(?:[.,]\d+)*", prose):
             problems.append(f"digits {match.group()!r} in …{prose[max(0, match.start() - 40):match.end() + 40]}…")
         for word in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", prose):
@@ -57,6 +65,8 @@ def test_no_figure_is_typed_in_prose(notebook):
 
 def test_a_typed_figure_is_caught():
     assert re.search(r"\d", unmarked("The debt came to 729 million yuan."))
+    assert QUANTITY.search(unmarked("The gift implies about two yuan to the dollar over a ten-year period."))
+    assert not QUANTITY.search(unmarked("The two layers agree on one rate, “one billion rubles”."))
     assert not re.search(r"\d", unmarked("In July 1953, on 31 July, the {glue:}`debt` yuan “729 million”."))
 
 
