@@ -99,7 +99,7 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
             f'<tr id="{esc(finding_anchor(f.check))}">'
             f'<td data-sort="{rank}"><span class="audit-badge {css}"><span aria-hidden="true">{symbol}</span> {esc(label)}</span></td>'
             f"<td><strong>{esc(f.title)}</strong><br><small>{esc(f.computation)}</small></td>"
-            f"<td>{esc(f.kind)}</td><td data-sort=\"{min(f.pages) if f.pages else 0}\">{esc(', '.join(map(str, f.pages)))}</td>"
+            f"<td>{esc(f.kind.replace('_', ' '))}</td><td data-sort=\"{min(f.pages) if f.pages else 0}\">{esc(', '.join(map(str, f.pages)))}</td>"
             f"<td>{esc(f.stated)}</td><td>{esc(f.computed)}</td><td>{chapter}</td></tr>"
         )
     return f'<table class="audit-register"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
