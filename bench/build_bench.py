@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from paper_audit.build import executed_notebooks
+from paper_audit.build import executed_notebooks, toc_notebooks
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -48,16 +48,10 @@ def timed_build(root: Path) -> tuple[float, list[str]]:
     return elapsed, executed_notebooks(result.stdout, root)
 
 
-def notebooks_in_toc(root: Path) -> list[Path]:
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
-    return [root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").exists()]
-
-
 def floor(root: Path) -> tuple[float, float]:
     """Seconds to run all notebook code in one process, and to build with execution off."""
     script = ["import os, sys, matplotlib", "matplotlib.use('svg')"]
-    for notebook in notebooks_in_toc(root):
+    for notebook in toc_notebooks(root):
         nb = nbformat.read(notebook, as_version=4)
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         script.append(f"os.chdir({str(notebook.parent)!r})\nexec(compile({code!r}, {notebook.name!r}, 'exec'), {{}})")

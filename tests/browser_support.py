@@ -33,9 +33,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
-from paper_audit import paths
+from paper_audit import build, paths
 
 REPO_ROOT = paths.REPO_ROOT
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -52,22 +51,9 @@ TIMEOUT_MS = 20_000
 
 # --- the table of contents -------------------------------------------------
 
-def _toc_files(entries) -> list[str]:
-    files = []
-    for entry in entries or []:
-        if "file" in entry:
-            files.append(entry["file"])
-        for key in ("sections", "chapters", "parts"):
-            files.extend(_toc_files(entry.get(key)))
-    return files
-
-
 def toc_pages(root: Path = REPO_ROOT) -> list[str]:
-    """Every page of ``_toc.yml`` in reading order, without suffix: the root
-    first, then each part's chapters (and their sections)."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]] + _toc_files(toc.get("parts")) + _toc_files(toc.get("chapters"))
-    return [str(Path(p).with_suffix("")) if Path(p).suffix in (".md", ".ipynb") else p for p in pages]
+    """Every page of ``_toc.yml`` in reading order, without suffix."""
+    return build.toc_pages(root)
 
 
 def notebook_pages(root: Path = REPO_ROOT) -> list[str]:

@@ -111,15 +111,29 @@ def invalidate(cache: Path, root: Path) -> list[str]:
     return dropped
 
 
-def toc_notebooks(root: Path) -> list[Path]:
+def _toc_entries(entries) -> list[str]:
+    files = []
+    for entry in entries or []:
+        if "file" in entry:
+            files.append(entry["file"])
+        for key in ("sections", "chapters", "parts"):
+            files.extend(_toc_entries(entry.get(key)))
+    return files
+
+
+def toc_pages(root: Path) -> list[str]:
+    """Every page of ``_toc.yml`` in reading order, without suffix: the root
+    first, then each part's chapters (and their sections)."""
     import yaml
 
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    files += [chapter["file"] for chapter in toc.get("chapters", [])]
-    return [root / f"{name}.ipynb" for name in files if (root / f"{name}.ipynb").exists()]
+    pages = [toc["root"]] + _toc_entries(toc.get("parts")) + _toc_entries(toc.get("chapters"))
+    return [str(Path(p).with_suffix("")) if Path(p).suffix in (".md", ".ipynb") else p for p in pages]
+
+
+def toc_notebooks(root: Path) -> list[Path]:
+    """The toc's pages whose source is a notebook."""
+    return [root / f"{page}.ipynb" for page in toc_pages(root) if (root / f"{page}.ipynb").exists()]
 
 
 def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
