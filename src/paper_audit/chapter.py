@@ -86,11 +86,8 @@ class Chapter:
                 self._record_inputs()
         return self.claims.loc[claim_id]
 
-    def quote(self, claim_id: str) -> HTML:
-        """Show a claim's quote, with page and footnote."""
-        return HTML(render.quote_block(self.claim(claim_id)))
-
     def quotes(self, *claim_ids: str) -> HTML:
+        """Show claims' quotes, each with page and footnote."""
         return HTML("".join(render.quote_block(self.claim(i)) for i in claim_ids))
 
     def badge(self, check_id: str) -> None:
@@ -109,8 +106,3 @@ class Chapter:
 
     def value(self, name: str, value, fmt: str = "{}", claims=(), computed_by: str = "") -> None:
         self.publish.value(name, value, fmt, claims=claims, computed_by=computed_by)
-
-    def figure(self, name: str, claim_id: str, fmt: str = "{:g}") -> None:
-        """Glue a claim's own value (in its printed scale) for prose."""
-        c = self.claim(claim_id)
-        self.publish.value(name, c["value"], fmt, claims=[claim_id], computed_by="data/claims.csv")

@@ -60,8 +60,3 @@ def install() -> None:
     socket.socket.connect_ex = _connect_ex
     socket.getaddrinfo = _getaddrinfo
 
-
-def uninstall() -> None:
-    socket.socket.connect = _original_connect
-    socket.socket.connect_ex = _original_connect_ex
-    socket.getaddrinfo = _original_getaddrinfo

@@ -68,11 +68,6 @@ def publish(fig, name: str, alt: str, caption: str, output_dir: Path | None = No
     )
 
 
-def new_figure(**kwargs):
-    with plt.rc_context(STYLE):
-        return plt.subplots(**kwargs)
-
-
 def bars(labels, values, name, *, xlabel, title, alt, caption, reference_line=None, reference_label="",
          colours=None, value_format="{:g}"):
     """Horizontal bars, one per label, with an optional vertical reference line."""

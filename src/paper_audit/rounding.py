@@ -130,6 +130,3 @@ def verdict(computed: Interval, stated: Interval, gross_factor: float = GROSS_FA
 def relative_gap(computed: float, stated: float) -> float:
     return (computed - stated) / stated if stated else math.inf
 
-
-def worst(verdicts: Sequence[str]) -> str:
-    return max(verdicts, key=SEVERITY.__getitem__)
