@@ -74,7 +74,7 @@ def executed_notebooks(log: str, root: Path) -> list[str]:
     return sorted(names)
 
 
-def cached_config(root: Path, work: Path, cache: Path) -> Path:
+def cached_config(root: Path, work: Path, cache: Path) -> tuple[Path, dict]:
     """_config.yml with execution from a persistent cache (kept beside the outputs).
 
     The cache is reused only for notebooks whose recorded inputs are unchanged:
@@ -86,7 +86,7 @@ def cached_config(root: Path, work: Path, cache: Path) -> Path:
     config.setdefault("execute", {}).update({"execute_notebooks": "cache", "cache": str(cache)})
     target = work / "_config.yml"
     target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return target
+    return target, config
 
 
 def invalidate(cache: Path, root: Path) -> list[str]:
@@ -97,6 +97,7 @@ def invalidate(cache: Path, root: Path) -> list[str]:
 
     from . import deps
 
+    deps.reread()  # the data may have changed since this process last looked
     dropped = []
     store = get_cache(str(cache))
     for record in store.list_cache_records():
@@ -185,20 +186,17 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | 
         str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
         "--path-output", str(work), "-n", "-W", "--keep-going",
     ]
+    # Every kernel, started here or by Sphinx, inherits this: offline, and quiet.
+    os.environ.update(PAPER_AUDIT_OFFLINE="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
     if cache is not None:
         dropped = invalidate(cache, root)
         if dropped:
             print("Inputs changed, re-executing: " + ", ".join(sorted(dropped)), flush=True)
-        config = cached_config(root, work, cache)
-        os.environ.update(PAPER_AUDIT_OFFLINE="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
-        import yaml
-
-        timeout = int(yaml.safe_load(config.read_text(encoding="utf-8"))["execute"].get("timeout", 180))
-        preexecute(root, cache, os.cpu_count() or 1, timeout)
-        command += ["--config", str(config)]
+        config_path, config = cached_config(root, work, cache)
+        preexecute(root, cache, os.cpu_count() or 1, int(config["execute"].get("timeout", 180)))
+        command += ["--config", str(config_path)]
     print("Building the book (every notebook is executed):", " ".join(command[1:]), flush=True)
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PAPER_AUDIT_OFFLINE="1")
-    proc = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log_lines = []
     assert proc.stdout is not None
     for line in proc.stdout:

@@ -5,7 +5,7 @@ jupyter-cache keys a notebook on its code cells alone: an edited claim would
 leave a stale output in the book. Each notebook therefore records, when it
 executes, a fingerprint of what it read: the rows of claims, checks and
 reference facts it used (or the whole data folder), plus the package's own
-code. Before a build, ``stale`` compares the records with the data as it is
+code. Before a build, ``is_stale`` compares the records with the data as it is
 now, and the build drops the cached execution of every notebook whose inputs
 changed (or that has no record), and only those.
 """
@@ -41,6 +41,7 @@ def code_fingerprint() -> str:
     return _digest(p.read_bytes() for p in sorted(package.glob("*.py")))
 
 
+@lru_cache(maxsize=1)
 def data_fingerprint() -> str:
     return _digest(p.read_bytes() for p in sorted(paths.DATA_DIR.rglob("*")) if p.is_file())
 
@@ -55,6 +56,12 @@ def _rows(table: str) -> dict[str, str]:
             for row in csv.DictReader(handle):
                 rows[row["id"]] = _digest(v.encode("utf-8") for v in row.values())
     return rows
+
+
+def reread() -> None:
+    """Forget the rows and hashes read so far (the files may have been edited)."""
+    _rows.cache_clear()
+    data_fingerprint.cache_clear()
 
 
 def fingerprint(claims: Iterable[str] = (), checks: Iterable[str] = (), references: Iterable[str] = (),
@@ -89,10 +96,10 @@ def record_everything(notebook: str | Path) -> None:
 
 
 def is_stale(notebook: Path, output_dir: Path | None = None) -> bool:
+    """Whether what ``notebook`` read has changed since it ran (call ``reread`` first after edits)."""
     target = record_path(notebook, output_dir)
     if not target.exists():
         return True
     recorded = json.loads(target.read_text(encoding="utf-8"))
-    _rows.cache_clear()
     now = fingerprint(recorded["claims"], recorded["checks"], recorded["references"], everything=recorded["all"] is not None)
     return now != recorded
