@@ -83,6 +83,10 @@ class Context:
             iv = Interval(iv.low * 100, iv.high * 100, iv.point * 100)
         return iv
 
+    def implied_rate(self, amount: str, converted: str) -> Interval:
+        """The rate a pair of claims implies (units of the first per unit of the second), with rounding."""
+        return propagate(lambda x, y: x / y, [self.interval(amount), self.interval(converted)])
+
     def dates(self, item: str) -> tuple[dt.date, dt.date]:
         """Earliest and latest day an input (claim or reference fact) can mean."""
         if item in self.claims.index:
@@ -181,7 +185,7 @@ def _same_rate(ctx, row, inputs):
     if len(inputs) < 4 or len(inputs) % 2:
         raise DataError(f"{paths.CHECKS_CSV}: check {row['id']}: same_rate needs pairs of claims")
     pairs = list(zip(inputs[::2], inputs[1::2]))
-    rates = [propagate(lambda x, y: x / y, [ctx.interval(a), ctx.interval(b)]) for a, b in pairs]
+    rates = [ctx.implied_rate(a, b) for a, b in pairs]
     points = [r.point for r in rates]
     lo, hi = min(points), max(points)
     common = max(r.low for r in rates) <= min(r.high for r in rates)

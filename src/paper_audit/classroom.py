@@ -193,8 +193,7 @@ def _implied_rates(pairs: dict[str, tuple[str, str]]) -> list[float]:
 
 
 def _rate_interval(pair: tuple[str, str]) -> rounding.Interval:
-    ctx = checks.Context(_audit()[0])
-    return rounding.propagate(lambda x, y: x / y, [ctx.interval(pair[0]), ctx.interval(pair[1])])
+    return checks.Context(_audit()[0]).implied_rate(*pair)
 
 
 def _same_rate_verdict(pairs: dict[str, tuple[str, str]]) -> str:

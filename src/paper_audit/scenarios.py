@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 
 from . import checks, claims as claims_mod, reference
-from .rounding import Interval, propagate
 
 def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
     """Every (amount in a currency, amount in dollars) pair that a check relates, once each."""
@@ -34,10 +33,6 @@ def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
     return pairs
 
 
-def implied_interval(table: pd.DataFrame, amount: str, usd: str, ctx: checks.Context) -> Interval:
-    return propagate(lambda a, b: a / b, [ctx.interval(amount), ctx.interval(usd)])
-
-
 def table(claims: pd.DataFrame | None = None, stated_rates: dict[str, float] | None = None) -> pd.DataFrame:
     """One row per conversion: amount, stated dollars, implied rate, and dollars at each rate.
 
@@ -51,7 +46,7 @@ def table(claims: pd.DataFrame | None = None, stated_rates: dict[str, float] | N
     for amount, usd in conversion_pairs(claims):
         currency = claims.loc[amount, "unit"]
         value, dollars = claims_mod.absolute(claims.loc[amount]), claims_mod.absolute(claims.loc[usd])
-        implied = implied_interval(claims, amount, usd, ctx)
+        implied = ctx.implied_rate(amount, usd)
         row = {
             "conversion": claims.loc[amount, "measure"], "amount_claim": amount, "usd_claim": usd,
             "currency": currency, "amount": value, "stated_usd": dollars, "page": int(claims.loc[amount, "page"]),
