@@ -1,13 +1,11 @@
 """Every check kind on hand-made cases with known verdicts, the real excerpt's
 key findings, a check naming a missing claim, and escaping of data in HTML."""
 
-import csv
-import io
 
 import pandas as pd
 import pytest
 
-from paper_audit import checks, claims, datapackage, paths, render
+from paper_audit import checks, claims, paths, render
 from paper_audit.errors import DataError
 from paper_audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 

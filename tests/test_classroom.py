@@ -8,7 +8,6 @@ import json
 import math
 import re
 import subprocess
-import sys
 
 import nbformat
 import pandas as pd

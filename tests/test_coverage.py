@@ -2,7 +2,7 @@
 
 import pytest
 
-from paper_audit import claims, coverage, paths, source
+from paper_audit import claims, coverage, paths
 from paper_audit.errors import DataError
 
 
