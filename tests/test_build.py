@@ -139,3 +139,14 @@ def test_two_clean_builds_are_identical(built_book, tmp_path):
     for svg in figures:
         assert svg.read_bytes() == (second / "generated" / "figures" / svg.name).read_bytes(), svg.name
         assert b"<dc:date>" not in svg.read_bytes()
+
+
+def test_the_build_prints_no_kernel_warning(built_book):
+    html, _ = built_book
+    log = html.parent / "build.log"
+    if not log.exists():
+        pytest.skip("the book was built elsewhere (PAPER_AUDIT_BOOK_HTML)")
+    text = log.read_text(encoding="utf-8")
+    assert "Executing" in text, "the log does not show the notebooks being executed"
+    kernel_lines = [line for line in text.splitlines() if "IPKernelApp" in line or "without encryption" in line]
+    assert not kernel_lines, kernel_lines

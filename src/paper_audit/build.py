@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import paths
+from . import kernels, paths
 
 def prepare(output_dir: Path) -> list[Path]:
     """Validate the data and write the files the book links to, before Sphinx runs.
@@ -74,16 +74,30 @@ def executed_notebooks(log: str, root: Path) -> list[str]:
     return sorted(names)
 
 
-def cached_config(root: Path, work: Path, cache: Path) -> tuple[Path, dict]:
-    """_config.yml with execution from a persistent cache (kept beside the outputs).
+def read_config(root: Path) -> dict:
+    import yaml
 
-    The cache is reused only for notebooks whose recorded inputs are unchanged:
-    ``invalidate`` drops the others first, so no stale output reaches the book.
+    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+
+
+def cached_config(root: Path, work: Path, cache: Path) -> tuple[Path, dict]:
+    """_config.yml as the maintainer wrote it, plus where the execution cache
+    lives (kept beside the outputs the notebooks write).
+
+    The mode stays the one _config.yml states (``cache``); the cache is reused
+    only for notebooks whose recorded inputs are unchanged: ``invalidate``
+    drops the others first, so no stale output reaches the book.
     """
     import yaml
 
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    config.setdefault("execute", {}).update({"execute_notebooks": "cache", "cache": str(cache)})
+    config = read_config(root)
+    mode = config.get("execute", {}).get("execute_notebooks")
+    if mode != "cache":
+        from .errors import DataError
+
+        raise DataError(f"{root / '_config.yml'}, execute.execute_notebooks: {mode!r}; the build keeps an "
+                        "execution cache and drops stale entries itself, so this must be 'cache'")
+    config["execute"]["cache"] = str(cache)
     target = work / "_config.yml"
     target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return target, config
@@ -166,7 +180,8 @@ def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
     def run(item):
         path, notebook = item
         return path, notebook, single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout,
-                                                   allow_errors=False, meta_override=True)
+                                                   allow_errors=False, meta_override=True,
+                                                   **kernels.client_options())
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for path, notebook, result in pool.map(run, todo):
@@ -181,20 +196,24 @@ def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
 def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | None = None) -> int:
     """Build the book at ``root`` into ``html_dir``; return the exit status."""
     html_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Every kernel, started here or by Sphinx, inherits this: offline, and quiet.
+    os.environ.update(PAPER_AUDIT_OFFLINE="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=html_dir.parent))
     command = [
         str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
         "--path-output", str(work), "-n", "-W", "--keep-going",
     ]
-    # Every kernel, started here or by Sphinx, inherits this: offline, and quiet.
-    os.environ.update(PAPER_AUDIT_OFFLINE="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    if cache is not None:
-        dropped = invalidate(cache, root)
-        if dropped:
-            print("Inputs changed, re-executing: " + ", ".join(sorted(dropped)), flush=True)
-        config_path, config = cached_config(root, work, cache)
-        preexecute(root, cache, os.cpu_count() or 1, int(config["execute"].get("timeout", 180)))
-        command += ["--config", str(config_path)]
+    try:
+        if cache is not None:
+            config_path, config = cached_config(root, work, cache)
+            dropped = invalidate(cache, root)
+            if dropped:
+                print("Inputs changed, re-executing: " + ", ".join(sorted(dropped)), flush=True)
+            preexecute(root, cache, os.cpu_count() or 1, int(config["execute"].get("timeout", 180)))
+            command += ["--config", str(config_path)]
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     print("Building the book (every notebook is executed):", " ".join(command[1:]), flush=True)
     proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log_lines = []
@@ -244,21 +263,18 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     html_dir = (args.html or root / "_build" / "html").resolve()
     own_project = root == paths.REPO_ROOT
-    try:
-        downloads = prepare(paths.output_dir()) if own_project else []
-    except Exception as error:  # one clear line, no traceback, and the old book stays
-        from .errors import DataError
-
-        if isinstance(error, DataError):
-            print(f"BUILD STOPPED before Sphinx ran: {error}", file=sys.stderr)
-            print(f"The last good book (if any) is left in place at {html_dir}", file=sys.stderr)
-            return 2
-        raise
     # The execution cache lives with the outputs the notebooks write (provenance,
     # figures, dependency records), so the two can never disagree.
     cache = paths.output_dir() / "jupyter_cache" if own_project and not args.no_cache else None
-    return build(root, html_dir, downloads, cache)
+    from .errors import DataError
 
+    try:
+        downloads = prepare(paths.output_dir()) if own_project else []
+        return build(root, html_dir, downloads, cache)
+    except DataError as error:  # one clear line, no traceback, and the old book stays
+        print(f"BUILD STOPPED before Sphinx ran: {error}", file=sys.stderr)
+        print(f"The last good book (if any) is left in place at {html_dir}", file=sys.stderr)
+        return 2
 
 if __name__ == "__main__":
     sys.exit(main())

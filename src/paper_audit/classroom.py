@@ -22,6 +22,7 @@ import functools
 import math
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -464,18 +465,28 @@ def check(question: str, answer: Any) -> bool:
         raise KeyError(f"no question {question!r}; the questions are: {', '.join(QUESTIONS)}")
     q = QUESTIONS[question]
     if answer is None or answer is Ellipsis:
-        print(f"… {question}: not answered yet. Replace None with your answer and run the cell again.")
+        _say(f"… {question}: not answered yet. Replace None with your answer and run the cell again.")
         return False
     ok, problem = q.rule.judge(answer, q.compute())
     if ok:
-        print(f"✓ {question}: correct ({q.rule.tolerance()}).")
+        _say(f"✓ {question}: correct ({q.rule.tolerance()}).")
         return True
     lines = [f"✗ {question}: not right yet ({q.rule.tolerance()})."]
     if problem:
         lines.append(f"  {problem}")
     lines.append(f"  Hint: {q.hint}")
-    print("\n".join(lines))
+    _say("\n".join(lines))
     return False
+
+
+def _say(text: str) -> None:
+    """Print ``text`` and its newline in one write.
+
+    ``print`` writes the text and the newline separately; the kernel can flush
+    between the two, so the newline may reach the notebook as a stream output
+    of its own, and two builds of the same page would differ.
+    """
+    sys.stdout.write(text + "\n")
 
 
 # --------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from . import checks, params, paths
+from . import checks, kernels, params, paths
 from .errors import DataError
 
 
@@ -50,6 +50,7 @@ def execute(notebook: Path, out_dir: Path, parameters: dict, timeout: int) -> fl
     papermill.execute_notebook(
         str(notebook), str(out_dir / notebook.name), parameters=parameters, kernel_name="python3",
         cwd=str(notebook.parent), progress_bar=False, execution_timeout=timeout, log_output=False,
+        **kernels.client_options(),
     )
     return time.perf_counter() - started
 
