@@ -46,7 +46,9 @@ CHROMIUM_ARGS = [
     # Without these Chromium reaches for the network, which is closed here.
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-TIMEOUT_MS = 20_000
+# An upper bound for each browser action, generous for a busy 2-core machine;
+# no test waits for a fixed time.
+TIMEOUT_MS = 60_000
 
 
 # --- the table of contents -------------------------------------------------
@@ -76,6 +78,8 @@ def build_book(out: Path) -> Path:
         capture_output=True, text=True, env=env, timeout=1800,
     )
     assert result.returncode == 0, "the book did not build:\n" + result.stdout[-4000:] + result.stderr[-4000:]
+    # Kept for the tests that read what the build printed (tests/test_build.py).
+    (out / "build.log").write_text(result.stdout + result.stderr, encoding="utf-8")
     return out / "html"
 
 
@@ -225,10 +229,11 @@ def open_page(page, book_url: str, path: str):
 IMAGES_JS = """async () => {
   const images = Array.from(document.images);
   images.forEach(i => { if (i.loading === "lazy") i.loading = "eager"; });
+  // Every image ends in "load" or "error"; no timer, which a busy machine
+  // could outrun and report a slow image as a broken one.
   await Promise.all(images.map(i => i.complete ? null : new Promise(done => {
     i.addEventListener("load", done, {once: true});
     i.addEventListener("error", done, {once: true});
-    setTimeout(done, 10000);
   })));
   const linked = Array.from(document.querySelectorAll(
     "object[data$='.svg'], object[type='image/svg+xml'], embed[src$='.svg']"));
@@ -264,11 +269,13 @@ class Visit:
     title_visible: bool
     media: dict
     hrefs: list[str]
+    icon: str | None  # the URL of the favicon the page declares
     screenshot: Path
     axe_light: dict | None = None
     axe_dark: dict | None = None
     axe_missing: str = ""  # axe-playwright-python is not installed
     axe_failure: str = ""  # axe raised
+    dark_failure: str = ""  # the page did not follow the system to the dark theme
 
 
 class BookVisits:
@@ -296,10 +303,12 @@ class BookVisits:
             title_visible = page.locator("article.bd-article h1").first.is_visible()
             media = page.evaluate(IMAGES_JS)
             hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+            icon = page.evaluate("() => { const l = document.querySelector(\"link[rel~='icon']\"); "
+                                 "return l ? l.href : null; }")
             screenshot = SCREENSHOTS / f"{name}.png"
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
-            visit = Visit(name, watch, title_visible, media, hrefs, screenshot)
+            visit = Visit(name, watch, title_visible, media, hrefs, icon, screenshot)
             # Axe takes a few seconds: requests the page makes late still land in
             # ``watch`` (axe itself fetches nothing, its CSS preload is off).
             try:
@@ -323,10 +332,14 @@ class BookVisits:
         # The theme follows the reader's system (mode "auto"): switch the system to dark.
         page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
         page.emulate_media(color_scheme="dark")
+        # The book's theme follows the system (html_context default_mode: auto).
+        # Waiting up to the action timeout, not a few seconds: on a busy machine
+        # a short wait would silently skip the dark check.
         try:
-            page.wait_for_function("document.documentElement.dataset.theme === 'dark'", timeout=5000)
-        except Exception:
-            return  # the theme does not follow the system: nothing to check in dark
+            page.wait_for_function("document.documentElement.dataset.theme === 'dark'", timeout=TIMEOUT_MS)
+        except Exception as error:
+            visit.dark_failure = f"the page did not switch to the dark theme with the system: {error}"
+            return
         visit.axe_dark = page.evaluate(run, AXE_CONTRAST_ONLY)
 
 

@@ -43,6 +43,24 @@ def test_page_loads_offline_without_errors(visit, name):
 
 
 @pytest.mark.parametrize("name", PAGES)
+def test_page_declares_a_favicon_that_loads(visit, book_url, name):
+    """Without one, every browser asks for /favicon.ico, and its 404 is a
+    console error on the first page a reader opens."""
+    icon = visit(name).icon
+    assert icon, f"{name}.html declares no icon (link rel=icon)"
+    assert icon.startswith(book_url), f"{name}.html: the icon {icon} is not served by the book"
+    with urllib.request.urlopen(icon, timeout=10) as response:  # the local server
+        assert response.status == 200 and response.read()[:4] == b"\x00\x00\x01\x00", icon
+
+
+def test_the_book_serves_favicon_ico_at_its_root(book_url):
+    """index.html, where a reader starts, is a bare redirect that declares no
+    icon, so browsers ask for /favicon.ico there."""
+    with urllib.request.urlopen(book_url + "favicon.ico", timeout=10) as response:  # the local server
+        assert response.status == 200 and response.read()[:4] == b"\x00\x00\x01\x00"
+
+
+@pytest.mark.parametrize("name", PAGES)
 def test_images_load_and_have_alt_text(visit, name):
     found = visit(name).media
     problems = []
