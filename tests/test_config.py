@@ -1,5 +1,5 @@
 """What _config.yml says is what the build does: the execution mode, the
-stream merging that keeps two builds identical, the favicon."""
+favicon."""
 
 from __future__ import annotations
 
@@ -37,9 +37,7 @@ def test_a_mode_the_build_does_not_run_is_refused_by_name(tmp_path, mode):
         build.cached_config(root, tmp_path, tmp_path / "cache")
 
 
-def test_streams_are_merged_and_a_favicon_is_declared():
-    sphinx = config()["sphinx"]["config"]
-    assert sphinx.get("nb_merge_streams") is True
+def test_a_favicon_is_declared_and_served_at_the_root():
     favicon = paths.REPO_ROOT / config()["html"]["favicon"]
     assert favicon.read_bytes()[:4] == b"\x00\x00\x01\x00", "not an ICO file"
     # Served at the root too, for browsers that ask for /favicon.ico.

@@ -1,6 +1,7 @@
-"""Kernels start quietly: ipykernel 7 warns on stderr when its messages travel
-over TCP unencrypted; ``kernels.client_options`` has the kernel manager
-provision CurveZMQ keys instead. Run in a subprocess to read the kernel's stderr."""
+"""How the project executes notebooks (``kernels.client_options``): what a cell
+prints becomes one output however the kernel cut it into messages, and kernels
+start without ipykernel's warning about unencrypted TCP (run in a subprocess
+to read the kernel's stderr)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,26 @@ def test_kernels_start_without_the_transport_warning(how, warned):
     assert result.stdout == "42\n"
     # The default start shows the warning, so this test can see it.
     assert (WARNING in result.stderr) is warned, result.stderr
+
+
+# Flushing between the pieces makes the kernel send them as separate messages,
+# as a busy machine's flush timer may; a cut just before a newline is the case
+# that myst-nb's own merging gets wrong.
+PIECES = "import sys\nfor piece in ('A', '\\nB', '\\n'):\n    sys.stdout.write(piece)\n    sys.stdout.flush()"
+
+
+@pytest.mark.parametrize("options", ["project", "default"])
+def test_a_cells_output_is_one_stream_however_it_was_cut(options):
+    import nbformat
+    from nbclient import NotebookClient
+
+    from paper_audit import kernels
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PIECES)])
+    extra = kernels.client_options() if options == "project" else {}
+    NotebookClient(nb, timeout=120, kernel_name="python3", **extra).execute()
+    outputs = nb.cells[0].outputs
+    if options == "project":
+        assert [(o["name"], o["text"]) for o in outputs] == [("stdout", "A\nB\n")]
+    else:  # what the kernel sends, uncoalesced: several pieces, so the test above can fail
+        assert len(outputs) > 1 and "".join(o["text"] for o in outputs) == "A\nB\n"

@@ -193,8 +193,16 @@ def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
                 print(f"  {path.relative_to(root)}: failed ({type(result.err).__name__}); the build reports it below", flush=True)
 
 
-def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | None = None) -> int:
-    """Build the book at ``root`` into ``html_dir``; return the exit status."""
+def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | None = None,
+          fresh: bool = False) -> int:
+    """Build the book at ``root`` into ``html_dir``; return the exit status.
+
+    With ``cache``, notebooks execute here (``preexecute``) into that cache,
+    reused while their inputs are unchanged; ``fresh`` uses an empty cache of
+    this build's own instead, so every notebook executes the same way.
+    Without either (another book, as the tests make), Sphinx executes as its
+    _config.yml says.
+    """
     html_dir.parent.mkdir(parents=True, exist_ok=True)
     # Every kernel, started here or by Sphinx, inherits this: offline, and quiet.
     os.environ.update(PAPER_AUDIT_OFFLINE="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
@@ -203,6 +211,8 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | 
         str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
         "--path-output", str(work), "-n", "-W", "--keep-going",
     ]
+    if fresh:
+        cache = work / "jupyter_cache"
     try:
         if cache is not None:
             config_path, config = cached_config(root, work, cache)
@@ -255,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=paths.REPO_ROOT, help="the book's folder (with _config.yml)")
     parser.add_argument("--html", type=Path, default=None, help="where the built HTML goes (default: ROOT/_build/html)")
-    parser.add_argument("--no-cache", action="store_true", help="execute every notebook, ignoring the execution cache")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="execute every notebook, neither reading nor updating the execution cache")
     args = parser.parse_args(argv)
     from . import offline
 
@@ -266,11 +277,12 @@ def main(argv: list[str] | None = None) -> int:
     # The execution cache lives with the outputs the notebooks write (provenance,
     # figures, dependency records), so the two can never disagree.
     cache = paths.output_dir() / "jupyter_cache" if own_project and not args.no_cache else None
+    fresh = own_project and args.no_cache
     from .errors import DataError
 
     try:
         downloads = prepare(paths.output_dir()) if own_project else []
-        return build(root, html_dir, downloads, cache)
+        return build(root, html_dir, downloads, cache, fresh)
     except DataError as error:  # one clear line, no traceback, and the old book stays
         print(f"BUILD STOPPED before Sphinx ran: {error}", file=sys.stderr)
         print(f"The last good book (if any) is left in place at {html_dir}", file=sys.stderr)

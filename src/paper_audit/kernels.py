@@ -1,12 +1,18 @@
-"""How the project starts notebook kernels: the build, reruns and grading all
-pass ``client_options()`` to nbclient's ``NotebookClient`` (directly, through
-jupyter-cache, or through papermill), so every kernel starts the same way.
+"""How the project executes notebooks: the build, reruns and grading all pass
+``client_options()`` to nbclient's ``NotebookClient`` (directly, through
+jupyter-cache, or through papermill), so every notebook runs the same way.
 
-ipykernel 7 warns on stderr, once per kernel, that its messages travel over TCP
-in plain text. The kernel manager can instead provision CurveZMQ keys, which
-the pinned ipykernel's kernelspec declares it supports: the transport is then
-encrypted and the warning has no cause. ("auto", not "required": a kernel that
-cannot encrypt still starts, and its warning still shows.)
+* Streams are merged exactly. A kernel sends what a cell prints in as many
+  stream messages as its flush timer happens to cut, which depends on how busy
+  the machine is. nbclient's ``coalesce_streams`` joins a cell's messages into
+  one output by plain concatenation, so the same cell gives the same output on
+  every run. (myst-nb's own ``nb_merge_streams`` is no substitute: it strips
+  each piece before joining, so a cut just before a newline changes the text.)
+* The kernel's transport is encrypted. ipykernel 7 warns on stderr, once per
+  kernel, that its messages travel over TCP in plain text; the kernel manager
+  provisions CurveZMQ keys instead, which the pinned ipykernel's kernelspec
+  declares it supports, so the warning has no cause. ("auto", not "required":
+  a kernel that cannot encrypt still starts, and its warning still shows.)
 """
 
 from __future__ import annotations
@@ -18,4 +24,7 @@ def client_options() -> dict[str, Any]:
     """Keyword arguments for ``nbclient.NotebookClient``."""
     from traitlets.config import Config
 
-    return {"config": Config({"KernelManager": {"transport_encryption": "auto"}})}
+    return {
+        "coalesce_streams": True,
+        "config": Config({"KernelManager": {"transport_encryption": "auto"}}),
+    }
