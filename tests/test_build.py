@@ -123,6 +123,17 @@ def test_findings_csv_is_published_with_the_book(built_book):
     assert {row["verdict"] for row in rows} <= {"consistent", "consistent within rounding", "inconsistent", "gross inconsistency"}
 
 
+def first_difference(a: Path, b: Path, context: int = 3) -> str:
+    """The first lines where two HTML files differ (tags on lines of their own)."""
+    import difflib
+
+    def lines(path):
+        return path.read_text(encoding="utf-8").replace("><", ">\n<").splitlines()
+
+    diff = difflib.unified_diff(lines(a), lines(b), "first build", "second build", n=context, lineterm="")
+    return "\n".join(list(diff)[:40])
+
+
 def test_two_clean_builds_are_identical(built_book, tmp_path):
     """Same HTML text, same findings.csv, same SVG figures, byte for byte."""
     html, generated = built_book
@@ -132,7 +143,8 @@ def test_two_clean_builds_are_identical(built_book, tmp_path):
     pages = sorted(p.relative_to(html) for p in html.rglob("*.html"))
     assert pages == sorted(p.relative_to(second / "html") for p in (second / "html").rglob("*.html"))
     different = [str(p) for p in pages if (html / p).read_bytes() != (second / "html" / p).read_bytes()]
-    assert not different, f"pages differ between two builds: {different}"
+    assert not different, f"pages differ between two builds: {different}\n" + first_difference(
+        html / different[0], second / "html" / different[0])
     assert (html / "findings.csv").read_bytes() == (second / "html" / "findings.csv").read_bytes()
     figures = sorted((generated / "figures").glob("*.svg"))
     assert len(figures) >= 6
