@@ -21,13 +21,13 @@ from pathlib import Path
 
 import yaml
 
-from . import checks, params, paths
+from . import checks, params, paths, registry
 from .errors import DataError
 
 
 def chapter_notebooks() -> list[Path]:
-    """The chapters that take the audit's parameters (not the classroom)."""
-    return sorted(p for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+    """The chapters that take the audit's parameters (not the classroom), as the book lists them."""
+    return [registry.chapter_notebook(name) for name in registry.chapters()]
 
 
 def parse_parameters(pairs: list[list[str]], yaml_text: str | None) -> dict:
