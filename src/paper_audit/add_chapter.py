@@ -46,6 +46,8 @@ def notebook(name: str, title: str, overview: str) -> nbformat.NotebookNode:
     book = nbformat.v4.new_notebook(cells=cells)
     book.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
                      "language_info": {"name": "python"}}
+    # Like the book's other notebooks: format 4.4, whose cells carry no ids.
+    book.nbformat_minor = 4
     for cell in book.cells:
         cell.pop("id", None)
     return book
