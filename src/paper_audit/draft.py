@@ -628,7 +628,8 @@ def score(pages: dict[int, source.Page] | None = None) -> dict:
                                                      "quote": d.quote} for d in extra],
         "n_checks": len(curated_checks), "n_drafted_checks": len(drafted_checks), "checks_found": sorted(found),
         "checks_missed": [c["id"] for c in curated_checks if c["id"] not in found],
-        "checks_missed_kinds": sorted({c["kind"] for c in curated_checks if c["id"] not in found}),
+        "checks_never_kinds": sorted({c["kind"] for c in curated_checks}
+                                     - {c["kind"] for c in curated_checks if c["id"] in found}),
         "checks_extra": [r for r in drafted_checks if not r["matches"]],
     }
 

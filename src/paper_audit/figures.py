@@ -73,7 +73,10 @@ def word_number(text: str) -> float:
     parts = word.split("-")
     if len(parts) == 2 and parts[0] in UNITS and parts[1] in FRACTIONS:
         return UNITS[parts[0]] / FRACTIONS[parts[1]]
-    if re.fullmatch(r"[a-z]+(?:[- ][a-z]+)*", word) and not set(word.replace("-", " ").split()) - CARDINAL_WORDS:
+    # A hyphen joins only tens and a unit ('thirty-four'), never 'thirty-zero'.
+    hyphens_ok = all(re.fullmatch(rf"(?:{'|'.join(TENS)})-(?:{'|'.join(w for w in UNITS if 0 < UNITS[w] < 10)})", part)
+                     for part in word.split() if "-" in part)
+    if hyphens_ok and re.fullmatch(r"[a-z]+(?:[- ][a-z]+)*", word) and not set(word.replace("-", " ").split()) - CARDINAL_WORDS:
         from number_parser import parse_number
 
         value = parse_number(word)
