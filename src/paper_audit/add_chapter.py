@@ -76,14 +76,14 @@ def insert_in_toc(name: str, after: str | None) -> None:
 
 def add_chapter(name: str, title: str, overview: str = "", after: str | None = None) -> None:
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise DataError(f"add-chapter: {name!r} is not a snake_case chapter name")
+        raise DataError(f"{name!r} is not a snake_case chapter name")
     if name in registry.chapters():
-        raise DataError(f"add-chapter: {name!r} is already a chapter (declared in {registry.WHERE})")
+        raise DataError(f"{name!r} is already a chapter (declared in {registry.WHERE})")
     target = registry.chapter_notebook(name)
     if target.exists():
-        raise DataError(f"add-chapter: {target} exists but is not in _toc.yml; list it there or remove it")
+        raise DataError(f"{target} exists but is not in _toc.yml; list it there or remove it")
     if not title.strip():
-        raise DataError("add-chapter: --title is empty")
+        raise DataError("--title is empty")
     overview = overview or ("The figures of the paper this chapter audits, and the relations between them "
                             "that the text implies, each checked and graded.")
     nbformat.write(notebook(name, title.strip(), overview), str(target))

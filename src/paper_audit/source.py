@@ -363,10 +363,10 @@ def add_page(number: int, clean: str, raw: str | None = None, hint: dict | None 
         raise DataError(f"page {number} comes from the shared paper, which stays its authority; "
                         "re-derive it with scripts/extract_source.py instead")
     if number < 1:
-        raise DataError(f"add-page: {number} is not a printed page number")
+        raise DataError(f"{number} is not a printed page number")
     clean = " ".join(clean.split())
     if not clean:
-        raise DataError(f"add-page {number}: the clean text is empty")
+        raise DataError(f"page {number}: the clean text is empty")
     raw = " ".join(raw.split()) if raw is not None else clean
     hint = {k: v for k, v in (hint or {}).items() if v not in (None, "")}
     segments = segment_added_page(number, clean, raw, hint)
