@@ -216,3 +216,17 @@ def test_the_drafter_on_a_page_it_has_never_seen(source_copy):
     assert ("conversion", ("48 million", "12 million", "4", "1")) in drafted_checks
     assert ("parts_sum", ("45", "35", "20")) in drafted_checks
     assert ("date_gap", ("3 March 1955", "14 September 1955", "six")) in drafted_checks
+
+
+def test_the_drafter_reads_forms_the_curated_pages_do_not_have():
+    text = ("By 1956-57 the plant employed more than 300 specialists. A third of the workers were women; "
+            "some twenty-five percent of the loan, about 2.5 million dollars, was repaid. Pages 163-64 say so.")
+    page = source.Page(9, text, text, source.segment_added_page(9, text, text))
+    drafted, skipped = draft.draft_claims(page)
+    read = {d.figure: (d.value, d.low, d.high, d.unit, d.scale, d.qualifier) for d in drafted}
+    assert read["1956-57"] == (None, 1956, 1957, "year", "", "none")
+    assert read["300"] == (300, None, None, "people", "", "over")
+    assert read["A third"][0] == pytest.approx(1 / 3) and read["A third"][3] == "fraction"
+    assert read["twenty-five"] == (25, None, None, "percent", "", "some")
+    assert read["2.5 million"] == (2.5, None, None, "USD", "million", "about")
+    assert "163-64" not in read and [s["reason"] for s in skipped] == ["citation_pages"]

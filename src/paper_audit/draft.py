@@ -62,6 +62,8 @@ FORMS = [
     ("year", r"(?<=between )\d{4} and \d{4}\b"),
     ("year", r"\b\d{4}\s?(?:-|–| to )\s?\d{4}\b"),
     ("year", r"\b\d{3}0s\b"),
+    ("year", r"\b(?:1[89]|20)\d{2}\s?[-–]\s?\d{2}\b(?![-–\d])"),
+    ("fraction", r"\b[Aa] (?:third|quarter)\b(?! of a century)"),
     ("range", rf"(?<![\d.,]){DIGITS}(?: (?:{SCALE}))?\s?(?:-|–| to )\s?(?:[A-Z]{{3}} ?)?{DIGITS}(?: (?:{SCALE}))?"),
     ("number", rf"(?<![\w.,]){DIGITS}(?: (?:{SCALE})\b)?|\b{NUMBER_WORD}\b(?: (?:{SCALE})\b)?"),
 ]
@@ -135,10 +137,15 @@ def _segment_bounds(page: source.Page, offset: int) -> tuple[int, int]:
 
 
 def _citation(page: source.Page, start: int, end: int, figure: str) -> str | None:
-    """Why a number in a footnote reads as part of a citation, or None."""
+    """Why a number reads as part of a citation (mostly in footnotes), or None."""
+    text = page.clean
+    pages_range = re.fullmatch(r"(\d+)\s?[-–]\s?(\d+)", figure)
+    if re.search(r"\b(?:[Pp]ages?|pp?\.)\s$", text[max(0, start - 8):start]) or (
+            pages_range and int(pages_range.group(2)) < int(pages_range.group(1))
+            and not re.fullmatch(r"(?:1[89]|20)\d\d\s?[-–]\s?\d\d", figure)):
+        return "citation_pages"  # 'pages 163-64', abbreviated page ranges
     if page.footnote_at(start) is None:
         return None
-    text = page.clean
     before, after = text[max(0, start - 20):start], text[end:end + 3]
     if re.fullmatch(rf"(?:\d{{1,2}} )?(?:{MONTH})(?: \d{{1,2}})?,? \d{{4}}|\d{{1,2}} (?:{MONTH})", figure):
         if re.search(r"(?:,”?|”|\() ?$", before) and re.match(r"[,).;]|$", after):
@@ -177,7 +184,7 @@ def _unit(page: source.Page, kind: str, start: int, end: int, figure: str, parse
         return ("year" if kind == "year" else "months"), ""
     if kind == "acres_or_count":
         return ("acres", "acres") if re.match(r"\s+of acres", after) else ("count", "")
-    if re.fullmatch(rf"(?:{NUMBER_WORD})-(?:{FRACTION_WORDS})|half", figure, flags=re.IGNORECASE):
+    if kind == "fraction" or re.fullmatch(rf"(?:{NUMBER_WORD})-(?:{FRACTION_WORDS})|half", figure, flags=re.IGNORECASE):
         return "fraction", ""
     before = text[max(0, start - 8):start]
     for unit, pattern in UNIT_BEFORE:

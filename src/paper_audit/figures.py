@@ -51,8 +51,8 @@ class Figure:
 # What ``parse`` reads, for the message when it cannot read a figure.
 READABLE_FORMS = (
     "digits (22,735; 1.147; 33.3)", "number words (thirty-four; Nineteen)",
-    "fraction words (one-third; three-quarters; half)", "either with a scale word (420 billion; one billion)",
-    "a range (100-150; 25-USD 37.50; 1954-1956; 1953 to 1961; 1954 and 1957)", "a decade (1950s)",
+    "fraction words (one-third; three-quarters; half; a third)", "either with a scale word (420 billion; one billion)",
+    "a range (100-150; 25-USD 37.50; 1954-1956; 1956-57; 1953 to 1961; 1954 and 1957)", "a decade (1950s)",
     "a date (31 July 1953; 5 August; July 1953)", "six months to a year", "hundreds of thousands",
 )
 
@@ -70,6 +70,8 @@ def word_number(text: str) -> float:
     word = text.lower().strip()
     if word in ("half", "a half"):
         return 0.5
+    if word.startswith("a ") and word[2:] in FRACTIONS and not word.endswith("s"):
+        return 1 / FRACTIONS[word[2:]]  # 'a third', 'a quarter'
     parts = word.split("-")
     if len(parts) == 2 and parts[0] in UNITS and parts[1] in FRACTIONS:
         return UNITS[parts[0]] / FRACTIONS[parts[1]]
@@ -103,10 +105,14 @@ def parse(figure: str) -> Figure:
         return Figure(date=f"{match.group(2)}-{MONTHS[match.group(1)]:02d}")
     if match := re.fullmatch(r"(\d{4})\s*(?:-|–|to|and)\s*(\d{4})", text):
         return Figure(low=float(match.group(1)), high=float(match.group(2)))
+    if match := re.fullmatch(r"(1[89]|20)(\d{2})\s*[-–]\s*(\d{2})", text):
+        century, start, end = (int(g) for g in match.groups())  # '1956-57': the century is implied
+        if end > start:
+            return Figure(low=float(century * 100 + start), high=float(century * 100 + end))
     if ends := range_ends(text):
         low, high = (parse(end) for end in ends)
-        if low.value is None or high.value is None:
-            raise cannot_read(figure)
+        if low.value is None or high.value is None or high.value < low.value:
+            raise cannot_read(figure)  # a range runs from its low end to its high end
         return Figure(low=low.value, high=high.value)
     if match := re.fullmatch(r"(\d{3})0s", text):
         decade = int(match.group(1)) * 10
