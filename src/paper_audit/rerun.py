@@ -21,7 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from . import checks, params, paths, registry
+from . import checks, params, paths
+from . import registry  # the chapters, as the table of contents lists them
 from .errors import DataError
 
 
