@@ -22,12 +22,13 @@ from pathlib import Path
 import yaml
 
 from . import checks, params, paths
-from . import registry  # the chapters, as the table of contents lists them
 from .errors import DataError
 
 
 def chapter_notebooks() -> list[Path]:
     """The chapters that take the audit's parameters (not the classroom), as the book lists them."""
+    from . import registry
+
     return [registry.chapter_notebook(name) for name in registry.chapters()]
 
 
