@@ -3,7 +3,8 @@
     python scripts/extract_source.py [--shared PATH] [--check]
 
 --check compares what would be written with what is committed and fails on
-any difference, without writing.
+any difference, without writing. Pages added with ``paper-audit add-page``
+are kept: they are read back from data/source/ and re-segmented, never dropped.
 """
 
 import argparse
@@ -32,7 +33,7 @@ def main() -> int:
             return 1
         print("data/source/ is what the shared paper derives")
         return 0
-    source.write(files, paths.SOURCE_DIR)
+    source.write(files, paths.SOURCE_DIR, source.added_pages(paths.SOURCE_DIR))
     print(f"wrote {len(files) + 1} files to {paths.SOURCE_DIR}")
     return 0
 

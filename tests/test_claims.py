@@ -72,7 +72,7 @@ BAD_CASES = [
     ("non-numeric value", "damage_agriculture_pct", "value", "about 24", r"field 'value': 'about 24' is not a number"),
     ("unknown unit", "damage_agriculture_pct", "unit", "furlongs", r"field 'unit': 'furlongs' is not one of"),
     ("quote not on its page", "damage_agriculture_pct", "quote", "dropped by some 25 percent", r"field 'quote': the quote occurs 0 times"),
-    ("page outside 2-6", "damage_agriculture_pct", "page", "7", r"field 'page': page 7 is outside the excerpt"),
+    ("page not in the source", "damage_agriculture_pct", "page", "7", r"field 'page': page 7 is not in the source .* add it with `paper-audit add-page 7"),
     ("value differs from quote", "damage_agriculture_pct", "value", "25", r"field 'value': 25 differs from the figure '24'"),
     ("wrong footnote", "cpv_divisions_left_1954_55", "footnote", "12", r"field 'footnote': says 12, but the quote stands in footnote 13"),
     ("stray whitespace", "damage_agriculture_pct", "measure", " drop in output", r"field 'measure': stray whitespace"),

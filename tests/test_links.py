@@ -1,16 +1,17 @@
-"""Every internal link of the built book resolves, without a browser: each
-``href``/``src`` that is not an external URL names an existing file, and each
-``#fragment`` names an ``id`` (or ``<a name>``) in its target page. External
-links are not fetched. The next/previous links follow the table of contents."""
+"""Every internal link of the built book resolves, without a browser
+(``paper_audit.links``, which the build also runs). The next/previous links
+follow the table of contents."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
 from bs4 import BeautifulSoup
+
+from paper_audit.links import book_pages, broken_links
 
 pytest.register_assert_rewrite("browser_support")
 from browser_support import toc_pages  # noqa: E402
@@ -18,71 +19,11 @@ from browser_support import toc_pages  # noqa: E402
 pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.build
 
-# element: attributes that hold a URL
-URL_ATTRIBUTES = {
-    "a": ["href"], "area": ["href"], "link": ["href"],
-    "img": ["src", "srcset"], "source": ["src", "srcset"], "script": ["src"], "iframe": ["src"],
-    "embed": ["src"], "object": ["data"], "video": ["src", "poster"], "audio": ["src"], "track": ["src"],
-}
 PAGES = toc_pages()
 
 
-@functools.lru_cache(maxsize=None)
 def soup_of(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-@functools.lru_cache(maxsize=None)
-def anchors_of(path: Path) -> frozenset[str]:
-    soup = soup_of(path)
-    return frozenset([t["id"] for t in soup.find_all(id=True)] + [t["name"] for t in soup.find_all("a", attrs={"name": True})])
-
-
-def book_pages(html: Path) -> list[Path]:
-    """Every HTML page of the book; _static/ holds only the theme's templates."""
-    return sorted(p for p in html.rglob("*.html") if "_static" not in p.relative_to(html).parts)
-
-
-def urls_in(soup: BeautifulSoup):
-    for tag, attributes in URL_ATTRIBUTES.items():
-        for element in soup.find_all(tag):
-            for attribute in attributes:
-                value = element.get(attribute)
-                if not value:
-                    continue
-                if attribute == "srcset":
-                    for candidate in value.split(","):
-                        if candidate.strip():
-                            yield f"<{tag} {attribute}>", candidate.split()[0]
-                else:
-                    yield f"<{tag} {attribute}>", value.strip()
-
-
-def broken_links(html: Path) -> list[str]:
-    """One line per internal link of the book at ``html`` that does not resolve."""
-    broken = []
-    for page in book_pages(html):
-        where = page.relative_to(html).as_posix()
-        for element, url in urls_in(soup_of(page)):
-            parts = urlsplit(url)
-            if parts.scheme or parts.netloc:  # http(s), mailto, javascript, data, //host: not checked here
-                continue
-            if parts.path:
-                target = (page.parent / unquote(parts.path)).resolve()
-                if target.is_dir():
-                    target = target / "index.html"
-                if not target.is_relative_to(html):
-                    broken.append(f"{where}: {element} {url!r} points outside the book")
-                    continue
-                if not target.is_file():
-                    broken.append(f"{where}: {element} {url!r}: no file {target.relative_to(html).as_posix()}")
-                    continue
-            else:
-                target = page
-            fragment = unquote(parts.fragment)
-            if fragment and target.suffix == ".html" and fragment not in anchors_of(target):
-                broken.append(f"{where}: {element} {url!r}: no id {fragment!r} in {target.relative_to(html).as_posix()}")
-    return broken
 
 
 def test_every_internal_link_resolves(built_html):

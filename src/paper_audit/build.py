@@ -249,6 +249,16 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | 
         return status or 1
     for download in downloads:
         shutil.copy2(download, built / download.name)
+    from .links import broken_links
+
+    broken = broken_links(built)  # e.g. a register row linking to a chapter not in the book
+    if broken:
+        print("\nBUILD FAILED: links to pages that do not exist; the last good book (if any) is left in place at",
+              html_dir, file=sys.stderr)
+        for line in broken[:20]:
+            print(f"  {line}", file=sys.stderr)
+        shutil.rmtree(work, ignore_errors=True)
+        return 1
     # Swap in the new book: two renames in one folder, the old copy removed last.
     old = html_dir.with_name(html_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

@@ -8,18 +8,17 @@ import json
 
 from IPython.display import HTML
 
-from . import checks, claims, deps, params, paths, render
+from . import checks, claims, deps, params, paths, registry, render
+from .errors import DataError
 from .publish import Publisher
 
-CHAPTER_TITLES = {
-    "war_damage": "The war damage",
-    "aid_overview": "Who paid for reconstruction",
-    "soviet_east_european_aid": "Soviet and East European aid",
-    "chinese_aid": "Chinese aid and its dollar values",
-    "volunteers": "The Chinese People's Volunteers",
-    "chronology": "The chronology of 1953",
-    "scenarios": "Scenarios: the conversions under other rates",
-}
+
+def __getattr__(name: str):
+    # CHAPTER_TITLES is read from the table of contents and the notebooks'
+    # headings (paper_audit.registry), never typed here.
+    if name == "CHAPTER_TITLES":
+        return registry.chapters()
+    raise AttributeError(name)
 
 
 class Chapter:
@@ -30,8 +29,8 @@ class Chapter:
     """
 
     def __init__(self, name: str, reads_everything: bool = False, **parameters):
-        if name not in CHAPTER_TITLES:
-            raise ValueError(f"unknown chapter {name!r}")
+        if name not in registry.chapters():
+            raise DataError(registry.unknown_chapter(name))
         self.name = name
         self.reads_everything = reads_everything
         self.assumptions = params.validate(parameters)
@@ -106,3 +105,35 @@ class Chapter:
 
     def value(self, name: str, value, fmt: str = "{}", claims=(), computed_by: str = "") -> None:
         self.publish.value(name, value, fmt, claims=claims, computed_by=computed_by)
+
+    def walkthrough(self) -> HTML:
+        """A chapter made from data alone: each check with its badge, quotes
+        and flag, in the order of checks.csv, then the chapter's other figures.
+
+        What ``paper-audit add-chapter`` writes calls this, so a new chapter
+        needs rows and a title, not code.
+        """
+        parts, shown = [], set()
+        for finding in self.own_findings:
+            self.badge(finding.check)
+            claim_ids = [i for i in finding.inputs if i in self.claims.index]
+            shown.update(claim_ids)
+            parts.append(
+                f'<section class="audit-walkthrough"><p>{render.badge(finding)} '
+                f"<strong>{render.esc(finding.title)}</strong></p>"
+                + "".join(render.quote_block(self.claim(i)) for i in claim_ids)
+                + render.flag(finding) + "</section>"
+            )
+        rest = [i for i in self.own_claims.index if i not in shown]
+        if rest:
+            parts.append("<p>Figures of this chapter that no check relates yet:</p>"
+                         + "".join(render.quote_block(self.claim(i)) for i in rest))
+        return HTML("".join(parts))
+
+    def summary(self) -> None:
+        """Glue ``verdicts``: how many of the chapter's checks got each verdict."""
+        from collections import Counter
+
+        counts = Counter(f.verdict for f in self.own_findings)
+        text = "; ".join(f"{verdict}: {counts[verdict]}" for verdict in render.VERDICT_STYLE if counts[verdict])
+        self.value("verdicts", text or "no check yet", computed_by="paper_audit.chapter:Chapter.summary")

@@ -21,7 +21,7 @@ from . import claims as claims_mod
 from . import datapackage, paths, reference
 from .errors import DataError
 from .params import Assumptions
-from .rounding import (CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING, Interval, propagate,
+from .rounding import (CONSISTENT, GROSS, INCONSISTENT, SEVERITY, WITHIN_ROUNDING, Interval, propagate,
                        relative_gap, stated_interval, verdict)
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -75,6 +75,26 @@ class Context:
     def claim(self, claim_id: str) -> pd.Series:
         return self.claims.loc[claim_id]
 
+    def is_range(self, item: str) -> bool:
+        """Whether an input is a claim printed as a range of amounts (not of years)."""
+        if item not in self.claims.index:
+            return False
+        c = self.claim(item)
+        return c["unit"] not in ("year", "date") and c.get("low") is not None and not pd.isna(c.get("low"))
+
+    def at_end(self, end: str) -> "Context":
+        """The same context with every range claim read as its low or high end, as printed."""
+        from .figures import range_ends
+
+        table = self.claims.copy()
+        for item in [i for i in table.index if self.is_range(i)]:
+            ends = range_ends(table.at[item, "figure"])
+            if ends is None:
+                continue
+            table.at[item, "value"] = table.at[item, end]
+            table.at[item, "figure"] = ends[0 if end == "low" else 1]
+        return Context(table, self.assumptions)
+
     def interval(self, claim_id: str, as_percent: bool = False) -> Interval:
         c = self.claim(claim_id)
         value = claims_mod.absolute(c)
@@ -119,14 +139,117 @@ def fmt(value: float) -> str:
 
 # Each kind: (ctx, row, inputs) -> dict of Finding fields.
 KINDS: dict[str, Callable] = {}
+EXPECTED_FIELDS = ("expected_low", "expected_high", "expected_unit")
 
 
-def kind(name: str):
+@dataclass(frozen=True)
+class Role:
+    """One input of a check kind: its name and what it must be."""
+
+    name: str
+    source: str = "claim"  # claim | fact (a reference fact) | either
+    optional: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> "Role":
+        """'amount' (a claim), 'rate:fact', 'start:either', 'duration?' (optional)."""
+        optional = text.endswith("?")
+        name, _, source = text.rstrip("?").partition(":")
+        return cls(name, source or "claim", optional)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What a kind declares: its inputs' roles in order, whether the roles
+    repeat (at least ``repeat`` times), what it reads from the expected_*
+    fields, whether it checks both ends of a range, and what it does."""
+
+    name: str
+    roles: tuple[Role, ...] | None
+    repeat: int = 0
+    expects: dict[str, str] = field(default_factory=dict)
+    ends: bool = False
+    does: str = ""
+
+    def signature(self) -> str:
+        if self.roles is None:
+            return "(not declared)"
+        names = " ".join(r.name + ("?" if r.optional else "") + ("" if r.source == "claim" else f":{r.source}")
+                         for r in self.roles)
+        return f"({names}) repeated, at least {self.repeat} times" if self.repeat else names
+
+
+KIND_SPECS: dict[str, KindSpec] = {}
+
+
+def kind(name: str, roles: tuple[str, ...] | None = None, repeat: int = 0, expects: dict[str, str] | None = None,
+         ends: bool = False, does: str = ""):
+    """Register a check kind and what it declares about its inputs (see ``KindSpec``)."""
+
     def register(function):
         KINDS[name] = function
+        KIND_SPECS[name] = KindSpec(name, tuple(Role.parse(r) for r in roles) if roles is not None else None,
+                                    repeat, dict(expects or {}), ends, does or (function.__doc__ or "").strip())
         return function
 
     return register
+
+
+def check_against_spec(where: str, row: dict, claims: pd.DataFrame, facts: set[str]) -> None:
+    """Refuse a checks row that does not fit its kind's declared roles and expected fields."""
+    spec = KIND_SPECS[row["kind"]]
+    inputs = row["inputs"].split()
+    if spec.roles is not None:
+        required = [r for r in spec.roles if not r.optional]
+        if spec.repeat:
+            group = len(spec.roles)
+            if len(inputs) < group * spec.repeat or len(inputs) % group:
+                raise DataError(f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; "
+                                f"got {len(inputs)} input(s)")
+            roles = [spec.roles[i % group] for i in range(len(inputs))]
+        else:
+            if not len(required) <= len(inputs) <= len(spec.roles):
+                missing = [r.name for r in spec.roles[len(inputs):] if not r.optional]
+                detail = f"missing role {', '.join(missing)}" if missing else f"{len(inputs) - len(spec.roles)} too many"
+                raise DataError(f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; "
+                                f"got {len(inputs)} input(s): {detail}")
+            roles = list(spec.roles[: len(inputs)])
+        for position, (item, role) in enumerate(zip(inputs, roles), start=1):
+            is_claim, is_fact = item in claims.index, item in facts
+            if not is_claim and not is_fact:
+                raise DataError(f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is neither "
+                                "a claim in data/claims.csv nor a reference fact")
+            if role.source == "claim" and not is_claim:
+                raise DataError(f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a reference "
+                                f"fact, but kind {row['kind']} needs a claim there")
+            if role.source == "fact" and not is_fact:
+                raise DataError(f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a claim, "
+                                f"but kind {row['kind']} needs a reference fact there")
+        optional_given = any(r.optional for r in roles)
+    else:
+        return  # an undeclared kind: nothing to hold the row to (a test asks every kind to declare)
+    for name in EXPECTED_FIELDS:
+        if name not in row:
+            continue
+        meaning = spec.expects.get(name)
+        if meaning is None and row[name]:
+            raise DataError(f"{where}, field '{name}': kind {row['kind']} does not read {name}; leave it empty")
+        needed = meaning is not None and not meaning.startswith("(optional)") and not optional_given
+        if needed and not row[name]:
+            raise DataError(f"{where}, field '{name}': kind {row['kind']} reads it as {meaning}; it is empty")
+        if meaning is not None and optional_given and row[name]:
+            raise DataError(f"{where}, field '{name}': kind {row['kind']} reads it only {meaning.split('(')[-1].rstrip(')')}; "
+                            "leave it empty")
+
+
+def describe_kinds() -> list[dict]:
+    """One row per kind, from the declarations: for the method page and the Data Package."""
+    rows = []
+    for name, spec in KIND_SPECS.items():
+        reads = "; ".join(f"{k}: {v}" for k, v in spec.expects.items())
+        rows.append({"kind": name, "does": spec.does, "inputs": spec.signature(),
+                     "expected": reads or "nothing", "ranges": "both ends" if spec.ends else "one value"})
+    return rows
 
 
 def _compare(ctx: Context, computed: Interval, stated: Interval) -> dict:
@@ -138,7 +261,8 @@ def _compare(ctx: Context, computed: Interval, stated: Interval) -> dict:
     }
 
 
-@kind("conversion")
+@kind("conversion", roles=("amount", "converted", "rate_from", "rate_to"), ends=True,
+      does="an amount converted at the rate the text states (rate_from units = rate_to units)")
 def _conversion(ctx, row, inputs):
     amount, converted, rate_from, rate_to = inputs
     a, b = ctx.interval(amount), ctx.interval(converted)
@@ -160,7 +284,8 @@ def _conversion(ctx, row, inputs):
     return result
 
 
-@kind("reference_rate")
+@kind("reference_rate", roles=("amount", "converted", "rate:fact"), ends=True,
+      does="an amount converted at an independent official rate of the time")
 def _reference_rate(ctx, row, inputs):
     amount, converted, rate_id = inputs
     a, b = ctx.interval(amount), ctx.interval(converted)
@@ -180,7 +305,8 @@ def _reference_rate(ctx, row, inputs):
     return result
 
 
-@kind("same_rate")
+@kind("same_rate", roles=("amount", "converted"), repeat=2,
+      does="several conversions between the same currencies imply one rate")
 def _same_rate(ctx, row, inputs):
     if len(inputs) < 4 or len(inputs) % 2:
         raise DataError(f"{paths.CHECKS_CSV}: check {row['id']}: same_rate needs pairs of claims")
@@ -208,7 +334,9 @@ def _same_rate(ctx, row, inputs):
     }
 
 
-@kind("parts_sum")
+@kind("parts_sum", roles=("part",), repeat=2,
+      expects={"expected_low": "the whole the parts add up to", "expected_high": "(optional) the same whole"},
+      does="shares of one whole add up to it")
 def _parts_sum(ctx, row, inputs):
     parts = [ctx.interval(i, as_percent=True) for i in inputs]
     computed = propagate(lambda *xs: sum(xs), parts)
@@ -222,7 +350,8 @@ def _parts_sum(ctx, row, inputs):
     return result
 
 
-@kind("same_quantity")
+@kind("same_quantity", roles=("first", "second"),
+      does="one quantity reported twice agrees with itself")
 def _same_quantity(ctx, row, inputs):
     first, second = inputs
     percent = {ctx.claim(i)["unit"] for i in inputs} == {"fraction", "percent"}
@@ -234,7 +363,8 @@ def _same_quantity(ctx, row, inputs):
     return result
 
 
-@kind("remainder")
+@kind("remainder", roles=("total", "part"),
+      does="what remains of a total after a part left")
 def _remainder(ctx, row, inputs):
     total, part = (ctx.interval(i) for i in inputs)
     remainder = total.point - part.point
@@ -247,7 +377,8 @@ def _remainder(ctx, row, inputs):
     }
 
 
-@kind("reference_count")
+@kind("reference_count", roles=("claim", "count:fact"),
+      does="a count against an independent count")
 def _reference_count(ctx, row, inputs):
     claim_id, count_id = inputs
     _, fact = reference.lookup(count_id)
@@ -258,7 +389,8 @@ def _reference_count(ctx, row, inputs):
     return result
 
 
-@kind("date_in_reference")
+@kind("date_in_reference", roles=("claim", "event:fact"),
+      does="a date or year against an independently dated event")
 def _date_in_reference(ctx, row, inputs):
     claim_id, fact_id = inputs
     c_start, c_end = ctx.dates(claim_id)
@@ -283,7 +415,11 @@ def _gap_interval(ctx, start: str, end: str, unit: str) -> Interval:
     return Interval((e_lo - s_hi).days / per, (e_hi - s_lo).days / per, ((e_lo - s_hi).days + (e_hi - s_lo).days) / 2 / per)
 
 
-@kind("date_gap")
+@kind("date_gap", roles=("start:either", "end:either", "duration?"),
+      expects={"expected_low": "shortest interval the wording allows (without a duration claim)",
+               "expected_high": "longest interval the wording allows (without a duration claim)",
+               "expected_unit": "unit of that interval (without a duration claim)"},
+      does="the interval between two dates against a stated duration or wording")
 def _date_gap(ctx, row, inputs):
     start, end, *duration = inputs
     if duration:
@@ -308,7 +444,8 @@ def _date_gap(ctx, row, inputs):
     return result
 
 
-@kind("span_within")
+@kind("span_within", roles=("start:either", "end:either", "duration"),
+      does="two dated events fit within a stated duration")
 def _span_within(ctx, row, inputs):
     start, end, duration = inputs
     claim = ctx.claim(duration)
@@ -324,7 +461,8 @@ def _span_within(ctx, row, inputs):
     }
 
 
-@kind("range_length")
+@kind("range_length", roles=("range", "length"),
+      does="a range of years against its stated length")
 def _range_length(ctx, row, inputs):
     range_id, length_id = inputs
     c = ctx.claim(range_id)
@@ -336,7 +474,8 @@ def _range_length(ctx, row, inputs):
     return result
 
 
-@kind("comparison")
+@kind("comparison", roles=("first", "second"),
+      does="the text says the first is comparable to or larger than the second")
 def _comparison(ctx, row, inputs):
     """The text says the first is comparable to, or larger than, the second."""
     first, second = inputs
@@ -358,7 +497,9 @@ def _comparison(ctx, row, inputs):
     }
 
 
-@kind("count_listed")
+@kind("count_listed", roles=("counted",),
+      expects={"expected_low": "how many items the sentence lists", "expected_high": "(optional) the same number"},
+      does="a stated count against the items the sentence lists")
 def _count_listed(ctx, row, inputs):
     (claim_id,) = inputs
     listed = float(row["expected_low"])
@@ -368,12 +509,23 @@ def _count_listed(ctx, row, inputs):
     return result
 
 
+def _both_ends(low: dict, high: dict) -> dict:
+    """A range checked at each end: the worse verdict, both computations shown."""
+    worse = high if SEVERITY[high["verdict"]] > SEVERITY[low["verdict"]] else low
+    merged = dict(worse)
+    for key in ("stated", "computed", "computation", "implied_rate"):
+        if low.get(key) or high.get(key):
+            merged[key] = f"low end: {low.get(key, '')}; high end: {high.get(key, '')}"
+    return merged
+
+
 def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None) -> list[dict]:
     """The checks, validated: known kinds, and every input a claim or a reference fact."""
     claims = claims if claims is not None else claims_mod.load_claims()
     rows = claims_mod.read_csv_strict(path, datapackage.field_names("checks"))
     known_refs = {i for table in reference.load().values() for i in table.index}
     chapters = datapackage.enum("checks", "chapter")
+    from . import registry
     seen = set()
     for row in rows:
         where = f"{path}, line {row['_line']} (check {row['id']})"
@@ -383,10 +535,11 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
         if row["kind"] not in KINDS:
             raise DataError(f"{where}, field 'kind': {row['kind']!r} is not one of: {', '.join(sorted(KINDS))}")
         if row["chapter"] not in chapters:
-            raise DataError(f"{where}, field 'chapter': {row['chapter']!r} is not one of: {', '.join(chapters)}")
+            raise DataError(f"{where}, field 'chapter': " + registry.unknown_chapter(row["chapter"]))
         for item in row["inputs"].split():
             if item not in claims.index and item not in known_refs:
                 raise DataError(f"{where}, field 'inputs': {item!r} is neither a claim in data/claims.csv nor a reference fact")
+        check_against_spec(where, row, claims, known_refs)
     datapackage.validate("checks", path)
     return rows
 
@@ -394,7 +547,12 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
 def run_check(ctx: Context, row: dict) -> Finding:
     inputs = row["inputs"].split()
     try:
-        fields = KINDS[row["kind"]](ctx, row, inputs)
+        ranged = [i for i in inputs if ctx.is_range(i)]
+        if ranged and KIND_SPECS[row["kind"]].ends:
+            fields = _both_ends(KINDS[row["kind"]](ctx.at_end("low"), row, inputs),
+                                KINDS[row["kind"]](ctx.at_end("high"), row, inputs))
+        else:
+            fields = KINDS[row["kind"]](ctx, row, inputs)
     except (ValueError, KeyError, ZeroDivisionError) as error:
         raise DataError(f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): cannot run: {error}") from None
     claim_ids = [i for i in inputs if i in ctx.claims.index]

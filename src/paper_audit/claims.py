@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import datapackage, figures, paths, source
+from . import datapackage, figures, paths, registry, source
 from .errors import DataError
 
 SCALE_FACTORS = {"": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -31,7 +31,7 @@ def locate(quote: str, page: int, pages: dict[int, source.Page] | None = None) -
     """Where ``quote`` stands on ``page``: footnote and character offsets in the clean text."""
     pages = pages or source.load_pages()
     if page not in pages:
-        raise DataError(f"page {page} is not in the excerpt (pages {min(pages)}-{max(pages)})")
+        raise DataError(source.unknown_page(page, pages))
     text = pages[page].clean
     count = text.count(quote)
     if count != 1:
@@ -103,8 +103,10 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
     except ValueError:
         raise fail("page", f"{rec['page']!r} is not a page number") from None
     if page not in pages:
-        raise fail("page", f"page {page} is outside the excerpt (pages 2-6)")
-    for field in ("unit", "scale", "qualifier", "chapter"):
+        raise fail("page", source.unknown_page(page, pages))
+    if rec["chapter"] not in datapackage.enum("claims", "chapter"):
+        raise fail("chapter", registry.unknown_chapter(rec["chapter"]))
+    for field in ("unit", "scale", "qualifier"):
         allowed = datapackage.enum("claims", field)
         if rec[field] and rec[field] not in allowed or (not rec[field] and field != "scale"):
             raise fail(field, f"{rec[field]!r} is not one of: {', '.join(allowed)}")

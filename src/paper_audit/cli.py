@@ -1,4 +1,4 @@
-"""The ``paper-audit`` command: ``paper-audit rerun ...`` and ``paper-audit student ...``.
+"""The ``paper-audit`` command: ``rerun``, ``student``, ``add-page``, ``draft``, ``add-chapter``.
 
 Each subcommand lives in its own module; this file only dispatches, and turns
 bad input (``DataError``) into one line on stderr and exit status 2.
@@ -14,6 +14,9 @@ from .errors import DataError
 SUBCOMMANDS = {
     "rerun": ("paper_audit.rerun", "rerun every chapter with papermill under other parameters"),
     "student": ("paper_audit.classroom", "write the student versions of the assignments"),
+    "add-page": ("paper_audit.add_page", "add a printed page to the source (text, segments, hashes)"),
+    "draft": ("paper_audit.draft", "draft a page's claims and checks for review; --score measures the drafter"),
+    "add-chapter": ("paper_audit.add_chapter", "add a chapter from the skeleton (notebook, _toc.yml, enums)"),
 }
 
 
@@ -22,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in SUBCOMMANDS:
         print("usage: paper-audit {" + ",".join(SUBCOMMANDS) + "} [options]", file=sys.stderr)
         for name, (_, help_text) in SUBCOMMANDS.items():
-            print(f"  {name:8s} {help_text}", file=sys.stderr)
+            print(f"  {name:12s} {help_text}", file=sys.stderr)
         return 2
     module = importlib.import_module(SUBCOMMANDS[argv[0]][0])
     try:

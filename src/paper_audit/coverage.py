@@ -66,8 +66,10 @@ def load_not_figures(path: Path = paths.NOT_FIGURES_CSV, pages: dict[int, source
     out = []
     for row in rows:
         where = f"{path}, line {row['_line']}"
-        if not row["page"].isdigit() or int(row["page"]) not in pages:
-            raise DataError(f"{where}, field 'page': {row['page']!r} is not a page of the excerpt (2-6)")
+        if not row["page"].isdigit():
+            raise DataError(f"{where}, field 'page': {row['page']!r} is not a page number")
+        if int(row["page"]) not in pages:
+            raise DataError(f"{where}, field 'page': " + source.unknown_page(row["page"], pages))
         if row["reason"] not in reasons:
             raise DataError(f"{where}, field 'reason': {row['reason']!r} is not one of: {', '.join(reasons)}")
         page = int(row["page"])

@@ -1,11 +1,18 @@
 """The Frictionless Data Package in data/datapackage.json: the one description
 of every CSV (types, enums, required fields, keys). The loaders read their
 allowed values from it, and ``validate`` runs the frictionless library over
-a resource, turning its first error into one clear message."""
+a resource, turning its first error into one clear message.
+
+What is declared elsewhere is derived, never typed here: the chapters (from
+the table of contents, ``registry``), the check kinds (from their
+declarations in ``checks``) and the pages (from the source manifest).
+``derived`` overlays them; ``write`` rewrites the file (``add-page`` and
+``add-chapter`` do), and a test fails when the committed file is stale."""
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,9 +20,54 @@ from . import paths
 from .errors import DataError
 
 
+# resource: {field: what its values are derived from}
+DERIVED_FIELDS = {
+    "claims": {"chapter": "chapters", "page": "pages"},
+    "checks": {"chapter": "chapters", "kind": "kinds"},
+    "not-figures": {"page": "pages"},
+    "segments": {"page": "pages"},
+}
+
+
+def committed(path: Path = paths.DATAPACKAGE_JSON) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def derived(path: Path = paths.DATAPACKAGE_JSON) -> dict:
+    """The committed descriptor with the chapters, kinds and pages as declared where they live."""
+    from . import checks, registry, source
+
+    values = {"chapters": list(registry.chapters()), "kinds": list(checks.KINDS)}
+    pages = source.page_numbers()
+    spec = committed(path)
+    spec["title"] = re.sub(r"pages? [\d, -]+(?=,)", source.describe_pages(pages), spec["title"])
+    for res in spec["resources"]:
+        for field in res["schema"]["fields"]:
+            source_of = DERIVED_FIELDS.get(res["name"], {}).get(field["name"])
+            if source_of == "pages":
+                field["constraints"].update(minimum=min(pages), maximum=max(pages))
+            elif source_of:
+                field["constraints"]["enum"] = values[source_of]
+    return spec
+
+
 @lru_cache(maxsize=2)
 def descriptor(path: Path = paths.DATAPACKAGE_JSON) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return derived(path)
+
+
+def dumps(spec: dict) -> str:
+    return json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(path: Path = paths.DATAPACKAGE_JSON) -> bool:
+    """Rewrite the committed file from what it derives; return whether it changed."""
+    descriptor.cache_clear()
+    text = dumps(derived(path))
+    changed = path.read_text(encoding="utf-8") != text
+    if changed:
+        path.write_text(text, encoding="utf-8")
+    return changed
 
 
 def resource(name: str) -> dict:

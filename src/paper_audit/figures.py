@@ -1,6 +1,10 @@
 """Reading a figure as the paper prints it: digits, number words, fractions,
-scale words, dates and year ranges. The value in ``data/claims.csv`` is checked
+scale words, dates and ranges. The value in ``data/claims.csv`` is checked
 against what this reads out of the quote, so no value is typed twice unchecked.
+
+Cardinal number words ("thirty-four", "Nineteen") are read by the
+``number-parser`` library; fraction words, which it does not read, by the
+small table below.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ NUMBER_WORDS = sorted(
     key=len, reverse=True,
 )
 
+# The words number-parser may read: anything else (an ordinal, "a") is refused first.
+CARDINAL_WORDS = set(UNITS) | set(TENS) | {"hundred", "and"} | set(SCALES)
+
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 MONTH = "|".join(MONTHS)
 
@@ -41,8 +48,21 @@ class Figure:
     date: str | None = None  # YYYY-MM-DD, YYYY-MM, or --MM-DD when the text gives no year
 
 
+# What ``parse`` reads, for the message when it cannot read a figure.
+READABLE_FORMS = (
+    "digits (22,735; 1.147; 33.3)", "number words (thirty-four; Nineteen)",
+    "fraction words (one-third; three-quarters; half; a third)", "either with a scale word (420 billion; one billion)",
+    "a range (100-150; 25-USD 37.50; 1954-1956; 1956-57; 1953 to 1961; 1954 and 1957)", "a decade (1950s)",
+    "a date (31 July 1953; 5 August; July 1953)", "six months to a year", "hundreds of thousands",
+)
+
+
 class FigureError(ValueError):
     pass
+
+
+def cannot_read(figure: str) -> FigureError:
+    return FigureError(f"cannot read the figure {figure!r}; the forms that can be read are: " + "; ".join(READABLE_FORMS))
 
 
 def word_number(text: str) -> float:
@@ -50,17 +70,20 @@ def word_number(text: str) -> float:
     word = text.lower().strip()
     if word in ("half", "a half"):
         return 0.5
-    if word in UNITS:
-        return float(UNITS[word])
-    if word in TENS:
-        return float(TENS[word])
+    if word.startswith("a ") and word[2:] in FRACTIONS and not word.endswith("s"):
+        return 1 / FRACTIONS[word[2:]]  # 'a third', 'a quarter'
     parts = word.split("-")
-    if len(parts) == 2:
-        first, second = parts
-        if first in TENS and second in UNITS and 0 < UNITS[second] < 10:
-            return float(TENS[first] + UNITS[second])
-        if first in UNITS and second in FRACTIONS:
-            return UNITS[first] / FRACTIONS[second]
+    if len(parts) == 2 and parts[0] in UNITS and parts[1] in FRACTIONS:
+        return UNITS[parts[0]] / FRACTIONS[parts[1]]
+    # A hyphen joins only tens and a unit ('thirty-four'), never 'thirty-zero'.
+    hyphens_ok = all(re.fullmatch(rf"(?:{'|'.join(TENS)})-(?:{'|'.join(w for w in UNITS if 0 < UNITS[w] < 10)})", part)
+                     for part in word.split() if "-" in part)
+    if hyphens_ok and re.fullmatch(r"[a-z]+(?:[- ][a-z]+)*", word) and not set(word.replace("-", " ").split()) - CARDINAL_WORDS:
+        from number_parser import parse_number
+
+        value = parse_number(word)
+        if value is not None:
+            return float(value)
     raise FigureError(f"not a number word: {text!r}")
 
 
@@ -82,6 +105,15 @@ def parse(figure: str) -> Figure:
         return Figure(date=f"{match.group(2)}-{MONTHS[match.group(1)]:02d}")
     if match := re.fullmatch(r"(\d{4})\s*(?:-|–|to|and)\s*(\d{4})", text):
         return Figure(low=float(match.group(1)), high=float(match.group(2)))
+    if match := re.fullmatch(r"(1[89]|20)(\d{2})\s*[-–]\s*(\d{2})", text):
+        century, start, end = (int(g) for g in match.groups())  # '1956-57': the century is implied
+        if end > start:
+            return Figure(low=float(century * 100 + start), high=float(century * 100 + end))
+    if ends := range_ends(text):
+        low, high = (parse(end) for end in ends)
+        if low.value is None or high.value is None or high.value < low.value:
+            raise cannot_read(figure)  # a range runs from its low end to its high end
+        return Figure(low=low.value, high=high.value)
     if match := re.fullmatch(r"(\d{3})0s", text):
         decade = int(match.group(1)) * 10
         return Figure(low=float(decade), high=float(decade + 9))
@@ -94,6 +126,28 @@ def parse(figure: str) -> Figure:
         try:
             base = number(match.group(1))
         except FigureError:
-            raise FigureError(f"cannot read the figure {figure!r}") from None
+            raise cannot_read(figure) from None
         return Figure(value=base * SCALES.get(match.group(2) or "", 1.0))
-    raise FigureError(f"cannot read the figure {figure!r}")
+    raise cannot_read(figure)
+
+
+# "100-150", "25-USD 37.50", "2 to 3 million": two amounts, the second may
+# repeat the currency; a scale word after the second applies to both.
+_SCALE = "|".join(SCALES)
+RANGE = re.compile(
+    rf"(?P<low>{DIGITS})(?: (?P<low_scale>{_SCALE}))?\s*(?:-|–| to )\s*(?:[A-Z]{{3}} ?)?"
+    rf"(?P<high>{DIGITS})(?: (?P<high_scale>{_SCALE}))?"
+)
+
+
+def range_ends(figure: str) -> tuple[str, str] | None:
+    """The two printed ends of a range figure ('100-150' -> '100', '150'), or None."""
+    text = " ".join(figure.split())
+    match = RANGE.fullmatch(text)
+    if not match:
+        return None
+    high_scale = match.group("high_scale") or ""
+    low_scale = match.group("low_scale") or high_scale
+    low = f"{match.group('low')} {low_scale}".strip()
+    high = f"{match.group('high')} {high_scale}".strip()
+    return low, high

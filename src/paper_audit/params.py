@@ -73,3 +73,21 @@ def validate(values: Mapping[str, Any] | None = None) -> Assumptions:
     values = dict(values or {})
     checked = {name: coerce(name, value) for name, value in values.items()}
     return Assumptions(**{**DEFAULTS, **checked})
+
+
+COMMENTS = {
+    "rubles_per_usd": "rubles per USD (None: footnote 21's rate)",
+    "yuan_per_usd": "yuan per USD (None: each check's official rate)",
+    "nearly_below": 'how far below X "nearly X" may fall',
+    "gross_factor": "a gap beyond this ratio is gross",
+}
+
+
+def parameters_cell() -> str:
+    """The parameters cell of a chapter, written from the defaults above (the one place they live)."""
+    lines = ["# Assumptions a reader may change (papermill parameters);",
+             "# validated in the next cell. Defaults: paper_audit.params."]
+    for name, spec in SPECS.items():
+        lines.append(f"# {COMMENTS[name]}; allowed {spec.low:g} to {spec.high:g}")
+        lines.append(f"{name} = {DEFAULTS[name]!r}")
+    return "\n".join(lines)

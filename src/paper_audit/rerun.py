@@ -26,8 +26,10 @@ from .errors import DataError
 
 
 def chapter_notebooks() -> list[Path]:
-    """The chapters that take the audit's parameters (not the classroom)."""
-    return sorted(p for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+    """The chapters that take the audit's parameters (not the classroom), as the book lists them."""
+    from . import registry
+
+    return [registry.chapter_notebook(name) for name in registry.chapters()]
 
 
 def parse_parameters(pairs: list[list[str]], yaml_text: str | None) -> dict:

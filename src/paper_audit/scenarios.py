@@ -33,6 +33,16 @@ def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
     return pairs
 
 
+def _ends(ctx: checks.Context, pairs: list[tuple[str, str]]):
+    """Each pair once, or a range's pair twice: at its low and at its high end."""
+    for amount, usd in pairs:
+        if ctx.is_range(amount) or ctx.is_range(usd):
+            yield amount, usd, " (low end)", ctx.at_end("low")
+            yield amount, usd, " (high end)", ctx.at_end("high")
+        else:
+            yield amount, usd, "", ctx
+
+
 def table(claims: pd.DataFrame | None = None, stated_rates: dict[str, float] | None = None) -> pd.DataFrame:
     """One row per conversion: amount, stated dollars, implied rate, and dollars at each rate.
 
@@ -43,12 +53,12 @@ def table(claims: pd.DataFrame | None = None, stated_rates: dict[str, float] | N
     ctx = checks.Context(claims)
     rates = reference.load()["exchange-rates"]
     rows = []
-    for amount, usd in conversion_pairs(claims):
+    for amount, usd, end, at in _ends(ctx, conversion_pairs(claims)):
         currency = claims.loc[amount, "unit"]
-        value, dollars = claims_mod.absolute(claims.loc[amount]), claims_mod.absolute(claims.loc[usd])
-        implied = ctx.implied_rate(amount, usd)
+        value, dollars = claims_mod.absolute(at.claim(amount)), claims_mod.absolute(at.claim(usd))
+        implied = at.implied_rate(amount, usd)
         row = {
-            "conversion": claims.loc[amount, "measure"], "amount_claim": amount, "usd_claim": usd,
+            "conversion": claims.loc[amount, "measure"] + end, "amount_claim": amount, "usd_claim": usd,
             "currency": currency, "amount": value, "stated_usd": dollars, "page": int(claims.loc[amount, "page"]),
             "implied_rate": implied.point, "implied_low": implied.low, "implied_high": implied.high,
         }
