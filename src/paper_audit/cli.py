@@ -14,6 +14,7 @@ from .errors import DataError
 SUBCOMMANDS = {
     "rerun": ("paper_audit.rerun", "rerun every chapter with papermill under other parameters"),
     "student": ("paper_audit.classroom", "write the student versions of the assignments"),
+    "sweep": ("paper_audit.sweep", "every check over a grid of parameter values, with breakpoints"),
 }
 
 
