@@ -193,3 +193,32 @@ def test_sweep_and_rerun_agree(tmp_path, monkeypatch):
     # The two points were chosen so that verdicts differ between them.
     assert {"chinese_gift_official", "soviet_aid_fn21"} <= {c for c, v in seen.items() if len(v) > 1}
     assert compared >= 2 * len([r for r in checks.load_checks() if r["chapter"] in ("chinese_aid", "soviet_east_european_aid")])
+
+
+def test_the_scenarios_chapter_bands_come_from_the_sweep(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
+    from paper_audit import scenarios
+
+    table = claims.load_claims()
+    yuan = scenarios.rate_sweep("yuan", "1.5:3.0:301", table)
+    # Kept: the checks whose verdict moves with the rate; a check of the paper's
+    # own rates against each other (same_rate) does not, and is left out.
+    kinds = {row["id"]: row["kind"] for row in checks.load_checks()}
+    assert yuan.titles and all(kinds[c] != "same_rate" for c in yuan.titles)
+    assert set(yuan.titles) <= set(scenarios.conversion_checks("yuan", table))
+    low, high = ({f.check: f.computed_value for f in checks.run_all(assumptions=params.validate({"yuan_per_usd": r}))}
+                 for r in (1.5, 3.0))
+    assert all(low[check] != high[check] for check in yuan.titles)
+    rates = scenarios.official_rates("yuan")
+    agree = scenarios.agreement(yuan, rates)
+    assert set(agree["official_inside"]) == {"none"}  # no rate of the time makes a yuan figure agree
+    ruble = scenarios.rate_sweep("rubles", "0.5:6.0:551", table)
+    ruble_agree = scenarios.agreement(ruble, scenarios.official_rates("rubles"))
+    assert all(text.startswith("4:") for text in ruble_agree["official_inside"])
+    html = scenarios.band_chart(yuan, rates, agree, "test_bands")
+    alt = html.split('alt="')[1].split('"')[0]
+    assert all(render_title in alt for render_title in (t.replace("'", "&#x27;") for t in yuan.titles.values()))
+    assert "2.4618: Mar 1955 to Nov 1971" in alt and "<figcaption>The verdict of each finding" in html
+    assert (tmp_path / "figures" / "test_bands.svg").exists()
+    sentence = scenarios.agreement_sentence(agree, rates, "yuan", table)
+    assert "Chinese aid gift (p. 6) at" in sentence and sentence.endswith("lies in any of them")

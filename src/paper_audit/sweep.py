@@ -33,7 +33,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import checks, claims as claims_mod, params
+from . import checks, claims as claims_mod, params, paths
 from .errors import DataError
 from .rounding import CONSISTENT, WITHIN_ROUNDING
 
@@ -187,18 +187,28 @@ def evidence_of(finding: checks.Finding) -> str:
 
 
 def run(axes: Sequence[Axis], claims: pd.DataFrame | None = None,
-        progress: Callable[[int, int], None] | None = None) -> Sweep:
-    """Every check at every grid point, with the data read once."""
+        progress: Callable[[int, int], None] | None = None,
+        fixed: dict | None = None, only: Sequence[str] | None = None) -> Sweep:
+    """Every check at every grid point, with the data read once.
+
+    ``fixed`` holds the other assumptions (validated with the swept ones);
+    ``only`` restricts the sweep to some checks (a chapter charting a few).
+    """
     started = time.perf_counter()
     claims = claims if claims is not None else claims_mod.load_claims()
     rows = checks.load_checks(claims=claims)
+    if only is not None:
+        unknown = set(only) - {row["id"] for row in rows}
+        if unknown:
+            raise DataError(f"no check {', '.join(sorted(unknown))} in {paths.CHECKS_CSV}")
+        rows = [row for row in rows if row["id"] in set(only)]
     context = PreloadedContext(claims)
     points = list(itertools.product(*(a.values for a in axes)))
     names = [a.name for a in axes]
     columns: dict[str, list] = {c: [] for c in ["check", *value_columns(axes), "verdict", "evidence", "computed_value"]}
     titles: dict[str, str] = {}
     for done, point in enumerate(points, start=1):
-        context.assumptions = params.validate(dict(zip(names, point)))
+        context.assumptions = params.validate({**(fixed or {}), **dict(zip(names, point))})
         for finding in checks.run_all(rows=rows, context=context):
             columns["check"].append(finding.check)
             for column, value in zip(value_columns(axes), point):
@@ -223,6 +233,15 @@ def runs(values: Sequence[float], flags: Sequence[bool]) -> list[tuple[float, fl
             group = list(group)
             stretches.append((group[0][0], group[-1][0]))
     return stretches
+
+
+def verdict_runs(values: Sequence[float], verdicts: Sequence[str]) -> list[tuple[str, float, float]]:
+    """Each stretch of one verdict along the values, as (verdict, first, last)."""
+    out = []
+    for verdict, group in itertools.groupby(zip(values, verdicts), key=lambda pair: pair[1]):
+        group = list(group)
+        out.append((verdict, group[0][0], group[-1][0]))
+    return out
 
 
 def breakpoints(result: Sweep) -> pd.DataFrame:
