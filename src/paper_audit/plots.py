@@ -181,6 +181,17 @@ def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlab
 
 VERDICT_HATCHES = {"consistent": "", "consistent within rounding": "//", "inconsistent": "..",
                    "gross inconsistency": "xx"}  # a second cue beside colour
+OTHER_VERDICT = ("#9e9e9e", "--")  # colour and hatch of a verdict not listed above
+
+
+def _verdict_style(verdict: str) -> tuple[str, str]:
+    return VERDICT_COLOURS.get(verdict, OTHER_VERDICT[0]), VERDICT_HATCHES.get(verdict, OTHER_VERDICT[1])
+
+
+def verdict_order(present) -> list[str]:
+    """The verdicts present, best to worst, any unlisted one last."""
+    present = set(present)
+    return [v for v in VERDICT_COLOURS if v in present] + sorted(present - set(VERDICT_COLOURS))
 
 
 def _edges(values):
@@ -209,9 +220,9 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
             for i in range(1, len(verdicts) + 1):
                 if i == len(verdicts) or verdicts[i] != verdicts[start]:
                     verdict = verdicts[start]
+                    colour, hatch = _verdict_style(verdict)
                     ax.broken_barh([(edges[start], edges[i] - edges[start])], (y - 0.25, 0.5),
-                                   facecolors=VERDICT_COLOURS[verdict], hatch=VERDICT_HATCHES[verdict],
-                                   edgecolor="white", linewidth=0)
+                                   facecolors=colour, hatch=hatch, edgecolor="white", linewidth=0)
                     present.append(verdict)
                     start = i
         for y, x, text in notes or ():
@@ -220,8 +231,8 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
             ax.text(x, y - 0.36, f"  {text}" if left else f"{text}  ", ha="left" if left else "right",
                     va="bottom", fontsize=8, color=INK)
         styles = ["--", ":", "-."]
-        handles = [Patch(facecolor=VERDICT_COLOURS[v], hatch=VERDICT_HATCHES[v], edgecolor="white", label=v)
-                   for v in VERDICT_COLOURS if v in present]
+        handles = [Patch(facecolor=_verdict_style(v)[0], hatch=_verdict_style(v)[1], edgecolor="white", label=v)
+                   for v in verdict_order(present)]
         for i, (value, label) in enumerate(marks):
             handles.append(ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1.2, label=label))
         ax.set_yticks(range(len(rows)), [label for label, _ in rows])
@@ -241,17 +252,17 @@ def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, c
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    order = list(VERDICT_COLOURS)
+    order = verdict_order(v for row in grid for v in row)
     codes = [[order.index(v) for v in row] for row in grid]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 3.4))
         x_edges, y_edges = _edges(x_values), _edges(y_values)
         # One image, not a mesh of cells: browsers draw seams between SVG cells.
-        ax.imshow(codes, cmap=ListedColormap(list(VERDICT_COLOURS.values())), vmin=-0.5, vmax=len(order) - 0.5,
+        ax.imshow(codes, cmap=ListedColormap([_verdict_style(v)[0] for v in order]), vmin=-0.5, vmax=len(order) - 0.5,
                   extent=(x_edges[0], x_edges[-1], y_edges[0], y_edges[-1]), origin="lower", aspect="auto",
                   interpolation="nearest")
         styles = ["--", ":", "-."]
-        handles = [Patch(facecolor=VERDICT_COLOURS[v], label=v) for v in order if any(v in row for row in grid)]
+        handles = [Patch(facecolor=_verdict_style(v)[0], label=v) for v in order]
         for i, (value, label) in enumerate(marks):
             handles.append(ax.axvline(value, color="white", linestyle=styles[i % 3], linewidth=1.4, label=label))
         ax.set_xlabel(xlabel)

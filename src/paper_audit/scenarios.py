@@ -13,7 +13,7 @@ import textwrap
 
 import pandas as pd
 
-from . import checks, claims as claims_mod, params, plots, reference, rounding, sweep
+from . import checks, claims as claims_mod, params, plots, reference, sweep
 from .errors import DataError
 
 
@@ -242,8 +242,8 @@ def map_chart(result: sweep.Sweep, rates: pd.DataFrame, name: str, summary: str)
     grid = result.verdicts(check)
     counts = pd.Series(grid.to_numpy().ravel()).value_counts()
     alt = (f"Heat map of the verdict of the finding “{result.titles[check]}” over {x.describe()} (across) and "
-           f"{y.describe()} (up): " + ", ".join(f"{v} in {counts[v]:,} cells" for v in rounding.VERDICTS
-                                               if v in counts) + f"; {summary}. Vertical lines mark "
+           f"{y.describe()} (up): " + ", ".join(f"{v} in {counts[v]:,} cells" for v in plots.verdict_order(counts.index))
+           + f"; {summary}. Vertical lines mark "
            "the official rates: " + "; ".join(rates["label"]) + ".")
     meaning = {a.name: params.SPECS[a.name].doc.split(" (")[0] for a in (x, y)}
     caption = (f"The verdict of “{result.titles[check]}” over two assumptions at once: {meaning[x.name]} "

@@ -115,14 +115,16 @@ def parse_grid(pairs: Sequence[Sequence[str]]) -> list[Axis]:
 
 
 class PreloadedContext(checks.Context):
-    """The checks' ``Context``, with each claim row, interval and date looked up
-    once per sweep instead of once per use: the data do not change between
-    grid points, only the assumptions do."""
+    """The checks' ``Context``, with each claim row, interval, implied rate and
+    date worked out once per sweep instead of once per use: the data do not
+    change between grid points, only the assumptions do (intervals are keyed
+    by the one assumption they depend on, ``nearly_below``)."""
 
     def __init__(self, claims: pd.DataFrame):
         super().__init__(claims)
         self._rows = claims.to_dict("index")
         self._intervals: dict = {}
+        self._rates: dict = {}
         self._dates: dict = {}
 
     def claim(self, claim_id: str):
@@ -133,6 +135,12 @@ class PreloadedContext(checks.Context):
         if key not in self._intervals:
             self._intervals[key] = super().interval(claim_id, as_percent)
         return self._intervals[key]
+
+    def implied_rate(self, amount: str, converted: str):
+        key = (amount, converted, self.assumptions.nearly_below)
+        if key not in self._rates:
+            self._rates[key] = super().implied_rate(amount, converted)
+        return self._rates[key]
 
     def dates(self, item: str):
         if item not in self._dates:
