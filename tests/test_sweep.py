@@ -48,6 +48,16 @@ def test_the_command_refuses_a_bad_grid_before_writing_anything(tmp_path, capsys
                                     "it starts; STOP must be greater than START (allowed 0.5 to 20)")
 
 
+def test_an_unwritable_out_is_one_line_naming_it(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    status = cli.main(["sweep", "-p", "yuan_per_usd", "1.5:3:2", "--out", str(blocker / "sweep.csv")])
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert status == 2 and "\n" not in err and "Sweeping" not in captured.out
+    assert err == f"paper-audit sweep: --out: cannot write {blocker / 'sweep.csv'}: {blocker} is not a folder this user can write to"
+
+
 def test_a_grid_includes_both_ends_and_keeps_the_values_it_prints():
     (axis,) = sweep.parse_grid([("yuan_per_usd", "1.5:3.0:1001")])
     assert len(axis.values) == 1001 and axis.values[0] == 1.5 and axis.values[-1] == 3.0

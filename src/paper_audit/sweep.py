@@ -372,10 +372,16 @@ def main(argv: list[str] | None = None) -> int:
     axes = parse_grid(args.parameter)  # refuse a bad grid before anything runs
     if args.out.is_dir():
         raise DataError(f"--out: {args.out} is a folder; give the path of a CSV file to write")
+    folder = next((p for p in args.out.absolute().parents if p.exists()), None)
+    if folder is None or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise DataError(f"--out: cannot write {args.out}: {folder} is not a folder this user can write to")
     total = math.prod(len(a.values) for a in axes)
     print(f"Sweeping {' × '.join(a.describe() for a in axes)}: every check at {total:,} grid points", flush=True)
     result = run(axes, progress=progress_printer())
-    write_csv(result, args.out)
+    try:
+        write_csv(result, args.out)
+    except OSError as error:
+        raise DataError(f"--out: cannot write {args.out}: {error.strerror or error}") from None
     print(f"Ran {len(result.titles)} checks at {total:,} grid points in {result.seconds:.2f} s; "
           f"wrote {len(result.frame):,} rows to {args.out}\n", flush=True)
     print(breakpoint_table(result))
