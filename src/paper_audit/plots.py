@@ -181,17 +181,34 @@ def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlab
 
 VERDICT_HATCHES = {"consistent": "", "consistent within rounding": "//", "inconsistent": "..",
                    "gross inconsistency": "xx"}  # a second cue beside colour
-OTHER_VERDICT = ("#9e9e9e", "--")  # colour and hatch of a verdict not listed above
+OTHER_VERDICT = ("#757575", "--")  # colour and hatch of a verdict between agreement and a flag
+
+
+GRADE_RANK = {"consistent": 0, "consistent within rounding": 1, "inconsistent": 3, "gross inconsistency": 4}
+
+
+def _rank(verdict: str) -> int:
+    """A verdict's severity: the rank that findings give every verdict word of
+    their kind of evidence, else the rounding grade's; 2 for anything else."""
+    try:
+        from .evidence import SEVERITY
+    except ImportError:
+        SEVERITY = {}
+    return SEVERITY.get(verdict, GRADE_RANK.get(verdict, 2))
 
 
 def _verdict_style(verdict: str) -> tuple[str, str]:
-    return VERDICT_COLOURS.get(verdict, OTHER_VERDICT[0]), VERDICT_HATCHES.get(verdict, OTHER_VERDICT[1])
+    """Colour and hatch: a verdict word of another kind of evidence takes
+    those of the rounding grade with the same severity."""
+    if verdict in VERDICT_COLOURS:
+        return VERDICT_COLOURS[verdict], VERDICT_HATCHES[verdict]
+    grade = {rank: grade for grade, rank in GRADE_RANK.items()}.get(_rank(verdict))
+    return (VERDICT_COLOURS[grade], VERDICT_HATCHES[grade]) if grade else OTHER_VERDICT
 
 
 def verdict_order(present) -> list[str]:
-    """The verdicts present, best to worst, any unlisted one last."""
-    present = set(present)
-    return [v for v in VERDICT_COLOURS if v in present] + sorted(present - set(VERDICT_COLOURS))
+    """The verdicts present, best to worst."""
+    return sorted(set(present), key=lambda v: (_rank(v), v))
 
 
 def _edges(values):

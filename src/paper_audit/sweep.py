@@ -41,7 +41,11 @@ from .rounding import CONSISTENT, WITHIN_ROUNDING
 # writes as many CSV lines: 100,000 points are some 3.3 million rows.
 MAX_GRID_POINTS = 100_000
 MAX_PARAMETERS = 2
-AGREEING = (CONSISTENT, WITHIN_ROUNDING)  # verdicts that are not flags
+try:  # findings that say their kind of evidence rank every verdict word they use
+    from .evidence import PROBLEM_FROM, SEVERITY
+except ImportError:  # before they did, the rounding grades were the verdicts
+    PROBLEM_FROM, SEVERITY = 2, {CONSISTENT: 0, WITHIN_ROUNDING: 1}
+AGREEING = tuple(v for v, rank in SEVERITY.items() if rank < PROBLEM_FROM)  # verdicts that are not flags
 EVIDENCE_FIELD = "evidence"  # the Finding field that names the kind of evidence
 NOT_IN_GRID = "none in the grid"
 
