@@ -224,7 +224,7 @@ def map_summary(result: sweep.Sweep, rates: pd.DataFrame, claims: pd.DataFrame |
     else:
         where = f"it is consistent (exactly or within rounding) at {agree.to_numpy().sum():,} of {grid.size:,} points"
     said = [where]
-    for rate in rates.itertuples():
+    for rate in rates.drop_duplicates("rate").itertuples():  # a rate may be listed for two periods
         if not x.values[0] <= rate.rate <= x.values[-1]:
             continue
         at_rate = two_way(check, [(y.name, f"{y.values[0]!r}:{y.values[-1]!r}:{len(y.values)}")], claims,
