@@ -8,7 +8,7 @@ ARGS   ?=
 
 # Every target names an action, never a file: without .PHONY `make book`
 # would see the book/ folder and do nothing.
-.PHONY: book test setup rerun student bench lock clean
+.PHONY: book test setup rerun sweep student bench lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,15 @@ test: $(STAMP)
 rerun: $(STAMP)
 	$(VENV)/bin/paper-audit rerun $(ARGS)
 
+sweep: $(STAMP)
+	$(VENV)/bin/paper-audit sweep $(ARGS)
+
 student: $(STAMP)
 	$(VENV)/bin/paper-audit student $(ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/build_bench.py
+	$(PY) bench/sweep_bench.py
 
 # Rewrite requirements.txt from what .venv holds now (after a deliberate pip install).
 lock: $(STAMP)

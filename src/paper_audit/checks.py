@@ -566,12 +566,19 @@ def run_check(ctx: Context, row: dict) -> Finding:
 
 
 def run_all(
-    checks_path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None, assumptions: Assumptions | None = None
+    checks_path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None, assumptions: Assumptions | None = None,
+    *, rows: list[dict] | None = None, context: Context | None = None,
 ) -> list[Finding]:
-    """Every check of the excerpt, run: the findings, in the order of checks.csv."""
-    claims = claims if claims is not None else claims_mod.load_claims()
-    ctx = Context(claims, assumptions)
-    return [run_check(ctx, row) for row in load_checks(checks_path, claims)]
+    """Every check of the excerpt, run: the findings, in the order of checks.csv.
+
+    A caller that runs the checks many times (``paper_audit.sweep``) passes the
+    ``rows`` of ``load_checks`` and its own ``context`` (whose assumptions
+    apply), so that nothing is read again for each run.
+    """
+    if context is None:
+        context = Context(claims if claims is not None else claims_mod.load_claims(), assumptions)
+    rows = rows if rows is not None else load_checks(checks_path, context.claims)
+    return [run_check(context, row) for row in rows]
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:

@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "add-page": ("paper_audit.add_page", "add a printed page to the source (text, segments, hashes)"),
     "draft": ("paper_audit.draft", "draft a page's claims and checks for review; --score measures the drafter"),
     "add-chapter": ("paper_audit.add_chapter", "add a chapter from the skeleton (notebook, _toc.yml, enums)"),
+    "sweep": ("paper_audit.sweep", "every check over a grid of parameter values, with breakpoints"),
 }
 
 

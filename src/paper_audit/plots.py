@@ -177,3 +177,116 @@ def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlab
         ax.set_xlabel(xlabel)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8, frameon=False)
     return publish(fig, name, alt, caption)
+
+
+VERDICT_HATCHES = {"consistent": "", "consistent within rounding": "//", "inconsistent": "..",
+                   "gross inconsistency": "xx"}  # a second cue beside colour
+OTHER_VERDICT = ("#757575", "--")  # colour and hatch of a verdict between agreement and a flag
+
+
+GRADE_RANK = {"consistent": 0, "consistent within rounding": 1, "inconsistent": 3, "gross inconsistency": 4}
+
+
+def _rank(verdict: str) -> int:
+    """A verdict's severity: the rank that findings give every verdict word of
+    their kind of evidence, else the rounding grade's; 2 for anything else."""
+    try:
+        from .evidence import SEVERITY
+    except ImportError:
+        SEVERITY = {}
+    return SEVERITY.get(verdict, GRADE_RANK.get(verdict, 2))
+
+
+def _verdict_style(verdict: str) -> tuple[str, str]:
+    """Colour and hatch: a verdict word of another kind of evidence takes
+    those of the rounding grade with the same severity."""
+    if verdict in VERDICT_COLOURS:
+        return VERDICT_COLOURS[verdict], VERDICT_HATCHES[verdict]
+    grade = {rank: grade for grade, rank in GRADE_RANK.items()}.get(_rank(verdict))
+    return (VERDICT_COLOURS[grade], VERDICT_HATCHES[grade]) if grade else OTHER_VERDICT
+
+
+def verdict_order(present) -> list[str]:
+    """The verdicts present, best to worst."""
+    return sorted(set(present), key=lambda v: (_rank(v), v))
+
+
+def _edges(values):
+    """Cell edges halfway between grid values, so that bands touch."""
+    values = list(values)
+    mids = [(a + b) / 2 for a, b in zip(values, values[1:])]
+    return [values[0] - (mids[0] - values[0])] + mids + [values[-1] + (values[-1] - mids[-1])]
+
+
+def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
+    """The verdict of each finding across one parameter, as coloured bands.
+
+    ``rows`` is [(label, [verdict per value])]; ``marks`` is [(value, label)]
+    for vertical lines (e.g. official rates and their validity); ``notes``
+    is [(row index, value, text)]: a triangle above the row at that value,
+    with the text (e.g. a consistent stretch too narrow to see).
+    """
+    from matplotlib.patches import Patch
+
+    edges = _edges(values)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 0.55 * len(rows) + 2.2))
+        present = []
+        for y, (label, verdicts) in enumerate(rows):
+            start = 0
+            for i in range(1, len(verdicts) + 1):
+                if i == len(verdicts) or verdicts[i] != verdicts[start]:
+                    verdict = verdicts[start]
+                    colour, hatch = _verdict_style(verdict)
+                    ax.broken_barh([(edges[start], edges[i] - edges[start])], (y - 0.25, 0.5),
+                                   facecolors=colour, hatch=hatch, edgecolor="white", linewidth=0)
+                    present.append(verdict)
+                    start = i
+        for y, x, text in notes or ():
+            ax.plot([x], [y - 0.32], marker="v", color=INK, markersize=6)
+            left = x < (edges[0] + edges[-1]) / 2
+            ax.text(x, y - 0.36, f"  {text}" if left else f"{text}  ", ha="left" if left else "right",
+                    va="bottom", fontsize=8, color=INK)
+        styles = ["--", ":", "-."]
+        handles = [Patch(facecolor=_verdict_style(v)[0], hatch=_verdict_style(v)[1], edgecolor="white", label=v)
+                   for v in verdict_order(present)]
+        for i, (value, label) in enumerate(marks):
+            handles.append(ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1.2, label=label))
+        ax.set_yticks(range(len(rows)), [label for label, _ in rows])
+        ax.set_ylim(len(rows) - 0.5, -0.7)
+        ax.set_xlim(edges[0], edges[-1])
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="y", visible=False)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8,
+                  frameon=False)
+    return publish(fig, name, alt, caption)
+
+
+def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, caption):
+    """One finding's verdict over two parameters: ``grid[i][j]`` at
+    (``x_values[j]``, ``y_values[i]``), both evenly spaced; ``marks`` are
+    vertical lines [(x, label)]."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    order = verdict_order(v for row in grid for v in row)
+    codes = [[order.index(v) for v in row] for row in grid]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 3.4))
+        x_edges, y_edges = _edges(x_values), _edges(y_values)
+        # One image, not a mesh of cells: browsers draw seams between SVG cells.
+        ax.imshow(codes, cmap=ListedColormap([_verdict_style(v)[0] for v in order]), vmin=-0.5, vmax=len(order) - 0.5,
+                  extent=(x_edges[0], x_edges[-1], y_edges[0], y_edges[-1]), origin="lower", aspect="auto",
+                  interpolation="nearest")
+        styles = ["--", ":", "-."]
+        handles = [Patch(facecolor=_verdict_style(v)[0], label=v) for v in order]
+        for i, (value, label) in enumerate(marks):
+            handles.append(ax.axvline(value, color="white", linestyle=styles[i % 3], linewidth=1.4, label=label))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.grid(visible=False)
+        leg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8,
+                        frameon=False)
+        for line in leg.get_lines():
+            line.set_color(INK)
+    return publish(fig, name, alt, caption)

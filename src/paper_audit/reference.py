@@ -25,8 +25,10 @@ def load() -> dict[str, pd.DataFrame]:
     return tables
 
 
+@lru_cache(maxsize=None)
 def lookup(fact_id: str) -> tuple[str, pd.Series]:
-    """(resource name, row) of a reference fact, by id."""
+    """(resource name, row) of a reference fact, by id; like ``load``, once per
+    process (a sweep asks for the same facts at every grid point)."""
     for name, table in load().items():
         if fact_id in table.index:
             return name, table.loc[fact_id]
