@@ -1,4 +1,4 @@
-"""The ``paper-audit`` command: ``paper-audit rerun ...`` and ``paper-audit student ...``.
+"""The ``paper-audit`` command: ``rerun``, ``student`` and ``grade``.
 
 Each subcommand lives in its own module; this file only dispatches, and turns
 bad input (``DataError``) into one line on stderr and exit status 2.
@@ -13,7 +13,8 @@ from .errors import DataError
 
 SUBCOMMANDS = {
     "rerun": ("paper_audit.rerun", "rerun every chapter with papermill under other parameters"),
-    "student": ("paper_audit.classroom", "write the student versions of the assignments"),
+    "student": ("paper_audit.bundle", "write the student bundle (hand-outs, package without the key, data)"),
+    "grade": ("paper_audit.grading", "grade a folder of submitted notebooks of one assignment"),
 }
 
 
