@@ -545,3 +545,33 @@ def test_the_book_shows_solutions_folded_and_well_formed(built_html):
             if q.form != "written":
                 assert q.tolerance() in text, f"{name}: the tolerance of {q.id} is not shown"
         assert "deps.record_everything" not in text and "Publisher(" not in text
+        launch = [a["href"] for a in page.select("a[href]") if "mybinder.org" in a["href"] or "colab." in a["href"]]
+        assert launch and all("/student" in url and "/main" not in url for url in launch), launch
+        assert all(f"notebooks/classroom/{name}.ipynb" in url for url in launch), launch
+    chapter = (built_html / "notebooks" / "war_damage.html").read_text(encoding="utf-8")
+    assert "nkidp-wp4-audit/main?urlpath=" in chapter, "the chapters' buttons still open the main branch"
+
+
+# ---------------------------------------------------------------- the notebook interface
+
+
+def pins(path):
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)", line.strip())
+            assert match, f"{path.name}: {line!r} is not pinned with =="
+            found[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return found
+
+
+def test_the_lab_group_is_pinned_apart_from_the_books_environment():
+    lab, book = pins(paths.REPO_ROOT / "requirements-lab.txt"), pins(paths.REPO_ROOT / "requirements.txt")
+    assert {"jupyterlab", "jupyterlab-myst"} <= set(lab)
+    assert "jupyterlab" not in book and "jupyterlab-myst" not in book, "JupyterLab would slow the book's build"
+    assert not set(lab) & set(book), "a package pinned twice can disagree"
+    makefile = (paths.REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    lab_rules = makefile[makefile.index("LAB      :="):makefile.index("# make grade")]
+    assert "-r requirements-lab.txt" in lab_rules and "-c requirements.txt" in lab_rules
+    assert "requirements-lab" not in makefile[:makefile.index("LAB      :=")], "installed by another target"
+    assert "\nlab:" in makefile and "\ngrade:" in makefile and "\nstudent:" in makefile

@@ -329,6 +329,32 @@ def test_feedback_files_and_progress(graded):
     assert {(r["submission"], r["criterion"]) for r in template} >= {("hostile", "evidence"), ("hostile", "explanation")}
 
 
+def test_a_notebook_over_its_time_limit_is_stopped_with_what_it_answered(tmp_path):
+    notebook = handout()
+    answer_cell(notebook, "soviet_verdict").source = 'answer = "consistent"\ncheck("soviet_verdict", answer)'
+    answer_cell(notebook, "gift_usd").source = "import time\ntime.sleep(600)"
+    path = tmp_path / "slow.ipynb"
+    nbformat.write(notebook, path)
+    stage = tmp_path / "stage"
+    bundle.write_package(stage)
+    items = grading.assignment_items(A1)
+    start = __import__("time").monotonic()
+    run = grading.run_submission(path, items, stage, cell_timeout=300, notebook_timeout=20)
+    assert __import__("time").monotonic() - start < 60
+    assert "stopped after 20 seconds" in run.problem
+    assert run.captured["soviet_verdict"] == {"question": "soviet_verdict", "answer": "consistent"}
+    rows = grading.score_rows("slow", run, items, {}, {})
+    assert next(r for r in rows if r["question"] == "soviet_verdict")["points"] > 0
+    assert "gift_usd" not in run.captured
+
+
+def test_the_kernel_gets_none_of_the_instructors_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTRUCTOR_TOKEN", "secret")
+    env = grading._kernel_env(tmp_path, tmp_path / "package")
+    assert "INSTRUCTOR_TOKEN" not in env and env["PAPER_AUDIT_OFFLINE"] == "1"
+    assert env["PYTHONPATH"] == str(tmp_path / "package" / "src") and env["HOME"] == str(tmp_path)
+
+
 def test_the_command_refuses_a_folder_without_notebooks(tmp_path, capsys):
     assert cli.main(["grade", A1, str(tmp_path), "--out", str(tmp_path / "s.csv")]) == 2
     assert "holds no .ipynb file" in capsys.readouterr().err

@@ -111,12 +111,17 @@ def strip_solutions(notebook, name: str = "notebook"):
     return result
 
 
-def book_url() -> str:
-    """The published book: GitHub Pages of the repository in _config.yml."""
+def repository_url() -> str:
+    """The repository in _config.yml: the bundle is published as its branch ``student``."""
     import yaml
 
     config = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
-    url = config.get("repository", {}).get("url", "")
+    return config.get("repository", {}).get("url", "")
+
+
+def book_url() -> str:
+    """The published book: GitHub Pages of the repository in _config.yml."""
+    url = repository_url()
     match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", url)
     if not match:
         raise DataError(f"_config.yml, field 'repository: url': {url!r} is not a GitHub repository")
@@ -152,14 +157,15 @@ import subprocess
 import sys
 
 BUNDLE = "{bundle_url}"
+BRANCH = "{bundle_branch}"
 HERE = pathlib.Path.cwd()
 ROOT = next((p for p in [HERE, *HERE.parents]
              if (p / "src" / "paper_audit").is_dir()), None)
 if importlib.util.find_spec("paper_audit") is None:
     if ROOT is None and BUNDLE:
         ROOT = HERE / "paper-audit-student"
-        subprocess.run(["git", "clone", "--depth", "1", BUNDLE,
-                        str(ROOT)], check=True)
+        subprocess.run(["git", "clone", "--depth", "1", "--branch",
+                        BRANCH, BUNDLE, str(ROOT)], check=True)
     if ROOT is None:
         raise SystemExit("Open this notebook inside the bundle, "
                          "or ask your instructor for its address.")
@@ -168,7 +174,8 @@ if importlib.util.find_spec("paper_audit") is None:
     sys.path.insert(0, str(ROOT / "src"))'''
 
 
-def handout(notebook, assignment: str, *, base_url: str, bundle_url: str = "", name: str = "notebook"):
+def handout(notebook, assignment: str, *, base_url: str, bundle_url: str = "", bundle_branch: str = "student",
+            name: str = "notebook"):
     """The hand-out of an assignment notebook: no solution, no build cell,
     glued texts written in, links to the published book, an install cell."""
     import nbformat
@@ -183,7 +190,7 @@ def handout(notebook, assignment: str, *, base_url: str, bundle_url: str = "", n
             cell.source = _resolve_text(cell.source, values, base_url, name)
         cells.append(cell)
     first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
-    install = nbformat.v4.new_code_cell(INSTALL_CELL.format(bundle_url=bundle_url))
+    install = nbformat.v4.new_code_cell(INSTALL_CELL.format(bundle_url=bundle_url, bundle_branch=bundle_branch))
     install.metadata["tags"] = ["install"]
     cells.insert(first_code, install)
     result.cells = cells
@@ -228,7 +235,8 @@ python -m venv .venv
 .venv/bin/jupyter lab notebooks/classroom
 ```
 
-On Colab, open a hand-out and run its first code cell: it sets the package up.
+On Colab or Binder (the launch buttons of the book's classroom pages), run
+the hand-out's first code cell: it sets the package up.
 
 In each assignment, replace `None` in every answer cell with your answer and run
 it: `check` says whether the answer has the form asked (a number of dollars, a
@@ -262,7 +270,8 @@ def _replace_folder(out_dir: Path, write: Callable[[Path], list[Path]]) -> list[
 
 
 def write_student_bundle(source_dir: Path = classroom.CLASSROOM_DIR, out_dir: Path = STUDENT_DIR, *,
-                         base_url: str | None = None, bundle_url: str = "") -> list[Path]:
+                         base_url: str | None = None, bundle_url: str | None = None,
+                         bundle_branch: str = "student") -> list[Path]:
     """Write the bundle; return the paths of the hand-outs.
 
     Every notebook is made into a hand-out before anything is written, and the
@@ -273,6 +282,7 @@ def write_student_bundle(source_dir: Path = classroom.CLASSROOM_DIR, out_dir: Pa
 
     source_dir = Path(source_dir)
     base_url = base_url or book_url()
+    bundle_url = repository_url() if bundle_url is None else bundle_url
     notebooks = sorted(source_dir.glob("*.ipynb"))
     if not notebooks:
         raise DataError(f"{source_dir}: no notebooks to hand out")
@@ -282,7 +292,8 @@ def write_student_bundle(source_dir: Path = classroom.CLASSROOM_DIR, out_dir: Pa
             notebook = nbformat.read(path, as_version=4)
         except Exception as error:  # nbformat raises several types for a bad file
             raise DataError(f"{path}: not a readable notebook ({error})") from None
-        handouts[path.name] = handout(notebook, path.stem, base_url=base_url, bundle_url=bundle_url, name=str(path))
+        handouts[path.name] = handout(notebook, path.stem, base_url=base_url, bundle_url=bundle_url,
+                                     bundle_branch=bundle_branch, name=str(path))
         nbformat.validate(handouts[path.name])
 
     def write(folder: Path) -> list[str]:
@@ -306,11 +317,16 @@ def main(argv: list[str] | None = None) -> int:
                                                  "the package without the answer key, the data.")
     parser.add_argument("--out", type=Path, default=STUDENT_DIR, help=f"where it goes (default: {STUDENT_DIR})")
     parser.add_argument("--book-url", default=None, help="the published book (default: from _config.yml)")
-    parser.add_argument("--bundle-url", default="",
-                        help="a git URL where you will publish the bundle (the hand-outs' Colab set-up clones it)")
+    parser.add_argument("--bundle-url", default=None,
+                        help="the git repository where you will publish the bundle (default: the book's, "
+                             "from _config.yml); the hand-outs' Colab set-up clones it")
+    parser.add_argument("--bundle-branch", default="student",
+                        help="the branch you will publish it as (default: student, which the classroom pages' "
+                             "launch buttons open)")
     parser.add_argument("--source", type=Path, default=classroom.CLASSROOM_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    written = write_student_bundle(args.source, args.out, base_url=args.book_url, bundle_url=args.bundle_url)
+    written = write_student_bundle(args.source, args.out, base_url=args.book_url, bundle_url=args.bundle_url,
+                                   bundle_branch=args.bundle_branch)
     print(f"Wrote the student bundle to {Path(args.out).resolve()}: the package without the answer key, "
           f"the data, and {len(written)} hand-out(s) without solutions:")
     for path in written:

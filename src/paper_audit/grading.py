@@ -64,6 +64,7 @@ COLUMNS = ["submission", "question", "points", "max_points", "feedback"]
 MARKS_COLUMNS = ["submission", "question", "criterion", "level", "comment"]
 CAPTURE_MARK = "PAPER-AUDIT-ANSWER "
 CELL_TIMEOUT = 60
+KEPT_ENV = {"PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SYSTEMROOT"}
 NOTEBOOK_TIMEOUT = 300
 
 
@@ -323,8 +324,9 @@ class Run:
 
 
 def _kernel_env(folder: Path, package_root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPER_AUDIT_", "JPY_"))}
-    env.pop("PYTHONPATH", None)
+    # Only what a kernel needs: none of the instructor's other variables (tokens,
+    # paths to the repository) reach the submission.
+    env = {k: v for k, v in os.environ.items() if k in KEPT_ENV}
     env.update(PAPER_AUDIT_OFFLINE="1", PYTHONPATH=str(package_root / "src"), HOME=str(folder),
                PAPER_AUDIT_OUTPUT_DIR=str(folder / "generated"), MPLCONFIGDIR=str(folder / "mpl"),
                IPYTHONDIR=str(folder / "ipython"), PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="Agg")
