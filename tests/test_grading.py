@@ -7,6 +7,7 @@ does not stop the batch; rubric marks merge into the scores."""
 
 import csv
 import math
+import time
 
 import nbformat
 import pandas as pd
@@ -330,22 +331,22 @@ def test_feedback_files_and_progress(graded):
 
 
 def test_a_notebook_over_its_time_limit_is_stopped_with_what_it_answered(tmp_path):
-    notebook = handout()
-    answer_cell(notebook, "soviet_verdict").source = 'answer = "consistent"\ncheck("soviet_verdict", answer)'
-    answer_cell(notebook, "gift_usd").source = "import time\ntime.sleep(600)"
+    # A small notebook, so the time limit is spent in the endless cell, not in start-up.
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell('answer = "consistent"  # check("soviet_verdict", answer)'),
+                      nbformat.v4.new_code_cell("import time\ntime.sleep(600)")]
     path = tmp_path / "slow.ipynb"
     nbformat.write(notebook, path)
     stage = tmp_path / "stage"
     bundle.write_package(stage)
     items = grading.assignment_items(A1)
-    start = __import__("time").monotonic()
-    run = grading.run_submission(path, items, stage, cell_timeout=300, notebook_timeout=20)
-    assert __import__("time").monotonic() - start < 60
-    assert "stopped after 20 seconds" in run.problem
+    start = time.monotonic()
+    run = grading.run_submission(path, items, stage, cell_timeout=300, notebook_timeout=40)
+    assert time.monotonic() - start < 100, "the notebook was not stopped at its limit"
+    assert "stopped after 40 seconds" in run.problem, run.problem
     assert run.captured["soviet_verdict"] == {"question": "soviet_verdict", "answer": "consistent"}
     rows = grading.score_rows("slow", run, items, {}, {})
     assert next(r for r in rows if r["question"] == "soviet_verdict")["points"] > 0
-    assert "gift_usd" not in run.captured
 
 
 def test_the_kernel_gets_none_of_the_instructors_environment(tmp_path, monkeypatch):
