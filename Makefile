@@ -39,11 +39,14 @@ $(LAB_STAMP): requirements-lab.txt requirements.txt $(STAMP)
 	$(PYTHON) -m venv $(LAB)
 	echo "import site; site.addsitedir('$(abspath $(VENV))/lib/python3.11/site-packages')" > $(LAB_SITE)/paper-audit-base.pth
 	$(LAB)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.txt -r requirements-lab.txt
+	@# An extension built for another JupyterLab loads as "X": fail here, not in the browser.
+	$(LAB)/bin/python -m jupyter labextension list 2>&1 | grep -q "jupyterlab-myst.*enabled.*OK" \
+		|| { echo "jupyterlab-myst is not compatible with the pinned JupyterLab" >&2; exit 1; }
 	touch $(LAB_STAMP)
 
 lab: $(LAB_STAMP)
 	$(VENV)/bin/paper-audit student
-	$(LAB)/bin/jupyter lab student/notebooks/classroom $(ARGS)
+	$(LAB)/bin/jupyter-lab student/notebooks/classroom $(ARGS)
 
 # make grade ASSIGNMENT=02_implied_rates SUBMISSIONS=folder [ARGS="--marks marks.csv"]
 grade: $(STAMP)
