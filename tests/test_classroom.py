@@ -575,3 +575,12 @@ def test_the_lab_group_is_pinned_apart_from_the_books_environment():
     assert "-r requirements-lab.txt" in lab_rules and "-c requirements.txt" in lab_rules
     assert "requirements-lab" not in makefile[:makefile.index("LAB      :=")], "installed by another target"
     assert "\nlab:" in makefile and "\ngrade:" in makefile and "\nstudent:" in makefile
+
+
+def test_the_bundle_pins_what_the_package_needs_and_no_more(student_dir):
+    shipped = pins(student_dir / "requirements.txt")
+    project = pins(paths.REPO_ROOT / "requirements.txt")
+    assert shipped.items() <= project.items(), "the bundle pins what the project does not"
+    assert {"pandas", "numpy", "matplotlib", "myst-nb", "frictionless", "pyyaml", "ipykernel"} <= set(shipped)
+    assert not {"jupyter-book", "playwright", "pytest", "hypothesis"} & set(shipped), "the book's tools are shipped"
+    assert pins(student_dir / "requirements-lab.txt") == pins(paths.REPO_ROOT / "requirements-lab.txt")

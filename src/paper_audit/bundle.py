@@ -12,7 +12,8 @@ It writes a folder that runs on its own, for students:
   public content (forms, tolerances, hints, rubrics).
 * ``src/paper_audit/``: the package without its instructor-only modules
   (``INSTRUCTOR_MODULES``); ``data/``: the data; ``requirements.txt``: the
-  pins of what the package imports; ``pyproject.toml``; a README.
+  pins of what the package imports; ``requirements-lab.txt``: JupyterLab
+  with its MyST extension, pinned; ``pyproject.toml``; a README.
 
 The answer key (``notebooks/classroom/key/``) and the grader never go in.
 The grader runs every submission against a copy of this same package
@@ -213,11 +214,38 @@ def write_package(root: Path) -> None:
     for filename in PUBLIC_CONTENT:
         shutil.copy2(classroom.CLASSROOM_DIR / filename, content / filename)
     shutil.copy2(paths.REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
-    pins = [line for line in (paths.REPO_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-            if line.split("==")[0].lower().replace("_", "-") in RUNTIME]
+    shutil.copy2(paths.REPO_ROOT / "requirements-lab.txt", root / "requirements-lab.txt")
     (root / "requirements.txt").write_text(
-        "# The pinned packages the paper_audit package imports (from the project's requirements.txt).\n"
-        + "\n".join(pins) + "\n", encoding="utf-8")
+        "# What the paper_audit package imports, with everything those packages need,\n"
+        "# pinned as in the project's requirements.txt.\n" + "\n".join(runtime_pins()) + "\n", encoding="utf-8")
+
+
+def _name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def runtime_pins() -> list[str]:
+    """The lines of requirements.txt the package needs at run time: RUNTIME
+    and what they require, found from the installed packages' metadata."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in (paths.REPO_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            pins[_name(line.split("==")[0])] = line.strip()
+    needed, todo = set(), list(RUNTIME)
+    while todo:
+        name = _name(todo.pop())
+        if name in needed or name not in pins:
+            continue
+        needed.add(name)
+        for text in metadata.requires(name) or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return [pins[name] for name in sorted(needed)]
 
 
 README = """# {title}: classroom assignments
@@ -231,7 +259,7 @@ with every chapter they link to, is at {base_url}.
 python -m venv .venv
 .venv/bin/pip install -r requirements.txt
 .venv/bin/pip install --no-deps -e .
-.venv/bin/pip install jupyterlab jupyterlab-myst   # a notebook interface
+.venv/bin/pip install -c requirements.txt -r requirements-lab.txt   # JupyterLab with MyST
 .venv/bin/jupyter lab notebooks/classroom
 ```
 
