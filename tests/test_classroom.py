@@ -6,14 +6,12 @@ bundle runs on its own and holds no solution and no key."""
 
 import io
 import json
-import math
 import os
 import re
 import subprocess
 import sys
 
 import nbformat
-import pandas as pd
 import pytest
 
 from paper_audit import bundle, classroom, cli, claims, grading, paths, rounding

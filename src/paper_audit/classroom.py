@@ -27,7 +27,6 @@ import math
 import sys
 from dataclasses import dataclass
 from numbers import Integral, Real
-from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -283,6 +282,12 @@ def show_passage():
 # --------------------------------------------------------------------------
 
 
+def _a(value: Any) -> str:
+    """'an int', 'a str': the type of a wrong answer, with its article."""
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
 def _is_number(x: Any) -> bool:
     return isinstance(x, Real) and not isinstance(x, (bool, np.bool_)) and math.isfinite(float(x))
 
@@ -323,7 +328,7 @@ def form_problem(question: Question, answer: Any) -> str:
     form = question.form
     if form == "number":
         if not _is_number(answer):
-            return f"The answer should be a single finite number, not a {type(answer).__name__}."
+            return f"The answer should be a single finite number, not {_a(answer)}."
         if question.minimum is not None and abs(float(answer)) < question.minimum:
             return (f"A value this small is not a plain number of {question.unit}: "
                     "did you give it in millions?")
@@ -343,19 +348,19 @@ def form_problem(question: Question, answer: Any) -> str:
         return "The low end is above the high end." if ends[0] > ends[1] else ""
     if form == "verdict":
         if not isinstance(answer, str):
-            return f"The answer should be a verdict's name (a string), not a {type(answer).__name__}."
+            return f"The answer should be a verdict's name (a string), not {_a(answer)}."
         if verdict_name(answer) not in rounding.VERDICTS:
             return "That is not a verdict's name: use one of the names in rounding.VERDICTS."
         return ""
     if form == "boolean":
-        return "" if isinstance(answer, (bool, np.bool_)) else f"The answer should be a bool, not a {type(answer).__name__}."
+        return "" if isinstance(answer, (bool, np.bool_)) else f"The answer should be a bool, not {_a(answer)}."
     if form == "count":
         if not isinstance(answer, Integral) or isinstance(answer, (bool, np.bool_)):
-            return f"The answer should be a whole number (an int), not a {type(answer).__name__}."
+            return f"The answer should be a whole number (an int), not {_a(answer)}."
         return ""
     if form == "claims":
         if not isinstance(answer, pd.DataFrame):
-            return f"The answer should be a pandas DataFrame (use claims_frame), not a {type(answer).__name__}."
+            return f"The answer should be a pandas DataFrame (use claims_frame), not {_a(answer)}."
         missing = [c for c in ("id", "figure", "value", "factor", "date", "quote", "qualifier") if c not in answer.columns]
         if missing:
             return "The frame lacks the column(s) " + ", ".join(missing) + ": build its rows with claim_row."

@@ -53,7 +53,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import bundle, checks, claims as claims_mod, classroom, paths, rounding
+from . import bundle, checks, claims as claims_mod, classroom, rounding
 from .errors import DataError
 
 KEY_DIR = classroom.CLASSROOM_DIR / "key"
