@@ -582,3 +582,23 @@ def test_the_bundle_pins_what_the_package_needs_and_no_more(student_dir):
     assert {"pandas", "numpy", "matplotlib", "myst-nb", "frictionless", "pyyaml", "ipykernel"} <= set(shipped)
     assert not {"jupyter-book", "playwright", "pytest", "hypothesis"} & set(shipped), "the book's tools are shipped"
     assert pins(student_dir / "requirements-lab.txt") == pins(paths.REPO_ROOT / "requirements-lab.txt")
+
+
+def test_an_edit_to_the_classroom_content_re_executes_the_classroom(tmp_path, monkeypatch):
+    """jupyter-cache keys on code cells: without this, an edited tolerance
+    would leave the old text in the book."""
+    import shutil
+
+    from paper_audit import deps
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(classroom.CLASSROOM_DIR, notebooks / "classroom", ignore=shutil.ignore_patterns("*.ipynb"))
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)
+    deps.reread()
+    before = deps.data_fingerprint()
+    questions = notebooks / "classroom" / "questions.csv"
+    questions.write_text(questions.read_text(encoding="utf-8").replace(",0.001,", ",0.002,", 1), encoding="utf-8")
+    deps.reread()
+    assert deps.data_fingerprint() != before
+    monkeypatch.undo()
+    deps.reread()

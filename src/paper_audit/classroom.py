@@ -47,7 +47,6 @@ def say(text: str) -> None:
     """Print ``text`` in one write: a ``print`` of several parts can reach the
     notebook as several stream messages, depending on timing."""
     sys.stdout.write(text + "\n")
-    sys.stdout.flush()
 
 
 # --------------------------------------------------------------------------

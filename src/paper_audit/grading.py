@@ -351,7 +351,7 @@ def run_submission(path: Path, items: list[Item], stage: Path, *, cell_timeout: 
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # nbformat raises several types for a bad file
-        run.problem = f"not a readable notebook ({type(error).__name__})"
+        run.problem = f"is not a readable notebook ({type(error).__name__})"
         return run
     for item in items:
         if item.question.form == "written":
@@ -378,19 +378,20 @@ def run_submission(path: Path, items: list[Item], stage: Path, *, cell_timeout: 
         try:
             _, stderr = process.communicate(timeout=notebook_timeout)
             if process.returncode:
-                run.problem = "the grader could not execute it: " + stderr.decode(errors="replace").strip()[-300:]
+                run.problem = "could not be executed: " + stderr.decode(errors="replace").strip()[-300:]
         except subprocess.TimeoutExpired:
             _kill(process.pid)
             process.communicate()
-            run.problem = f"stopped after {notebook_timeout} seconds, the time limit of a whole notebook"
-        finally:
+            # The worker could not shut its kernel down: stop it too (only here,
+            # where it is surely still running, never a pid that may be reused).
             if pidfile.exists() and pidfile.read_text().strip().isdigit():
                 _kill(int(pidfile.read_text()))
+            run.problem = f"was stopped after {notebook_timeout} seconds, the time limit of a whole notebook"
         if executed.exists():
             try:
                 _read_outputs(nbformat.read(executed, as_version=4), run)
             except Exception as error:  # a notebook cut off while written
-                run.problem = run.problem or f"its executed copy could not be read ({type(error).__name__})"
+                run.problem = run.problem or f"could not be read back after running ({type(error).__name__})"
     run.seconds = time.monotonic() - start
     return run
 
