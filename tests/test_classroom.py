@@ -1,25 +1,28 @@
-"""The classroom section: ``check`` grades every question against an answer
-computed from the data and never shows it; the student copies hold no
-solution material but every exercise and answer cell, and they run; a
-notebook with an unclosed solution-start is refused; the assignments keep the
-chapters' skeleton and type no figure in prose."""
+"""The classroom section as students get it: the public ``check`` tests form
+and units and never holds an expected value; the content is data beside the
+assignments; the assignments keep the chapters' skeleton, state every
+tolerance, carry their points and type no figure in prose; the student
+bundle runs on its own and holds no solution and no key."""
 
+import io
 import json
-import math
+import os
 import re
 import subprocess
+import sys
 
 import nbformat
-import pandas as pd
 import pytest
 
-from paper_audit import classroom, cli, claims, paths, rounding
-from paper_audit.classroom import QUESTIONS, check
+from paper_audit import bundle, classroom, cli, claims, grading, paths, rounding
+from paper_audit.classroom import check
 from paper_audit.errors import DataError
 
 ASSIGNMENTS = sorted(classroom.CLASSROOM_DIR.glob("*.ipynb"))
 NAMES = ["01_recompute_a_conversion", "02_implied_rates", "03_audit_a_passage"]
 GATE = re.compile(r"^[ \t]*(`{3,}|:{3,})\{solution-(start|end)\}", re.M)
+QUESTIONS = classroom.load_questions()
+AUTO = [q for q in QUESTIONS if QUESTIONS[q].form != "written"]
 
 pytest_plugins = ["browser_support"]  # the one shared build of the book
 
@@ -28,108 +31,96 @@ def test_the_three_assignments_are_there():
     assert [p.stem for p in ASSIGNMENTS] == NAMES
 
 
-# ---------------------------------------------------------------- check
+# ---------------------------------------------------------------- the public check
 
 
-def right_answer(question):
-    if question == "passage_claims":
-        return classroom._passage_claims()
-    return QUESTIONS[question].compute()
+def well_formed(question):
+    """An answer of the right form, made without the key (and mostly wrong)."""
+    q = QUESTIONS[question]
+    if q.form == "number":
+        return 3.0e9 if q.minimum else -5.0
+    if q.form == "numbers":
+        return [1.5] * len(q.labels)
+    if q.form == "interval":
+        return rounding.Interval(1.0, 2.0, 1.5)
+    if q.form == "verdict":
+        return rounding.INCONSISTENT
+    if q.form == "boolean":
+        return True
+    if q.form == "claims":
+        return classroom.claims_frame([classroom.claim_row("x", "36 million", "crowns",
+                                                           quote="had cost 36 million crowns")])
+    if q.form == "findings":
+        frame = well_formed("passage_claims")
+        from paper_audit import checks
+
+        row = classroom.check_row("c", "parts_sum", "x", expected_low="100", expected_high="100")
+        return [checks.run_check(checks.Context(frame), row)]
+    raise AssertionError(q.form)
 
 
-def wrong_answer(question):
-    rule, expected = QUESTIONS[question].rule, right_answer(question)
-    if isinstance(rule, classroom.Verdict):
-        return next(v for v in rounding.VERDICTS if v != expected)
-    if isinstance(rule, classroom.Boolean):
-        return not expected
-    if isinstance(rule, classroom.Count):
-        return int(expected) + 1
-    if isinstance(rule, classroom.Numbers):
-        return list(expected[:-1]) + [expected[-1] * 1.5]
-    if isinstance(rule, classroom.IntervalRule):
-        return (expected.low * 0.9, expected.high * 1.1)
-    if isinstance(rule, classroom.SameFigures):
-        return expected.drop(index=expected.index[0])
-    return expected * 1.5 if expected else 1.0
+def badly_formed(question):
+    q = QUESTIONS[question]
+    return {"number": "a lot", "numbers": [1.0], "interval": "wide", "verdict": "no such verdict",
+            "boolean": "yes", "claims": [1, 2], "findings": ["finding"]}[q.form]
 
 
-def spellings(value):
-    """Ways the expected value could be printed, for the no-reveal test."""
-    if isinstance(value, pd.DataFrame):
-        out = set()
-        for kind, v in classroom._figures_of(value):
-            out |= {v} if kind == "date" else spellings(v)
-        return out
-    if isinstance(value, rounding.Interval):
-        return spellings(value.low) | spellings(value.high)
-    if isinstance(value, (list, tuple)):
-        return set().union(*(spellings(v) for v in value))
-    x = float(value)
-    forms = {repr(x), f"{x:g}", f"{x:.3g}", f"{x:.4g}", f"{x:.2f}", f"{x:,.0f}", f"{x:,.2f}"}
-    if abs(x) >= 1e6:
-        forms |= {f"{x / 1e6:g}", f"{x / 1e6:.4g}", f"{x / 1e6:,.2f}"}
-    # A single digit cannot be told from a count or an ordinal in the message.
-    return {f for f in forms if len(re.sub(r"\D", "", f)) >= 2}
-
-
-@pytest.mark.parametrize("question", list(QUESTIONS))
-def test_check_accepts_the_computed_answer(question, capsys):
-    assert check(question, right_answer(question)) is True
+@pytest.mark.parametrize("question", AUTO)
+def test_check_accepts_a_well_formed_answer_and_states_the_tolerance(question, capsys):
+    assert check(question, well_formed(question)) is True
     out = capsys.readouterr().out
-    assert "correct" in out and question in out
-    assert QUESTIONS[question].rule.tolerance() in out, "the tolerance is stated"
+    assert out.startswith(f"✓ {question}: in the form asked") and QUESTIONS[question].tolerance() in out
+    assert "correct" not in out, "the public check cannot know whether a value is right"
 
 
-@pytest.mark.parametrize("question", list(QUESTIONS))
-def test_check_refuses_a_wrong_answer_with_a_hint_and_never_the_answer(question, capsys):
-    assert check(question, wrong_answer(question)) is False
+@pytest.mark.parametrize("question", AUTO)
+def test_check_refuses_a_badly_formed_answer_with_a_hint(question, capsys):
+    assert check(question, badly_formed(question)) is False
     out = capsys.readouterr().out
-    assert "not right yet" in out and "Hint:" in out and QUESTIONS[question].hint in out
-    expected = right_answer(question)
-    if isinstance(QUESTIONS[question].rule, classroom.Verdict):
-        # "consistent" is in every verdict's name: no verdict is named at all.
-        assert "consistent" not in out.lower(), out
-    elif isinstance(expected, bool):
-        assert str(expected) not in out, out
-    else:
-        for form in spellings(expected):
-            assert not re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d])", out), f"{form!r} printed: {out}"
+    assert out.startswith(f"✗ {question}: not in the form asked") and QUESTIONS[question].hint in out
 
 
-@pytest.mark.parametrize("question", list(QUESTIONS))
+@pytest.mark.parametrize("question", AUTO)
 def test_an_unanswered_question_does_not_raise(question, capsys):
     assert check(question, None) is False
     assert "not answered yet" in capsys.readouterr().out
 
 
-def test_verdicts_are_accepted_whatever_the_case():
-    expected = QUESTIONS["gift_verdict"].compute()
-    assert check("gift_verdict", f"  {expected.upper()} ")
-    assert check("passage_conversion", QUESTIONS["passage_conversion"].compute().title())
-    assert not check("gift_verdict", "no such verdict")
+def test_check_prints_in_one_write(monkeypatch):
+    """Several writes can reach the notebook as several stream messages."""
+    writes = []
+
+    class Recorder(io.StringIO):
+        def write(self, text):
+            writes.append(text)
+            return len(text)
+
+    monkeypatch.setattr(sys, "stdout", Recorder())
+    check("soviet_usd", "a lot")
+    check("soviet_usd", 3.0e9)
+    check("soviet_usd", None)
+    assert len(writes) == 3 and all(w.endswith("\n") and w.count("\n") >= 1 for w in writes)
 
 
-def test_expected_answers_come_from_the_data():
-    table = claims.load_claims()
-    rubles = claims.absolute(table.loc["soviet_aid_rubles"])
-    rate = claims.absolute(table.loc["fn21_rate_rubles"]) / claims.absolute(table.loc["fn21_rate_usd"])
-    assert math.isclose(QUESTIONS["soviet_usd"].compute(), rubles / rate)
-    assert QUESTIONS["yuan_one_rate"].compute() in rounding.VERDICTS
-    source = (paths.REPO_ROOT / "src" / "paper_audit" / "classroom.py").read_text(encoding="utf-8")
-    registry = source[source.index("_A1, _A2, _A3 ="):source.index("def check(")]
-    for verdict in rounding.VERDICTS:
-        assert f'"{verdict}"' not in registry and f"'{verdict}'" not in registry
+def test_units_are_checked_without_the_value(capsys):
+    assert not check("soviet_usd", 1147.0), "an answer in millions is refused"
+    assert "did you give it in millions" in capsys.readouterr().out
+    assert check("soviet_usd", -4.0e9) is True, "a wrong value of the right form passes the public check"
 
 
-def test_wrong_types_get_a_message_not_an_exception(capsys):
-    assert not check("soviet_usd", "a lot")
-    assert not check("ruble_rates", [1.0])
-    assert not check("debt_rate_interval", "wide")
-    assert not check("debt_gift_agree", "yes")
-    assert not check("passage_flagged", 2.5)
-    assert not check("passage_claims", [1, 2])
-    assert capsys.readouterr().out.count("Hint:") == 6
+def test_verdicts_are_accepted_whatever_the_case_or_label():
+    assert check("gift_verdict", "  INCONSISTENT ")
+    assert check("gift_verdict", "within rounding")
+    assert not check("gift_verdict", "wrong")
+
+
+def test_quotes_must_come_from_the_passage(capsys):
+    made_up = classroom.claims_frame([classroom.claim_row("x", "36 million", "crowns", quote="cost 36 million")])
+    assert check("passage_claims", made_up) is True, "a quote found in the passage"
+    invented = classroom.claims_frame([classroom.claim_row("x", "36 million", "crowns",
+                                                           quote="paid 36 million crowns")])
+    assert check("passage_claims", invented) is False
+    assert "not in the passage word for word" in capsys.readouterr().out
 
 
 def test_an_unknown_question_is_an_error():
@@ -137,172 +128,104 @@ def test_an_unknown_question_is_an_error():
         check("no_such_question", 1)
 
 
-def test_every_question_is_asked_and_solved_in_its_assignment():
-    for question in QUESTIONS.values():
-        notebook = nbformat.read(classroom.CLASSROOM_DIR / f"{question.assignment}.ipynb", as_version=4)
-        calls = [c for c in notebook.cells if c.cell_type == "code" and f'check("{question.id}"' in c.source]
-        answer_cells = [c for c in calls if "solution" not in c.metadata.get("tags", [])]
-        solutions = [c for c in calls if "solution" in c.metadata.get("tags", [])]
-        assert len(answer_cells) == 1 and "None" in answer_cells[0].source, question.id
-        assert len(solutions) == 1, question.id
+def test_the_student_side_module_holds_no_key():
+    import ast
+
+    source = (paths.REPO_ROOT / "src" / "paper_audit" / "classroom.py").read_text(encoding="utf-8")
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            imported |= {node.module or ""} | {alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+    assert not {name for name in imported if "grading" in name or "bundle" in name}, imported
+    assert '"key"' not in source and "answers.csv" not in source
+    for verdict in rounding.VERDICTS:
+        assert f'"{verdict}"' not in source and f"'{verdict}'" not in source
 
 
-# ---------------------------------------------------------------- student copies
+# ---------------------------------------------------------------- content as data
 
 
-def solution_cells(notebook):
-    """The code of the original's solution cells: inside gated markers or tagged."""
-    inside, found = False, []
-    for cell in notebook.cells:
-        gates = [m.group(2) for m in GATE.finditer(cell.source)] if cell.cell_type == "markdown" else []
-        if gates:
-            inside = gates[-1] == "start"
+def test_every_question_has_a_tolerance_a_hint_and_an_assignment():
+    for q in QUESTIONS.values():
+        assert q.assignment in NAMES
+        assert q.tolerance()
+        if q.form != "written":
+            assert q.hint, q.id
+        else:
+            assert classroom.rubric_points(q.id) > 0, f"{q.id} has no rubric"
+
+
+def test_a_bad_question_row_names_file_line_and_field(tmp_path, monkeypatch):
+    bad = tmp_path / "questions.csv"
+    rows = classroom.QUESTIONS_CSV.read_text(encoding="utf-8").splitlines()
+    rows[2] = rows[2].replace(",verdict,", ",verdic,", 1)
+    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(classroom, "QUESTIONS_CSV", bad)
+    classroom.load_questions.cache_clear()
+    try:
+        with pytest.raises(DataError, match=r"questions.csv, line 3, field 'form': 'verdic'"):
+            classroom.load_questions()
+    finally:
+        classroom.load_questions.cache_clear()
+
+
+def test_the_passage_is_data_and_says_it_is_invented():
+    title, text = classroom.passage()
+    assert "invented" in title and "not from Shen and Xia" in title
+    assert title in classroom.show_passage().data
+    code = (paths.REPO_ROOT / "src" / "paper_audit" / "classroom.py").read_text(encoding="utf-8")
+    assert text[:40] not in code, "the passage is typed in the package"
+
+
+def test_pairs_are_read_from_the_assignments_content():
+    assert list(classroom.RUBLE_PAIRS) == list(classroom.assignments()["02_implied_rates"]["pairs"]["rubles"])
+    table = claims.load_claims()
+    for pair in list(classroom.RUBLE_PAIRS.values()) + list(classroom.YUAN_PAIRS.values()):
+        assert all(claim in table.index for claim in pair)
+
+
+# ---------------------------------------------------------------- the assignments
+
+
+def code_cells(notebook):
+    return [c for c in notebook.cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", ASSIGNMENTS, ids=lambda p: p.stem)
+def test_every_question_is_asked_with_its_points_tolerance_and_solution(path):
+    notebook = nbformat.read(path, as_version=4)
+    asked = [q for q in QUESTIONS.values() if q.assignment == path.stem]
+    items = grading.assignment_items(path.stem)  # validates the points against the rubric
+    assert [i.question.id for i in items] == [q.id for q in asked]
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    for q in asked:
+        if q.form == "written":
             continue
-        if inside or {"solution", "hidden-tests"} & set(cell.metadata.get("tags", [])):
-            found.append(cell.source)
-    return found
+        assert f"{{glue:}}`tolerance_{q.id}`" in text, f"{q.id}: the exercise does not state its tolerance"
+        calls = [c for c in code_cells(notebook) if f'check("{q.id}"' in c.source]
+        answer_cells = [c for c in calls if "solution" not in c.metadata.get("tags", [])]
+        assert len(answer_cells) == 1 and "None" in answer_cells[0].source, q.id
+        assert answer_cells[0].metadata["paper_audit"]["question"] == q.id
+        assert len([c for c in calls if "solution" in c.metadata.get("tags", [])]) == 1, q.id
 
 
-def exercises(notebook):
-    return [line for c in notebook.cells if c.cell_type == "markdown"
-            for line in c.source.splitlines() if re.match(r"^[`:]{3,}\{exercise\}", line)]
+@pytest.mark.parametrize("name", NAMES[:2])
+def test_assignments_one_and_two_end_with_a_written_question(name):
+    notebook = nbformat.read(classroom.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
+    graded = [c for c in notebook.cells if c.metadata.get("paper_audit")]
+    assert QUESTIONS[graded[-1].metadata["paper_audit"]["question"]].form == "written"
 
 
-def answer_cells(notebook):
-    solutions = set(solution_cells(notebook))
-    return [c.source for c in notebook.cells
-            if c.cell_type == "code" and "check(" in c.source and c.source not in solutions]
-
-
-@pytest.fixture(scope="module")
-def student_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("hand-out") / "student"
-    written = classroom.write_student_versions(classroom.CLASSROOM_DIR, out)
-    assert [p.name for p in written] == [f"{n}.ipynb" for n in NAMES]
-    assert all(p.parent == out.resolve() and p.exists() for p in written)
-    return out
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_the_student_copy_holds_no_solution(student_dir, name):
-    original = nbformat.read(classroom.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
-    student = nbformat.read(student_dir / f"{name}.ipynb", as_version=4)
-    nbformat.validate(student)
-    text = json.dumps(student)
-    assert "solution-start" not in text and "solution-end" not in text and "{solution}" not in text
-    assert solution_cells(original), "the assignment has solutions to strip"
-    sources = [c.source for c in student.cells]
-    for code in solution_cells(original):
-        assert code not in sources, f"solution code kept: {code[:60]!r}"
-    for cell in student.cells:
-        assert not {"solution", "hidden-tests"} & set(cell.metadata.get("tags", []))
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
-    # Every exercise and every answer cell is kept, in order.
-    assert exercises(student) == exercises(original) and exercises(original)
-    assert answer_cells(student) == answer_cells(original) and answer_cells(original)
-    assert all("None" in source for source in answer_cells(student))
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_the_student_copy_runs(student_dir, name, tmp_path, monkeypatch):
-    from nbclient import NotebookClient
-
-    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path / "generated"))
-    notebook = nbformat.read(student_dir / f"{name}.ipynb", as_version=4)
-    run_dir = tmp_path / "run"
-    run_dir.mkdir()
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(run_dir)}}).execute()
-    printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
-    assert printed.count("not answered yet") == len(answer_cells(notebook))
-    assert "✓" not in printed and "✗" not in printed
-
-
-def markdown_notebook(cells):
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_markdown_cell(s) if kind == "md" else nbformat.v4.new_code_cell(s)
-                      for kind, s in cells]
-    return notebook
-
-
-def test_strip_solutions_handles_every_form():
-    notebook = markdown_notebook([
-        ("md", "Text before.\n\n````{solution} ex-a\n:class: dropdown\n\n```python\nsecret_a = 1\n```\n````\n\nText after."),
-        ("md", ":::{solution} ex-b\nsecret_b\n:::"),
-        ("md", ":::{solution-start} ex-c\n:class: dropdown\n:::"),
-        ("code", "secret_c = 3"),
-        ("md", ":::{solution-end}\n:::"),
-        ("code", "answer = None"),
-        ("code", "secret_d = 4"),
-        ("code", "secret_e = 5"),
-    ])
-    notebook.cells[6].metadata["tags"] = ["solution"]
-    notebook.cells[7].metadata["tags"] = ["hidden-tests"]
-    notebook.cells[5].outputs = [nbformat.v4.new_output("stream", text="old output")]
-    notebook.cells[5].execution_count = 7
-    stripped = classroom.strip_solutions(notebook, name="case.ipynb")
-    text = json.dumps(stripped)
-    assert "secret" not in text and "solution" not in text
-    assert [c.source for c in stripped.cells] == ["Text before.\n\nText after.", "answer = None"]
-    assert stripped.cells[1].outputs == [] and stripped.cells[1].execution_count is None
-    assert notebook.cells[5].outputs, "the original is left alone"
-
-
-def broken_notebook(folder, name):
-    folder.mkdir(parents=True, exist_ok=True)
-    notebook = markdown_notebook([("md", "# Broken"), ("md", "```{solution-start} ex\n:class: dropdown\n```"),
-                                  ("code", "answer = 42")])
-    nbformat.write(notebook, folder / name)
-
-
-def test_an_unclosed_solution_start_is_refused_naming_the_notebook(tmp_path):
-    source = tmp_path / "assignments"
-    source.mkdir()
-    for path in ASSIGNMENTS:
-        (source / path.name).write_bytes(path.read_bytes())
-    broken_notebook(source, "zz_broken.ipynb")
-    out = tmp_path / "student"
-    with pytest.raises(DataError) as error:
-        classroom.write_student_versions(source, out)
-    message = str(error.value)
-    assert "zz_broken.ipynb" in message and "solution-start" in message and "\n" not in message
-    assert not out.exists(), "a half-written student folder was left"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["assignments"], "a temporary folder was left"
-
-
-def test_a_refused_run_keeps_the_previous_hand_out(tmp_path):
-    out = tmp_path / "student"
-    classroom.write_student_versions(classroom.CLASSROOM_DIR, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    source = tmp_path / "assignments"
-    broken_notebook(source, "broken.ipynb")
-    with pytest.raises(DataError, match="broken.ipynb"):
-        classroom.write_student_versions(source, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-
-
-def test_the_command_writes_the_copies_and_refuses_a_foreign_folder(tmp_path, capsys):
-    out = tmp_path / "hand-out"
-    assert cli.main(["student", "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert all(str(out.resolve() / f"{n}.ipynb") in printed for n in NAMES)
-    assert cli.main(["student", "--out", str(out)]) == 0, "its own folder is replaced"
-    foreign = tmp_path / "notes"
-    foreign.mkdir()
-    (foreign / "mine.txt").write_text("keep me")
-    assert cli.main(["student", "--out", str(foreign)]) == 2
-    assert "was not written by" in capsys.readouterr().err
-    assert (foreign / "mine.txt").read_text() == "keep me"
-
-
-def test_the_default_folder_is_git_ignored():
-    assert classroom.STUDENT_DIR == paths.REPO_ROOT / "student"
-    ignored = subprocess.run(["git", "check-ignore", "-q", "student/x.ipynb"], cwd=paths.REPO_ROOT)
-    assert ignored.returncode == 0
-
-
-# ---------------------------------------------------------------- the assignments as book pages
+def test_the_third_assignment_leaves_the_checks_to_the_student():
+    notebook = nbformat.read(classroom.CLASSROOM_DIR / "03_audit_a_passage.ipynb", as_version=4)
+    handout = bundle.strip_solutions(notebook)
+    code = "\n".join(c.source for c in code_cells(handout))
+    for kind in ("conversion", "parts_sum", "date_gap"):
+        assert f'"{kind}"' not in code, f"the hand-out dictates a {kind} check"
+    assert [q.form for q in QUESTIONS.values() if q.assignment == "03_audit_a_passage"] == \
+        ["claims", "findings", "written"]
 
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -334,7 +257,7 @@ def test_no_figure_is_typed_in_the_assignments_prose(path):
         problems += [f"digits {m.group()!r}" for m in re.finditer(r"\d+(?:[.,]\d+)*", prose)]
         problems += [f"figure word {w!r}" for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", prose) if w.lower() in words]
     assert not problems, f"{path.name}: {problems}"
-    assert classroom.PASSAGE not in json.dumps(notebook), "the invented passage is shown from the package"
+    assert classroom.passage()[1][:40] not in json.dumps(notebook), "the invented passage is shown from the data"
 
 
 @pytest.mark.parametrize("path", ASSIGNMENTS, ids=lambda p: p.stem)
@@ -345,18 +268,15 @@ def test_every_assignment_has_the_skeleton_and_no_outputs(path):
     assert headings[0].startswith("# ")
     assert headings[1:3] == ["## Overview", "## Prerequisites"], headings
     assert headings[-2:] == ["## Summary", "## What's next"], headings
-    code = [c for c in notebook.cells if c.cell_type == "code"]
+    code = code_cells(notebook)
     assert code[0].source.startswith(("from ", "import ")) and "check" in code[0].source
+    assert "deps" not in code[0].source and "Publisher" not in code[0].source, "build plumbing in the imports"
+    plumbing = [c for c in code if "deps." in c.source or "Publisher(" in c.source]
+    assert plumbing and all({"remove-cell", "build"} <= set(c.metadata.get("tags", [])) for c in plumbing)
     assert all(not c.outputs and c.execution_count is None for c in code), "committed with outputs"
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and re.search(r"\{solution-start\}", cell.source):
             assert ":class: dropdown" in cell.source, "a solution is not folded"
-
-
-def test_the_passage_says_it_is_invented():
-    assert "invented" in classroom.PASSAGE_TITLE and "not from Shen and Xia" in classroom.PASSAGE_TITLE
-    html = classroom.show_passage().data
-    assert classroom.PASSAGE_TITLE in html
 
 
 def test_toc_lists_the_classroom_part_last():
@@ -368,20 +288,317 @@ def test_toc_lists_the_classroom_part_last():
         "      - file: notebooks/classroom/03_audit_a_passage")
 
 
+# ---------------------------------------------------------------- stripping solutions
+
+
+def solution_cells(notebook):
+    """The sources of the original's solution cells: inside gated markers or tagged."""
+    inside, found = False, []
+    for cell in notebook.cells:
+        gates = [m.group(2) for m in GATE.finditer(cell.source)] if cell.cell_type == "markdown" else []
+        if gates:
+            inside = gates[-1] == "start"
+            continue
+        if inside or {"solution", "hidden-tests"} & set(cell.metadata.get("tags", [])):
+            found.append(cell.source)
+    return found
+
+
+def exercises(notebook):
+    return [line for c in notebook.cells if c.cell_type == "markdown"
+            for line in c.source.splitlines() if re.match(r"^[`:]{3,}\{exercise\}", line)]
+
+
+def markdown_notebook(cells):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell(s) if kind == "md" else nbformat.v4.new_code_cell(s)
+                      for kind, s in cells]
+    return notebook
+
+
+def test_strip_solutions_handles_every_form():
+    notebook = markdown_notebook([
+        ("md", "Text before.\n\n````{solution} ex-a\n:class: dropdown\n\n```python\nsecret_a = 1\n```\n````\n\nText after."),
+        ("md", ":::{solution} ex-b\nsecret_b\n:::"),
+        ("md", ":::{solution-start} ex-c\n:class: dropdown\n:::"),
+        ("code", "secret_c = 3"),
+        ("md", ":::{solution-end}\n:::"),
+        ("code", "answer = None"),
+        ("code", "secret_d = 4"),
+        ("code", "secret_e = 5"),
+    ])
+    notebook.cells[6].metadata["tags"] = ["solution"]
+    notebook.cells[7].metadata["tags"] = ["hidden-tests"]
+    notebook.cells[5].outputs = [nbformat.v4.new_output("stream", text="old output")]
+    notebook.cells[5].execution_count = 7
+    stripped = bundle.strip_solutions(notebook, name="case.ipynb")
+    text = json.dumps(stripped)
+    assert "secret" not in text and "solution" not in text
+    assert [c.source for c in stripped.cells] == ["Text before.\n\nText after.", "answer = None"]
+    assert stripped.cells[1].outputs == [] and stripped.cells[1].execution_count is None
+    assert notebook.cells[5].outputs, "the original is left alone"
+
+
+def broken_notebook(folder, name):
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = markdown_notebook([("md", "# Broken"), ("md", "```{solution-start} ex\n:class: dropdown\n```"),
+                                  ("code", "answer = 42")])
+    nbformat.write(notebook, folder / name)
+
+
+def test_an_unclosed_solution_start_is_refused_naming_the_notebook(tmp_path):
+    source = tmp_path / "assignments"
+    source.mkdir()
+    for path in ASSIGNMENTS:
+        (source / path.name).write_bytes(path.read_bytes())
+    broken_notebook(source, "zz_broken.ipynb")
+    out = tmp_path / "student"
+    with pytest.raises(DataError) as error:
+        bundle.write_student_bundle(source, out)
+    message = str(error.value)
+    assert "zz_broken.ipynb" in message and "solution-start" in message and "\n" not in message
+    assert not out.exists(), "a half-written student folder was left"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["assignments"], "a temporary folder was left"
+
+
+def test_a_glued_value_the_hand_out_cannot_resolve_is_refused(tmp_path):
+    source = tmp_path / "assignments"
+    broken = markdown_notebook([("md", "# A\n\nThe rate is {glue:}`no_such_value`.")])
+    source.mkdir()
+    nbformat.write(broken, source / "01_recompute_a_conversion.ipynb")
+    with pytest.raises(DataError, match="no_such_value"):
+        bundle.write_student_bundle(source, tmp_path / "student")
+
+
+# ---------------------------------------------------------------- the bundle
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("hand-out") / "student"
+    written = bundle.write_student_bundle(classroom.CLASSROOM_DIR, out)
+    assert [p.name for p in written] == [f"{n}.ipynb" for n in NAMES]
+    assert all(p.exists() for p in written)
+    return out
+
+
+def handout_path(student_dir, name):
+    return student_dir / "notebooks" / "classroom" / f"{name}.ipynb"
+
+
+def bundle_text(student_dir):
+    return {p: p.read_text(encoding="utf-8", errors="replace") for p in student_dir.rglob("*") if p.is_file()}
+
+
+def spellings(value):
+    if isinstance(value, rounding.Interval):
+        return spellings(value.low) | spellings(value.high)
+    if isinstance(value, (list, tuple)):
+        return set().union(*(spellings(v) for v in value))
+    x = float(value)
+    forms = {repr(x), f"{x:.6g}", f"{x:.2f}", f"{x:,.0f}", f"{x:,.2f}"}
+    # Short spellings cannot be told from other numbers in the text.
+    return {f for f in forms if len(re.sub(r"\D", "", f)) >= 5}
+
+
+def test_the_bundle_holds_no_key(student_dir):
+    files = bundle_text(student_dir)
+    names = {str(p.relative_to(student_dir)) for p in files}
+    assert not [n for n in names if "key" in n.split("/") or n.endswith(("grading.py", "bundle.py"))], names
+    key_lines = [line for path in grading.KEY_DIR.glob("*.csv")
+                 for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    assert key_lines
+    for path, text in files.items():
+        for line in key_lines:
+            assert line not in text, f"{path}: holds a line of the key: {line!r}"
+    handouts = "\n".join(files[handout_path(student_dir, n)] for n in NAMES)
+    for question, value in grading.expected().items():
+        numeric = value if not isinstance(value, list) else [v for v in value if not isinstance(v, dict)]
+        if isinstance(numeric, (int, float, list, rounding.Interval)) and not isinstance(value, bool):
+            value = numeric
+            for form in spellings(value):
+                assert form not in handouts, f"{question}: the expected value {form} is in a hand-out"
+
+
+def test_the_bundle_package_cannot_reach_the_grader(student_dir):
+    code = ("import paper_audit, paper_audit.classroom as c; print(paper_audit.__file__); "
+            "print(c.CLASSROOM_DIR / 'key'); import paper_audit.grading")
+    env = {**os.environ, "PYTHONPATH": str(student_dir / "src")}
+    env.pop("PAPER_AUDIT_ROOT", None)
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=student_dir)
+    assert result.stdout.startswith(str(student_dir.resolve() / "src" / "paper_audit")), result.stdout + result.stderr
+    assert not os.path.exists(result.stdout.splitlines()[1])
+    assert "ModuleNotFoundError: No module named 'paper_audit.grading'" in result.stderr
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_hand_out_holds_no_solution_and_no_plumbing(student_dir, name):
+    original = nbformat.read(classroom.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
+    student = nbformat.read(handout_path(student_dir, name), as_version=4)
+    nbformat.validate(student)
+    text = json.dumps(student)
+    assert "solution-start" not in text and "solution-end" not in text and "{solution}" not in text
+    assert solution_cells(original), "the assignment has solutions to strip"
+    everything = "\n".join(bundle_text(student_dir).values())
+    for source in solution_cells(original):
+        assert source not in everything, f"solution kept: {source[:60]!r}"
+    for cell in student.cells:
+        assert not {"solution", "hidden-tests", "build"} & set(cell.metadata.get("tags", []))
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+            assert "deps." not in cell.source and "Publisher" not in cell.source
+    assert "{glue" not in text, "a glue role the plain notebook cannot show"
+    # Every exercise, answer cell and written answer is kept, in order.
+    assert exercises(student) == exercises(original) and exercises(original)
+    graded = [c.metadata["paper_audit"] for c in original.cells if c.metadata.get("paper_audit")]
+    assert [c.metadata["paper_audit"] for c in student.cells if c.metadata.get("paper_audit")] == graded
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_hand_outs_links_work_and_its_code_fits(student_dir, name):
+    student = nbformat.read(handout_path(student_dir, name), as_version=4)
+    base = bundle.book_url()
+    for cell in student.cells:
+        if cell.cell_type == "markdown":
+            for target in re.findall(r"\]\(([^)\s]+)\)", cell.source):
+                if target.startswith("https://"):
+                    assert target.startswith(base) and target.endswith(".html") or "#" in target, target
+                    page = target[len(base):].split("#")[0].replace(".html", "")
+                    assert (paths.REPO_ROOT / f"{page}.ipynb").exists() or (paths.REPO_ROOT / f"{page}.md").exists(), target
+                else:
+                    assert (handout_path(student_dir, name).parent / target.split("#")[0]).exists(), target
+    install = student.cells[[c.cell_type for c in student.cells].index("code")]
+    assert install.metadata["tags"] == ["install"] and "find_spec" in install.source
+    assert max(len(line) for line in install.source.splitlines()) <= 70
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_hand_out_runs_on_the_bundle_alone(student_dir, name, tmp_path):
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(handout_path(student_dir, name), as_version=4)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPER_AUDIT_")}
+    env.update(PYTHONPATH=str(student_dir / "src"), PAPER_AUDIT_OUTPUT_DIR=str(tmp_path / "generated"),
+               PAPER_AUDIT_OFFLINE="1")
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(handout_path(student_dir, name).parent)}}).execute(env=env)
+    printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    asked = [q for q in AUTO if QUESTIONS[q].assignment == name]
+    assert printed.count("not answered yet") == len(asked)
+    assert "✓" not in printed and "✗" not in printed
+
+
+def test_a_refused_run_keeps_the_previous_bundle(tmp_path):
+    out = tmp_path / "student"
+    bundle.write_student_bundle(classroom.CLASSROOM_DIR, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    source = tmp_path / "assignments"
+    broken_notebook(source, "broken.ipynb")
+    with pytest.raises(DataError, match="broken.ipynb"):
+        bundle.write_student_bundle(source, out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_the_command_writes_the_bundle_and_refuses_a_foreign_folder(tmp_path, capsys):
+    out = tmp_path / "hand-out"
+    assert cli.main(["student", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert all(str(out.resolve() / "notebooks" / "classroom" / f"{n}.ipynb") in printed for n in NAMES)
+    assert cli.main(["student", "--out", str(out)]) == 0, "its own folder is replaced"
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep me")
+    assert cli.main(["student", "--out", str(foreign)]) == 2
+    assert "was not written by" in capsys.readouterr().err
+    assert (foreign / "mine.txt").read_text() == "keep me"
+
+
+def test_the_default_folder_is_git_ignored():
+    assert bundle.STUDENT_DIR == paths.REPO_ROOT / "student"
+    ignored = subprocess.run(["git", "check-ignore", "-q", "student/x.ipynb"], cwd=paths.REPO_ROOT)
+    assert ignored.returncode == 0
+
+
+# ---------------------------------------------------------------- the assignments as book pages
+
+
 @pytest.mark.build
-def test_the_book_shows_solutions_folded_and_correct(built_html):
+def test_the_book_shows_solutions_folded_and_well_formed(built_html):
     """Read the classroom pages of the built book: each solution is a
-    dropdown holding its code, and each solution's check printed a tick."""
+    dropdown, each solution's answer passes the public check, and every
+    tolerance is written out."""
     from bs4 import BeautifulSoup
 
     assert (built_html / "book" / "instructor.html").exists()
     for name in NAMES:
         page = BeautifulSoup((built_html / "notebooks" / "classroom" / f"{name}.html").read_text(encoding="utf-8"),
                              "html.parser")
-        asked = sum(q.assignment == name for q in QUESTIONS.values())
+        questions = [q for q in QUESTIONS.values() if q.assignment == name]
         folded = page.select("div.solution.dropdown.admonition")
-        assert len(folded) == len(page.select("div.exercise.admonition")) == asked
-        assert all(d.select("div.tag_solution") for d in folded), "a solution's code is outside its dropdown"
+        assert len(folded) == len(page.select("div.exercise.admonition")) == len(questions)
         assert not [c for c in page.select("div.tag_solution") if not c.find_parent("div", class_="solution")]
         text = page.get_text()
-        assert text.count("✓") == asked and "✗" not in text, name
+        assert text.count("✓") == len([q for q in questions if q.form != "written"]) and "✗" not in text, name
+        for q in questions:
+            if q.form != "written":
+                assert q.tolerance() in text, f"{name}: the tolerance of {q.id} is not shown"
+        assert "deps.record_everything" not in text and "Publisher(" not in text
+        launch = [a["href"] for a in page.select("a[href]") if "mybinder.org" in a["href"] or "colab." in a["href"]]
+        assert launch and all("/student" in url and "/main" not in url for url in launch), launch
+        assert all(f"notebooks/classroom/{name}.ipynb" in url for url in launch), launch
+    chapter = (built_html / "notebooks" / "war_damage.html").read_text(encoding="utf-8")
+    assert "nkidp-wp4-audit/main?urlpath=" in chapter, "the chapters' buttons still open the main branch"
+
+
+# ---------------------------------------------------------------- the notebook interface
+
+
+def pins(path):
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)", line.strip())
+            assert match, f"{path.name}: {line!r} is not pinned with =="
+            found[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return found
+
+
+def test_the_lab_group_is_pinned_apart_from_the_books_environment():
+    lab, book = pins(paths.REPO_ROOT / "requirements-lab.txt"), pins(paths.REPO_ROOT / "requirements.txt")
+    assert {"jupyterlab", "jupyterlab-myst"} <= set(lab)
+    assert "jupyterlab" not in book and "jupyterlab-myst" not in book, "JupyterLab would slow the book's build"
+    assert not set(lab) & set(book), "a package pinned twice can disagree"
+    makefile = (paths.REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    lab_rules = makefile[makefile.index("LAB      :="):makefile.index("# make grade")]
+    assert "-r requirements-lab.txt" in lab_rules and "-c requirements.txt" in lab_rules
+    assert "requirements-lab" not in makefile[:makefile.index("LAB      :=")], "installed by another target"
+    assert "\nlab:" in makefile and "\ngrade:" in makefile and "\nstudent:" in makefile
+
+
+def test_the_bundle_pins_what_the_package_needs_and_no_more(student_dir):
+    shipped = pins(student_dir / "requirements.txt")
+    project = pins(paths.REPO_ROOT / "requirements.txt")
+    assert shipped.items() <= project.items(), "the bundle pins what the project does not"
+    assert {"pandas", "numpy", "matplotlib", "myst-nb", "frictionless", "pyyaml", "ipykernel"} <= set(shipped)
+    assert not {"jupyter-book", "playwright", "pytest", "hypothesis"} & set(shipped), "the book's tools are shipped"
+    assert pins(student_dir / "requirements-lab.txt") == pins(paths.REPO_ROOT / "requirements-lab.txt")
+
+
+def test_an_edit_to_the_classroom_content_re_executes_the_classroom(tmp_path, monkeypatch):
+    """jupyter-cache keys on code cells: without this, an edited tolerance
+    would leave the old text in the book."""
+    import shutil
+
+    from paper_audit import deps
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(classroom.CLASSROOM_DIR, notebooks / "classroom", ignore=shutil.ignore_patterns("*.ipynb"))
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)
+    deps.reread()
+    before = deps.data_fingerprint()
+    questions = notebooks / "classroom" / "questions.csv"
+    questions.write_text(questions.read_text(encoding="utf-8").replace(",0.001,", ",0.002,", 1), encoding="utf-8")
+    deps.reread()
+    assert deps.data_fingerprint() != before
+    monkeypatch.undo()
+    deps.reread()

@@ -1,4 +1,5 @@
-"""The ``paper-audit`` command: ``rerun``, ``student``, ``add-page``, ``draft``, ``add-chapter``.
+"""The ``paper-audit`` command: ``rerun``, ``sweep``, ``student``, ``grade``, ``add-page``,
+``draft`` and ``add-chapter``.
 
 Each subcommand lives in its own module; this file only dispatches, and turns
 bad input (``DataError``) into one line on stderr and exit status 2.
@@ -13,7 +14,8 @@ from .errors import DataError
 
 SUBCOMMANDS = {
     "rerun": ("paper_audit.rerun", "rerun every chapter with papermill under other parameters"),
-    "student": ("paper_audit.classroom", "write the student versions of the assignments"),
+    "student": ("paper_audit.bundle", "write the student bundle (hand-outs, package without the key, data)"),
+    "grade": ("paper_audit.grading", "grade a folder of submitted notebooks of one assignment"),
     "add-page": ("paper_audit.add_page", "add a printed page to the source (text, segments, hashes)"),
     "draft": ("paper_audit.draft", "draft a page's claims and checks for review; --score measures the drafter"),
     "add-chapter": ("paper_audit.add_chapter", "add a chapter from the skeleton (notebook, _toc.yml, enums)"),

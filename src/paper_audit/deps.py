@@ -43,7 +43,11 @@ def code_fingerprint() -> str:
 
 @lru_cache(maxsize=1)
 def data_fingerprint() -> str:
-    return _digest(p.read_bytes() for p in sorted(paths.DATA_DIR.rglob("*")) if p.is_file())
+    files = [p for p in sorted(paths.DATA_DIR.rglob("*")) if p.is_file()]
+    # The classroom's content (questions, tolerances, passage, rubrics) is data
+    # too, kept beside its notebooks: an edit there re-executes the classroom.
+    files += sorted(p for p in (paths.NOTEBOOKS_DIR / "classroom").glob("*.*") if p.suffix in (".csv", ".yml"))
+    return _digest(p.read_bytes() for p in files)
 
 
 @lru_cache(maxsize=None)

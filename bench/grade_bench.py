@@ -1,0 +1,97 @@
+"""Grading benchmark: how long ``paper-audit grade`` takes for a class.
+
+It makes a class of submissions of one assignment from its hand-out (a third
+answered with the solutions' code, a third with wrong answers, a third left
+unanswered), grades them two at a time as ``paper-audit grade`` does, and
+prints the wall time against the goal (30 submissions in under 5 minutes on
+2 cores), with the time of one submission graded alone, measured in the same
+run, as the floor. Nothing here passes or fails: machines are shared and
+noisy.
+
+    .venv/bin/python bench/grade_bench.py [--assignment NAME] [--class-size N] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from paper_audit import bundle, classroom, grading
+
+GOAL_SECONDS = 300
+GOAL_CLASS = 30
+
+
+def solutions(source) -> dict[str, str]:
+    """question -> the code of its solution cell."""
+    found = {}
+    for cell in source.cells:
+        if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
+            for question in classroom.load_questions():
+                if f'check("{question}"' in cell.source:
+                    found[question] = cell.source
+    return found
+
+
+def make_class(assignment: str, size: int, folder: Path) -> None:
+    source = nbformat.read(classroom.CLASSROOM_DIR / f"{assignment}.ipynb", as_version=4)
+    answers = solutions(source)
+    for number in range(size):
+        notebook = bundle.handout(source, assignment, base_url="https://example.org/")
+        kind = ("right", "wrong", "blank")[number % 3]
+        for cell in notebook.cells:
+            question = (cell.metadata.get("paper_audit") or {}).get("question")
+            if cell.cell_type != "code" or question not in answers:
+                continue
+            if kind == "right":
+                cell.source = answers[question]
+            elif kind == "wrong":
+                cell.source = cell.source.replace("answer = None", "answer = 42")
+        nbformat.write(notebook, folder / f"student_{number + 1:02d}.ipynb")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", default="02_implied_rates")
+    parser.add_argument("--class-size", type=int, default=GOAL_CLASS)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
+        folder = Path(tmp)
+        (folder / "one").mkdir()
+        (folder / "class").mkdir()
+        make_class(args.assignment, args.class_size, folder / "class")
+        (folder / "one" / "student_01.ipynb").write_bytes((folder / "class" / "student_01.ipynb").read_bytes())
+        quiet = lambda line: None  # noqa: E731
+        start = time.perf_counter()
+        grading.grade(args.assignment, folder / "one", folder / "one.csv", workers=1, progress=quiet)
+        one = time.perf_counter() - start
+        start = time.perf_counter()
+        rows = grading.grade(args.assignment, folder / "class", folder / "scores.csv", workers=args.workers,
+                             progress=lambda line: print("  " + line, file=sys.stderr))
+        whole = time.perf_counter() - start
+    total = {}
+    for row in rows:
+        total[row["submission"]] = total.get(row["submission"], 0) + (row["points"] or 0)
+    print(f"Grading benchmark: {args.assignment}, {args.class_size} submissions, {args.workers} at a time, "
+          f"on {os.cpu_count()} cores ({platform.python_version()}, {platform.system()})")
+    print(f"| run | seconds | per submission |\n|---|---|---|")
+    print(f"| one submission alone (floor) | {one:.1f} | {one:.1f} |")
+    print(f"| the class | {whole:.1f} | {whole / args.class_size:.1f} |")
+    scaled = whole * GOAL_CLASS / args.class_size
+    print(f"Goal: {GOAL_CLASS} submissions in under {GOAL_SECONDS} s; this run, scaled to {GOAL_CLASS}: "
+          f"{scaled:.0f} s ({'met' if scaled < GOAL_SECONDS else 'missed'}). "
+          f"Class time over {args.class_size} times the floor: {whole / (one * args.class_size):.2f}.")
+    print("Points per submission (right / wrong / blank):",
+          sorted({round(v, 2) for v in total.values()}, reverse=True))
+
+
+if __name__ == "__main__":
+    main()
