@@ -100,6 +100,15 @@ class Chapter:
         """Show the flag of a check where it is discussed."""
         return HTML(render.flag(self.findings[check_id]))
 
+    def summary(self) -> None:
+        """Glue ``summary_findings``: the chapter's findings, each problem once, in
+        words generated from the findings (never typed, so never stale)."""
+        from . import evidence
+
+        own = self.own_findings
+        self.publish.value("summary_findings", evidence.summary_sentence(own), claims=[i for f in own for i in f.inputs],
+                           computed_by="paper_audit.evidence:summary_sentence")
+
     def chart(self, html: str) -> HTML:
         """Show a chart made by ``paper_audit.plots``."""
         return HTML(html)

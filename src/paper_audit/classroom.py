@@ -409,7 +409,7 @@ _question("gift_usd", _A1, lambda: _finding("chinese_gift_official").computed_va
           "is a string, so convert it with float(). Divide the gift in yuan (claims.absolute) by it.")
 _question("gift_gap", _A1, lambda: 100 * _finding("chinese_gift_official").gap_rel, Number(abs_=0.1, unit="percentage points"),
           "The gap is (recomputed - stated) / stated, times 100, with both in dollars. Its sign says which is larger.")
-_question("gift_verdict", _A1, lambda: _finding("chinese_gift_official").verdict, Verdict(),
+_question("gift_verdict", _A1, lambda: _finding("chinese_gift_official").grade, Verdict(),
           "Compare the two intervals with rounding.verdict: do they overlap, and if not, is the ratio of the point "
           "values above rounding.GROSS_FACTOR?")
 _question("ruble_rates", _A2, lambda: _implied_rates(RUBLE_PAIRS), Numbers(tuple(RUBLE_PAIRS)),

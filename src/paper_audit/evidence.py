@@ -106,10 +106,7 @@ def findings_summary(findings: Iterable) -> dict:
     never as agreement. Returns plain ints, ready to glue.
     """
     findings = list(findings)
-    worst: dict[str, object] = {}
-    for f in findings:
-        if is_problem(f) and (f.problem not in worst or SEVERITY[f.verdict] > SEVERITY[worst[f.problem].verdict]):
-            worst[f.problem] = f
+    worst = _worst_by_problem(findings)
     problems = Counter(f.evidence for f in worst.values())
     problem_ids = set(worst)
     agree = [f for f in findings if not f.definitional and not is_problem(f)]
@@ -123,3 +120,35 @@ def findings_summary(findings: Iterable) -> dict:
         "agree_by_kind": {kind: sum(f.evidence == kind for f in agree) for kind in KINDS},
         "definitional": sum(f.definitional for f in findings),
     }
+
+
+def _worst_by_problem(findings: list) -> dict:
+    """Each problem's most severe finding (ties: the larger gap between sources)."""
+    worst: dict[str, object] = {}
+    for f in findings:
+        key = (SEVERITY[f.verdict], f.spread or 0.0)
+        if is_problem(f) and (f.problem not in worst or key > (SEVERITY[worst[f.problem].verdict], worst[f.problem].spread or 0.0)):
+            worst[f.problem] = f
+    return worst
+
+
+def summary_sentence(findings: Iterable) -> str:
+    """A chapter's summary of its findings, generated so that a rerun under other
+    assumptions never leaves a stale sentence: each distinct problem once (its
+    most severe finding's title and verdict), then how many checks agree."""
+    findings = list(findings)
+    worst = _worst_by_problem(findings)
+    agree = sum(1 for f in findings if not f.definitional and not is_problem(f))
+    definitional = sum(1 for f in findings if f.definitional)
+    n = len(findings)
+    if not worst:
+        text = f"{'The one check' if n == 1 else f'All {n} checks'} of this chapter agree{'s' if n == 1 else ''}"
+    else:
+        k = sum(is_problem(f) for f in findings)
+        problems = "; ".join(f"{f.title.rstrip('?')} ({f.evidence}: {f.label})" for f in worst.values())
+        text = (f"{k} of this chapter's {n} checks {'finds' if k == 1 else 'find'} a disagreement, "
+                f"{'one problem' if len(worst) == 1 else f'{len(worst)} distinct problems'}: {problems}. "
+                f"{agree} {'agrees' if agree == 1 else 'agree'}")
+    if definitional:
+        text += f", and {definitional} only restate{'s' if definitional == 1 else ''} a definition"
+    return text + "."
