@@ -258,7 +258,7 @@ def test_explanations_are_filled_from_the_finding():
 
 
 def test_an_explanation_naming_an_unknown_value_is_refused(tmp_path):
-    text = paths.CHECKS_CSV.read_text(encoding="utf-8").replace("Exact at footnote 21's rate of {rate:g}", "Exact at {no_such_value}", 1)
+    text = paths.CHECKS_CSV.read_text(encoding="utf-8").replace("At footnote 21's rate of {rate:g}", "At {no_such_value}", 1)
     bad = tmp_path / "checks.csv"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=r"\(check soviet_aid_fn21\), field 'explanation': \{no_such_value\} is not a value"):

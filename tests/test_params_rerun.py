@@ -92,3 +92,12 @@ def test_source_variants_find_the_misreadings(pages):
     assert (6, "RGANI", "RGAND", "misread word") in found
     assert (2, "8", "s", "footnote number misread or glued") in found
     assert (2, "7", "", "footnote marker lost") in found
+
+
+def test_a_readers_rate_never_leaves_a_stale_explanation():
+    findings = {f.check: f for f in checks.run_all(assumptions=params.validate({"rubles_per_usd": 5}))}
+    text = findings["soviet_aid_fn21"].explanation
+    assert "5 rubles per dollar" in text and "4 rubles" not in text
+    assert text.endswith(f": {findings['soviet_aid_fn21'].label}.")
+    default = {f.check: f for f in checks.run_all()}
+    assert "4 rubles to the dollar" in default["soviet_aid_fn21"].explanation

@@ -85,15 +85,16 @@ def test_every_chapter_has_the_skeleton(notebook):
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "committed with outputs"
 
 
-def test_no_number_is_typed_in_the_checks_explanations():
-    """Explanations are templates: every number comes from the finding ({field})."""
+def test_no_number_is_typed_in_the_checks_explanations_or_titles():
+    """Explanations are templates: every number comes from the finding ({field});
+    titles (shown in flags, the register and generated summaries) name no figure."""
     import csv
 
     forbidden_words = figure_words()
     problems = []
     with open(paths.CHECKS_CSV, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            prose = unmarked(re.sub(r"\{[a-z_]+(?::[^}]*)?\}", " ", row["explanation"]))
+            prose = unmarked(re.sub(r"\{[a-z_]+(?::[^}]*)?\}", " ", row["explanation"] + " " + row["title"]))
             for match in QUANTITY.finditer(prose):
                 problems.append(f"{row['id']}: quantity {match.group()!r}")
             for match in re.finditer(r"\d+(?:[.,]\d+)*", prose):

@@ -203,8 +203,15 @@ def _conversion(ctx, row, inputs):
                     f"with rounding {fmt(computed.low)} to {fmt(computed.high)}",
         extras={"rate": rf.point / rt.point},
     )
+    if own is not None:
+        result["explanation"] = READERS_RATE
     return result
 
+
+# What a finding under the reader's own rate says instead of the check's explanation,
+# which discusses the book's rates (so a rerun never shows a stale sentence).
+READERS_RATE = ("Computed at the reader's rate of {rate:g} {currency} per dollar (a rerun parameter) instead of "
+                "the rates the book discusses: {label}.")
 
 UNSURE_CONFIDENCE = ("medium-low", "low", "none")  # a yardstick this weak gives no hard verdict
 
@@ -305,6 +312,8 @@ def _reference_rate(ctx, row, inputs):
                 "range": f"USD {fmt(min(r[2].point for r in results))} to {fmt(max(r[2].point for r in results))}",
                 "units_note": _units_note(ua, start, end), "rate": per_usd},
     )
+    if own is not None:
+        result["explanation"] = READERS_RATE
     return result
 
 
@@ -741,6 +750,8 @@ def run_check(ctx: Context, row: dict) -> Finding:
     kind_of_evidence = row.get("evidence") or "arithmetic"
     definitional = bool(row.get("definitional"))
     extras = fields.pop("extras", {})
+    template = fields.pop("explanation", row["explanation"])
+    extras.setdefault("currency", ctx.claim(inputs[0])["unit"] if inputs and inputs[0] in ctx.claims.index else "")
     wording = fields.pop("wording", "")
     uncertain = fields.pop("uncertain", False)
     grade = fields.pop("grade")
@@ -751,7 +762,7 @@ def run_check(ctx: Context, row: dict) -> Finding:
         phrase=row.get("phrase_at"), pages=sorted({q["page"] for q in quotes}), quotes=quotes, **fields,
     )
     finding.label = evidence.label(finding)
-    finding.explanation = explain(row["explanation"], finding, extras)
+    finding.explanation = explain(template, finding, extras)
     return finding
 
 
