@@ -304,7 +304,9 @@ def _reference_rate(ctx, row, inputs):
         stated=f"USD {fmt(b.point)}",
         computed=f"USD {fmt(computed.point)}" if len(results) == 1 or own is not None
         else f"USD {fmt(min(r[2].point for r in results))} to {fmt(max(r[2].point for r in results))}",
-        implied_rate=f"{a.point / b.point:,.4g} {ua} per USD (reference {per_usd:g}, {rate['confidence']} confidence)",
+        implied_rate=f"{a.point / b.point:,.4g} {ua} per USD " + (
+            f"(reference {per_usd:g}, {rate['confidence']} confidence)" if len(values) == 1
+            else f"(candidate references {values[0]:g} to {values[-1]:g})"),
         computation="; ".join(f"{fmt(a.point)} {ua} / {r[1]:g} {ua} per USD ({r[0]['basis']}) = USD {fmt(r[2].point)}"
                               for r in results) + (f". Yardstick uncertain: {'; '.join(reasons)}" if uncertainty else ""),
         uncertain=bool(uncertainty), uncertainty=uncertainty,

@@ -146,9 +146,11 @@ def summary_sentence(findings: Iterable) -> str:
     else:
         k = sum(is_problem(f) for f in findings)
         problems = "; ".join(f"{f.title.rstrip('?')} ({f.evidence}: {f.label})" for f in worst.values())
-        text = (f"{k} of this chapter's {n} checks {'finds' if k == 1 else 'find'} a disagreement, "
+        text = (f"{k} of the {n} checks in this chapter {'finds' if k == 1 else 'find'} a disagreement, "
                 f"{'one problem' if len(worst) == 1 else f'{len(worst)} distinct problems'}: {problems}. "
                 f"{agree} {'agrees' if agree == 1 else 'agree'}")
     if definitional:
         text += f", and {definitional} only restate{'s' if definitional == 1 else ''} a definition"
-    return text + "."
+    # Typographic apostrophes, as Sphinx's smartquotes would print them: the glued
+    # text then appears in the page exactly as recorded.
+    return (text + ".").replace("'", "’")

@@ -61,9 +61,16 @@ def badge(finding, register: str = REGISTER_PAGE) -> str:
     return (
         f'<a class="audit-badge {css}" href="{esc(register)}#{esc(finding_anchor(finding.check))}" '
         f'title="{esc(finding.title)}: {esc(finding.label)} ({esc(EVIDENCE_LABEL[finding.evidence])})">'
-        f'<span aria-hidden="true">{symbol}</span> {esc(label)}'
-        f' <span class="audit-evidence">· {esc(EVIDENCE_LABEL[finding.evidence])}</span></a>'
+        f'<span aria-hidden="true">{symbol}</span> {esc(badge_text(finding, label))}</a>'
     )
+
+
+def badge_text(finding, label: str) -> str:
+    """The badge's words: the verdict and its kind of evidence ("consistent ·
+    arithmetic"); a difference between sources with its size."""
+    if finding.evidence == "sources":
+        return finding.label
+    return f"{label} · {EVIDENCE_LABEL[finding.evidence]}"
 
 
 def source_line(quote: dict) -> str:
@@ -80,11 +87,8 @@ def reporter(quote: dict) -> str:
 def flag(finding) -> str:
     """An admonition at the point of discussion, with the computation written out."""
     css, symbol, label, kind = VERDICT_STYLE[finding.verdict]
-    quotes = "".join(
-        f"<li><q>{esc(q['quote'])}</q> ({esc(source_line(q))})"
-        + (f'<br><small class="audit-reporter">Reported by {esc(reporter(q))}</small>' if reporter(q) else "")
-        + "</li>" for q in finding.quotes
-    )
+    quotes = "".join(f"<li><q>{esc(q['quote'])}</q> ({esc(source_line(q))})</li>" for q in finding.quotes)
+    reporters = list(dict.fromkeys(reporter(q) for q in finding.quotes if reporter(q)))
     if finding.phrase:
         quotes = (f"<li>Phrase: <q>{esc(finding.phrase['text'])}</q> "
                   f"({esc(source_line(finding.phrase))})</li>") + quotes
@@ -95,6 +99,7 @@ def flag(finding) -> str:
         rows.append(("Implied rate", finding.implied_rate))
     if finding.gap_rel is not None and finding.kind not in ("date_in_reference",):
         rows.append(("Gap", f"{finding.gap_rel:+.1%} of the stated value"))
+    rows += [("Reported by", who) for who in reporters]
     if finding.definitional:
         rows.append(("Note", "restates a definition: it cannot fail and is not counted as agreement"))
     table = "".join(f"<tr><th scope=\"row\">{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
