@@ -89,6 +89,7 @@ class Context:
     def __init__(self, claims: pd.DataFrame, assumptions: Assumptions | None = None):
         self.claims = claims
         self.assumptions = assumptions or Assumptions()
+        self._rows: dict[str, pd.Series] = {}
 
     def verdict(self, computed: Interval, stated: Interval) -> str:
         return verdict(computed, stated, self.assumptions.gross_factor)
@@ -98,7 +99,12 @@ class Context:
         return {"rubles": self.assumptions.rubles_per_usd, "yuan": self.assumptions.yuan_per_usd}.get(currency)
 
     def claim(self, claim_id: str) -> pd.Series:
-        return self.claims.loc[claim_id]
+        # One row lookup per claim and run: .loc is the costliest step of a run,
+        # and a sweep calls run_all many times.
+        row = self._rows.get(claim_id)
+        if row is None:
+            row = self._rows[claim_id] = self.claims.loc[claim_id]
+        return row
 
     def period(self, claim_id: str) -> tuple[dt.date, dt.date]:
         """When a figure was made or what time it counts (period_start, period_end)."""

@@ -52,12 +52,13 @@ def valid_during(row: pd.Series, start: dt.date, end: dt.date) -> bool:
     return low <= end and start <= high
 
 
-def rates_for(currency: str, start: dt.date, end: dt.date) -> list[pd.Series]:
+@lru_cache(maxsize=256)
+def rates_for(currency: str, start: dt.date, end: dt.date) -> tuple[pd.Series, ...]:
     """Every reference rate for ``currency`` that held on some day of [start, end],
     oldest first: the candidate yardsticks for a figure of that time."""
     table = load()["exchange-rates"]
     rows = [row for _, row in table[table["currency"] == currency].iterrows() if valid_during(row, start, end)]
-    return sorted(rows, key=lambda r: (r["valid_from"], r["id"]))
+    return tuple(sorted(rows, key=lambda r: (r["valid_from"], r["id"])))
 
 
 def redenomination(currency: str) -> pd.Series | None:
