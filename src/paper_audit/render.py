@@ -128,7 +128,7 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
     """The findings register: one sortable table row per finding."""
     head = "".join(
         f'<th scope="col"><button type="button" class="audit-sort" data-col="{i}">{esc(h)}</button></th>'
-        for i, h in enumerate(["Verdict", "Evidence", "Check", "Problem", "Pages", "Stated", "Recomputed", "Chapter"])
+        for i, h in enumerate(["Verdict", "Check", "Evidence", "Pages", "Stated", "Recomputed", "Chapter"])
     )
     body = []
     for f in findings:
@@ -138,9 +138,10 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
         body.append(
             f'<tr id="{esc(finding_anchor(f.check))}">'
             f'<td data-sort="{rank}"><span class="audit-badge {css}"><span aria-hidden="true">{symbol}</span> {esc(f.label)}</span></td>'
+            f"<td><strong>{esc(f.title)}</strong><br><small>{esc(f.computation)}</small><br>"
+            f"<small>Problem: {esc(f.problem.replace('_', ' '))}"
+            f"{' (a definition, not counted)' if f.definitional else ''}</small></td>"
             f"<td>{esc(EVIDENCE_LABEL[f.evidence])}</td>"
-            f"<td><strong>{esc(f.title)}</strong><br><small>{esc(f.computation)}</small></td>"
-            f"<td>{esc(f.problem.replace('_', ' '))}{' (definition)' if f.definitional else ''}</td>"
             f"<td data-sort=\"{min(f.pages) if f.pages else 0}\">{esc(', '.join(map(str, f.pages)))}</td>"
             f"<td>{esc(f.stated)}</td><td>{esc(f.computed)}</td><td>{chapter}</td></tr>"
         )
