@@ -5,15 +5,20 @@ key findings, a check naming a missing claim, and escaping of data in HTML."""
 import pandas as pd
 import pytest
 
-from paper_audit import checks, claims, paths, render
+import datetime as dt
+
+from paper_audit import checks, claims, evidence, paths, render
 from paper_audit.errors import DataError
+from paper_audit.evidence import PARTLY, UNCERTAIN
 from paper_audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 
 
-def claim(claim_id, value=None, figure=None, unit="USD", factor=1.0, qualifier="none", date="", low=None, high=None):
+def claim(claim_id, value=None, figure=None, unit="USD", factor=1.0, qualifier="none", date="", low=None, high=None,
+          period=("", "")):
     return {"id": claim_id, "value": value, "figure": figure or (f"{value:g}" if value is not None else ""),
             "unit": unit, "factor": factor, "qualifier": qualifier, "date": date, "low": low, "high": high,
-            "page": 2, "footnote": None, "quote": f"quote of {claim_id}", "chapter": "war_damage"}
+            "page": 2, "footnote": None, "quote": f"quote of {claim_id}", "chapter": "war_damage",
+            "period_start": period[0], "period_end": period[1]}
 
 
 def context(*rows):
@@ -89,23 +94,84 @@ def test_dates_and_durations():
 
 
 def test_reference_rate_and_count():
-    ctx = context(claim("gift", 800, figure="800 million", unit="yuan", factor=1e6),
-                  claim("usd", 400, figure="400 million", factor=1e6),
+    after_reform = ("1956-01-01", "1956-12-31")
+    ctx = context(claim("gift", 800, figure="800 million", unit="yuan", factor=1e6, period=after_reform),
+                  claim("usd", 400, figure="400 million", factor=1e6, period=after_reform),
                   claim("nineteen", 19, figure="Nineteen", unit="divisions"))
-    finding = run(ctx, "reference_rate", ["gift", "usd", "cny_official_1955"])
+    # One high-confidence rate valid then: a hard verdict.
+    finding = run(ctx, "reference_rate", ["gift", "usd", "cny_official_1955"], evidence="yardstick")
     assert finding.verdict == INCONSISTENT and finding.computed_value == pytest.approx(800e6 / 2.4618)
     assert run(ctx, "reference_count", ["nineteen", "cpv_divisions_withdrawn_1954_55"]).verdict == CONSISTENT
+
+
+def test_a_yardstick_not_valid_then_is_refused_naming_the_check():
+    in_1954 = ("1954-01-01", "1954-12-31")
+    ctx = context(claim("tranche", 300, figure="300 million", unit="yuan", factor=1e6, period=in_1954),
+                  claim("usd", 125, figure="125 million", factor=1e6, period=in_1954))
+    with pytest.raises(DataError, match=r"check case.*cny_official_1955 \(valid 1955-03-01 to 1971-11-30\) was not valid "
+                                        r"during tranche's period 1954-01-01 to 1954-12-31"):
+        run(ctx, "reference_rate", ["tranche", "usd", "cny_official_1955"], evidence="yardstick")
+    # The engine picks the rates of 1954 itself; they conflict and one is weak: no hard verdict.
+    finding = run(ctx, "reference_rate", ["tranche", "usd"], evidence="yardstick")
+    assert finding.verdict == UNCERTAIN and finding.grade == INCONSISTENT
+    assert {r.split(":")[0] for r in finding.computation.split("; ")} >= {"300 million yuan / 2.617 yuan per USD (26,170 old yuan to the dollar, i.e. 2.617 new yuan (sums were counted in old yuan until the March 1955 redenomination)) = USD 114.6 million".split(":")[0]}
+    assert "cny_official_1955" not in finding.computation
+    assert finding.computed_low == pytest.approx(300e6 / 2.617 - 0.5e6 / 2.617)
+
+
+def test_a_period_across_a_reform_shows_the_range_of_results():
+    across = ("1954-01-01", "1957-12-31")
+    ctx = context(claim("gift", 800, figure="800 million", unit="yuan", factor=1e6, period=across),
+                  claim("usd", 400, figure="400 million", factor=1e6, period=across))
+    finding = run(ctx, "reference_rate", ["gift", "usd", "cny_official_1955"], evidence="yardstick")
+    assert finding.verdict == UNCERTAIN
+    assert "straddles a change of rate on 1955-03-01" in finding.computation
+    low, high = 800e6 / 2.617, 800e6 / 2.4618
+    assert finding.label == f"off at every candidate rate (USD {checks.fmt(low)} to {checks.fmt(high)})"
+    assert "old units" in checks.explain("{units_note}", finding, {"units_note": checks._units_note("yuan", dt.date(1954, 1, 1), dt.date(1957, 12, 31))})
+
+
+def test_a_claim_without_a_period_cannot_meet_a_yardstick():
+    ctx = context(claim("gift", 800, figure="800 million", unit="yuan", factor=1e6), claim("usd", 400, figure="400 million", factor=1e6))
+    with pytest.raises(DataError, match="check case.*claim gift has no period_start/period_end"):
+        run(ctx, "reference_rate", ["gift", "usd"], evidence="yardstick")
+
+
+def test_verdict_words_keep_their_definitions():
+    """'within rounding' only where the intervals overlap and the points differ;
+    'consistent' only where the points agree (or, for a span of dates or a
+    reading of words, where the recomputed span lies inside the stated one)."""
+    for f in checks.run_all():
+        if f.grade == WITHIN_ROUNDING and f.stated_low is not None:
+            assert f.computed_low <= f.stated_high and f.stated_low <= f.computed_high, f.check
+            assert f.computed_value != pytest.approx(f.stated_value, rel=1e-6), f.check
+        if f.grade == CONSISTENT and f.stated_value is not None and f.kind not in ("date_gap", "span_within", "comparison"):
+            assert f.computed_value == pytest.approx(f.stated_value, rel=1e-6), f.check
+    # The comparison that once read "within rounding" without overlapping intervals.
+    shares = context(claim("china", 29.4, unit="percent"), claim("ussr", 33.3, unit="percent"))
+    finding = run(shares, "comparison", ["china", "ussr"], evidence="wording")
+    assert finding.verdict == PARTLY and finding.grade == INCONSISTENT
+    assert finding.label == "partly supported by the paper's numbers"
 
 
 def test_the_real_excerpt_findings():
     findings = {f.check: f for f in checks.run_all()}
     expected = {
-        "damage_won_usd_rates": GROSS, "damage_usd_twice": GROSS, "aid_shares_sum": INCONSISTENT,
+        "damage_won_usd_rates": evidence.SOURCES_DIFFER_GROSSLY, "damage_usd_twice": evidence.SOURCES_DIFFER_GROSSLY,
+        "damage_won_twice": evidence.SOURCES_DIFFER, "aid_shares_sum": INCONSISTENT,
         "soviet_aid_fn21": CONSISTENT, "ee_commitment_fn21": CONSISTENT, "chinese_yuan_usd_rates": INCONSISTENT,
         "aid_ussr_third": WITHIN_ROUNDING, "cpv_left_reference": CONSISTENT,
+        "china_vs_ussr_shares": PARTLY, "cpv_stayed": PARTLY, "fn21_ruble_only": evidence.NOT_SUPPORTED,
+        "chinese_gift_official": UNCERTAIN, "chinese_debt_official": UNCERTAIN, "chinese_first_year_official": UNCERTAIN,
+        "gift_soviet_accounting": CONSISTENT, "debt_soviet_accounting": INCONSISTENT,
+        "three_year_plan_length": evidence.DEFINITIONAL,
     }
     for check, verdict in expected.items():
         assert findings[check].verdict == verdict, check
+    assert findings["damage_won_twice"].label == "sources differ by 2.4 percent"  # 430 against 420
+    # 729 million yuan at the gift's 2 yuan per dollar is 364.5 million, not the printed 362.5.
+    assert findings["debt_soviet_accounting"].computed_value == pytest.approx(364.5e6)
+    assert findings["cpv_stayed"].phrase["text"].endswith("until they were withdrawn in 1958")
     assert findings["aid_shares_sum"].computed_value == pytest.approx(101.0)
     # Every kind the excerpt needs is used at least once.
     assert {f.kind for f in findings.values()} == set(checks.KINDS)
@@ -157,3 +223,43 @@ def test_every_claim_is_discussed_in_exactly_one_chapter():
     assert not wrong, f"claims not quoted in exactly one chapter: {wrong}"
     for claim_id, (where,) in found.items():
         assert table.loc[claim_id, "chapter"] == where, claim_id
+
+
+def test_one_problem_is_counted_once_and_definitions_not_at_all():
+    findings = checks.run_all()
+    summary = checks.findings_summary(findings)
+    yuan = [f for f in findings if f.problem == "yuan_dollar" and evidence.is_problem(f)]
+    assert len(yuan) >= 4 and "yuan_dollar" in summary["problem_ids"]
+    assert summary["problems"] == len(summary["problem_ids"]) == sum(summary["problems_by_kind"].values())
+    assert summary["problems"] < summary["problem_findings"]
+    definitional = [f for f in findings if f.definitional]
+    assert [f.check for f in definitional] == ["three_year_plan_length"]
+    assert summary["agree"] + summary["problem_findings"] + summary["definitional"] == len(findings)
+    # A made-up pair of findings with one problem id counts once, under its worst kind.
+    a = checks.Finding(check="a", kind="conversion", title="", chapter="war_damage", inputs=[], verdict=INCONSISTENT,
+                       stated="", computed="", evidence="arithmetic", problem="p")
+    b = checks.Finding(check="b", kind="reference_rate", title="", chapter="war_damage", inputs=[], verdict=GROSS,
+                       stated="", computed="", evidence="yardstick", problem="p")
+    assert evidence.findings_summary([a, b])["problems_by_kind"] == {"arithmetic": 0, "sources": 0, "yardstick": 1, "wording": 0}
+
+
+def test_findings_frame_has_evidence_and_problem():
+    frame = checks.findings_frame(checks.run_all())
+    assert {"evidence", "problem", "definitional", "label", "severity"} <= set(frame.columns)
+    assert set(frame["evidence"]) == set(evidence.KINDS)
+
+
+def test_explanations_are_filled_from_the_finding():
+    findings = {f.check: f for f in checks.run_all()}
+    war = findings["damage_won_usd_rates"].explanation
+    ratio = findings["damage_won_usd_rates"].spread + 1
+    assert f"a factor of {ratio:.0f} apart" in war and "{" not in war
+    assert "364.5 million" in findings["debt_soviet_accounting"].explanation
+
+
+def test_an_explanation_naming_an_unknown_value_is_refused(tmp_path):
+    text = paths.CHECKS_CSV.read_text(encoding="utf-8").replace("At footnote 21's rate of {rate:g}", "At {no_such_value}", 1)
+    bad = tmp_path / "checks.csv"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"\(check soviet_aid_fn21\), field 'explanation': \{no_such_value\} is not a value"):
+        checks.load_checks(bad)

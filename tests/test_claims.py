@@ -136,3 +136,42 @@ def test_frictionless_catches_what_the_schema_forbids(tmp_path):
     bad.write_text(text.replace(",high,", ",certain,", 1), encoding="utf-8")
     with pytest.raises(DataError, match=r"exchange_rates\.csv, line 2, field 'confidence': constraint-error"):
         datapackage.validate("exchange-rates", bad)
+
+
+# What a figure counts, as its measure names it, and the word its quote must hold
+# so that the quote reads right alone.
+SUBJECTS = {"fuel": "fuel", "metallurgical": "metallurgical", "chemical": "chemical", "electricity": "Electricity",
+            "agricultural": "agriculture", "trains": "trains", "ships": "ships", "homes": "homes", "farmland": "farmland",
+            "USSR": "USSR", "Chinese share": "China", "Eastern European": "Eastern European", "Mongolia": "Mongolia",
+            "Soviet aid": "Soviet aid", "debt": "debt", "gift": "gift" }
+CURRENCIES = {"won": "won", "rubles": "rubles", "yuan": "yuan", "USD": "USD"}
+# Where the page break forbids it: the sentence names the donors at the foot of
+# page 5 and gives the figures on page 6, and a quote stands on one page.
+ACROSS_PAGE_BREAK = {"ee_commitment_period_years", "ee_commitment_rubles", "ee_commitment_usd"}
+NAMED_OTHERWISE = {"ee_commitment_gdr_share": "East Germany"}  # the donor it counts, by name
+
+
+def test_quotes_name_what_the_figure_counts():
+    table = claims.load_claims()
+    problems = []
+    checked = 0
+    for claim_id, row in table.iterrows():
+        if claim_id in NAMED_OTHERWISE:
+            checked += 1
+            assert NAMED_OTHERWISE[claim_id] in row["quote"], claim_id
+            continue
+        for subject, word in SUBJECTS.items():
+            if (subject.lower() in row["measure"].lower() and "part of" not in row["measure"]
+                    and claim_id not in ACROSS_PAGE_BREAK):
+                checked += 1
+                if word.lower() not in row["quote"].lower():
+                    problems.append(f"{claim_id}: the measure names {subject!r}, the quote {row['quote']!r} does not")
+        if row["unit"] in CURRENCIES and CURRENCIES[row["unit"]] not in row["quote"]:
+            problems.append(f"{claim_id}: a sum in {row['unit']} whose quote {row['quote']!r} does not name the currency")
+    assert checked >= 15, "the rule must apply to the sector, donor and aid figures"
+    assert not problems, "; ".join(problems)
+
+
+def test_the_fuel_quote_reads_right_alone():
+    quote = claims.load_claims().loc["damage_fuel_pct", "quote"]
+    assert "fuel" in quote and quote != "metallurgical production 11 percent and"

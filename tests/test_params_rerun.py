@@ -33,7 +33,9 @@ def test_good_parameters_become_assumptions():
 def test_a_parameter_flips_a_known_verdict():
     default = {f.check: f.verdict for f in checks.run_all()}
     at_two = {f.check: f.verdict for f in checks.run_all(assumptions=params.validate({"yuan_per_usd": 2.0}))}
-    assert default["chinese_gift_official"] == "inconsistent" and at_two["chinese_gift_official"] == "consistent"
+    # Under the book's yardsticks the gift's rate is uncertain (1954-57 straddles the 1955 reform);
+    # the reader's one rate gives a hard verdict.
+    assert default["chinese_gift_official"] == "uncertain yardstick" and at_two["chinese_gift_official"] == "consistent"
     at_five = {f.check: f.verdict for f in checks.run_all(assumptions=params.validate({"rubles_per_usd": 5}))}
     assert default["soviet_aid_fn21"] == "consistent" and at_five["soviet_aid_fn21"] == "inconsistent"
 
@@ -57,7 +59,11 @@ def test_rerun_of_a_chapter_reports_the_changed_verdict(tmp_path, monkeypatch):
     result = rerun.run({"yuan_per_usd": 2.0}, tmp_path, jobs=1, notebooks=[paths.NOTEBOOKS_DIR / "chinese_aid.ipynb"])
     assert not result["failures"] and (tmp_path / "chinese_aid.ipynb").exists()
     changes = rerun.changed_findings(result["generated"], checks.run_all())
-    assert [(c["check"], c["before"], c["after"]) for c in changes] == [("chinese_gift_official", "inconsistent", "consistent")]
+    assert [(c["check"], c["before"], c["after"]) for c in changes] == [
+        ("chinese_debt_official", "uncertain yardstick", "inconsistent"),
+        ("chinese_gift_official", "uncertain yardstick", "consistent"),
+        ("chinese_first_year_official", "uncertain yardstick", "inconsistent"),
+    ]
 
 
 def test_a_bad_parameter_stops_a_chapter_with_one_line(tmp_path, monkeypatch):
@@ -86,3 +92,12 @@ def test_source_variants_find_the_misreadings(pages):
     assert (6, "RGANI", "RGAND", "misread word") in found
     assert (2, "8", "s", "footnote number misread or glued") in found
     assert (2, "7", "", "footnote marker lost") in found
+
+
+def test_a_readers_rate_never_leaves_a_stale_explanation():
+    findings = {f.check: f for f in checks.run_all(assumptions=params.validate({"rubles_per_usd": 5}))}
+    text = findings["soviet_aid_fn21"].explanation
+    assert "5 rubles per dollar" in text and "4 rubles" not in text
+    assert text.endswith(f": {findings['soviet_aid_fn21'].label}.")
+    default = {f.check: f for f in checks.run_all()}
+    assert "4 rubles to the dollar" in default["soviet_aid_fn21"].explanation

@@ -83,3 +83,59 @@ def test_every_chapter_has_the_skeleton(notebook):
     parameters = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(parameters) == 1, "one cell tagged parameters"
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "committed with outputs"
+
+
+def test_no_number_is_typed_in_the_checks_explanations_or_titles():
+    """Explanations are templates: every number comes from the finding ({field});
+    titles (shown in flags, the register and generated summaries) name no figure."""
+    import csv
+
+    forbidden_words = figure_words()
+    problems = []
+    with open(paths.CHECKS_CSV, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            prose = unmarked(re.sub(r"\{[a-z_]+(?::[^}]*)?\}", " ", row["explanation"] + " " + row["title"]))
+            for match in QUANTITY.finditer(prose):
+                problems.append(f"{row['id']}: quantity {match.group()!r}")
+            for match in re.finditer(r"\d+(?:[.,]\d+)*", prose):
+                problems.append(f"{row['id']}: digits {match.group()!r} in …{prose[max(0, match.start() - 30):match.end() + 30]}…")
+            for word in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", prose):
+                if word.lower() in forbidden_words:
+                    problems.append(f"{row['id']}: the paper's figure {word!r}")
+    assert not problems, "; ".join(problems)
+
+
+def test_a_typed_number_in_an_explanation_is_caught():
+    text = "USD 1.7 billion would give a rate close to the Soviet one"
+    assert re.search(r"\d", unmarked(re.sub(r"\{[a-z_]+(?::[^}]*)?\}", " ", text)))
+    assert not re.search(r"\d", unmarked(re.sub(r"\{[a-z_]+(?::[^}]*)?\}", " ", "a factor of {ratio:.0f} apart")))
+
+
+def test_the_method_page_states_the_rules_in_force(monkeypatch):
+    """The method page's numbers are the defaults the checks run with: run its
+    code with a recording publisher and compare with params and checks."""
+    from paper_audit import checks as checks_mod
+    from paper_audit import deps, params, publish
+
+    glued = {}
+
+    class Recorder:
+        def __init__(self, chapter):
+            pass
+
+        def value(self, name, value, fmt="{}", **_):
+            glued[name] = value
+
+    monkeypatch.setattr(publish, "Publisher", Recorder)
+    monkeypatch.setattr(deps, "record_everything", lambda *a, **k: None)
+    cells = json.loads((paths.BOOK_DIR / "method.ipynb").read_text(encoding="utf-8"))["cells"]
+    namespace = {}  # one, as in the kernel: later cells use earlier imports
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            exec("".join(cell["source"]), namespace)
+    assert glued["below_nearly_used"] == params.DEFAULTS["nearly_below"] * 100
+    assert glued["gross_factor"] == params.DEFAULTS["gross_factor"]
+    assert glued["comparable_ratio"] == checks_mod.COMPARABLE_RATIO * 100
+    prose = "\n".join(markdown(paths.BOOK_DIR / "method.ipynb"))
+    for name in ("below_nearly_used", "gross_factor", "comparable_ratio", "unsure_confidence"):
+        assert f"{{glue:}}`{name}`" in prose, f"the method page does not show {name}"

@@ -22,3 +22,13 @@ if _os.environ.get("PAPER_AUDIT_OFFLINE") == "1":
     from . import offline as _offline
 
     _offline.install()
+
+
+def __getattr__(name):
+    # ``paper_audit.findings_summary``: distinct problems by evidence kind, for the
+    # front page and the register; imported lazily so ``import paper_audit`` stays light.
+    if name == "findings_summary":
+        from .checks import findings_summary
+
+        return findings_summary
+    raise AttributeError(f"module 'paper_audit' has no attribute {name!r}")

@@ -40,7 +40,7 @@ def notebook(name: str, title: str, overview: str) -> nbformat.NotebookNode:
         md("## The figures and their checks\n\nEach check of this chapter, with the quotes it reads "
            "and what was computed."),
         code("chapter.walkthrough()", metadata=hidden),
-        md("## Summary\n\nThe checks of this chapter, by verdict: {glue:}`verdicts`."),
+        md("## Summary\n\n{glue:}`summary_findings`"),
         md("## What's next\n\nThe [findings register](../book/findings.ipynb) lists every finding of the book."),
     ]
     book = nbformat.v4.new_notebook(cells=cells)

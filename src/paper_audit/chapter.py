@@ -99,6 +99,15 @@ class Chapter:
         """Show the flag of a check where it is discussed."""
         return HTML(render.flag(self.findings[check_id]))
 
+    def summary(self) -> None:
+        """Glue ``summary_findings``: the chapter's findings, each problem once, in
+        words generated from the findings (never typed, so never stale)."""
+        from . import evidence
+
+        own = self.own_findings
+        self.publish.value("summary_findings", evidence.summary_sentence(own), claims=[i for f in own for i in f.inputs],
+                           computed_by="paper_audit.evidence:summary_sentence")
+
     def chart(self, html: str) -> HTML:
         """Show a chart made by ``paper_audit.plots``."""
         return HTML(html)
@@ -129,11 +138,3 @@ class Chapter:
             parts.append("<p>Figures of this chapter that no check relates yet:</p>"
                          + "".join(render.quote_block(self.claim(i)) for i in rest))
         return HTML("".join(parts))
-
-    def summary(self) -> None:
-        """Glue ``verdicts``: how many of the chapter's checks got each verdict."""
-        from collections import Counter
-
-        counts = Counter(f.verdict for f in self.own_findings)
-        text = "; ".join(f"{verdict}: {counts[verdict]}" for verdict in render.VERDICT_STYLE if counts[verdict])
-        self.value("verdicts", text or "no check yet", computed_by="paper_audit.chapter:Chapter.summary")

@@ -1,9 +1,17 @@
 """Relations between figures, run from data/checks.csv.
 
 Each row of checks.csv names a kind of relation and, in order, the claims and
-reference facts it relates. ``run_all`` returns one ``Finding`` per check: what
+reference facts it relates, and declares what kind of evidence the result is
+(``evidence``), the problem it belongs to (``problem``) and whether it can fail
+at all (``definitional``). ``run_all`` returns one ``Finding`` per check: what
 was computed, from which quotes, how far from the stated figure, the implied
-rate where there is one, and the verdict from ``rounding``.
+rate where there is one, the grade from ``rounding`` and the verdict in the
+words of its evidence kind (``evidence``).
+
+A kind returns the grade of its computation (``grade``) and, where it knows
+better, a wording verdict or the uncertainty of its yardstick; ``extras`` are
+values the check's explanation may name as ``{field}`` (explanations are
+templates, so no number in them is typed by hand).
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,7 +27,7 @@ from typing import Callable
 import pandas as pd
 
 from . import claims as claims_mod
-from . import datapackage, paths, reference
+from . import datapackage, evidence, paths, reference, source
 from .errors import DataError
 from .params import Assumptions
 from .rounding import (CONSISTENT, GROSS, INCONSISTENT, SEVERITY, WITHIN_ROUNDING, Interval, propagate,
@@ -49,12 +58,28 @@ class Finding:
     explanation: str = ""
     pages: list[int] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)
+    evidence: str = "arithmetic"  # arithmetic | sources | yardstick | wording
+    problem: str = ""  # findings with one root cause share it
+    definitional: bool = False  # cannot fail: shown, never counted as agreement
+    grade: str = ""  # the rounding grade of the computation (rounding.VERDICTS)
+    stated_low: float | None = None
+    stated_high: float | None = None
+    spread: float | None = None  # sources: how far apart, relative to the smaller value
+    uncertainty: str = ""  # yardstick: why no hard verdict is given, with the range
+    phrase: dict | None = None  # wording: the phrase held against the numbers
+    label: str = ""  # the verdict as shown, in the words of its evidence kind
+
+    @property
+    def severity(self) -> int:
+        return evidence.SEVERITY[self.verdict]
 
     def as_row(self) -> dict:
         row = asdict(self)
         row["inputs"] = " ".join(self.inputs)
         row["pages"] = " ".join(str(p) for p in self.pages)
         row["quotes"] = " | ".join(f"p. {q['page']}{', n. ' + str(q['footnote']) if q['footnote'] else ''}: “{q['quote']}”" for q in self.quotes)
+        row["phrase"] = f"p. {self.phrase['page']}: “{self.phrase['text']}”" if self.phrase else ""
+        row["severity"] = self.severity
         return row
 
 
@@ -64,6 +89,7 @@ class Context:
     def __init__(self, claims: pd.DataFrame, assumptions: Assumptions | None = None):
         self.claims = claims
         self.assumptions = assumptions or Assumptions()
+        self._rows: dict[str, pd.Series] = {}
 
     def verdict(self, computed: Interval, stated: Interval) -> str:
         return verdict(computed, stated, self.assumptions.gross_factor)
@@ -73,7 +99,21 @@ class Context:
         return {"rubles": self.assumptions.rubles_per_usd, "yuan": self.assumptions.yuan_per_usd}.get(currency)
 
     def claim(self, claim_id: str) -> pd.Series:
-        return self.claims.loc[claim_id]
+        # One row lookup per claim and run: .loc is the costliest step of a run,
+        # and a sweep calls run_all many times.
+        row = self._rows.get(claim_id)
+        if row is None:
+            row = self._rows[claim_id] = self.claims.loc[claim_id]
+        return row
+
+    def period(self, claim_id: str) -> tuple[dt.date, dt.date]:
+        """When a figure was made or what time it counts (period_start, period_end)."""
+        c = self.claim(claim_id)
+        start, end = c.get("period_start"), c.get("period_end")
+        if not isinstance(start, str) or not start or not isinstance(end, str) or not end:
+            raise DataError(f"claim {claim_id} has no period_start/period_end in {paths.CLAIMS_CSV.name}: "
+                            "a yardstick can only be chosen for a figure whose time is known")
+        return dt.date.fromisoformat(start), dt.date.fromisoformat(end)
 
     def is_range(self, item: str) -> bool:
         """Whether an input is a claim printed as a range of amounts (not of years)."""
@@ -254,11 +294,22 @@ def describe_kinds() -> list[dict]:
 
 def _compare(ctx: Context, computed: Interval, stated: Interval) -> dict:
     return {
-        "verdict": ctx.verdict(computed, stated),
+        "grade": ctx.verdict(computed, stated),
         "stated_value": stated.point, "computed_value": computed.point,
         "computed_low": computed.low, "computed_high": computed.high,
+        "stated_low": stated.low, "stated_high": stated.high,
         "gap_abs": computed.point - stated.point, "gap_rel": relative_gap(computed.point, stated.point),
     }
+
+
+def _spread(a: float, b: float) -> float:
+    """How far apart two positive values are, relative to the smaller."""
+    return abs(a - b) / min(abs(a), abs(b))
+
+
+# --------------------------------------------------------------------------
+# Conversions: the paper's own rates, reference rates and accounting rates
+# --------------------------------------------------------------------------
 
 
 @kind("conversion", roles=("amount", "converted", "rate_from", "rate_to"), ends=True,
@@ -280,27 +331,146 @@ def _conversion(ctx, row, inputs):
         implied_rate=f"{a.point / b.point:,.4g} {ua} per {ub} (stated rate {rf.point / rt.point:,.4g})",
         computation=f"{fmt(a.point)} {ua} × {fmt(rt.point)} / {fmt(rf.point)} = {fmt(computed.point)} {ub}; "
                     f"with rounding {fmt(computed.low)} to {fmt(computed.high)}",
+        extras={"rate": rf.point / rt.point},
     )
+    if own is not None:
+        result["explanation"] = READERS_RATE
     return result
 
 
-@kind("reference_rate", roles=("amount", "converted", "rate:fact"), ends=True,
+# What a finding under the reader's own rate says instead of the check's explanation,
+# which discusses the book's rates (so a rerun never shows a stale sentence).
+READERS_RATE = ("Computed at the reader's rate of {rate:g} {currency} per dollar (a rerun parameter) instead of "
+                "the rates the book discusses: {label}.")
+
+UNSURE_CONFIDENCE = ("medium-low", "low", "none")  # a yardstick this weak gives no hard verdict
+
+
+def _describe_rate(rate) -> str:
+    end = rate["valid_to"] or "open"
+    return f"{rate['id']}: {float(rate['units_per_usd']):g} {rate['currency']} per USD, valid {rate['valid_from']} to {end}, {rate['confidence']} confidence"
+
+
+def _units_note(currency: str, start: dt.date, end: dt.date) -> str:
+    """Which units the paper's sums are in, where a redenomination falls before or inside the figure's time."""
+    reform = reference.redenomination(currency)
+    if reform is None:
+        return ""
+    day = dt.date.fromisoformat(reform["date"])
+    if start >= day:
+        return ""
+    return (f"Sums dated before {day.isoformat()} were counted in old units ({reform['event']}); the paper's figure "
+            f"is read, as its size shows, in new units, and the yardsticks are expressed in new units too.")
+
+
+def _yardsticks(ctx, row, claim_id: str, currency: str, named: list[str]) -> list:
+    """The candidate rates for a figure: every reference rate for its currency that
+    held during its period. A rate the check names but that did not hold then is refused."""
+    start, end = ctx.period(claim_id)
+    candidates = reference.rates_for(currency, start, end)
+    for rate_id in named:
+        _, rate = reference.lookup(rate_id)
+        if rate["currency"] != currency:
+            raise DataError(f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}), field 'inputs': "
+                            f"the yardstick {rate_id} is a rate for {rate['currency']}, the figure is in {currency}")
+        if not reference.valid_during(rate, start, end):
+            raise DataError(f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}), field 'inputs': "
+                            f"the yardstick {rate_id} (valid {rate['valid_from']} to {rate['valid_to'] or 'open'}) "
+                            f"was not valid during {claim_id}'s period {start} to {end}; "
+                            f"name a rate valid then in data/reference/exchange_rates.csv, or fix the claim's period")
+    if not candidates:
+        raise DataError(f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): no reference rate for "
+                        f"{currency} held during {claim_id}'s period {start} to {end}")
+    # The named rate first: it is the one the check's explanation discusses.
+    return sorted(candidates, key=lambda r: (r["id"] not in named, r["valid_from"], r["id"]))
+
+
+@kind("reference_rate", roles=("amount", "converted", "rate:fact?"), ends=True,
       does="an amount converted at an independent official rate of the time")
 def _reference_rate(ctx, row, inputs):
-    amount, converted, rate_id = inputs
+    """A conversion held against every official rate valid when the figure was made."""
+    amount, converted, *named = inputs
     a, b = ctx.interval(amount), ctx.interval(converted)
-    _, rate = reference.lookup(rate_id)
     ua = ctx.claim(amount)["unit"]
     own = ctx.rate_override(ua)
-    per_usd = own if own is not None else float(rate["units_per_usd"])
+    start, end = ctx.period(amount)
     if own is not None:
-        rate = {**rate, "confidence": "reader's assumption", "basis": "the rate given as a parameter"}
-    computed = propagate(lambda x: x / per_usd, [a])
+        rates = [{"id": "parameter", "currency": ua, "units_per_usd": own, "valid_from": "", "valid_to": "",
+                  "confidence": "reader's assumption", "basis": "the rate given as a parameter"}]
+    else:
+        rates = _yardsticks(ctx, row, amount, ua, named)
+    results = []
+    for rate in rates:
+        per_usd = float(rate["units_per_usd"])
+        computed = propagate(lambda x, r=per_usd: x / r, [a])
+        results.append((rate, per_usd, computed, ctx.verdict(computed, b)))
+    rate, per_usd, computed, _ = results[0]
     result = _compare(ctx, computed, b)
+    values = sorted({r[1] for r in results})
+    low = min(r[2].low for r in results)
+    high = max(r[2].high for r in results)
+    reasons = []
+    windows = {(r[0]["valid_from"], r[0]["valid_to"]) for r in results}
+    if len(windows) > 1:
+        changes = sorted({r[0]["valid_from"] for r in results})[1:]
+        reasons.append(f"the figure's period {start} to {end} straddles a change of rate on {', '.join(changes)}")
+    if len(values) > 1 and len(windows) < len(results):
+        reasons.append("sources of the rate conflict for the same dates")
+    reasons += [f"{r[0]['id']} has {r[0]['confidence']} confidence" for r in results
+                if r[0]["confidence"] in UNSURE_CONFIDENCE]
+    grades = [r[3] for r in results]
+    uncertainty = ""
+    if reasons and own is None:
+        adverse = all(g in (INCONSISTENT, GROSS) for g in grades)
+        agree = all(g in (CONSISTENT, WITHIN_ROUNDING) for g in grades)
+        span = f"USD {fmt(min(r[2].point for r in results))} to {fmt(max(r[2].point for r in results))}"
+        if adverse:
+            uncertainty = f"off at every candidate rate ({span})"
+        elif agree:
+            uncertainty = f"consistent at every candidate rate ({span})"
+        else:
+            uncertainty = "depends on the yardstick: " + "; ".join(f"{r[3]} at {r[1]:g}" for r in results)
+        result.update(computed_low=low, computed_high=high)
     result.update(
-        stated=f"USD {fmt(b.point)}", computed=f"USD {fmt(computed.point)}",
-        implied_rate=f"{a.point / b.point:,.4g} {ua} per USD (reference {per_usd:g}, {rate['confidence']} confidence)",
-        computation=f"{fmt(a.point)} {ua} / {per_usd:g} {ua} per USD ({rate['basis']}) = USD {fmt(computed.point)}",
+        stated=f"USD {fmt(b.point)}",
+        computed=f"USD {fmt(computed.point)}" if len(results) == 1 or own is not None
+        else f"USD {fmt(min(r[2].point for r in results))} to {fmt(max(r[2].point for r in results))}",
+        implied_rate=f"{a.point / b.point:,.4g} {ua} per USD " + (
+            f"(reference {per_usd:g}, {rate['confidence']} confidence)" if len(values) == 1
+            else f"(candidate references {values[0]:g} to {values[-1]:g})"),
+        computation="; ".join(f"{fmt(a.point)} {ua} / {r[1]:g} {ua} per USD ({r[0]['basis']}) = USD {fmt(r[2].point)}"
+                              for r in results) + (f". Yardstick uncertain: {'; '.join(reasons)}" if uncertainty else ""),
+        uncertain=bool(uncertainty), uncertainty=uncertainty,
+        extras={"yardsticks": "; ".join(_describe_rate(r[0]) for r in results) if own is None else "the reader's rate",
+                "range": f"USD {fmt(min(r[2].point for r in results))} to {fmt(max(r[2].point for r in results))}",
+                "units_note": _units_note(ua, start, end), "rate": per_usd},
+    )
+    if own is not None:
+        result["explanation"] = READERS_RATE
+    return result
+
+
+@kind("accounting_rate", roles=("amount", "converted", "accounting_sum:fact", "accounted", "rate_from", "rate_to"),
+      does="an amount converted through an accounting of the time, then at the text's own rate to dollars")
+def _accounting_rate(ctx, row, inputs):
+    """A sum converted through an accounting of the time: a reference sum in another
+    currency for a stated amount gives the cross rate; then the paper's own rate to dollars."""
+    amount, converted, accounting_sum, accounted, rate_from, rate_to = inputs
+    a, b = ctx.interval(amount), ctx.interval(converted)
+    _, fact = reference.lookup(accounting_sum)
+    sum_value = float(fact["value"])
+    per_unit = sum_value / ctx.interval(accounted).point  # e.g. rubles per yuan
+    rf, rt = ctx.interval(rate_from).point, ctx.interval(rate_to).point
+    computed = propagate(lambda x: x * per_unit * rt / rf, [a])
+    result = _compare(ctx, computed, b)
+    ua, ub, uf = ctx.claim(amount)["unit"], ctx.claim(converted)["unit"], fact["unit"]
+    result.update(
+        stated=f"{fmt(b.point)} {ub}", computed=f"{fmt(computed.point)} {ub}",
+        implied_rate=f"{a.point / b.point:,.4g} {ua} per {ub} (through the accounting: {rf / rt / per_unit:,.4g})",
+        computation=f"{fmt(a.point)} {ua} × {per_unit:g} {uf} per {ua} ({fact['fact']}) / {rf / rt:g} {uf} per {ub} "
+                    f"= {fmt(computed.point)} {ub}; with rounding {fmt(computed.low)} to {fmt(computed.high)}",
+        extras={"cross_rate": per_unit, "accounting_sum": f"{fmt(sum_value)} {uf}", "via_rate": rf / rt,
+                "usd_rate": rf / rt / per_unit, "confidence": fact["confidence"]},
     )
     return result
 
@@ -326,12 +496,19 @@ def _same_rate(ctx, row, inputs):
     ua, ub = ctx.claim(pairs[0][0])["unit"], ctx.claim(pairs[0][1])["unit"]
     listing = "; ".join(f"{fmt(ctx.interval(a).point)} / {fmt(ctx.interval(b).point)} = {r.point:,.4g}" for (a, b), r in zip(pairs, rates))
     return {
-        "verdict": result, "stated_value": lo, "computed_value": hi, "computed_low": lo, "computed_high": hi,
-        "gap_abs": hi - lo, "gap_rel": hi / lo - 1,
+        "grade": result, "stated_value": lo, "computed_value": hi, "computed_low": lo, "computed_high": hi,
+        "stated_low": max(r.low for r in rates), "stated_high": min(r.high for r in rates),
+        "gap_abs": hi - lo, "gap_rel": hi / lo - 1, "spread": hi / lo - 1,
         "stated": f"one rate for {len(pairs)} conversions", "computed": f"rates from {lo:,.4g} to {hi:,.4g} {ua} per {ub}",
         "implied_rate": ", ".join(f"{r.point:,.4g}" for r in rates) + f" {ua} per {ub}",
         "computation": listing + ("; one rate fits all within rounding" if common else "; no single rate fits all within rounding"),
+        "extras": {"low_rate": lo, "high_rate": hi, "ratio": hi / lo, "rates": ", ".join(f"{p:,.4g}" for p in points)},
     }
+
+
+# --------------------------------------------------------------------------
+# Parts, wholes and the same quantity twice
+# --------------------------------------------------------------------------
 
 
 @kind("parts_sum", roles=("part",), repeat=2,
@@ -346,6 +523,8 @@ def _parts_sum(ctx, row, inputs):
         stated=f"{target:g} (the whole)", computed=f"{computed.point:,.4g}",
         computation=" + ".join(f"{p.point:g}" for p in parts) + f" = {computed.point:,.4g}; "
                     f"with rounding {computed.low:,.4g} to {computed.high:,.4g}",
+        extras={"excess": computed.point - target, "rounding_reach": (computed.high - computed.low) / 2,
+                "n_parts": len(parts)},
     )
     return result
 
@@ -359,22 +538,90 @@ def _same_quantity(ctx, row, inputs):
     result = _compare(ctx, a, b)
     unit = "percent" if percent else ctx.claim(second)["unit"]
     result.update(stated=f"{fmt(b.point)} {unit}", computed=f"{fmt(a.point)} {unit}",
-                  computation=f"{first}: {fmt(a.low)} to {fmt(a.high)}; {second}: {fmt(b.low)} to {fmt(b.high)}")
+                  computation=f"{first}: {fmt(a.low)} to {fmt(a.high)}; {second}: {fmt(b.low)} to {fmt(b.high)}",
+                  spread=_spread(a.point, b.point),
+                  extras={"ratio": max(a.point, b.point) / min(a.point, b.point)})
     return result
 
 
-@kind("remainder", roles=("total", "part"),
+@kind("remainder", roles=("total", "part", "phrase_figure?"),
       does="what remains of a total after a part left")
 def _remainder(ctx, row, inputs):
-    total, part = (ctx.interval(i) for i in inputs)
+    """What remains of a total after a part left. Optional further inputs are
+    the phrase's own figures (shown as quotes). As a wording check: a phrase
+    that has the whole total stay is supported if nothing left, partly if
+    some of it stayed, not at all if nothing did."""
+    total, part, *_ = (ctx.interval(i) for i in inputs)
     remainder = total.point - part.point
     ok = 0 <= remainder <= total.point
     unit = ctx.claim(inputs[0])["unit"]
+    if remainder >= total.point:
+        wording = evidence.SUPPORTED
+    elif remainder > 0:
+        wording = evidence.PARTLY
+    else:
+        wording = evidence.NOT_SUPPORTED
     return {
-        "verdict": CONSISTENT if ok else GROSS, "computed_value": remainder, "stated_value": None,
+        "grade": CONSISTENT if ok else GROSS, "computed_value": remainder, "stated_value": None, "wording": wording,
         "stated": "the rest (not stated as a number)", "computed": f"{fmt(remainder)} {unit}",
         "computation": f"{fmt(total.point)} − {fmt(part.point)} = {fmt(remainder)} {unit}",
+        "extras": {"total": total.point, "part": part.point, "remainder": remainder,
+                   "share": remainder / total.point if total.point else math.nan},
     }
+
+
+@kind("share_ratio", roles=("share_a", "share_b", "sum_a", "sum_b"),
+      does="two donors' shares against the ratio of the sums the text gives for them")
+def _share_ratio(ctx, row, inputs):
+    """Two donors' shares (percent) against the ratio of the sums the paper gives for them."""
+    share_a, share_b, sum_a, sum_b = inputs
+    shares = propagate(lambda x, y: x / y, [ctx.interval(share_a), ctx.interval(share_b)])
+    sums = propagate(lambda x, y: x / y, [ctx.interval(sum_a), ctx.interval(sum_b)])
+    result = _compare(ctx, sums, shares)
+    result.update(
+        stated=f"ratio of shares {shares.point:.4g}", computed=f"ratio of sums {sums.point:.4g}",
+        computation=f"shares {fmt(ctx.interval(share_a).point)} / {fmt(ctx.interval(share_b).point)} = {shares.point:.4g} "
+                    f"({shares.low:.4g} to {shares.high:.4g}); sums {fmt(ctx.interval(sum_a).point)} / "
+                    f"{fmt(ctx.interval(sum_b).point)} = {sums.point:.4g} ({sums.low:.4g} to {sums.high:.4g})",
+        spread=_spread(sums.point, shares.point),
+        extras={"share_ratio": shares.point, "sum_ratio": sums.point},
+    )
+    return result
+
+
+@kind("share_implied_sum", roles=("share_other", "share_known", "sum_known", "sum_other:either"),
+      does="a share and its sum give the whole; another share of it against a sum known for that donor")
+def _share_implied_sum(ctx, row, inputs):
+    """One donor's share and sum give the whole; another donor's share of that whole
+    is held against a sum known for that donor (a claim or a reference sum)."""
+    share_other, share_known, sum_known, sum_other = inputs
+    if sum_other in ctx.claims.index:
+        other = ctx.interval(sum_other)
+        other_text = ctx.claim(sum_other)["measure"]
+    else:
+        _, fact = reference.lookup(sum_other)
+        value = float(fact["value"])
+        other, other_text = Interval(value, value, value), f"{fact['fact']} ({fact['confidence']} confidence)"
+    parts = [ctx.interval(share_other), ctx.interval(share_known), ctx.interval(sum_known)]
+    implied = propagate(lambda so, sk, s: s * so / sk, parts)
+    whole = propagate(lambda sk, s: s * 100 / sk, parts[1:])
+    unit = ctx.claim(sum_known)["unit"]
+    result = _compare(ctx, implied, other)
+    result.update(
+        stated=f"{fmt(other.point)} {unit} ({other_text})", computed=f"{fmt(implied.point)} {unit}",
+        computation=f"whole = {fmt(parts[2].point)} / {parts[1].point:g}% = {fmt(whole.point)} {unit}; "
+                    f"{parts[0].point:g}% of it = {fmt(implied.point)} {unit} "
+                    f"(with rounding {fmt(implied.low)} to {fmt(implied.high)})",
+        spread=_spread(implied.point, other.point),
+        extras={"whole": f"{fmt(whole.point)} {unit}", "implied": f"{fmt(implied.point)} {unit}",
+                "known": f"{fmt(other.point)} {unit}", "share_of_known": implied.point / other.point},
+    )
+    return result
+
+
+# --------------------------------------------------------------------------
+# Counts and references
+# --------------------------------------------------------------------------
 
 
 @kind("reference_count", roles=("claim", "count:fact"),
@@ -389,6 +636,43 @@ def _reference_count(ctx, row, inputs):
     return result
 
 
+@kind("count_listed", roles=("counted",),
+      expects={"expected_low": "how many items the sentence lists", "expected_high": "(optional) the same number"},
+      does="a stated count against the items the sentence lists")
+def _count_listed(ctx, row, inputs):
+    (claim_id,) = inputs
+    listed = float(row["expected_low"])
+    result = _compare(ctx, Interval(listed, listed, listed), ctx.interval(claim_id))
+    result.update(stated=fmt(ctx.interval(claim_id).point), computed=f"{listed:g} listed in the text",
+                  computation=f"the sentence lists {listed:g} items")
+    return result
+
+
+@kind("footnote_rate", roles=("converted_amount", "footnote_rate"),
+      does="the footnote a sentence cites gives a rate for the currency the sentence converts")
+def _footnote_rate(ctx, row, inputs):
+    """Does the footnote a sentence cites give a rate for the currency the sentence converts?"""
+    converted_amount, footnote_rate = inputs
+    currency = ctx.claim(converted_amount)["unit"]
+    rate_currency = ctx.claim(footnote_rate)["unit"]
+    note = ctx.claim(footnote_rate)["footnote"]
+    covers = currency == rate_currency
+    return {
+        "grade": CONSISTENT if covers else INCONSISTENT,
+        "wording": evidence.SUPPORTED if covers else evidence.NOT_SUPPORTED,
+        "stated": f"footnote {note}, cited for sums in {currency}",
+        "computed": f"a rate for {rate_currency} only",
+        "computation": f"the sentence converts {currency} to dollars; footnote {note} gives a rate in {rate_currency}"
+                       + ("" if covers else f" and none for {currency}"),
+        "extras": {"currency": currency, "rate_currency": rate_currency, "note": note},
+    }
+
+
+# --------------------------------------------------------------------------
+# Dates and durations
+# --------------------------------------------------------------------------
+
+
 @kind("date_in_reference", roles=("claim", "event:fact"),
       does="a date or year against an independently dated event")
 def _date_in_reference(ctx, row, inputs):
@@ -400,11 +684,12 @@ def _date_in_reference(ctx, row, inputs):
     result = CONSISTENT if overlap else (GROSS if days_off > 365 else INCONSISTENT)
     _, fact = reference.lookup(fact_id)
     return {
-        "verdict": result, "gap_abs": float(days_off), "computed_value": float(days_off),
+        "grade": result, "gap_abs": float(days_off), "computed_value": float(days_off),
         "stated": f"{c_start.isoformat()} to {c_end.isoformat()}" if c_start != c_end else c_start.isoformat(),
         "computed": f"{r_start.isoformat()}" + (f" to {r_end.isoformat()}" if r_end != r_start else "") + f" ({fact['confidence']} confidence)",
         "computation": f"the text's dates span {c_start} to {c_end}; the reference ({fact['event']}) {r_start} to {r_end}; "
                        + ("they overlap" if overlap else f"{days_off} days apart"),
+        "extras": {"reference_start": r_start.isoformat(), "reference_end": r_end.isoformat()},
     }
 
 
@@ -434,12 +719,15 @@ def _date_gap(ctx, row, inputs):
         stated_text = f"{lo:g} to {hi:g} {unit} (how the text's wording is read)"
     computed = _gap_interval(ctx, start, end, unit)
     result = _compare(ctx, computed, stated)
-    if computed.overlaps(stated) and result["verdict"] != CONSISTENT:
-        result["verdict"] = CONSISTENT if stated.low <= computed.low and computed.high <= stated.high else WITHIN_ROUNDING
+    if computed.overlaps(stated) and result["grade"] != CONSISTENT:
+        # The text's words stand for a span: inside it is consistent, overlapping it within rounding.
+        result["grade"] = CONSISTENT if stated.low <= computed.low and computed.high <= stated.high else WITHIN_ROUNDING
+    days = _gap_interval(ctx, start, end, "days")
     result.update(
         stated=stated_text, computed=f"{computed.low:.2f} to {computed.high:.2f} {unit}",
         computation=f"from {ctx.dates(start)[0]}…{ctx.dates(start)[1]} to {ctx.dates(end)[0]}…{ctx.dates(end)[1]}: "
                     f"{computed.low:.2f} to {computed.high:.2f} {unit}",
+        extras={"days_low": days.low, "days_high": days.high, "expected_low": stated.low, "expected_high": stated.high},
     )
     return result
 
@@ -454,10 +742,11 @@ def _span_within(ctx, row, inputs):
     computed = _gap_interval(ctx, start, end, unit)
     fits = computed.low <= stated.high
     return {
-        "verdict": CONSISTENT if fits else INCONSISTENT, "stated_value": stated.point, "computed_value": computed.low,
+        "grade": CONSISTENT if fits else INCONSISTENT, "stated_value": stated.point, "computed_value": computed.low,
         "stated": f"{fmt(stated.point)} {unit}", "computed": f"at least {computed.low:.2f} {unit} between the dated events",
         "computation": f"{ctx.dates(start)[0]} to {ctx.dates(end)[0]} is {computed.low:.2f} {unit}, "
                        + ("which fits within" if fits else "longer than") + f" {fmt(stated.point)} {unit}",
+        "extras": {"span": computed.low},
     }
 
 
@@ -474,44 +763,58 @@ def _range_length(ctx, row, inputs):
     return result
 
 
+# --------------------------------------------------------------------------
+# Statements held against numbers
+# --------------------------------------------------------------------------
+
+COMPARABLE_RATIO = 0.8  # "comparable": the smaller is at least this share of the larger
+
+
 @kind("comparison", roles=("first", "second"),
       does="the text says the first is comparable to or larger than the second")
 def _comparison(ctx, row, inputs):
-    """The text says the first is comparable to, or larger than, the second."""
+    """The text says the first is comparable to, and even larger than, the second.
+
+    Supported if the first is larger; partly supported if it is at least
+    COMPARABLE_RATIO of the second (comparable, but not surpassing); not
+    supported otherwise. The grade is the plain rounding grade of the two.
+    """
     first, second = inputs
     a, b = ctx.interval(first), ctx.interval(second)
     ratio = a.point / b.point
     if ratio >= 1:
-        result = CONSISTENT
-    elif a.high >= b.low or ratio >= 0.8:
-        result = WITHIN_ROUNDING  # comparable, but not surpassing
-    elif ratio >= 1 / ctx.assumptions.gross_factor:
-        result = INCONSISTENT
+        wording = evidence.SUPPORTED
+    elif ratio >= COMPARABLE_RATIO:
+        wording = evidence.PARTLY
     else:
-        result = GROSS
+        wording = evidence.NOT_SUPPORTED
     unit = ctx.claim(first)["unit"]
     return {
-        "verdict": result, "stated_value": b.point, "computed_value": a.point, "gap_abs": a.point - b.point,
+        "grade": CONSISTENT if ratio >= 1 else ctx.verdict(a, b), "wording": wording,
+        "stated_value": b.point, "computed_value": a.point, "gap_abs": a.point - b.point,
+        "computed_low": a.low, "computed_high": a.high, "stated_low": b.low, "stated_high": b.high,
         "gap_rel": ratio - 1, "stated": f"{fmt(b.point)} {unit} (second)", "computed": f"{fmt(a.point)} {unit} (first)",
-        "computation": f"{fmt(a.point)} / {fmt(b.point)} = {ratio:.3f}",
+        "computation": f"{fmt(a.point)} / {fmt(b.point)} = {ratio:.3f} (comparable from {COMPARABLE_RATIO:g})",
+        "extras": {"ratio": ratio, "comparable": COMPARABLE_RATIO},
     }
 
 
-@kind("count_listed", roles=("counted",),
-      expects={"expected_low": "how many items the sentence lists", "expected_high": "(optional) the same number"},
-      does="a stated count against the items the sentence lists")
-def _count_listed(ctx, row, inputs):
-    (claim_id,) = inputs
-    listed = float(row["expected_low"])
-    result = _compare(ctx, Interval(listed, listed, listed), ctx.interval(claim_id))
-    result.update(stated=fmt(ctx.interval(claim_id).point), computed=f"{listed:g} listed in the text",
-                  computation=f"the sentence lists {listed:g} items")
-    return result
+# --------------------------------------------------------------------------
+# Loading and running
+# --------------------------------------------------------------------------
+
+
+def _find_phrase(phrase: str, pages: dict) -> dict | None:
+    hits = [(n, p.clean.index(phrase)) for n, p in pages.items() if phrase in p.clean]
+    if len(hits) != 1 or sum(p.clean.count(phrase) for p in pages.values()) != 1:
+        return None
+    page, start = hits[0]
+    return {"page": page, "footnote": pages[page].footnote_at(start), "text": phrase}
 
 
 def _both_ends(low: dict, high: dict) -> dict:
     """A range checked at each end: the worse verdict, both computations shown."""
-    worse = high if SEVERITY[high["verdict"]] > SEVERITY[low["verdict"]] else low
+    worse = high if SEVERITY[high["grade"]] > SEVERITY[low["grade"]] else low
     merged = dict(worse)
     for key in ("stated", "computed", "computation", "implied_rate"):
         if low.get(key) or high.get(key):
@@ -520,12 +823,15 @@ def _both_ends(low: dict, high: dict) -> dict:
 
 
 def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None) -> list[dict]:
-    """The checks, validated: known kinds, and every input a claim or a reference fact."""
+    """The checks, validated: known kinds and evidence, every input a claim or a
+    reference fact, a phrase (wording checks) found once in the excerpt, and an
+    explanation whose ``{fields}`` are names a finding can fill."""
     claims = claims if claims is not None else claims_mod.load_claims()
     rows = claims_mod.read_csv_strict(path, datapackage.field_names("checks"))
     known_refs = {i for table in reference.load().values() for i in table.index}
     chapters = datapackage.enum("checks", "chapter")
     from . import registry
+    pages = source.load_pages()
     seen = set()
     for row in rows:
         where = f"{path}, line {row['_line']} (check {row['id']})"
@@ -536,12 +842,56 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
             raise DataError(f"{where}, field 'kind': {row['kind']!r} is not one of: {', '.join(sorted(KINDS))}")
         if row["chapter"] not in chapters:
             raise DataError(f"{where}, field 'chapter': " + registry.unknown_chapter(row["chapter"]))
+        if row["evidence"] not in evidence.KINDS:
+            raise DataError(f"{where}, field 'evidence': {row['evidence']!r} is not one of: {', '.join(evidence.KINDS)}")
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", row["problem"]):
+            raise DataError(f"{where}, field 'problem': {row['problem']!r} is not a snake_case problem id")
+        if row["definitional"] not in ("", "true", "false"):
+            raise DataError(f"{where}, field 'definitional': {row['definitional']!r} is not true, false or empty")
+        row["definitional"] = row["definitional"] == "true"
+        if row["evidence"] == "wording" and not row["phrase"]:
+            raise DataError(f"{where}, field 'phrase': a wording check must quote the phrase it holds against the numbers")
+        if row["phrase"]:
+            found = _find_phrase(row["phrase"], pages)
+            if found is None:
+                raise DataError(f"{where}, field 'phrase': {row['phrase']!r} does not occur exactly once in the excerpt's clean text")
+            row["phrase_at"] = found
         for item in row["inputs"].split():
             if item not in claims.index and item not in known_refs:
                 raise DataError(f"{where}, field 'inputs': {item!r} is neither a claim in data/claims.csv nor a reference fact")
         check_against_spec(where, row, claims, known_refs)
+        for name in re.findall(r"\{([a-z_]+)[^}]*\}", row["explanation"]):
+            if name not in TEMPLATE_FIELDS and name not in EXTRA_FIELDS:
+                raise DataError(f"{where}, field 'explanation': {{{name}}} is not a value a finding provides "
+                                f"(use one of: {', '.join(sorted(TEMPLATE_FIELDS | EXTRA_FIELDS))})")
     datapackage.validate("checks", path)
     return rows
+
+
+TEMPLATE_FIELDS = {"stated", "computed", "stated_value", "computed_value", "computed_low", "computed_high",
+                   "gap_abs", "gap_rel", "implied_rate", "spread", "label"}
+EXTRA_FIELDS = {"yardsticks", "range", "units_note", "rate", "cross_rate", "accounting_sum", "via_rate", "usd_rate",
+                "confidence", "low_rate", "high_rate", "ratio", "rates", "excess", "rounding_reach", "n_parts",
+                "total", "part", "remainder", "share", "share_ratio", "sum_ratio", "whole", "implied", "known",
+                "share_of_known", "currency", "rate_currency", "note", "reference_start", "reference_end",
+                "days_low", "days_high", "expected_low", "expected_high", "span", "comparable"}
+
+
+class _Missing(dict):
+    def __init__(self, check: str, values: dict):
+        super().__init__(values)
+        self.check = check
+
+    def __missing__(self, key):
+        raise DataError(f"{paths.CHECKS_CSV} (check {self.check}), field 'explanation': "
+                        f"{{{key}}} has no value for this kind of check")
+
+
+def explain(template: str, finding: Finding, extras: dict) -> str:
+    """Fill an explanation's ``{fields}`` from the finding (its numbers are never typed)."""
+    values = {name: getattr(finding, name) for name in TEMPLATE_FIELDS}
+    values.update(extras)
+    return template.format_map(_Missing(finding.check, values))
 
 
 def run_check(ctx: Context, row: dict) -> Finding:
@@ -549,20 +899,41 @@ def run_check(ctx: Context, row: dict) -> Finding:
     try:
         ranged = [i for i in inputs if ctx.is_range(i)]
         if ranged and KIND_SPECS[row["kind"]].ends:
-            fields = _both_ends(KINDS[row["kind"]](ctx.at_end("low"), row, inputs),
-                                KINDS[row["kind"]](ctx.at_end("high"), row, inputs))
+            fields = _both_ends(dict(KINDS[row["kind"]](ctx.at_end("low"), row, inputs)),
+                                dict(KINDS[row["kind"]](ctx.at_end("high"), row, inputs)))
         else:
-            fields = KINDS[row["kind"]](ctx, row, inputs)
+            fields = dict(KINDS[row["kind"]](ctx, row, inputs))
+    except DataError as error:
+        message = str(error)
+        raise DataError(message if f"check {row['id']}" in message
+                        else f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): {message}") from None
     except (ValueError, KeyError, ZeroDivisionError) as error:
         raise DataError(f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): cannot run: {error}") from None
     claim_ids = [i for i in inputs if i in ctx.claims.index]
-    quotes = [{"claim": i, "page": int(ctx.claim(i)["page"]),
-               "footnote": None if pd.isna(ctx.claim(i)["footnote"]) else int(ctx.claim(i)["footnote"]),
-               "quote": ctx.claim(i)["quote"]} for i in claim_ids]
-    return Finding(
+    quotes = []
+    for i in claim_ids:
+        c = ctx.claim(i)
+        quotes.append({"claim": i, "page": int(c["page"]),
+                       "footnote": None if pd.isna(c["footnote"]) else int(c["footnote"]), "quote": c["quote"],
+                       "reported_by": c.get("reported_by", ""), "reported_when": c.get("reported_when", ""),
+                       "reported_why": c.get("reported_why", "")})
+    kind_of_evidence = row.get("evidence") or "arithmetic"
+    definitional = bool(row.get("definitional"))
+    extras = fields.pop("extras", {})
+    template = fields.pop("explanation", row["explanation"])
+    extras.setdefault("currency", ctx.claim(inputs[0])["unit"] if inputs and inputs[0] in ctx.claims.index else "")
+    wording = fields.pop("wording", "")
+    uncertain = fields.pop("uncertain", False)
+    grade = fields.pop("grade")
+    finding = Finding(
         check=row["id"], kind=row["kind"], title=row["title"], chapter=row["chapter"], inputs=inputs,
-        explanation=row["explanation"], pages=sorted({q["page"] for q in quotes}), quotes=quotes, **fields,
+        verdict=evidence.fit(kind_of_evidence, grade, wording=wording, uncertain=uncertain, definitional=definitional),
+        grade=grade, evidence=kind_of_evidence, problem=row.get("problem") or row["id"], definitional=definitional,
+        phrase=row.get("phrase_at"), pages=sorted({q["page"] for q in quotes}), quotes=quotes, **fields,
     )
+    finding.label = evidence.label(finding)
+    finding.explanation = explain(template, finding, extras)
+    return finding
 
 
 def run_all(
@@ -583,3 +954,9 @@ def run_all(
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame([f.as_row() for f in findings])
+
+
+def findings_summary(findings: list[Finding] | None = None) -> dict:
+    """Distinct problems by evidence kind (see ``evidence.findings_summary``); the
+    book's own findings when none are given."""
+    return evidence.findings_summary(findings if findings is not None else run_all())

@@ -6,6 +6,7 @@ naming the file, line and field; nothing downstream runs on data that failed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
         allowed = datapackage.enum("claims", field)
         if rec[field] and rec[field] not in allowed or (not rec[field] and field != "scale"):
             raise fail(field, f"{rec[field]!r} is not one of: {', '.join(allowed)}")
-    for field in ("measure", "period", "reported_by", "quote", "figure"):
+    for field in ("measure", "period", "reported_by", "reported_when", "reported_why", "quote", "figure"):
         if not rec[field]:
             raise fail(field, "required, but empty")
     value, low, high = (_number(path, rec, f) for f in ("value", "low", "high"))
@@ -123,6 +124,17 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
         raise fail("date", "a date is given exactly when the unit is 'date'")
     if rec["date"] and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", rec["date"]):
         raise fail("date", f"{rec['date']!r} is not an ISO date (YYYY-MM-DD or YYYY-MM)")
+    starts_ends = [rec.get("period_start", ""), rec.get("period_end", "")]
+    if any(starts_ends):
+        for field, day in zip(("period_start", "period_end"), starts_ends):
+            if not day:
+                raise fail(field, "period_start and period_end are given together (ISO dates YYYY-MM-DD)")
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                raise fail(field, f"{day!r} is not an ISO date (YYYY-MM-DD)") from None
+        if starts_ends[0] > starts_ends[1]:
+            raise fail("period_end", f"{starts_ends[1]} is before period_start {starts_ends[0]}")
     text = pages[page].clean
     count = text.count(rec["quote"])
     if count != 1:

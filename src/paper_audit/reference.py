@@ -39,3 +39,32 @@ def date_span(row: pd.Series) -> tuple[dt.date, dt.date]:
     start = dt.date.fromisoformat(row["date"])
     end = dt.date.fromisoformat(row["date_end"]) if row.get("date_end") else start
     return start, end
+
+
+def window(row: pd.Series) -> tuple[dt.date, dt.date]:
+    """First and last day a rate holds (an open end: far in the future)."""
+    start = dt.date.fromisoformat(row["valid_from"])
+    end = dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else dt.date.max
+    return start, end
+
+
+def valid_during(row: pd.Series, start: dt.date, end: dt.date) -> bool:
+    """Whether a rate held on any day of [start, end]."""
+    low, high = window(row)
+    return low <= end and start <= high
+
+
+@lru_cache(maxsize=256)
+def rates_for(currency: str, start: dt.date, end: dt.date) -> tuple[pd.Series, ...]:
+    """Every reference rate for ``currency`` that held on some day of [start, end],
+    oldest first: the candidate yardsticks for a figure of that time."""
+    table = load()["exchange-rates"]
+    rows = [row for _, row in table[table["currency"] == currency].iterrows() if valid_during(row, start, end)]
+    return tuple(sorted(rows, key=lambda r: (r["valid_from"], r["id"])))
+
+
+def redenomination(currency: str) -> pd.Series | None:
+    """The dated redenomination of a currency, if the reference dates hold one."""
+    name = {"yuan": "renminbi_redenomination", "won": "won_redenomination"}.get(currency)
+    table = load()["reference-dates"]
+    return table.loc[name] if name in table.index else None
