@@ -286,3 +286,35 @@ def test_a_figure_s_note_opens_with_the_keyboard_and_a_tap(browser, book_url):
         assert width <= 390, f"an open note makes the phone page scroll sideways ({width} px)"
     finally:
         context.close()
+
+
+def test_front_page_states_what_was_found_and_links_flags(built_html):
+    import re
+
+    page = (built_html / "book" / "intro.html").read_text(encoding="utf-8")
+    found = page[page.index('id="what-was-found"'):]
+    flags = set(re.findall(r'href="\.\./notebooks/([a-z_]+\.html#flag-[a-z0-9_]+)"', found))
+    assert len(flags) >= 3, f"the front page links to {len(flags)} flags: {sorted(flags)}"
+    assert 'id="fig-overview"' in found, "the front page has no numbered overview chart"
+    assert re.search(r"runs \d+ checks", re.sub(r"<[^>]+>", "", found)), "the count of checks is not stated"
+
+
+def test_a_chapter_prints_without_sidebars_and_with_readable_badges(watched_page, book_url):
+    from browser_support import ARTIFACTS
+
+    page, watch = watched_page
+    open_page(page, book_url, "notebooks/chinese_aid.html")
+    page.emulate_media(media="print")
+    for sidebar in (".bd-sidebar-primary", ".bd-sidebar-secondary", ".bd-header"):
+        assert not page.locator(sidebar).first.is_visible(), f"{sidebar} is printed"
+    badge = page.locator("article .audit-badge").first
+    assert badge.is_visible()
+    colour = badge.evaluate("b => getComputedStyle(b).color")
+    assert colour not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), colour
+    article = page.locator("article.bd-article").evaluate("a => a.getBoundingClientRect().width")
+    assert article > 0.8 * page.viewport_size["width"] - 100, f"the printed text column is {article} px"
+    target = ARTIFACTS / "print" / "chinese_aid.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(target), print_background=True)
+    assert target.stat().st_size > 10_000
+    watch.assert_clean("notebooks/chinese_aid.html, printed", console=False)
