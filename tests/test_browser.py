@@ -89,7 +89,8 @@ def test_every_chapter_shows_a_chart(visit, name):
 def test_chapter_badges_and_flags_lead_to_the_register(watched_page, book_url, name):
     page, watch = watched_page
     open_page(page, book_url, f"{name}.html")
-    badges = page.locator("article a.audit-badge")
+    # The prose's badges lead to the register (those beside marked figures, to the flags).
+    badges = page.locator("article a.audit-badge[href*='findings.html']")
     assert badges.count() >= 1, f"{name}.html shows no verdict badge"
     assert page.locator("article .audit-flag").count() >= 1, f"{name}.html shows no flag"
     page.locator("article .audit-flag").first.wait_for(state="visible")
@@ -173,3 +174,165 @@ def test_findings_register_sorts_by_verdict(watched_page, book_url):
     assert [r for _, r in descending] == sorted(ranks, reverse=True), "second click: not in reverse"
     assert ascending[0][0] != descending[0][0], "the first row did not change between the two clicks"
     watch.assert_clean("book/findings.html", console=False)
+
+
+# --- reading at a phone's and a laptop's width ---------------------------
+
+WIDTHS = (390, 1280)
+SCREENSHOT_PAGES = ("book/intro", "notebooks/chinese_aid", "book/source_text")
+SCIENTIFIC = r"\b\d+(?:\.\d+)?[eE][+-]?\d+\b"
+
+LAYOUT_JS = """() => {
+  const article = document.querySelector("article.bd-article");
+  const column = article.getBoundingClientRect();
+  const wide = [];
+  for (const el of article.querySelectorAll("table, pre, figure, img")) {
+    if (!el.checkVisibility()) continue;
+    const box = el.getBoundingClientRect();
+    const scrolls = el.tagName === "PRE" && el.scrollWidth > el.clientWidth + 1;
+    if (box.left < column.left - 1 || box.right > column.right + 1 || scrolls) {
+      wide.push(`${el.tagName.toLowerCase()}.${el.className || "-"}: ${Math.round(box.width)} px`
+                + (scrolls ? ` (its code scrolls: ${el.scrollWidth} px)` : ""));
+    }
+  }
+  const text = article.cloneNode(true);
+  text.querySelectorAll("pre, code, script, style, .audit-note").forEach(e => e.remove());
+  return {
+    pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth,
+    column: Math.round(column.width), wide, text: text.textContent,
+    claims: Array.from(new Set(Array.from(document.querySelectorAll("[data-claim]"),
+                                          e => e.dataset.claim))),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def layouts(browser, book_url):
+    """``layouts(name, width)``: what the page showed at that width (loaded once)."""
+    from browser_support import SCREENSHOTS, new_watched_page
+
+    seen = {}
+
+    def layout(name, width):
+        if (name, width) not in seen:
+            context, page, watch = new_watched_page(browser)
+            try:
+                page.set_viewport_size({"width": width, "height": 900})
+                open_page(page, book_url, f"{name}.html")
+                found = page.evaluate(LAYOUT_JS)
+                found["watch"] = watch
+                if name in SCREENSHOT_PAGES:
+                    target = SCREENSHOTS / f"{name.replace('/', '__')}@{width}.png"
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(target), full_page=True)
+                    found["screenshot"] = target
+                seen[name, width] = found
+            finally:
+                context.close()
+        return seen[name, width]
+
+    return layout
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_reads_at_phone_and_laptop_width(layouts, name, width):
+    """No sideways scrolling; at 1280 px no table, code block or figure is
+    wider than the text column; no number in scientific notation; no error."""
+    import re
+
+    seen = layouts(name, width)
+    assert seen["pageWidth"] <= seen["viewport"], \
+        f"{name}.html at {width} px scrolls sideways: the page is {seen['pageWidth']} px wide"
+    if width == 1280:
+        assert not seen["wide"], f"{name}.html at 1280 px, wider than the {seen['column']} px column:\n  " \
+            + "\n  ".join(seen["wide"])
+    scientific = re.findall(rf".{{0,30}}{SCIENTIFIC}.{{0,10}}", seen["text"])
+    assert not scientific, f"{name}.html prints scientific notation: {scientific[:5]}"
+    seen["watch"].assert_clean(f"{name}.html at {width} px")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_screenshots_are_kept(layouts, width):
+    for name in SCREENSHOT_PAGES:
+        shot = layouts(name, width)["screenshot"]
+        assert shot.stat().st_size > 10_000, f"{shot} is empty"
+
+
+def test_every_claim_is_marked_on_the_source_page_and_in_its_chapter(layouts):
+    from paper_audit import claims
+
+    table = claims.load_claims()
+    on_source = set(layouts("book/source_text", 1280)["claims"])
+    missing = sorted(set(table.index) - on_source)
+    assert not missing, f"not marked with data-claim on the source-text page: {missing}"
+    for chapter, ids in table.groupby("chapter")["id"]:
+        shown = set(layouts(f"notebooks/{chapter}", 1280)["claims"])
+        missing = sorted(set(ids) - shown)
+        assert not missing, f"notebooks/{chapter}.html does not mark: {missing}"
+
+
+def test_a_figure_s_note_opens_with_the_keyboard_and_a_tap(browser, book_url):
+    from browser_support import new_watched_page
+
+    context, page, watch = new_watched_page(browser)
+    try:
+        open_page(page, book_url, "book/source_text.html")
+        claim = page.locator(".audit-claim:has(a.audit-badge)").first
+        figure, note = claim.locator(".audit-claim-figure"), claim.locator(".audit-note")
+        assert not note.is_visible()
+        figure.focus()
+        note.wait_for(state="visible")
+        links = note.locator("a[href*='#flag-']")
+        assert links.count() >= 1, "the note links to no flag"
+        page.keyboard.press("Tab")  # onto the badge, the note stays open
+        assert note.is_visible()
+        page.keyboard.press("Escape")
+        note.wait_for(state="hidden")
+        watch.assert_clean("book/source_text.html, keyboard")
+    finally:
+        context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        open_page(page, book_url, "book/source_text.html")
+        claim = page.locator(".audit-claim").nth(3)
+        claim.scroll_into_view_if_needed()
+        claim.locator(".audit-claim-figure").tap()
+        claim.locator(".audit-note").wait_for(state="visible")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"an open note makes the phone page scroll sideways ({width} px)"
+    finally:
+        context.close()
+
+
+def test_front_page_states_what_was_found_and_links_flags(built_html):
+    import re
+
+    page = (built_html / "book" / "intro.html").read_text(encoding="utf-8")
+    found = page[page.index('id="what-was-found"'):]
+    flags = set(re.findall(r'href="\.\./notebooks/([a-z_]+\.html#flag-[a-z0-9_]+)"', found))
+    assert len(flags) >= 3, f"the front page links to {len(flags)} flags: {sorted(flags)}"
+    assert 'id="fig-overview"' in found, "the front page has no numbered overview chart"
+    assert re.search(r"runs \d+ checks", re.sub(r"<[^>]+>", "", found)), "the count of checks is not stated"
+
+
+def test_a_chapter_prints_without_sidebars_and_with_readable_badges(watched_page, book_url):
+    from browser_support import ARTIFACTS
+
+    page, watch = watched_page
+    open_page(page, book_url, "notebooks/chinese_aid.html")
+    page.emulate_media(media="print")
+    for sidebar in (".bd-sidebar-primary", ".bd-sidebar-secondary", ".bd-header"):
+        assert not page.locator(sidebar).first.is_visible(), f"{sidebar} is printed"
+    badge = page.locator("article .audit-badge").first
+    assert badge.is_visible()
+    colour = badge.evaluate("b => getComputedStyle(b).color")
+    assert colour not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), colour
+    article = page.locator("article.bd-article").evaluate("a => a.getBoundingClientRect().width")
+    assert article > 0.8 * page.viewport_size["width"] - 100, f"the printed text column is {article} px"
+    target = ARTIFACTS / "print" / "chinese_aid.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(target), print_background=True)
+    assert target.stat().st_size > 10_000
+    watch.assert_clean("notebooks/chinese_aid.html, printed", console=False)

@@ -200,9 +200,11 @@ def test_text_from_data_is_escaped_in_html():
                              quotes=[{"claim": "c", "page": 2, "footnote": None, "quote": evil}])
     for html in (render.flag(finding), render.badge(finding), render.register([finding], {})):
         assert "<script>" not in html and "&lt;script&gt;" in html
-    block = render.quote_block(pd.Series({"id": "c", "quote": evil, "page": 2, "footnote": None, "figure": "1",
-                                          "measure": evil, "reported_by": evil}))
-    assert "<script>" not in block
+    claim = pd.Series({"id": "c", "quote": evil, "page": 2, "footnote": None, "figure": evil,
+                       "measure": evil, "period": evil, "reported_by": evil})
+    for findings in (None, [finding]):
+        mark = render.claim_mark(claim, findings, "note-c")
+        assert "<script>" not in mark and "&lt;script&gt;" in mark
 
 
 def test_every_claim_is_discussed_in_exactly_one_chapter():

@@ -22,6 +22,7 @@ def unmarked(text: str) -> str:
     """The prose with what may hold a number removed: glue roles, quotations,
     links' targets, code, and plain dates and years."""
     text = re.sub(r"\{glue[:a-z]*\}`[^`]*`", " ", text)
+    text = re.sub(r"(?m)^\s*\d+\.\s", " ", text)  # an ordered list's item numbers
     text = re.sub(r"`[^`]*`", " ", text)
     text = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)

@@ -225,10 +225,9 @@ def test_the_scenarios_chapter_bands_come_from_the_sweep(tmp_path, monkeypatch):
     ruble = scenarios.rate_sweep("rubles", "0.5:6.0:551", table)
     ruble_agree = scenarios.agreement(ruble, scenarios.official_rates("rubles"))
     assert all(text.startswith("4:") for text in ruble_agree["official_inside"])
-    html = scenarios.band_chart(yuan, rates, agree, "test_bands")
-    alt = html.split('alt="')[1].split('"')[0]
-    assert all(render_title in alt for render_title in (t.replace("'", "&#x27;") for t in yuan.titles.values()))
-    assert "2.4618: Mar 1955 to Nov 1971" in alt and "<figcaption>The verdict of each finding" in html
+    chart = scenarios.band_chart(yuan, rates, agree, "test_bands")
+    assert all(title in chart.alt for title in yuan.titles.values())
+    assert "2.4618: Mar 1955 to Nov 1971" in chart.alt and chart.caption.startswith("The verdict of each finding")
     assert (tmp_path / "figures" / "test_bands.svg").exists()
     sentence = scenarios.agreement_sentence(agree, rates, "yuan", table)
     assert "Chinese aid gift (p. 6) at" in sentence and sentence.endswith("lies in any of them")

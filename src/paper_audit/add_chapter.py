@@ -23,7 +23,7 @@ from .errors import DataError
 PREREQUISITES = """| concept | where |
 |---|---|
 | how a figure is tied to its quote | [Method](../book/method.ipynb) |
-| what the badges mean | [Introduction](../book/intro.md) |
+| what the badges mean | [Introduction](../book/intro.ipynb) |
 | changing the assumptions | the parameters cell below |"""
 
 

@@ -8,7 +8,7 @@ import json
 
 from IPython.display import HTML
 
-from . import checks, claims, deps, params, paths, registry, render
+from . import checks, claims, deps, params, passages, paths, registry, render
 from .errors import DataError
 from .publish import Publisher
 
@@ -38,6 +38,7 @@ class Chapter:
         self.findings = {f.check: f for f in checks.run_all(claims=self.claims, assumptions=self.assumptions)}
         self.publish = Publisher(name)
         self._read: set[str] = set()
+        self._quoted: set[tuple[int, int]] = set()
         self._write_findings()
         self._record_inputs()
 
@@ -86,8 +87,18 @@ class Chapter:
         return self.claims.loc[claim_id]
 
     def quotes(self, *claim_ids: str) -> HTML:
-        """Show claims' quotes, each with page and footnote."""
-        return HTML("".join(render.quote_block(self.claim(i)) for i in claim_ids))
+        """Show the sentences of the paper these claims stand in, each once,
+        with page and footnote, every figure in them marked with its verdict."""
+        found = passages.passages(self.claims, claim_ids)
+        # A sentence already quoted in this chapter is pointed to, not repeated.
+        shown = [p for p in found if (p.span.page, p.span.start) not in self._quoted]
+        again = [p for p in found if (p.span.page, p.span.start) in self._quoted]
+        self._quoted |= {(p.span.page, p.span.start) for p in shown}
+        for claim_id in passages.claims_within(self.claims, found):
+            self.claim(claim_id)  # what is shown is read: its changes re-execute the chapter
+        findings = render.findings_by_claim(self.findings.values())
+        html = render.passages(self.claims, shown, findings, id_prefix=f"note-{self.name}")
+        return HTML(html + "".join(render.passage_again(p) for p in again))
 
     def badge(self, check_id: str) -> None:
         """Glue the badge of a check as ``badge_<check>`` for use in prose."""
@@ -108,9 +119,13 @@ class Chapter:
         self.publish.value("summary_findings", evidence.summary_sentence(own), claims=[i for f in own for i in f.inputs],
                            computed_by="paper_audit.evidence:summary_sentence")
 
-    def chart(self, html: str) -> HTML:
-        """Show a chart made by ``paper_audit.plots``."""
-        return HTML(html)
+    def chart(self, chart: "plots.Chart", claims=()) -> "plots.Chart":
+        """Glue a chart of ``paper_audit.plots`` as ``fig_<name>``, for the
+        ``audit-figure`` directive that shows it as a numbered figure; returned,
+        so that a notebook interface shows it too (the book hides the cell)."""
+        self.publish.figure(f"fig_{chart.name}", chart, claims=claims,
+                            computed_by=f"paper_audit.plots:{chart.name}")
+        return chart
 
     def value(self, name: str, value, fmt: str = "{}", claims=(), computed_by: str = "") -> None:
         self.publish.value(name, value, fmt, claims=claims, computed_by=computed_by)
@@ -130,11 +145,10 @@ class Chapter:
             parts.append(
                 f'<section class="audit-walkthrough"><p>{render.badge(finding)} '
                 f"<strong>{render.esc(finding.title)}</strong></p>"
-                + "".join(render.quote_block(self.claim(i)) for i in claim_ids)
+                + self.quotes(*claim_ids).data
                 + render.flag(finding) + "</section>"
             )
         rest = [i for i in self.own_claims.index if i not in shown]
         if rest:
-            parts.append("<p>Figures of this chapter that no check relates yet:</p>"
-                         + "".join(render.quote_block(self.claim(i)) for i in rest))
+            parts.append("<p>Figures of this chapter that no check relates yet:</p>" + self.quotes(*rest).data)
         return HTML("".join(parts))

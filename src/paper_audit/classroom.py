@@ -204,8 +204,11 @@ def quotes(*claim_ids: str):
     """Show claims of the paper as marked quotations, with page and footnote."""
     from IPython.display import HTML
 
+    from . import passages
+
     table = claims_mod.load_claims()
-    return HTML("".join(render.quote_block(table.loc[i]) for i in claim_ids))
+    # No verdicts: they are what the student is asked to find.
+    return HTML(render.passages(table, passages.passages(table, claim_ids), None))
 
 
 def claim_row(claim_id: str, figure: str, unit: str, *, qualifier: str = "none", quote: str = "",

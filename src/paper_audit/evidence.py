@@ -106,7 +106,7 @@ def findings_summary(findings: Iterable) -> dict:
     never as agreement. Returns plain ints, ready to glue.
     """
     findings = list(findings)
-    worst = _worst_by_problem(findings)
+    worst = worst_by_problem(findings)
     problems = Counter(f.evidence for f in worst.values())
     problem_ids = set(worst)
     agree = [f for f in findings if not f.definitional and not is_problem(f)]
@@ -122,7 +122,7 @@ def findings_summary(findings: Iterable) -> dict:
     }
 
 
-def _worst_by_problem(findings: list) -> dict:
+def worst_by_problem(findings: list) -> dict:
     """Each problem's most severe finding (ties: the larger gap between sources)."""
     worst: dict[str, object] = {}
     for f in findings:
@@ -137,7 +137,7 @@ def summary_sentence(findings: Iterable) -> str:
     assumptions never leaves a stale sentence: each distinct problem once (its
     most severe finding's title and verdict), then how many checks agree."""
     findings = list(findings)
-    worst = _worst_by_problem(findings)
+    worst = worst_by_problem(findings)
     agree = sum(1 for f in findings if not f.definitional and not is_problem(f))
     definitional = sum(1 for f in findings if f.definitional)
     n = len(findings)

@@ -1,9 +1,9 @@
 """Charts for the chapters: one style, captions, axis labels with units, alt
 text, and SVG files that are byte-for-byte the same on every build.
 
-Each chart function takes data and returns the HTML of a ``<figure>`` with an
-``<img>`` (alt text) and a ``<figcaption>``; the SVG is also written to
-``<output>/figures/<name>.svg``.
+Each chart function takes data and returns a ``Chart`` (SVG, alt text,
+caption), which a chapter glues and its markdown pastes as a numbered figure
+(``audit-figure``); the SVG is also written to ``<output>/figures/<name>.svg``.
 """
 
 from __future__ import annotations
@@ -54,18 +54,28 @@ def svg_bytes(fig) -> bytes:
     return buffer.getvalue()
 
 
-def publish(fig, name: str, alt: str, caption: str, output_dir: Path | None = None) -> str:
-    """Save ``fig`` as SVG and return the HTML figure that shows it."""
+class Chart:
+    """A chart: its SVG, name, alt text and caption. In the book a chapter
+    glues it (``Chapter.chart``) and the ``audit-figure`` directive pastes it as
+    a numbered figure; in a notebook interface it shows as the image."""
+
+    def __init__(self, name: str, svg: bytes, alt: str, caption: str):
+        self.name, self.svg, self.alt, self.caption = name, svg, alt, caption
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .sphinx_figures import FIGURE_METADATA
+
+        data = {"image/svg+xml": self.svg.decode("utf-8"), "text/plain": f"Figure {self.name}: {self.caption}"}
+        return data, {FIGURE_METADATA: {"name": self.name, "alt": self.alt, "caption": self.caption}}
+
+
+def publish(fig, name: str, alt: str, caption: str, output_dir: Path | None = None) -> Chart:
+    """Save ``fig`` as SVG (``<output>/figures/<name>.svg``) and return the ``Chart``."""
     data = svg_bytes(fig)
     target = (output_dir or paths.output_dir()) / "figures" / f"{name}.svg"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    uri = "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
-    return (
-        f'<figure class="audit-figure" id="fig-{esc(name)}">'
-        f'<img src="{uri}" alt="{esc(alt)}" style="max-width:100%;height:auto">'
-        f"<figcaption>{esc(caption)}</figcaption></figure>"
-    )
+    return Chart(name, data, alt, caption)
 
 
 def bars(labels, values, name, *, xlabel, title, alt, caption, reference_line=None, reference_label="",

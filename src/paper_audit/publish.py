@@ -88,3 +88,8 @@ class Publisher:
 
         self._glue(name, HTML(html))
         self._record(name, {"kind": "html", "claims": list(claims), "computed_by": computed_by})
+
+    def figure(self, name: str, chart: Any, *, claims: Iterable[str] = (), computed_by: str = "") -> None:
+        """Glue a chart (``plots.Chart``) for the ``audit-figure`` directive."""
+        self._glue(name, chart)
+        self._record(name, {"kind": "figure", "claims": list(claims), "computed_by": computed_by})

@@ -440,7 +440,8 @@ def variants(page: Page) -> list[dict]:
         raw_seg = page.segments_of("raw", region)[0]
         clean_text = page.clean[clean_seg.start:clean_seg.end].translate(_TYPOGRAPHY)
         raw_text = page.raw[raw_seg.start:raw_seg.end].translate(_TYPOGRAPHY)
-        clean_tokens, raw_tokens = _TOKEN.findall(clean_text), _TOKEN.findall(raw_text)
+        clean_matches = list(_TOKEN.finditer(clean_text))
+        clean_tokens, raw_tokens = [m.group() for m in clean_matches], _TOKEN.findall(raw_text)
         markers = {str(s.footnote) for s in page.segments_of("clean", "marker")}
         notes = {str(s.footnote) for s in page.segments_of("clean", "footnote")}
         matcher = difflib.SequenceMatcher(None, clean_tokens, raw_tokens, autojunk=False)
@@ -457,5 +458,11 @@ def variants(page: Page) -> list[dict]:
                 kind = "punctuation"
             else:
                 kind = "misread word"
-            found.append({"page": page.number, "region": region, "clean": clean_part, "raw": raw_part, "kind": kind})
+            # Where the clean reading stands in the page (an empty reading: where the raw one would go).
+            if c1 > c0:
+                clean_start, clean_end = clean_matches[c0].start(), clean_matches[c1 - 1].end()
+            else:
+                clean_start = clean_end = clean_matches[c0 - 1].end() if c0 else 0
+            found.append({"page": page.number, "region": region, "clean": clean_part, "raw": raw_part, "kind": kind,
+                          "clean_start": clean_seg.start + clean_start, "clean_end": clean_seg.start + clean_end})
     return found
