@@ -436,6 +436,7 @@ def claim_rows(drafts: list[Draft], chapter: str) -> list[dict]:
             "unit": d.unit, "scale": d.scale, "qualifier": d.qualifier,
             "measure": f"drafted, to review: {counts} in “{d.quote}”",
             "period": "to review", "reported_by": "the authors" + (f", fn {d.footnote}" if d.footnote else "") + " (to review)",
+            "reported_when": "to review", "reported_why": "to review",
             "chapter": chapter,
         })
     return rows
@@ -451,6 +452,9 @@ def check_rows(drafted: list[dict], chapter: str, page: int, taken: set[str]) ->
         rows.append({"id": ident, "kind": row["kind"], "inputs": " ".join(row["inputs"]),
                      "expected_low": _fmt(row.get("expected_low")), "expected_high": _fmt(row.get("expected_high")),
                      "expected_unit": row.get("expected_unit", ""), "chapter": chapter, "title": row["title"],
+                     # Every kind the drafter proposes relates the page's own figures:
+                     # the paper's arithmetic, each check its own problem until reviewed.
+                     "evidence": "arithmetic", "problem": ident,
                      "explanation": "Drafted by paper-audit draft from the wording of the page; to review."})
     return rows
 
