@@ -14,15 +14,7 @@ from paper_audit import checks, claims, datapackage, draft, figures, params, pat
 from paper_audit.errors import DataError
 from paper_audit.rounding import CONSISTENT, INCONSISTENT
 
-# An invented page, in the paper's layout but not its text: body with markers, then notes.
-INVENTED = (
-    "In the spring of 1955 a railway brigade of 1,200 workers arrived at the river crossing.22 The ministry "
-    "paid them 100-150 rubles monthly (USD 25-USD 37.50), and over 600 of them stayed for two years. At the "
-    "rate this ledger uses, 4 rubles were worth USD 1. The bridge budget was 48 million rubles (USD 12 million), "
-    "of which 45 percent went to steel, 35 percent to cement and 20 percent to wages.23 Work began on "
-    "3 March 1955 and the bridge opened on 14 September 1955, nearly six months later.24 22 An invented note: "
-    "the brigade's own roster, 1955. 23 The same ledger, folio 12. 24 A local newspaper, 15 September 1955."
-)
+from invented_page import CLEAN as INVENTED
 
 
 def test_the_pages_are_the_manifests():
