@@ -332,12 +332,7 @@ def found_groups(findings) -> dict[str, list]:
 
 def found_sentence(groups: dict[str, list]) -> str:
     """One sentence with the count of each group (plain text, glued)."""
-    from . import evidence
-
-    def count(found):
-        return f"{len(found)} {'problem' if len(found) == 1 else 'problems'}"
-
-    parts = [f"{count(found)} of {evidence.KIND_NAMES[kind]}" for kind, found in groups.items()]
+    parts = [f"{len(found)} {EVIDENCE_WHERE[kind]}" for kind, found in groups.items()]
     if not parts:
         return "None of them finds a disagreement."
     total = sum(len(found) for found in groups.values())
@@ -346,6 +341,9 @@ def found_sentence(groups: dict[str, list]) -> str:
             f"{'problem' if total == 1 else 'problems'}: {listed}.").replace("'", "’")
 
 
+# Where each kind of problem lies, to follow its count in a sentence.
+EVIDENCE_WHERE = {"arithmetic": "in the paper's own arithmetic", "sources": "where two sources it relays differ",
+                  "yardstick": "against an outside yardstick", "wording": "where a phrase goes beyond the paper's numbers"}
 EVIDENCE_HEADINGS = {"arithmetic": "The paper's own arithmetic", "sources": "Sources that differ",
                      "yardstick": "Against an outside yardstick", "wording": "A phrase against the numbers"}
 
