@@ -19,7 +19,7 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 book: $(STAMP)
-	$(PY) -m paper_audit.build
+	$(PY) -m paper_audit.run.build
 
 test: $(STAMP)
 	$(PY) -m pytest $(ARGS)

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from paper_audit.build import executed_notebooks, toc_notebooks
+from paper_audit.run.build import executed_notebooks, toc_notebooks
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -40,7 +40,7 @@ def env_for(root: Path) -> dict:
 
 def timed_build(root: Path) -> tuple[float, list[str]]:
     started = time.perf_counter()
-    result = subprocess.run([PYTHON, "-m", "paper_audit.build", "--root", str(root)], capture_output=True, text=True,
+    result = subprocess.run([PYTHON, "-m", "paper_audit.run.build", "--root", str(root)], capture_output=True, text=True,
                             env=env_for(root))
     elapsed = time.perf_counter() - started
     if result.returncode != 0:

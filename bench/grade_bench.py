@@ -23,7 +23,8 @@ from pathlib import Path
 
 import nbformat
 
-from paper_audit import bundle, classroom, grading
+from paper_audit.classroom import exercises
+from paper_audit.instructor import bundle, grading
 
 GOAL_SECONDS = 300
 GOAL_CLASS = 30
@@ -34,14 +35,14 @@ def solutions(source) -> dict[str, str]:
     found = {}
     for cell in source.cells:
         if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
-            for question in classroom.load_questions():
+            for question in exercises.load_questions():
                 if f'check("{question}"' in cell.source:
                     found[question] = cell.source
     return found
 
 
 def make_class(assignment: str, size: int, folder: Path) -> None:
-    source = nbformat.read(classroom.CLASSROOM_DIR / f"{assignment}.ipynb", as_version=4)
+    source = nbformat.read(exercises.CLASSROOM_DIR / f"{assignment}.ipynb", as_version=4)
     answers = solutions(source)
     for number in range(size):
         notebook = bundle.handout(source, assignment, base_url="https://example.org/")

@@ -11,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from paper_audit import paths, source
+from paper_audit import paths
+from paper_audit.text import source
 from paper_audit.errors import DataError
 
 

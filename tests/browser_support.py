@@ -34,7 +34,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from paper_audit import build, paths
+from paper_audit.run import build
+from paper_audit import paths
 
 REPO_ROOT = paths.REPO_ROOT
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -74,7 +75,7 @@ def build_book(out: Path) -> Path:
     """Build the book strictly into ``out/html``, generated files into ``out/generated``."""
     env = dict(os.environ, PAPER_AUDIT_OUTPUT_DIR=str(out / "generated"))
     result = subprocess.run(
-        [sys.executable, "-m", "paper_audit.build", "--root", str(REPO_ROOT), "--html", str(out / "html")],
+        [sys.executable, "-m", "paper_audit.run.build", "--root", str(REPO_ROOT), "--html", str(out / "html")],
         capture_output=True, text=True, env=env, timeout=1800,
     )
     assert result.returncode == 0, "the book did not build:\n" + result.stdout[-4000:] + result.stderr[-4000:]

@@ -2,7 +2,8 @@ import shutil
 
 import pytest
 
-from paper_audit import offline, paths, source
+from paper_audit import offline, paths
+from paper_audit.text import source
 
 
 def pytest_configure(config):

@@ -260,7 +260,7 @@ def test_screenshots_are_kept(layouts, width):
 
 
 def test_every_claim_is_marked_on_the_source_page_and_in_its_chapter(layouts):
-    from paper_audit import claims
+    from paper_audit.tables import claims
 
     table = claims.load_claims()
     on_source = set(layouts("book/source_text", 1280)["claims"])

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.build
 def run_build(root: Path, html: Path, env_extra=None):
     env = dict(os.environ, **(env_extra or {}))
     return subprocess.run(
-        [sys.executable, "-m", "paper_audit.build", "--root", str(root), "--html", str(html)],
+        [sys.executable, "-m", "paper_audit.run.build", "--root", str(root), "--html", str(html)],
         capture_output=True, text=True, env=env, timeout=1800,
     )
 
@@ -120,7 +120,7 @@ def test_findings_csv_is_published_with_the_book(built_book):
     with open(paths.CHECKS_CSV, encoding="utf-8") as handle:
         check_ids = [row["id"] for row in csv.DictReader(handle)]
     assert [row["check"] for row in rows] == check_ids
-    from paper_audit import evidence
+    from paper_audit.audit import evidence
 
     assert {row["verdict"] for row in rows} <= set(evidence.SEVERITY)
     assert {row["evidence"] for row in rows} == set(evidence.KINDS) and all(row["problem"] for row in rows)

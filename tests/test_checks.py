@@ -7,10 +7,13 @@ import pytest
 
 import datetime as dt
 
-from paper_audit import checks, claims, evidence, paths, render
+from paper_audit.audit import engine, evidence
+from paper_audit.tables import claims
+from paper_audit import paths
+from paper_audit.present import render
 from paper_audit.errors import DataError
-from paper_audit.evidence import PARTLY, UNCERTAIN
-from paper_audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
+from paper_audit.audit.evidence import PARTLY, UNCERTAIN
+from paper_audit.audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 
 
 def claim(claim_id, value=None, figure=None, unit="USD", factor=1.0, qualifier="none", date="", low=None, high=None,
@@ -22,13 +25,13 @@ def claim(claim_id, value=None, figure=None, unit="USD", factor=1.0, qualifier="
 
 
 def context(*rows):
-    return checks.Context(pd.DataFrame(list(rows)).set_index("id", drop=False))
+    return engine.Context(pd.DataFrame(list(rows)).set_index("id", drop=False))
 
 
 def run(ctx, kind, inputs, **extra):
     row = {"id": "case", "kind": kind, "inputs": " ".join(inputs), "title": "t", "chapter": "war_damage",
            "explanation": "e", "_line": 2, "expected_low": "", "expected_high": "", "expected_unit": "", **extra}
-    return checks.run_check(ctx, row)
+    return engine.run_check(ctx, row)
 
 
 RATE = [claim("r_from", 4, unit="rubles"), claim("r_to", 1)]
@@ -127,8 +130,8 @@ def test_a_period_across_a_reform_shows_the_range_of_results():
     assert finding.verdict == UNCERTAIN
     assert "straddles a change of rate on 1955-03-01" in finding.computation
     low, high = 800e6 / 2.617, 800e6 / 2.4618
-    assert finding.label == f"off at every candidate rate (USD {checks.fmt(low)} to {checks.fmt(high)})"
-    assert "old units" in checks.explain("{units_note}", finding, {"units_note": checks._units_note("yuan", dt.date(1954, 1, 1), dt.date(1957, 12, 31))})
+    assert finding.label == f"off at every candidate rate (USD {engine.fmt(low)} to {engine.fmt(high)})"
+    assert "old units" in engine.explain("{units_note}", finding, {"units_note": engine._units_note("yuan", dt.date(1954, 1, 1), dt.date(1957, 12, 31))})
 
 
 def test_a_claim_without_a_period_cannot_meet_a_yardstick():
@@ -141,7 +144,7 @@ def test_verdict_words_keep_their_definitions():
     """'within rounding' only where the intervals overlap and the points differ;
     'consistent' only where the points agree (or, for a span of dates or a
     reading of words, where the recomputed span lies inside the stated one)."""
-    for f in checks.run_all():
+    for f in engine.run_all():
         if f.grade == WITHIN_ROUNDING and f.stated_low is not None:
             assert f.computed_low <= f.stated_high and f.stated_low <= f.computed_high, f.check
             assert f.computed_value != pytest.approx(f.stated_value, rel=1e-6), f.check
@@ -155,7 +158,7 @@ def test_verdict_words_keep_their_definitions():
 
 
 def test_the_real_excerpt_findings():
-    findings = {f.check: f for f in checks.run_all()}
+    findings = {f.check: f for f in engine.run_all()}
     expected = {
         "damage_won_usd_rates": evidence.SOURCES_DIFFER_GROSSLY, "damage_usd_twice": evidence.SOURCES_DIFFER_GROSSLY,
         "damage_won_twice": evidence.SOURCES_DIFFER, "aid_shares_sum": INCONSISTENT,
@@ -174,7 +177,7 @@ def test_the_real_excerpt_findings():
     assert findings["cpv_stayed"].phrase["text"].endswith("until they were withdrawn in 1958")
     assert findings["aid_shares_sum"].computed_value == pytest.approx(101.0)
     # Every kind the excerpt needs is used at least once.
-    assert {f.kind for f in findings.values()} == set(checks.KINDS)
+    assert {f.kind for f in findings.values()} == set(engine.KINDS)
 
 
 def test_a_check_naming_a_missing_claim_is_refused(tmp_path):
@@ -182,7 +185,7 @@ def test_a_check_naming_a_missing_claim_is_refused(tmp_path):
     bad = tmp_path / "checks.csv"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=r"checks\.csv, line \d+ \(check soviet_aid_fn21\), field 'inputs': 'soviet_aid_roubles' is neither a claim"):
-        checks.load_checks(bad)
+        engine.load_checks(bad)
 
 
 def test_an_unknown_kind_is_refused(tmp_path):
@@ -190,12 +193,12 @@ def test_an_unknown_kind_is_refused(tmp_path):
     bad = tmp_path / "checks.csv"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=r"\(check aid_shares_sum\), field 'kind': 'sum_of_parts' is not one of"):
-        checks.load_checks(bad)
+        engine.load_checks(bad)
 
 
 def test_text_from_data_is_escaped_in_html():
     evil = "<script>alert(1)</script>"
-    finding = checks.Finding(check="x", kind="conversion", title=evil, chapter="war_damage", inputs=[], verdict=GROSS,
+    finding = engine.Finding(check="x", kind="conversion", title=evil, chapter="war_damage", inputs=[], verdict=GROSS,
                              stated=evil, computed="1", explanation=evil,
                              quotes=[{"claim": "c", "page": 2, "footnote": None, "quote": evil}])
     for html in (render.flag(finding), render.badge(finding), render.register([finding], {})):
@@ -228,8 +231,8 @@ def test_every_claim_is_discussed_in_exactly_one_chapter():
 
 
 def test_one_problem_is_counted_once_and_definitions_not_at_all():
-    findings = checks.run_all()
-    summary = checks.findings_summary(findings)
+    findings = engine.run_all()
+    summary = engine.findings_summary(findings)
     yuan = [f for f in findings if f.problem == "yuan_dollar" and evidence.is_problem(f)]
     assert len(yuan) >= 4 and "yuan_dollar" in summary["problem_ids"]
     assert summary["problems"] == len(summary["problem_ids"]) == sum(summary["problems_by_kind"].values())
@@ -238,21 +241,21 @@ def test_one_problem_is_counted_once_and_definitions_not_at_all():
     assert [f.check for f in definitional] == ["three_year_plan_length"]
     assert summary["agree"] + summary["problem_findings"] + summary["definitional"] == len(findings)
     # A made-up pair of findings with one problem id counts once, under its worst kind.
-    a = checks.Finding(check="a", kind="conversion", title="", chapter="war_damage", inputs=[], verdict=INCONSISTENT,
+    a = engine.Finding(check="a", kind="conversion", title="", chapter="war_damage", inputs=[], verdict=INCONSISTENT,
                        stated="", computed="", evidence="arithmetic", problem="p")
-    b = checks.Finding(check="b", kind="reference_rate", title="", chapter="war_damage", inputs=[], verdict=GROSS,
+    b = engine.Finding(check="b", kind="reference_rate", title="", chapter="war_damage", inputs=[], verdict=GROSS,
                        stated="", computed="", evidence="yardstick", problem="p")
     assert evidence.findings_summary([a, b])["problems_by_kind"] == {"arithmetic": 0, "sources": 0, "yardstick": 1, "wording": 0}
 
 
 def test_findings_frame_has_evidence_and_problem():
-    frame = checks.findings_frame(checks.run_all())
+    frame = engine.findings_frame(engine.run_all())
     assert {"evidence", "problem", "definitional", "label", "severity"} <= set(frame.columns)
     assert set(frame["evidence"]) == set(evidence.KINDS)
 
 
 def test_explanations_are_filled_from_the_finding():
-    findings = {f.check: f for f in checks.run_all()}
+    findings = {f.check: f for f in engine.run_all()}
     war = findings["damage_won_usd_rates"].explanation
     ratio = findings["damage_won_usd_rates"].spread + 1
     assert f"a factor of {ratio:.0f} apart" in war and "{" not in war
@@ -264,4 +267,4 @@ def test_an_explanation_naming_an_unknown_value_is_refused(tmp_path):
     bad = tmp_path / "checks.csv"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=r"\(check soviet_aid_fn21\), field 'explanation': \{no_such_value\} is not a value"):
-        checks.load_checks(bad)
+        engine.load_checks(bad)

@@ -5,10 +5,12 @@ import re
 
 import pytest
 
-from paper_audit import claims, datapackage, figures, paths
+from paper_audit.tables import claims, schema
+from paper_audit.text import figures
+from paper_audit import paths
 from paper_audit.errors import DataError
 
-HEADER = datapackage.field_names("claims")
+HEADER = schema.field_names("claims")
 
 
 def test_real_claims_load_and_each_quote_is_on_its_page(pages):
@@ -135,7 +137,7 @@ def test_frictionless_catches_what_the_schema_forbids(tmp_path):
     text = (paths.REFERENCE_DIR / "exchange_rates.csv").read_text(encoding="utf-8")
     bad.write_text(text.replace(",high,", ",certain,", 1), encoding="utf-8")
     with pytest.raises(DataError, match=r"exchange_rates\.csv, line 2, field 'confidence': constraint-error"):
-        datapackage.validate("exchange-rates", bad)
+        schema.validate("exchange-rates", bad)
 
 
 # What a figure counts, as its measure names it, and the word its quote must hold

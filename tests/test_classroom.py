@@ -14,14 +14,18 @@ import sys
 import nbformat
 import pytest
 
-from paper_audit import bundle, classroom, cli, claims, grading, paths, rounding
-from paper_audit.classroom import check
+from paper_audit.classroom import exercises
+from paper_audit.instructor import bundle, grading
+from paper_audit import cli, paths
+from paper_audit.tables import claims
+from paper_audit.audit import rounding
+from paper_audit.classroom.exercises import check
 from paper_audit.errors import DataError
 
-ASSIGNMENTS = sorted(classroom.CLASSROOM_DIR.glob("*.ipynb"))
+ASSIGNMENTS = sorted(exercises.CLASSROOM_DIR.glob("*.ipynb"))
 NAMES = ["01_recompute_a_conversion", "02_implied_rates", "03_audit_a_passage"]
 GATE = re.compile(r"^[ \t]*(`{3,}|:{3,})\{solution-(start|end)\}", re.M)
-QUESTIONS = classroom.load_questions()
+QUESTIONS = exercises.load_questions()
 AUTO = [q for q in QUESTIONS if QUESTIONS[q].form != "written"]
 
 pytest_plugins = ["browser_support"]  # the one shared build of the book
@@ -48,14 +52,14 @@ def well_formed(question):
     if q.form == "boolean":
         return True
     if q.form == "claims":
-        return classroom.claims_frame([classroom.claim_row("x", "36 million", "crowns",
+        return exercises.claims_frame([exercises.claim_row("x", "36 million", "crowns",
                                                            quote="had cost 36 million crowns")])
     if q.form == "findings":
         frame = well_formed("passage_claims")
-        from paper_audit import checks
+        from paper_audit.audit import engine
 
-        row = classroom.check_row("c", "parts_sum", "x", expected_low="100", expected_high="100")
-        return [checks.run_check(checks.Context(frame), row)]
+        row = exercises.check_row("c", "parts_sum", "x", expected_low="100", expected_high="100")
+        return [engine.run_check(engine.Context(frame), row)]
     raise AssertionError(q.form)
 
 
@@ -115,9 +119,9 @@ def test_verdicts_are_accepted_whatever_the_case_or_label():
 
 
 def test_quotes_must_come_from_the_passage(capsys):
-    made_up = classroom.claims_frame([classroom.claim_row("x", "36 million", "crowns", quote="cost 36 million")])
+    made_up = exercises.claims_frame([exercises.claim_row("x", "36 million", "crowns", quote="cost 36 million")])
     assert check("passage_claims", made_up) is True, "a quote found in the passage"
-    invented = classroom.claims_frame([classroom.claim_row("x", "36 million", "crowns",
+    invented = exercises.claims_frame([exercises.claim_row("x", "36 million", "crowns",
                                                            quote="paid 36 million crowns")])
     assert check("passage_claims", invented) is False
     assert "not in the passage word for word" in capsys.readouterr().out
@@ -131,7 +135,7 @@ def test_an_unknown_question_is_an_error():
 def test_the_student_side_module_holds_no_key():
     import ast
 
-    source = (paths.REPO_ROOT / "src" / "paper_audit" / "classroom.py").read_text(encoding="utf-8")
+    source = (paths.REPO_ROOT / "src" / "paper_audit" / "classroom" / "exercises.py").read_text(encoding="utf-8")
     imported = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
@@ -154,35 +158,35 @@ def test_every_question_has_a_tolerance_a_hint_and_an_assignment():
         if q.form != "written":
             assert q.hint, q.id
         else:
-            assert classroom.rubric_points(q.id) > 0, f"{q.id} has no rubric"
+            assert exercises.rubric_points(q.id) > 0, f"{q.id} has no rubric"
 
 
 def test_a_bad_question_row_names_file_line_and_field(tmp_path, monkeypatch):
     bad = tmp_path / "questions.csv"
-    rows = classroom.QUESTIONS_CSV.read_text(encoding="utf-8").splitlines()
+    rows = exercises.QUESTIONS_CSV.read_text(encoding="utf-8").splitlines()
     rows[2] = rows[2].replace(",verdict,", ",verdic,", 1)
     bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    monkeypatch.setattr(classroom, "QUESTIONS_CSV", bad)
-    classroom.load_questions.cache_clear()
+    monkeypatch.setattr(exercises, "QUESTIONS_CSV", bad)
+    exercises.load_questions.cache_clear()
     try:
         with pytest.raises(DataError, match=r"questions.csv, line 3, field 'form': 'verdic'"):
-            classroom.load_questions()
+            exercises.load_questions()
     finally:
-        classroom.load_questions.cache_clear()
+        exercises.load_questions.cache_clear()
 
 
 def test_the_passage_is_data_and_says_it_is_invented():
-    title, text = classroom.passage()
+    title, text = exercises.passage()
     assert "invented" in title and "not from Shen and Xia" in title
-    assert title in classroom.show_passage().data
-    code = (paths.REPO_ROOT / "src" / "paper_audit" / "classroom.py").read_text(encoding="utf-8")
+    assert title in exercises.show_passage().data
+    code = (paths.REPO_ROOT / "src" / "paper_audit" / "classroom" / "exercises.py").read_text(encoding="utf-8")
     assert text[:40] not in code, "the passage is typed in the package"
 
 
 def test_pairs_are_read_from_the_assignments_content():
-    assert list(classroom.RUBLE_PAIRS) == list(classroom.assignments()["02_implied_rates"]["pairs"]["rubles"])
+    assert list(exercises.RUBLE_PAIRS) == list(exercises.assignments()["02_implied_rates"]["pairs"]["rubles"])
     table = claims.load_claims()
-    for pair in list(classroom.RUBLE_PAIRS.values()) + list(classroom.YUAN_PAIRS.values()):
+    for pair in list(exercises.RUBLE_PAIRS.values()) + list(exercises.YUAN_PAIRS.values()):
         assert all(claim in table.index for claim in pair)
 
 
@@ -213,13 +217,13 @@ def test_every_question_is_asked_with_its_points_tolerance_and_solution(path):
 
 @pytest.mark.parametrize("name", NAMES[:2])
 def test_assignments_one_and_two_end_with_a_written_question(name):
-    notebook = nbformat.read(classroom.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
+    notebook = nbformat.read(exercises.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
     graded = [c for c in notebook.cells if c.metadata.get("paper_audit")]
     assert QUESTIONS[graded[-1].metadata["paper_audit"]["question"]].form == "written"
 
 
 def test_the_third_assignment_leaves_the_checks_to_the_student():
-    notebook = nbformat.read(classroom.CLASSROOM_DIR / "03_audit_a_passage.ipynb", as_version=4)
+    notebook = nbformat.read(exercises.CLASSROOM_DIR / "03_audit_a_passage.ipynb", as_version=4)
     handout = bundle.strip_solutions(notebook)
     code = "\n".join(c.source for c in code_cells(handout))
     for kind in ("conversion", "parts_sum", "date_gap"):
@@ -257,7 +261,7 @@ def test_no_figure_is_typed_in_the_assignments_prose(path):
         problems += [f"digits {m.group()!r}" for m in re.finditer(r"\d+(?:[.,]\d+)*", prose)]
         problems += [f"figure word {w!r}" for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", prose) if w.lower() in words]
     assert not problems, f"{path.name}: {problems}"
-    assert classroom.passage()[1][:40] not in json.dumps(notebook), "the invented passage is shown from the data"
+    assert exercises.passage()[1][:40] not in json.dumps(notebook), "the invented passage is shown from the data"
 
 
 @pytest.mark.parametrize("path", ASSIGNMENTS, ids=lambda p: p.stem)
@@ -271,7 +275,7 @@ def test_every_assignment_has_the_skeleton_and_no_outputs(path):
     code = code_cells(notebook)
     assert code[0].source.startswith(("from ", "import ")) and "check" in code[0].source
     assert "deps" not in code[0].source and "Publisher" not in code[0].source, "build plumbing in the imports"
-    plumbing = [c for c in code if "deps." in c.source or "Publisher(" in c.source]
+    plumbing = [c for c in code if "fingerprints." in c.source or "Publisher(" in c.source]
     assert plumbing and all({"remove-cell", "build"} <= set(c.metadata.get("tags", [])) for c in plumbing)
     assert all(not c.outputs and c.execution_count is None for c in code), "committed with outputs"
     for cell in notebook.cells:
@@ -304,7 +308,7 @@ def solution_cells(notebook):
     return found
 
 
-def exercises(notebook):
+def exercise_cells(notebook):
     return [line for c in notebook.cells if c.cell_type == "markdown"
             for line in c.source.splitlines() if re.match(r"^[`:]{3,}\{exercise\}", line)]
 
@@ -376,7 +380,7 @@ def test_a_glued_value_the_hand_out_cannot_resolve_is_refused(tmp_path):
 @pytest.fixture(scope="module")
 def student_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("hand-out") / "student"
-    written = bundle.write_student_bundle(classroom.CLASSROOM_DIR, out)
+    written = bundle.write_student_bundle(exercises.CLASSROOM_DIR, out)
     assert [p.name for p in written] == [f"{n}.ipynb" for n in NAMES]
     assert all(p.exists() for p in written)
     return out
@@ -421,19 +425,19 @@ def test_the_bundle_holds_no_key(student_dir):
 
 
 def test_the_bundle_package_cannot_reach_the_grader(student_dir):
-    code = ("import paper_audit, paper_audit.classroom as c; print(paper_audit.__file__); "
-            "print(c.CLASSROOM_DIR / 'key'); import paper_audit.grading")
+    code = ("import paper_audit, paper_audit.classroom.exercises as c; print(paper_audit.__file__); "
+            "print(c.CLASSROOM_DIR / 'key'); import paper_audit.instructor.grading")
     env = {**os.environ, "PYTHONPATH": str(student_dir / "src")}
     env.pop("PAPER_AUDIT_ROOT", None)
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=student_dir)
     assert result.stdout.startswith(str(student_dir.resolve() / "src" / "paper_audit")), result.stdout + result.stderr
     assert not os.path.exists(result.stdout.splitlines()[1])
-    assert "ModuleNotFoundError: No module named 'paper_audit.grading'" in result.stderr
+    assert "ModuleNotFoundError: No module named 'paper_audit.instructor'" in result.stderr
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_hand_out_holds_no_solution_and_no_plumbing(student_dir, name):
-    original = nbformat.read(classroom.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
+    original = nbformat.read(exercises.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
     student = nbformat.read(handout_path(student_dir, name), as_version=4)
     nbformat.validate(student)
     text = json.dumps(student)
@@ -446,10 +450,10 @@ def test_the_hand_out_holds_no_solution_and_no_plumbing(student_dir, name):
         assert not {"solution", "hidden-tests", "build"} & set(cell.metadata.get("tags", []))
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
-            assert "deps." not in cell.source and "Publisher" not in cell.source
+            assert "fingerprints." not in cell.source and "Publisher" not in cell.source
     assert "{glue" not in text, "a glue role the plain notebook cannot show"
     # Every exercise, answer cell and written answer is kept, in order.
-    assert exercises(student) == exercises(original) and exercises(original)
+    assert exercise_cells(student) == exercise_cells(original) and exercise_cells(original)
     graded = [c.metadata["paper_audit"] for c in original.cells if c.metadata.get("paper_audit")]
     assert [c.metadata["paper_audit"] for c in student.cells if c.metadata.get("paper_audit")] == graded
 
@@ -490,7 +494,7 @@ def test_the_hand_out_runs_on_the_bundle_alone(student_dir, name, tmp_path):
 
 def test_a_refused_run_keeps_the_previous_bundle(tmp_path):
     out = tmp_path / "student"
-    bundle.write_student_bundle(classroom.CLASSROOM_DIR, out)
+    bundle.write_student_bundle(exercises.CLASSROOM_DIR, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     source = tmp_path / "assignments"
     broken_notebook(source, "broken.ipynb")
@@ -542,7 +546,7 @@ def test_the_book_shows_solutions_folded_and_well_formed(built_html):
         for q in questions:
             if q.form != "written":
                 assert q.tolerance() in text, f"{name}: the tolerance of {q.id} is not shown"
-        assert "deps.record_everything" not in text and "Publisher(" not in text
+        assert "fingerprints.record_everything" not in text and "Publisher(" not in text
         launch = [a["href"] for a in page.select("a[href]") if "mybinder.org" in a["href"] or "colab." in a["href"]]
         assert launch and all("/student" in url and "/main" not in url for url in launch), launch
         assert all(f"notebooks/classroom/{name}.ipynb" in url for url in launch), launch
@@ -589,16 +593,16 @@ def test_an_edit_to_the_classroom_content_re_executes_the_classroom(tmp_path, mo
     would leave the old text in the book."""
     import shutil
 
-    from paper_audit import deps
+    from paper_audit.tables import fingerprints
 
     notebooks = tmp_path / "notebooks"
-    shutil.copytree(classroom.CLASSROOM_DIR, notebooks / "classroom", ignore=shutil.ignore_patterns("*.ipynb"))
+    shutil.copytree(exercises.CLASSROOM_DIR, notebooks / "classroom", ignore=shutil.ignore_patterns("*.ipynb"))
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)
-    deps.reread()
-    before = deps.data_fingerprint()
+    fingerprints.reread()
+    before = fingerprints.data_fingerprint()
     questions = notebooks / "classroom" / "questions.csv"
     questions.write_text(questions.read_text(encoding="utf-8").replace(",0.001,", ",0.002,", 1), encoding="utf-8")
-    deps.reread()
-    assert deps.data_fingerprint() != before
+    fingerprints.reread()
+    assert fingerprints.data_fingerprint() != before
     monkeypatch.undo()
-    deps.reread()
+    fingerprints.reread()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from paper_audit import build, paths
+from paper_audit.run import build
+from paper_audit import paths
 from paper_audit.errors import DataError
 
 

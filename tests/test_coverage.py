@@ -2,7 +2,8 @@
 
 import pytest
 
-from paper_audit import claims, coverage, paths
+from paper_audit.tables import claims, coverage
+from paper_audit import paths
 from paper_audit.errors import DataError
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from paper_audit import paths
-from paper_audit.build import executed_notebooks
+from paper_audit.run.build import executed_notebooks
 
 pytestmark = pytest.mark.build
 
@@ -28,7 +28,7 @@ def copy_project(target: Path) -> Path:
 
 def build(root: Path, html: Path):
     env = dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
-    return subprocess.run([sys.executable, "-m", "paper_audit.build", "--root", str(root), "--html", str(html)],
+    return subprocess.run([sys.executable, "-m", "paper_audit.run.build", "--root", str(root), "--html", str(html)],
                           capture_output=True, text=True, env=env, timeout=1800)
 
 

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from paper_audit.figures import FigureError, parse
+from paper_audit.text.figures import FigureError, parse
 
 
 @pytest.mark.parametrize(

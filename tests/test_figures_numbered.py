@@ -1,5 +1,5 @@
 """Charts are figures Sphinx numbers: a tiny book whose notebook glues a chart
-of ``paper_audit.plots`` and pastes it with ``audit-figure`` builds strictly,
+of ``paper_audit.present.plots`` and pastes it with ``audit-figure`` builds strictly,
 with the alt text and caption from the data, and a reference to a figure that
 does not exist fails the strict build (``-n -W``)."""
 
@@ -26,7 +26,7 @@ def make_book(root: Path, reference: str) -> Path:
           timeout: 120
         sphinx:
           recursive_update: true
-          extra_extensions: [paper_audit.sphinx_figures]
+          extra_extensions: [paper_audit.present.sphinx_figures]
           config:
             nb_execution_raise_on_error: true
         """))
@@ -35,7 +35,7 @@ def make_book(root: Path, reference: str) -> Path:
     notebook.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     code = textwrap.dedent("""\
         from paper_audit import plots
-        from paper_audit.publish import Publisher
+        from paper_audit.present.glue import Publisher
 
         chart = plots.bars(["a", "b"], [1, 2], "tiny_bars", xlabel="count", title="",
                            alt="Two bars <from data>", caption="A caption from data")

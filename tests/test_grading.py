@@ -13,7 +13,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from paper_audit import bundle, checks, classroom, claims, cli, grading, rounding
+from paper_audit.classroom import exercises
+from paper_audit.instructor import bundle, grading
+from paper_audit.audit import engine, rounding
+from paper_audit.tables import claims
+from paper_audit import cli
 from paper_audit.errors import DataError
 
 A1 = "01_recompute_a_conversion"
@@ -56,7 +60,7 @@ def test_points_come_from_the_assignment_and_match_the_rubrics():
     assert [i.question.id for i in items][-1] == "gift_explanation"
     assert all(i.points > 0 for i in items)
     written = [i for i in items if i.question.form == "written"]
-    assert all(i.points == classroom.rubric_points(i.question.id) for i in written)
+    assert all(i.points == exercises.rubric_points(i.question.id) for i in written)
 
 
 def test_an_unknown_assignment_is_refused_with_the_names():
@@ -81,7 +85,7 @@ def test_a_number_is_judged_within_its_stated_tolerance():
     points, feedback = grading.judge(item("gift_gap"), captured(key + 0.09), {})
     assert points == item("gift_gap").points and "Right" in feedback
     points, feedback = grading.judge(item("gift_gap"), captured(round(key)), {})
-    assert points == 0 and classroom.load_questions()["gift_gap"].tolerance() in feedback
+    assert points == 0 and exercises.load_questions()["gift_gap"].tolerance() in feedback
 
 
 def test_intervals_lists_verdicts_and_booleans_are_judged():
@@ -100,7 +104,7 @@ def test_intervals_lists_verdicts_and_booleans_are_judged():
 
 
 def frame_answer(rows):
-    frame = classroom.claims_frame(rows)
+    frame = exercises.claims_frame(rows)
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     return captured({"__frame__": records})
 
@@ -110,7 +114,7 @@ def key_rows(**changes):
     for row in grading.passage_key():
         quote = changes.get(row["id"], {}).get("quote", row["quote"])
         qualifier = changes.get(row["id"], {}).get("qualifier", row["qualifier"])
-        rows.append(classroom.claim_row(row["id"], row["figure"], row["unit"], qualifier=qualifier, quote=quote))
+        rows.append(exercises.claim_row(row["id"], row["figure"], row["unit"], qualifier=qualifier, quote=quote))
     return rows
 
 
@@ -128,8 +132,8 @@ def test_extracted_claims_are_graded_on_values_quotes_and_qualifiers():
 
 
 def findings_answer(rows, frame_rows):
-    ctx = checks.Context(classroom.claims_frame(frame_rows))
-    found = [checks.run_check(ctx, row) for row in rows]
+    ctx = engine.Context(exercises.claims_frame(frame_rows))
+    found = [engine.run_check(ctx, row) for row in rows]
     return captured([{"__finding__": {"kind": f.kind, "inputs": f.inputs, "verdict": f.verdict}} for f in found])
 
 
@@ -137,10 +141,10 @@ def test_chosen_checks_are_matched_to_the_passages_relations_whatever_the_ids():
     # The student's own ids: the grader maps them to the figures they read.
     renamed = [{**row, "id": "my_" + row["id"]} for row in key_rows()]
     claims_answer = frame_answer(renamed)
-    rows = [classroom.check_row("a", "conversion", "my_cost_crowns my_cost_usd my_rate_crowns my_rate_usd"),
-            classroom.check_row("b", "parts_sum", "my_share_lines my_share_city my_share_state",
+    rows = [exercises.check_row("a", "conversion", "my_cost_crowns my_cost_usd my_rate_crowns my_rate_usd"),
+            exercises.check_row("b", "parts_sum", "my_share_lines my_share_city my_share_state",
                                 expected_low="100", expected_high="100"),
-            classroom.check_row("c", "date_gap", "my_work_began my_work_ended my_work_length")]
+            exercises.check_row("c", "date_gap", "my_work_began my_work_ended my_work_length")]
     full = item("passage_checks").points
     answers = {"passage_claims": claims_answer}
     assert grading.judge(item("passage_checks"), findings_answer(rows, renamed), answers)[0] == full
@@ -194,7 +198,7 @@ def test_a_criterion_left_unmarked_is_refused(tmp_path):
 
 
 def handout():
-    source = nbformat.read(classroom.CLASSROOM_DIR / f"{A1}.ipynb", as_version=4)
+    source = nbformat.read(exercises.CLASSROOM_DIR / f"{A1}.ipynb", as_version=4)
     return bundle.handout(source, A1, base_url="https://example.org/book/")
 
 
@@ -205,7 +209,7 @@ def answer_cell(notebook, question):
 
 def solution_code(question):
     """The instructor's solution cell of a question (the right answer, computed)."""
-    source = nbformat.read(classroom.CLASSROOM_DIR / f"{A1}.ipynb", as_version=4)
+    source = nbformat.read(exercises.CLASSROOM_DIR / f"{A1}.ipynb", as_version=4)
     return next(c.source for c in source.cells if c.cell_type == "code"
                 and "solution" in c.metadata.get("tags", []) and f'check("{question}"' in c.source)
 
@@ -216,7 +220,7 @@ import paper_audit
 from paper_audit import paths
 here = pathlib.Path.cwd()
 try:
-    import paper_audit.grading
+    import paper_audit.instructor.grading
     reached_grader = True
 except ImportError:
     reached_grader = False
@@ -257,7 +261,7 @@ def graded(tmp_path_factory):
                            + cell.source.replace("answer = None", "answer = 0"))
     nbformat.write(cheater, submissions / "cheater.ipynb")
 
-    (submissions / "instructor.ipynb").write_bytes((classroom.CLASSROOM_DIR / f"{A1}.ipynb").read_bytes())
+    (submissions / "instructor.ipynb").write_bytes((exercises.CLASSROOM_DIR / f"{A1}.ipynb").read_bytes())
 
     hostile = handout()
     answer_cell(hostile, "soviet_usd").source = "answer = 1\nwhile True:\n    pass"

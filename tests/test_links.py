@@ -1,5 +1,5 @@
 """Every internal link of the built book resolves, without a browser
-(``paper_audit.links``, which the build also runs). The next/previous links
+(``paper_audit.run.links``, which the build also runs). The next/previous links
 follow the table of contents."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from bs4 import BeautifulSoup
 
-from paper_audit.links import book_pages, broken_links
+from paper_audit.run.links import book_pages, broken_links
 
 pytest.register_assert_rewrite("browser_support")
 from browser_support import toc_pages  # noqa: E402

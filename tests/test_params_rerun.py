@@ -7,7 +7,10 @@ import json
 import papermill
 import pytest
 
-from paper_audit import checks, params, paths, rerun, scenarios, source
+from paper_audit.audit import engine, params
+from paper_audit import paths
+from paper_audit.run import rerun, scenarios
+from paper_audit.text import source
 from paper_audit.errors import DataError
 
 
@@ -31,12 +34,12 @@ def test_good_parameters_become_assumptions():
 
 
 def test_a_parameter_flips_a_known_verdict():
-    default = {f.check: f.verdict for f in checks.run_all()}
-    at_two = {f.check: f.verdict for f in checks.run_all(assumptions=params.validate({"yuan_per_usd": 2.0}))}
+    default = {f.check: f.verdict for f in engine.run_all()}
+    at_two = {f.check: f.verdict for f in engine.run_all(assumptions=params.validate({"yuan_per_usd": 2.0}))}
     # Under the book's yardsticks the gift's rate is uncertain (1954-57 straddles the 1955 reform);
     # the reader's one rate gives a hard verdict.
     assert default["chinese_gift_official"] == "uncertain yardstick" and at_two["chinese_gift_official"] == "consistent"
-    at_five = {f.check: f.verdict for f in checks.run_all(assumptions=params.validate({"rubles_per_usd": 5}))}
+    at_five = {f.check: f.verdict for f in engine.run_all(assumptions=params.validate({"rubles_per_usd": 5}))}
     assert default["soviet_aid_fn21"] == "consistent" and at_five["soviet_aid_fn21"] == "inconsistent"
 
 
@@ -58,7 +61,7 @@ def test_rerun_of_a_chapter_reports_the_changed_verdict(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path / "unused"))
     result = rerun.run({"yuan_per_usd": 2.0}, tmp_path, jobs=1, notebooks=[paths.NOTEBOOKS_DIR / "chinese_aid.ipynb"])
     assert not result["failures"] and (tmp_path / "chinese_aid.ipynb").exists()
-    changes = rerun.changed_findings(result["generated"], checks.run_all())
+    changes = rerun.changed_findings(result["generated"], engine.run_all())
     assert [(c["check"], c["before"], c["after"]) for c in changes] == [
         ("chinese_debt_official", "uncertain yardstick", "inconsistent"),
         ("chinese_gift_official", "uncertain yardstick", "consistent"),
@@ -95,9 +98,9 @@ def test_source_variants_find_the_misreadings(pages):
 
 
 def test_a_readers_rate_never_leaves_a_stale_explanation():
-    findings = {f.check: f for f in checks.run_all(assumptions=params.validate({"rubles_per_usd": 5}))}
+    findings = {f.check: f for f in engine.run_all(assumptions=params.validate({"rubles_per_usd": 5}))}
     text = findings["soviet_aid_fn21"].explanation
     assert "5 rubles per dollar" in text and "4 rubles" not in text
     assert text.endswith(f": {findings['soviet_aid_fn21'].label}.")
-    default = {f.check: f for f in checks.run_all()}
+    default = {f.check: f for f in engine.run_all()}
     assert "4 rubles to the dollar" in default["soviet_aid_fn21"].explanation

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from paper_audit import claims, paths
+from paper_audit.tables import claims
+from paper_audit import paths
 
 CHAPTERS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 BOOK_NOTEBOOKS = sorted(paths.BOOK_DIR.glob("*.ipynb"))
@@ -115,8 +116,10 @@ def test_a_typed_number_in_an_explanation_is_caught():
 def test_the_method_page_states_the_rules_in_force(monkeypatch):
     """The method page's numbers are the defaults the checks run with: run its
     code with a recording publisher and compare with params and checks."""
-    from paper_audit import checks as checks_mod
-    from paper_audit import deps, params, publish
+    from paper_audit.audit import engine as checks_mod
+    from paper_audit.tables import fingerprints
+    from paper_audit.audit import params
+    from paper_audit.present import glue
 
     glued = {}
 
@@ -127,8 +130,8 @@ def test_the_method_page_states_the_rules_in_force(monkeypatch):
         def value(self, name, value, fmt="{}", **_):
             glued[name] = value
 
-    monkeypatch.setattr(publish, "Publisher", Recorder)
-    monkeypatch.setattr(deps, "record_everything", lambda *a, **k: None)
+    monkeypatch.setattr(glue, "Publisher", Recorder)
+    monkeypatch.setattr(fingerprints, "record_everything", lambda *a, **k: None)
     cells = json.loads((paths.BOOK_DIR / "method.ipynb").read_text(encoding="utf-8"))["cells"]
     namespace = {}  # one, as in the kernel: later cells use earlier imports
     for cell in cells:

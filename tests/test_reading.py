@@ -8,7 +8,10 @@ import re
 
 import pytest
 
-from paper_audit import evidence, checks, claims, passages, render, source
+from paper_audit.audit import evidence, engine
+from paper_audit.tables import claims
+from paper_audit.text import passages, source
+from paper_audit.present import render
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +59,7 @@ def test_claims_of_one_sentence_are_quoted_once(table, pages):
 
 
 def test_every_claim_is_marked_once_on_its_page(table, pages):
-    verdicts = render.findings_by_claim(checks.run_all(claims=table))
+    verdicts = render.findings_by_claim(engine.run_all(claims=table))
     for number, page in pages.items():
         html = render.annotated_page(page, table, verdicts)
         marked = re.findall(r'data-claim="([a-z0-9_]+)"', html)
@@ -65,7 +68,7 @@ def test_every_claim_is_marked_once_on_its_page(table, pages):
 
 
 def test_the_badge_shows_the_gravest_verdict(table):
-    verdicts = render.findings_by_claim(checks.run_all(claims=table))
+    verdicts = render.findings_by_claim(engine.run_all(claims=table))
     several = {c: fs for c, fs in verdicts.items() if len({f.verdict for f in fs}) > 1}
     assert several, "no figure feeds checks of different verdicts: nothing to test"
     for claim_id, found in several.items():

@@ -6,8 +6,7 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from paper_audit.rounding import (CONSISTENT, GROSS, INCONSISTENT, SEVERITY, WITHIN_ROUNDING, Interval,
-                                  propagate, stated_interval, verdict)
+from paper_audit.audit.rounding import CONSISTENT, GROSS, INCONSISTENT, SEVERITY, WITHIN_ROUNDING, Interval, propagate, stated_interval, verdict
 
 
 def exact(x):

@@ -10,9 +10,13 @@ import re
 import pandas as pd
 import pytest
 
-from paper_audit import checks, claims, datapackage, draft, figures, params, paths, registry, source
+from paper_audit.audit import engine, params
+from paper_audit.tables import claims, schema, toc
+from paper_audit.author import draft
+from paper_audit.text import figures, source
+from paper_audit import paths
 from paper_audit.errors import DataError
-from paper_audit.rounding import CONSISTENT, INCONSISTENT
+from paper_audit.audit.rounding import CONSISTENT, INCONSISTENT
 
 from invented_page import CLEAN as INVENTED
 
@@ -67,10 +71,10 @@ def test_add_page_refuses_a_page_of_the_shared_paper(source_copy):
 
 
 def test_chapters_are_the_table_of_contents():
-    toc = (paths.REPO_ROOT / "_toc.yml").read_text(encoding="utf-8")
-    listed = re.findall(r"- file: notebooks/([a-z_]+)\s*$", toc, flags=re.M)
-    assert list(registry.chapters()) == listed
-    assert registry.chapters()["volunteers"] == "The Chinese People's Volunteers"
+    toc_text = (paths.REPO_ROOT / "_toc.yml").read_text(encoding="utf-8")
+    listed = re.findall(r"- file: notebooks/([a-z_]+)\s*$", toc_text, flags=re.M)
+    assert list(toc.chapters()) == listed
+    assert toc.chapters()["volunteers"] == "The Chinese People's Volunteers"
 
 
 def test_an_unknown_chapter_lists_the_chapters_and_where_they_are_declared(claims_rows, write_claims):
@@ -84,10 +88,10 @@ def test_an_unknown_chapter_lists_the_chapters_and_where_they_are_declared(claim
 
 
 def test_the_committed_data_package_is_what_it_derives():
-    assert paths.DATAPACKAGE_JSON.read_text(encoding="utf-8") == datapackage.dumps(datapackage.derived()), (
-        "data/datapackage.json is stale: run python -c 'from paper_audit import datapackage; datapackage.write()'")
-    assert datapackage.enum("checks", "kind") == list(checks.KIND_SPECS)
-    assert datapackage.enum("checks", "chapter") == list(registry.chapters())
+    assert paths.DATAPACKAGE_JSON.read_text(encoding="utf-8") == schema.dumps(schema.derived()), (
+        "data/schema.json is stale: run python -c 'from paper_audit import datapackage; schema.write()'")
+    assert schema.enum("checks", "kind") == list(engine.KIND_SPECS)
+    assert schema.enum("checks", "chapter") == list(toc.chapters())
 
 
 def _checks_with(tmp_path, old, new):
@@ -118,13 +122,13 @@ def _checks_with(tmp_path, old, new):
 ])
 def test_checks_are_held_to_their_kinds_declarations(tmp_path, old, new, message):
     with pytest.raises(DataError, match=message):
-        checks.load_checks(_checks_with(tmp_path, old, new))
+        engine.load_checks(_checks_with(tmp_path, old, new))
 
 
 def test_every_kind_declares_its_roles():
-    rows = checks.describe_kinds()
-    assert [r["kind"] for r in rows] == list(checks.KINDS)
-    assert all(checks.KIND_SPECS[k].roles is not None and checks.KIND_SPECS[k].does for k in checks.KINDS)
+    rows = engine.describe_kinds()
+    assert [r["kind"] for r in rows] == list(engine.KINDS)
+    assert all(engine.KIND_SPECS[k].roles is not None and engine.KIND_SPECS[k].does for k in engine.KINDS)
 
 
 def test_a_range_is_one_figure_with_two_ends():
@@ -146,13 +150,13 @@ def _claim(claim_id, value=None, figure=None, unit="USD", low=None, high=None):
 @pytest.mark.parametrize("usd_figure, low, high, expected", [
     ("25-USD 37.50", 25.0, 37.5, CONSISTENT), ("25-USD 40", 25.0, 40.0, INCONSISTENT)])
 def test_a_range_converts_at_both_ends(usd_figure, low, high, expected):
-    ctx = checks.Context(pd.DataFrame([
+    ctx = engine.Context(pd.DataFrame([
         _claim("pay", figure="100-150", unit="rubles", low=100.0, high=150.0),
         _claim("pay_usd", figure=usd_figure, low=low, high=high),
         _claim("rate_from", 4, unit="rubles"), _claim("rate_to", 1)]).set_index("id", drop=False))
     row = {"id": "case", "kind": "conversion", "inputs": "pay pay_usd rate_from rate_to", "title": "t",
            "chapter": "war_damage", "explanation": "e", "_line": 2}
-    finding = checks.run_check(ctx, row)
+    finding = engine.run_check(ctx, row)
     assert finding.verdict == expected
     assert finding.computed.startswith("low end: 25 USD; high end: 37.5 USD")
 
@@ -170,7 +174,7 @@ def test_every_parameters_cell_has_the_defaults_of_params(notebook, cell):
     for node in ast.parse(cell).body:
         assert isinstance(node, ast.Assign), f"{notebook.name}: the parameters cell only assigns"
         assigned[node.targets[0].id] = ast.literal_eval(node.value)
-    assert assigned == params.DEFAULTS, f"{notebook.name}: {assigned} differs from paper_audit.params"
+    assert assigned == params.DEFAULTS, f"{notebook.name}: {assigned} differs from paper_audit.audit.params"
     for name, spec in params.SPECS.items():
         assert f"allowed {spec.low:g} to {spec.high:g}" in cell, f"{notebook.name}: {name}'s range differs"
 

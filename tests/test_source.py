@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from paper_audit import paths, source
+from paper_audit import paths
+from paper_audit.text import source
 from paper_audit.errors import DataError
 
 

@@ -9,9 +9,12 @@ import json
 import pandas as pd
 import pytest
 
-from paper_audit import checks, claims, cli, params, paths, reference, rerun, sweep
+from paper_audit.audit import engine, params
+from paper_audit.tables import claims, reference
+from paper_audit import cli, paths
+from paper_audit.run import rerun, sweep
 from paper_audit.errors import DataError
-from paper_audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
+from paper_audit.audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 
 
 @pytest.mark.parametrize("pairs, message", [
@@ -69,11 +72,11 @@ def test_the_sweep_runs_the_books_engine_at_every_point():
     the data are looked up, never what a check computes."""
     table = claims.load_claims()
     context = sweep.PreloadedContext(table)
-    rows = checks.load_checks(claims=table)
+    rows = engine.load_checks(claims=table)
     for values in ({}, {"yuan_per_usd": 2.0}, {"rubles_per_usd": 5, "nearly_below": 0.3},
                    {"nearly_below": 0.0, "gross_factor": 1.5}, {"yuan_per_usd": 2.4618, "gross_factor": 1.1}):
         context.assumptions = params.validate(values)
-        assert checks.run_all(rows=rows, context=context) == checks.run_all(assumptions=params.validate(values))
+        assert engine.run_all(rows=rows, context=context) == engine.run_all(assumptions=params.validate(values))
 
 
 def test_every_check_and_point_has_its_verdict_and_the_csv_its_columns(tmp_path):
@@ -83,13 +86,13 @@ def test_every_check_and_point_has_its_verdict_and_the_csv_its_columns(tmp_path)
     sweep.write_csv(result, out)
     written = pd.read_csv(out, keep_default_na=False)
     assert list(written.columns) == ["check", "parameter_1", "value_1", "parameter_2", "value_2", "verdict", "evidence"]
-    assert len(written) == 12 * len(checks.load_checks())
+    assert len(written) == 12 * len(engine.load_checks())
     point = written[(written["value_1"] == 2.0) & (written["value_2"] == 3.0)]
-    findings = checks.run_all(assumptions=params.validate({"yuan_per_usd": 2.0, "gross_factor": 3.0}))
+    findings = engine.run_all(assumptions=params.validate({"yuan_per_usd": 2.0, "gross_factor": 3.0}))
     assert list(point["check"]) == [f.check for f in findings]
     assert list(point["verdict"]) == [f.verdict for f in findings]
     assert set(point["parameter_1"]) == {"yuan_per_usd"} and set(point["parameter_2"]) == {"gross_factor"}
-    if sweep.EVIDENCE_FIELD in {f.name for f in dataclasses.fields(checks.Finding)}:
+    if sweep.EVIDENCE_FIELD in {f.name for f in dataclasses.fields(engine.Finding)}:
         assert list(point["evidence"]) == [getattr(f, sweep.EVIDENCE_FIELD) for f in findings]
     else:
         assert set(written["evidence"]) == {""}
@@ -116,7 +119,7 @@ def gift_yardsticks(result):
     """The checks that hold the gift's yuan against its dollars at a rate the
     sweep sets: those relating the two claims whose verdict moves with the rate."""
     moving = set(result.changing())
-    return [row["id"] for row in checks.load_checks()
+    return [row["id"] for row in engine.load_checks()
             if {"chinese_gift_yuan", "chinese_gift_usd"} <= set(row["inputs"].split()) and row["id"] in moving]
 
 
@@ -137,7 +140,7 @@ def test_the_gift_is_consistent_at_its_own_rate_and_flagged_at_every_official_ra
         changes = table.loc[check, "changes"]
         assert changes[0][1] not in sweep.AGREEING and changes[0][2] in sweep.AGREEING
     at = {(f.check, rate): f.verdict for rate in [implied, *official]
-          for f in checks.run_all(assumptions=params.validate({"yuan_per_usd": rate}))}
+          for f in engine.run_all(assumptions=params.validate({"yuan_per_usd": rate}))}
     assert all(at[c, implied] == CONSISTENT for c in gift)
     assert all(at[c, rate] not in sweep.AGREEING for c in gift for rate in official)  # flagged
 
@@ -177,7 +180,7 @@ def test_the_command_writes_the_csv_and_ends_with_the_breakpoints(tmp_path, caps
     out = tmp_path / "sub" / "sweep.csv"
     assert cli.main(["sweep", "-p", "yuan_per_usd", "1.5:3.0:1001", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert out.exists() and f"wrote {1001 * len(checks.load_checks()):,} rows to {out}" in printed
+    assert out.exists() and f"wrote {1001 * len(engine.load_checks()):,} rows to {out}" in printed
     table = printed.split("Breakpoints over yuan_per_usd 1.5 to 3 (1,001 points):")[1]
     assert "chinese_gift_official" in table and "other finding(s) keep one verdict" in table.splitlines()[-1]
 
@@ -202,21 +205,21 @@ def test_sweep_and_rerun_agree(tmp_path, monkeypatch):
                 compared += 1
     # The two points were chosen so that verdicts differ between them.
     assert {"chinese_gift_official", "soviet_aid_fn21"} <= {c for c, v in seen.items() if len(v) > 1}
-    assert compared >= 2 * len([r for r in checks.load_checks() if r["chapter"] in ("chinese_aid", "soviet_east_european_aid")])
+    assert compared >= 2 * len([r for r in engine.load_checks() if r["chapter"] in ("chinese_aid", "soviet_east_european_aid")])
 
 
 def test_the_scenarios_chapter_bands_come_from_the_sweep(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
-    from paper_audit import scenarios
+    from paper_audit.run import scenarios
 
     table = claims.load_claims()
     yuan = scenarios.rate_sweep("yuan", "1.5:3.0:301", table)
     # Kept: the checks whose verdict moves with the rate; a check of the paper's
     # own rates against each other (same_rate) does not, and is left out.
-    kinds = {row["id"]: row["kind"] for row in checks.load_checks()}
+    kinds = {row["id"]: row["kind"] for row in engine.load_checks()}
     assert yuan.titles and all(kinds[c] != "same_rate" for c in yuan.titles)
     assert set(yuan.titles) <= set(scenarios.conversion_checks("yuan", table))
-    low, high = ({f.check: f.computed_value for f in checks.run_all(assumptions=params.validate({"yuan_per_usd": r}))}
+    low, high = ({f.check: f.computed_value for f in engine.run_all(assumptions=params.validate({"yuan_per_usd": r}))}
                  for r in (1.5, 3.0))
     assert all(low[check] != high[check] for check in yuan.titles)
     rates = scenarios.official_rates("yuan")

@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 if _os.environ.get("PAPER_AUDIT_OFFLINE") == "1":
     # Set by the build for every notebook kernel: a network request fails loudly.
-    from . import offline as _offline
+    from paper_audit import offline as _offline
 
     _offline.install()
 
@@ -28,7 +28,7 @@ def __getattr__(name):
     # ``paper_audit.findings_summary``: distinct problems by evidence kind, for the
     # front page and the register; imported lazily so ``import paper_audit`` stays light.
     if name == "findings_summary":
-        from .checks import findings_summary
+        from paper_audit.audit.engine import findings_summary
 
         return findings_summary
     raise AttributeError(f"module 'paper_audit' has no attribute {name!r}")

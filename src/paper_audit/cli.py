@@ -10,16 +10,16 @@ from __future__ import annotations
 import importlib
 import sys
 
-from .errors import DataError
+from paper_audit.errors import DataError
 
 SUBCOMMANDS = {
-    "rerun": ("paper_audit.rerun", "rerun every chapter with papermill under other parameters"),
-    "student": ("paper_audit.bundle", "write the student bundle (hand-outs, package without the key, data)"),
-    "grade": ("paper_audit.grading", "grade a folder of submitted notebooks of one assignment"),
-    "add-page": ("paper_audit.add_page", "add a printed page to the source (text, segments, hashes)"),
-    "draft": ("paper_audit.draft", "draft a page's claims and checks for review; --score measures the drafter"),
-    "add-chapter": ("paper_audit.add_chapter", "add a chapter from the skeleton (notebook, _toc.yml, enums)"),
-    "sweep": ("paper_audit.sweep", "every check over a grid of parameter values, with breakpoints"),
+    "rerun": ("paper_audit.run.rerun", "rerun every chapter with papermill under other parameters"),
+    "student": ("paper_audit.instructor.bundle", "write the student bundle (hand-outs, package without the key, data)"),
+    "grade": ("paper_audit.instructor.grading", "grade a folder of submitted notebooks of one assignment"),
+    "add-page": ("paper_audit.author.add_page", "add a printed page to the source (text, segments, hashes)"),
+    "draft": ("paper_audit.author.draft", "draft a page's claims and checks for review; --score measures the drafter"),
+    "add-chapter": ("paper_audit.author.add_chapter", "add a chapter from the skeleton (notebook, _toc.yml, enums)"),
+    "sweep": ("paper_audit.run.sweep", "every check over a grid of parameter values, with breakpoints"),
 }
 
 

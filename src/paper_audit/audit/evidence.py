@@ -1,0 +1,156 @@
+"""What kind of evidence a finding is, the verdict words that fit each kind,
+and how findings are counted.
+
+Four kinds, declared per check in data/checks.csv (column ``evidence``):
+
+* ``arithmetic``: figures the paper states disagree (or agree) with each other;
+* ``sources``: two sources the paper relays differ (a normal thing for
+  estimates made at other dates for other readers, not an error of the paper);
+* ``yardstick``: a figure against an independent reference (rate, date,
+  count) that was valid when the figure was made;
+* ``wording``: a phrase of the text held against the paper's own numbers.
+
+The rounding grade of a computation (``rounding.verdict``) is turned into the
+words of its kind here, once. Every verdict has a severity rank, so the
+register can sort and the counts can tell agreement from a problem.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+from paper_audit.audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
+
+KINDS = ("arithmetic", "sources", "yardstick", "wording")
+KIND_NAMES = {
+    "arithmetic": "the paper's own arithmetic",
+    "sources": "two sources the paper relays",
+    "yardstick": "an outside yardstick",
+    "wording": "a phrase against the paper's numbers",
+}
+
+DEFINITIONAL = "holds by definition"
+SOURCES_AGREE = "sources agree"
+SOURCES_AGREE_ROUNDING = "sources agree within rounding"
+SOURCES_DIFFER = "sources differ"
+SOURCES_DIFFER_GROSSLY = "sources differ grossly"
+UNCERTAIN = "uncertain yardstick"
+SUPPORTED = "supported"
+PARTLY = "partly supported"
+NOT_SUPPORTED = "not supported"
+
+# verdict: severity (0 agrees; 1 agrees within rounding; 2 and above: a problem)
+SEVERITY = {
+    DEFINITIONAL: 0, CONSISTENT: 0, SOURCES_AGREE: 0, SUPPORTED: 0,
+    WITHIN_ROUNDING: 1, SOURCES_AGREE_ROUNDING: 1,
+    PARTLY: 2, SOURCES_DIFFER: 2, UNCERTAIN: 2,
+    INCONSISTENT: 3, NOT_SUPPORTED: 3, SOURCES_DIFFER_GROSSLY: 3,
+    GROSS: 4,
+}
+PROBLEM_FROM = 2  # a finding of this severity or worse is (part of) a problem
+
+VERDICTS_OF = {
+    "arithmetic": (CONSISTENT, WITHIN_ROUNDING, INCONSISTENT, GROSS, DEFINITIONAL),
+    "yardstick": (CONSISTENT, WITHIN_ROUNDING, UNCERTAIN, INCONSISTENT, GROSS, DEFINITIONAL),
+    "sources": (SOURCES_AGREE, SOURCES_AGREE_ROUNDING, SOURCES_DIFFER, SOURCES_DIFFER_GROSSLY),
+    "wording": (SUPPORTED, PARTLY, NOT_SUPPORTED),
+}
+
+_SOURCES = {CONSISTENT: SOURCES_AGREE, WITHIN_ROUNDING: SOURCES_AGREE_ROUNDING,
+            INCONSISTENT: SOURCES_DIFFER, GROSS: SOURCES_DIFFER_GROSSLY}
+# A wording check whose kind gives only a rounding grade: the phrase holds where
+# the numbers agree (within rounding), holds in part where they are off, and
+# does not hold where they are grossly off.
+_WORDING = {CONSISTENT: SUPPORTED, WITHIN_ROUNDING: SUPPORTED, INCONSISTENT: PARTLY, GROSS: NOT_SUPPORTED}
+
+
+def fit(evidence: str, grade: str, *, wording: str = "", uncertain: bool = False, definitional: bool = False) -> str:
+    """The verdict, in the words of its evidence kind, from a computation's grade."""
+    if definitional:
+        return DEFINITIONAL
+    if evidence == "sources":
+        return _SOURCES[grade]
+    if evidence == "wording":
+        return wording or _WORDING[grade]
+    if evidence == "yardstick" and uncertain:
+        return UNCERTAIN
+    return grade
+
+
+def label(finding) -> str:
+    """The verdict as a reader sees it, with the size of a gap where it matters."""
+    v = finding.verdict
+    if v in (SOURCES_DIFFER, SOURCES_DIFFER_GROSSLY, SOURCES_AGREE_ROUNDING) and finding.spread is not None:
+        if finding.spread >= 1:
+            return f"sources differ by a factor of {finding.spread + 1:.0f}"
+        if v == SOURCES_AGREE_ROUNDING:
+            return f"sources agree within rounding ({finding.spread:.1%} apart)"
+        return f"sources differ by {finding.spread * 100:.1f} percent"
+    if v in (SUPPORTED, PARTLY, NOT_SUPPORTED):
+        return f"{v} by the paper's numbers"
+    if v == UNCERTAIN:
+        return finding.uncertainty or "uncertain yardstick"
+    return v
+
+
+def is_problem(finding) -> bool:
+    return not finding.definitional and SEVERITY[finding.verdict] >= PROBLEM_FROM
+
+
+def findings_summary(findings: Iterable) -> dict:
+    """Distinct problems by evidence kind, and what the other findings are.
+
+    A problem (a shared ``problem`` id) is counted once, under the evidence kind
+    of its most severe finding; checks that cannot fail are counted apart and
+    never as agreement. Returns plain ints, ready to glue.
+    """
+    findings = list(findings)
+    worst = worst_by_problem(findings)
+    problems = Counter(f.evidence for f in worst.values())
+    problem_ids = set(worst)
+    agree = [f for f in findings if not f.definitional and not is_problem(f)]
+    return {
+        "findings": len(findings),
+        "problems": len(worst),
+        "problems_by_kind": {kind: problems.get(kind, 0) for kind in KINDS},
+        "problem_findings": sum(is_problem(f) for f in findings),
+        "problem_ids": sorted(problem_ids),
+        "agree": len(agree),
+        "agree_by_kind": {kind: sum(f.evidence == kind for f in agree) for kind in KINDS},
+        "definitional": sum(f.definitional for f in findings),
+    }
+
+
+def worst_by_problem(findings: list) -> dict:
+    """Each problem's most severe finding (ties: the larger gap between sources)."""
+    worst: dict[str, object] = {}
+    for f in findings:
+        key = (SEVERITY[f.verdict], f.spread or 0.0)
+        if is_problem(f) and (f.problem not in worst or key > (SEVERITY[worst[f.problem].verdict], worst[f.problem].spread or 0.0)):
+            worst[f.problem] = f
+    return worst
+
+
+def summary_sentence(findings: Iterable) -> str:
+    """A chapter's summary of its findings, generated so that a rerun under other
+    assumptions never leaves a stale sentence: each distinct problem once (its
+    most severe finding's title and verdict), then how many checks agree."""
+    findings = list(findings)
+    worst = worst_by_problem(findings)
+    agree = sum(1 for f in findings if not f.definitional and not is_problem(f))
+    definitional = sum(1 for f in findings if f.definitional)
+    n = len(findings)
+    if not worst:
+        text = f"{'The one check' if n == 1 else f'All {n} checks'} of this chapter agree{'s' if n == 1 else ''}"
+    else:
+        k = sum(is_problem(f) for f in findings)
+        problems = "; ".join(f"{f.title.rstrip('?')} ({f.evidence}: {f.label})" for f in worst.values())
+        text = (f"{k} of the {n} checks in this chapter {'finds' if k == 1 else 'find'} a disagreement, "
+                f"{'one problem' if len(worst) == 1 else f'{len(worst)} distinct problems'}: {problems}. "
+                f"{agree} {'agrees' if agree == 1 else 'agree'}")
+    if definitional:
+        text += f", and {definitional} only restate{'s' if definitional == 1 else ''} a definition"
+    # Typographic apostrophes, as Sphinx's smartquotes would print them: the glued
+    # text then appears in the page exactly as recorded.
+    return (text + ".").replace("'", "’")

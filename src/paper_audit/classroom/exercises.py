@@ -1,0 +1,403 @@
+"""The classroom section, as students see it: helpers and public engine.
+
+* ``check(question, answer)`` is the public check a student runs: it tests the
+  answer's form and units (a number of dollars, a list of three rates, a
+  verdict's name, quotes found in the passage) and says what tolerance the
+  grader allows, but holds no expected value: the values are graded on the
+  instructor's side (``paper_audit.instructor.grading``, which never ships to students).
+* ``quotes``, ``claim_row``, ``claims_frame``, ``check_row`` and
+  ``show_passage`` are the helpers the assignments call.
+* ``page_values(assignment)`` are the texts the assignment's prose shows
+  (tolerances, reference rates): glued in the book, written into the text of
+  the hand-outs.
+
+The content lives beside the assignments, in ``notebooks/classroom/``:
+``questions.csv`` (form, unit, tolerance and hint of every question),
+``assignments.yml`` (the pairs of claims, the invented passage, the reference
+rates quoted) and ``rubrics.csv`` (criteria and levels of the written
+answers). Points are in the assignment notebooks' answer cells
+(``metadata.paper_audit``).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import sys
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from paper_audit.audit import engine, rounding
+from paper_audit.tables import claims as claims_mod, reference
+from paper_audit.text import figures
+from paper_audit import paths
+from paper_audit.present import render
+from paper_audit.errors import DataError
+
+CLASSROOM_DIR = paths.NOTEBOOKS_DIR / "classroom"
+QUESTIONS_CSV = CLASSROOM_DIR / "questions.csv"
+ASSIGNMENTS_YML = CLASSROOM_DIR / "assignments.yml"
+RUBRICS_CSV = CLASSROOM_DIR / "rubrics.csv"
+
+FORMS = ("number", "numbers", "interval", "verdict", "boolean", "count", "claims", "findings", "written")
+
+
+def say(text: str) -> None:
+    """Print ``text`` in one write: a ``print`` of several parts can reach the
+    notebook as several stream messages, depending on timing."""
+    sys.stdout.write(text + "\n")
+
+
+# --------------------------------------------------------------------------
+# The content, read from notebooks/classroom/
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    assignment: str
+    id: str
+    form: str
+    unit: str = ""
+    minimum: float | None = None
+    rel_tol: float = 0.0
+    abs_tol: float = 0.0
+    hint: str = ""
+    labels: tuple[str, ...] = ()
+
+    def tolerance(self) -> str:
+        """What the grader accepts, in words (also stated in the exercise)."""
+        if self.form == "number":
+            if self.rel_tol:
+                return f"accepted within {self.rel_tol * 100:g} percent of the expected value"
+            if self.abs_tol:
+                return f"accepted within {self.abs_tol:g} {self.unit} of the expected value".replace("  ", " ")
+            return "exact match"
+        if self.form == "numbers":
+            return f"each rate accepted within {self.rel_tol * 100:g} percent of its expected value"
+        if self.form == "interval":
+            return f"both ends accepted within {self.rel_tol * 100:g} percent"
+        if self.form == "verdict":
+            return "the exact name of the verdict, in any case"
+        if self.form == "boolean":
+            return "True or False"
+        if self.form == "count":
+            return "the exact count"
+        if self.form == "claims":
+            return ("each figure read to its exact value or date, with a quote found word for word in the "
+                    "passage and the qualifier the passage gives it")
+        if self.form == "findings":
+            return "each relation of the passage found, with the verdict the package gives it"
+        return "marked by your instructor with the rubric"
+
+
+def _float(value: str, where: str) -> float | None:
+    if not value.strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise DataError(f"{where}: {value!r} is not a number") from None
+
+
+@functools.lru_cache(maxsize=1)
+def assignments() -> dict:
+    import yaml
+
+    try:
+        content = yaml.safe_load(ASSIGNMENTS_YML.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise DataError(f"{ASSIGNMENTS_YML}: cannot be read ({error})") from None
+    if not isinstance(content, dict):
+        raise DataError(f"{ASSIGNMENTS_YML}: should map each assignment's name to its content")
+    return content
+
+
+@functools.lru_cache(maxsize=1)
+def load_questions() -> dict[str, Question]:
+    """Every question of the assignments, by id, from questions.csv (validated)."""
+    questions: dict[str, Question] = {}
+    with open(QUESTIONS_CSV, encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            where = f"{QUESTIONS_CSV.name}, line {line}"
+            if row["form"] not in FORMS:
+                raise DataError(f"{where}, field 'form': {row['form']!r} is not one of: {', '.join(FORMS)}")
+            if row["question"] in questions:
+                raise DataError(f"{where}, field 'question': {row['question']!r} is used twice")
+            if row["assignment"] not in assignments():
+                raise DataError(f"{where}, field 'assignment': {row['assignment']!r} is not in {ASSIGNMENTS_YML.name}")
+            labels: tuple[str, ...] = ()
+            if row["form"] == "numbers":
+                # The unit names the currency: "rubles per dollar" lists the ruble pairs.
+                labels = tuple(pairs(row["unit"].split()[0]))
+            questions[row["question"]] = Question(
+                assignment=row["assignment"], id=row["question"], form=row["form"], unit=row["unit"],
+                minimum=_float(row["minimum"], f"{where}, field 'minimum'"),
+                rel_tol=_float(row["rel_tol"], f"{where}, field 'rel_tol'") or 0.0,
+                abs_tol=_float(row["abs_tol"], f"{where}, field 'abs_tol'") or 0.0,
+                hint=row["hint"], labels=labels)
+    return questions
+
+
+def pairs(kind: str) -> dict[str, tuple[str, str]]:
+    """The (amount in the currency, amount in dollars) pairs of assignment 2."""
+    found = assignments().get("02_implied_rates", {}).get("pairs", {}).get(kind)
+    if not found:
+        raise DataError(f"{ASSIGNMENTS_YML}: 02_implied_rates has no pairs for {kind!r}")
+    return {label: tuple(ids) for label, ids in found.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def load_rubrics() -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
+    """question -> criterion -> level -> (points, description), from rubrics.csv."""
+    rubrics: dict = {}
+    with open(RUBRICS_CSV, encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            where = f"{RUBRICS_CSV.name}, line {line}"
+            points = _float(row["points"], f"{where}, field 'points'")
+            if points is None or points < 0:
+                raise DataError(f"{where}, field 'points': give the level's points (0 or more)")
+            levels = rubrics.setdefault(row["question"], {}).setdefault(row["criterion"], {})
+            if row["level"] in levels:
+                raise DataError(f"{where}, field 'level': level {row['level']!r} of {row['criterion']!r} is used twice")
+            levels[row["level"]] = (points, row["description"])
+    return rubrics
+
+
+def rubric_points(question: str) -> float:
+    """The most a rubric gives: the best level of every criterion."""
+    return sum(max(points for points, _ in levels.values()) for levels in load_rubrics()[question].values())
+
+
+def __getattr__(name: str):
+    # RUBLE_PAIRS and YUAN_PAIRS are read from assignments.yml when first used.
+    if name == "RUBLE_PAIRS":
+        return pairs("rubles")
+    if name == "YUAN_PAIRS":
+        return pairs("yuan")
+    raise AttributeError(name)
+
+
+
+def page_values(assignment: str) -> dict[str, str]:
+    """The texts an assignment's prose shows, by glue name: each question's
+    tolerance (``tolerance_<question>``) and each field of the reference rates
+    it quotes (``ref_<id>_<field>``)."""
+    values = {f"tolerance_{q.id}": q.tolerance() for q in load_questions().values()
+              if q.assignment == assignment and q.form != "written"}
+    for fact_id in assignments().get(assignment, {}).get("references", []):
+        _, row = reference.lookup(fact_id)
+        for field in ("units_per_usd", "valid_from", "confidence"):
+            if field in row:
+                text = str(row[field])
+                values[f"ref_{fact_id}_{field}"] = f"{float(text):g}" if field == "units_per_usd" else text
+    return values
+
+
+# --------------------------------------------------------------------------
+# Helpers the assignments call
+# --------------------------------------------------------------------------
+
+
+def quotes(*claim_ids: str):
+    """Show claims of the paper as marked quotations, with page and footnote."""
+    from IPython.display import HTML
+
+    from paper_audit.text import passages
+
+    table = claims_mod.load_claims()
+    # No verdicts: they are what the student is asked to find.
+    return HTML(render.passages(table, passages.passages(table, claim_ids), None))
+
+
+def claim_row(claim_id: str, figure: str, unit: str, *, qualifier: str = "none", quote: str = "",
+              page: int = 1) -> dict:
+    """One row of a hand-made claims frame, read from the figure as printed.
+
+    The value (or date) and the scale come from ``figures.parse``, so a figure
+    is typed once: ``claim_row("cost", "36 million", "crowns")`` has value 36,
+    scale million, factor one million. Dates need ``unit="date"``.
+    """
+    if qualifier not in rounding.QUALIFIER_WIDENING:
+        raise DataError(f"claim {claim_id}: qualifier {qualifier!r} is not one of: {', '.join(rounding.QUALIFIER_WIDENING)}")
+    try:
+        parsed = figures.parse(figure)
+    except figures.FigureError as error:
+        raise DataError(f"claim {claim_id}: {error}") from None
+    words = figure.split()
+    scale = words[-1] if words and words[-1] in claims_mod.SCALE_FACTORS and len(words) > 1 else ""
+    factor = claims_mod.SCALE_FACTORS[scale]
+    if (unit == "date") != (parsed.date is not None):
+        raise DataError(f"claim {claim_id}: the figure {figure!r} is {'a date' if parsed.date else 'not a date'}, "
+                        f"but the unit is {unit!r}")
+    return {
+        "id": claim_id, "figure": figure, "unit": unit, "scale": scale, "factor": factor, "qualifier": qualifier,
+        "value": None if parsed.value is None else parsed.value / factor,
+        "low": parsed.low, "high": parsed.high, "date": parsed.date or "",
+        "quote": quote or figure, "page": page, "footnote": None, "chapter": "classroom",
+    }
+
+
+def claims_frame(rows: Sequence[dict]) -> pd.DataFrame:
+    """A claims frame, indexed by id like ``claims.load_claims()``, from ``claim_row`` rows."""
+    frame = pd.DataFrame(list(rows))
+    if frame.empty or "id" not in frame:
+        raise DataError("a claims frame needs at least one row made with claim_row")
+    duplicated = frame["id"][frame["id"].duplicated()].tolist()
+    if duplicated:
+        raise DataError(f"claim id(s) used twice: {', '.join(duplicated)}")
+    return frame.set_index("id", drop=False)
+
+
+def check_row(check_id: str, kind: str, inputs: str | Sequence[str], *, title: str = "", expected_low: str = "",
+              expected_high: str = "", expected_unit: str = "", explanation: str = "") -> dict:
+    """One check, as a row of data/checks.csv would give it, for ``engine.run_check``."""
+    if kind not in engine.KINDS:
+        raise DataError(f"check {check_id}: kind {kind!r} is not one of: {', '.join(sorted(engine.KINDS))}")
+    return {
+        "id": check_id, "kind": kind, "inputs": inputs if isinstance(inputs, str) else " ".join(inputs),
+        "title": title or check_id, "chapter": "classroom", "explanation": explanation, "_line": 0,
+        "expected_low": str(expected_low), "expected_high": str(expected_high), "expected_unit": expected_unit,
+    }
+
+
+def passage() -> tuple[str, str]:
+    """(title, text) of the invented passage of the third assignment."""
+    found = assignments().get("03_audit_a_passage", {}).get("passage", {})
+    if not found.get("title") or not found.get("text"):
+        raise DataError(f"{ASSIGNMENTS_YML}: 03_audit_a_passage needs passage: title and text")
+    return found["title"], " ".join(found["text"].split())
+
+
+def show_passage():
+    """The invented passage, as a marked quotation that says it is invented."""
+    from IPython.display import HTML
+
+    title, text = passage()
+    return HTML(f'<blockquote class="audit-quote classroom-passage"><p><strong>{render.esc(title)}</strong></p>'
+                f"<p>“{render.esc(text)}”</p></blockquote>")
+
+
+# --------------------------------------------------------------------------
+# Public checks: form and units, never values
+# --------------------------------------------------------------------------
+
+
+def _a(value: Any) -> str:
+    """'an int', 'a str': the type of a wrong answer, with its article."""
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, Real) and not isinstance(x, (bool, np.bool_)) and math.isfinite(float(x))
+
+
+VERDICT_ALIASES = {label: verdict for verdict, (_, _, label, _) in render.VERDICT_STYLE.items()}
+
+
+def verdict_name(answer: str) -> str:
+    """A verdict's name as the package spells it (case, spaces and short labels forgiven)."""
+    name = " ".join(answer.lower().split())
+    return VERDICT_ALIASES.get(name, name)
+
+
+def interval_ends(answer: Any) -> tuple[float, float] | None:
+    """(low, high) of an Interval or of a pair of numbers, else None."""
+    if hasattr(answer, "low") and hasattr(answer, "high") and _is_number(answer.low) and _is_number(answer.high):
+        return float(answer.low), float(answer.high)
+    if isinstance(answer, (tuple, list)) and len(answer) == 2 and all(_is_number(x) for x in answer):
+        return float(answer[0]), float(answer[1])
+    return None
+
+
+def quote_problems(frame: pd.DataFrame, text: str) -> list[str]:
+    """Rows of a claims frame whose quote is not in ``text`` word for word, or
+    does not hold its figure as printed."""
+    problems = []
+    for _, row in frame.iterrows():
+        quote, figure = str(row.get("quote", "")), str(row.get("figure", ""))
+        if quote not in text:
+            problems.append(f"{row.get('id', '?')}: the quote is not in the passage word for word")
+        elif figure not in quote:
+            problems.append(f"{row.get('id', '?')}: the quote does not hold the figure as printed")
+    return problems
+
+
+def form_problem(question: Question, answer: Any) -> str:
+    """What is wrong with the answer's form or units ('' if nothing)."""
+    form = question.form
+    if form == "number":
+        if not _is_number(answer):
+            return f"The answer should be a single finite number, not {_a(answer)}."
+        if question.minimum is not None and abs(float(answer)) < question.minimum:
+            return (f"A value this small is not a plain number of {question.unit}: "
+                    "did you give it in millions?")
+        return ""
+    if form == "numbers":
+        if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__"):
+            return f"The answer should be a list of numbers, one each for: {'; '.join(question.labels)}."
+        if len(answer) != len(question.labels):
+            return f"The list should hold one number each for: {'; '.join(question.labels)}."
+        if not all(_is_number(x) and float(x) > 0 for x in answer):
+            return f"Every item of the list should be a positive number of {question.unit}."
+        return ""
+    if form == "interval":
+        ends = interval_ends(answer)
+        if ends is None:
+            return "The answer should be a rounding.Interval or a pair (low, high) of numbers."
+        return "The low end is above the high end." if ends[0] > ends[1] else ""
+    if form == "verdict":
+        if not isinstance(answer, str):
+            return f"The answer should be a verdict's name (a string), not {_a(answer)}."
+        if verdict_name(answer) not in rounding.VERDICTS:
+            return "That is not a verdict's name: use one of the names in rounding.VERDICTS."
+        return ""
+    if form == "boolean":
+        return "" if isinstance(answer, (bool, np.bool_)) else f"The answer should be a bool, not {_a(answer)}."
+    if form == "count":
+        if not isinstance(answer, Integral) or isinstance(answer, (bool, np.bool_)):
+            return f"The answer should be a whole number (an int), not {_a(answer)}."
+        return ""
+    if form == "claims":
+        if not isinstance(answer, pd.DataFrame):
+            return f"The answer should be a pandas DataFrame (use claims_frame), not {_a(answer)}."
+        missing = [c for c in ("id", "figure", "value", "factor", "date", "quote", "qualifier") if c not in answer.columns]
+        if missing:
+            return "The frame lacks the column(s) " + ", ".join(missing) + ": build its rows with claim_row."
+        problems = quote_problems(answer, passage()[1])
+        return ("Some quotes do not come from the passage: " + "; ".join(problems) + ".") if problems else ""
+    if form == "findings":
+        if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__") or not len(answer):
+            return "The answer should be a list of findings, each from engine.run_check."
+        if not all(isinstance(f, engine.Finding) for f in answer):
+            return "Every item of the list should be a finding made by engine.run_check."
+        return ""
+    return ""
+
+
+def check(question: str, answer: Any) -> bool:
+    """Check the form and units of ``answer`` to ``question`` (printed, and returned).
+
+    ``None`` means not answered yet. The value is not checked here: the
+    grader does it on the instructor's side, within the tolerance printed.
+    """
+    questions = load_questions()
+    if question not in questions:
+        raise KeyError(f"no question {question!r}; the questions are: {', '.join(questions)}")
+    q = questions[question]
+    if answer is None or answer is Ellipsis:
+        say(f"… {question}: not answered yet. Replace None with your answer and run the cell again.")
+        return False
+    problem = form_problem(q, answer)
+    if problem:
+        say(f"✗ {question}: not in the form asked.\n  {problem}\n  Hint: {q.hint}")
+        return False
+    say(f"✓ {question}: in the form asked. Its value is graded by your instructor "
+        f"({q.tolerance()}).")
+    return True

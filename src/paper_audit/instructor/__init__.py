@@ -1,0 +1,3 @@
+"""The instructor's side, never shipped to students: the student bundle
+(``bundle``) and the grader, with its key (``grading``). Builds on
+``classroom``."""

@@ -1,0 +1,365 @@
+"""The student bundle: ``paper-audit student [--out DIR]`` (``make student``).
+
+It writes a folder that runs on its own, for students:
+
+* ``notebooks/classroom/*.ipynb``: the hand-outs. Every solution is removed
+  (the gated ``solution-start`` … ``solution-end`` cells, ``{solution}``
+  blocks, cells tagged ``solution`` or ``hidden-tests``), and so is the build
+  plumbing (cells tagged ``build``); glued texts (tolerances, reference rates)
+  are written into the prose; links to the book's other pages point at the
+  published book; a first code cell sets the package up on Colab.
+* ``notebooks/classroom/{questions.csv,assignments.yml,rubrics.csv}``: the
+  public content (forms, tolerances, hints, rubrics).
+* ``src/paper_audit/``: the package without its instructor-only modules
+  (``INSTRUCTOR_PACKAGE``); ``data/``: the data; ``requirements.txt``: the
+  pins of what the package imports; ``requirements-lab.txt``: JupyterLab
+  with its MyST extension, pinned; ``pyproject.toml``; a README.
+
+The answer key (``notebooks/classroom/key/``) and the grader never go in.
+The grader runs every submission against a copy of this same package
+(``write_package``), so students are graded in the environment they had.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from paper_audit.classroom import exercises
+from paper_audit import paths
+from paper_audit.errors import DataError
+
+STUDENT_DIR = paths.REPO_ROOT / "student"
+# Written into every student folder: a folder without it is never replaced.
+MARKER = ".paper-audit-student"
+INSTRUCTOR_PACKAGE = "instructor"  # paper_audit.instructor: the bundle and the grader, never shipped
+PUBLIC_CONTENT = ("questions.csv", "assignments.yml", "rubrics.csv")
+# What the package imports, pinned as in requirements.txt (Colab installs these).
+RUNTIME = ("pandas", "numpy", "matplotlib", "myst-nb", "frictionless", "papermill", "pyyaml", "ipython")
+BUILD_TAG = "build"
+
+SOLUTION_TAGS = {"solution", "hidden-tests"}
+_GATE = re.compile(r"^[ \t]*(`{3,}|:{3,})\{solution-(start|end)\}", re.M)
+_SOLUTION_OPEN = re.compile(r"^[ \t]*(`{3,}|:{3,})\{solution\}")
+
+
+def _remove_solution_blocks(text: str) -> str:
+    """``text`` without its ```{solution} ... ``` (or :::{solution}) blocks.
+
+    A block closes at a line of the same fence character, at least as long as
+    the opening fence (CommonMark's rule); an unclosed one runs to the end.
+    """
+    if not any(_SOLUTION_OPEN.match(line) for line in text.splitlines()):
+        return text
+    kept, fence = [], None
+    for line in text.splitlines(keepends=True):
+        if fence is None:
+            match = _SOLUTION_OPEN.match(line)
+            if match:
+                fence = match.group(1)
+                continue
+            kept.append(line)
+        else:
+            stripped = line.strip()
+            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+                fence = None
+    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip("\n")
+
+
+def strip_solutions(notebook, name: str = "notebook"):
+    """A copy of ``notebook`` without solution material, outputs or execution counts.
+
+    Removed: cells tagged ``solution`` or ``hidden-tests``; every cell from a
+    markdown cell opening a ``{solution-start}`` through the cell with its
+    ``{solution-end}``, both included; ``{solution}`` blocks inside markdown
+    cells. A ``solution-start`` without its ``solution-end`` (or an end without
+    a start) is refused with a ``DataError`` naming ``name``.
+    """
+    result = copy.deepcopy(notebook)
+    cells, open_at = [], None
+    for number, cell in enumerate(result.cells, start=1):
+        gates = [m.group(2) for m in _GATE.finditer(cell.source)] if cell.cell_type == "markdown" else []
+        if open_at is not None:
+            if "start" in gates:
+                raise DataError(f"{name}: the solution-start in cell {number} comes before the solution-end "
+                                f"of the one in cell {open_at}")
+            if "end" in gates:
+                open_at = None
+            continue
+        if gates:
+            if gates[0] == "end":
+                raise DataError(f"{name}: the solution-end in cell {number} has no solution-start before it")
+            if "end" not in gates[1:]:
+                open_at = number
+            continue
+        if SOLUTION_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "markdown":
+            cell.source = _remove_solution_blocks(cell.source)
+            if not cell.source.strip():
+                continue
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+            cell.metadata.pop("execution", None)
+        cells.append(cell)
+    if open_at is not None:
+        raise DataError(f"{name}: the solution-start in cell {open_at} has no solution-end")
+    result.cells = cells
+    return result
+
+
+def repository_url() -> str:
+    """The repository in _config.yml: the bundle is published as its branch ``student``."""
+    import yaml
+
+    config = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config.get("repository", {}).get("url", "")
+
+
+def book_url() -> str:
+    """The published book: GitHub Pages of the repository in _config.yml."""
+    url = repository_url()
+    match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", url)
+    if not match:
+        raise DataError(f"_config.yml, field 'repository: url': {url!r} is not a GitHub repository")
+    return f"https://{match.group(1)}.github.io/{match.group(2)}/"
+
+
+_GLUE = re.compile(r"\{glue(?::[a-z]*)?\}`([^`]+)`")
+_LINK = re.compile(r"\]\(((?:\.\./)+)([^)#\s]+?)\.(ipynb|md)(#[^)]*)?\)")
+
+
+def _resolve_text(source: str, values: dict[str, str], base_url: str, name: str) -> str:
+    def glue(match: re.Match) -> str:
+        if match.group(1) not in values:
+            raise DataError(f"{name}: the glued value {match.group(1)!r} has no text for the hand-out "
+                            "(exercises.page_values does not give it)")
+        return values[match.group(1)]
+
+    def link(match: re.Match) -> str:
+        # Relative to notebooks/classroom/: one '../' is notebooks/, two the root.
+        ups, target, _, anchor = match.groups()
+        prefix = "notebooks/" if ups == "../" else ""
+        return f"]({base_url}{prefix}{target}.html{anchor or ''})"
+
+    return _LINK.sub(link, _GLUE.sub(glue, source))
+
+
+INSTALL_CELL = '''\
+# Set-up: run once. On your computer, after `pip install -e .` in the
+# bundle, it does nothing; on Colab it fetches the bundle first.
+import importlib.util
+import pathlib
+import subprocess
+import sys
+
+BUNDLE = "{bundle_url}"
+BRANCH = "{bundle_branch}"
+HERE = pathlib.Path.cwd()
+ROOT = next((p for p in [HERE, *HERE.parents]
+             if (p / "src" / "paper_audit").is_dir()), None)
+if importlib.util.find_spec("paper_audit") is None:
+    if ROOT is None and BUNDLE:
+        ROOT = HERE / "paper-audit-student"
+        subprocess.run(["git", "clone", "--depth", "1", "--branch",
+                        BRANCH, BUNDLE, str(ROOT)], check=True)
+    if ROOT is None:
+        raise SystemExit("Open this notebook inside the bundle, "
+                         "or ask your instructor for its address.")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "-r", str(ROOT / "requirements.txt")], check=True)
+    sys.path.insert(0, str(ROOT / "src"))'''
+
+
+def handout(notebook, assignment: str, *, base_url: str, bundle_url: str = "", bundle_branch: str = "student",
+            name: str = "notebook"):
+    """The hand-out of an assignment notebook: no solution, no build cell,
+    glued texts written in, links to the published book, an install cell."""
+    import nbformat
+
+    result = strip_solutions(notebook, name=name)
+    values = exercises.page_values(assignment)
+    cells = []
+    for cell in result.cells:
+        if BUILD_TAG in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell.cell_type == "markdown":
+            cell.source = _resolve_text(cell.source, values, base_url, name)
+        cells.append(cell)
+    first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
+    install = nbformat.v4.new_code_cell(INSTALL_CELL.format(bundle_url=bundle_url, bundle_branch=bundle_branch))
+    install.metadata["tags"] = ["install"]
+    cells.insert(first_code, install)
+    result.cells = cells
+    result.metadata["paper_audit"] = {"assignment": assignment, "handout": True}
+    return result
+
+
+def write_package(root: Path) -> None:
+    """The package without its instructor subpackage, the data, the public content and
+    the set-up files, under ``root`` (the layout of the repository)."""
+    source = paths.REPO_ROOT / "src" / "paper_audit"
+    target = root / "src" / "paper_audit"
+    target.mkdir(parents=True)
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if path.is_file() and relative.parts[0] != INSTRUCTOR_PACKAGE and path.suffix in (".py", ".mplstyle"):
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target / relative)
+    shutil.copytree(paths.DATA_DIR, root / "data", ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    content = root / "notebooks" / "classroom"
+    content.mkdir(parents=True)
+    for filename in PUBLIC_CONTENT:
+        shutil.copy2(exercises.CLASSROOM_DIR / filename, content / filename)
+    shutil.copy2(paths.REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    shutil.copy2(paths.REPO_ROOT / "requirements-lab.txt", root / "requirements-lab.txt")
+    (root / "requirements.txt").write_text(
+        "# What the paper_audit package imports, with everything those packages need,\n"
+        "# pinned as in the project's requirements.txt.\n" + "\n".join(runtime_pins()) + "\n", encoding="utf-8")
+
+
+def _name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def runtime_pins() -> list[str]:
+    """The lines of requirements.txt the package needs at run time: RUNTIME
+    and what they require, found from the installed packages' metadata."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in (paths.REPO_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            pins[_name(line.split("==")[0])] = line.strip()
+    needed, todo = set(), list(RUNTIME)
+    while todo:
+        name = _name(todo.pop())
+        if name in needed or name not in pins:
+            continue
+        needed.add(name)
+        for text in metadata.requires(name) or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return [pins[name] for name in sorted(needed)]
+
+
+README = """# {title}: classroom assignments
+
+The hand-outs are in `notebooks/classroom/`. The book they belong to,
+with every chapter they link to, is at {base_url}.
+
+## Set up (Python 3.11)
+
+```bash
+python -m venv .venv
+.venv/bin/pip install -r requirements.txt
+.venv/bin/pip install --no-deps -e .
+.venv/bin/pip install -c requirements.txt -r requirements-lab.txt   # JupyterLab with MyST
+.venv/bin/jupyter lab notebooks/classroom
+```
+
+On Colab or Binder (the launch buttons of the book's classroom pages), run
+the hand-out's first code cell: it sets the package up.
+
+In each assignment, replace `None` in every answer cell with your answer and run
+it: `check` says whether the answer has the form asked (a number of dollars, a
+list of rates, a verdict's name) and what tolerance the grader allows. Your
+instructor grades the values. Hand in the notebooks as they are.
+"""
+
+
+def _replace_folder(out_dir: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Write into a temporary folder beside ``out_dir``, then swap it in."""
+    out_dir = out_dir.resolve()
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise DataError(f"{out_dir}: exists and was not written by 'paper-audit student'; "
+                        "choose an empty or new folder")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        work.chmod(0o755)  # mkdtemp makes it private; the hand-outs are ordinary files
+        names = write(work)
+        (work / MARKER).write_text("Written by paper-audit student; replaced on every run.\n", encoding="utf-8")
+        old = out_dir.with_name(f".{out_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out_dir.exists():
+            out_dir.rename(old)
+        work.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return [out_dir / name for name in names]
+
+
+def write_student_bundle(source_dir: Path = exercises.CLASSROOM_DIR, out_dir: Path = STUDENT_DIR, *,
+                         base_url: str | None = None, bundle_url: str | None = None,
+                         bundle_branch: str = "student") -> list[Path]:
+    """Write the bundle; return the paths of the hand-outs.
+
+    Every notebook is made into a hand-out before anything is written, and the
+    folder is replaced in one rename, so a refused notebook leaves no
+    half-written folder.
+    """
+    import nbformat
+
+    source_dir = Path(source_dir)
+    base_url = base_url or book_url()
+    bundle_url = repository_url() if bundle_url is None else bundle_url
+    notebooks = sorted(source_dir.glob("*.ipynb"))
+    if not notebooks:
+        raise DataError(f"{source_dir}: no notebooks to hand out")
+    handouts = {}
+    for path in notebooks:
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except Exception as error:  # nbformat raises several types for a bad file
+            raise DataError(f"{path}: not a readable notebook ({error})") from None
+        handouts[path.name] = handout(notebook, path.stem, base_url=base_url, bundle_url=bundle_url,
+                                     bundle_branch=bundle_branch, name=str(path))
+        nbformat.validate(handouts[path.name])
+
+    def write(folder: Path) -> list[str]:
+        write_package(folder)
+        for filename, notebook in handouts.items():
+            nbformat.write(notebook, folder / "notebooks" / "classroom" / filename)
+        import yaml
+
+        title = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+        (folder / "README.md").write_text(README.format(title=title, base_url=base_url), encoding="utf-8")
+        return [f"notebooks/classroom/{filename}" for filename in handouts]
+
+    return _replace_folder(Path(out_dir), write)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="paper-audit student",
+                                     description="Write the student bundle: hand-outs without solutions, "
+                                                 "the package without the answer key, the data.")
+    parser.add_argument("--out", type=Path, default=STUDENT_DIR, help=f"where it goes (default: {STUDENT_DIR})")
+    parser.add_argument("--book-url", default=None, help="the published book (default: from _config.yml)")
+    parser.add_argument("--bundle-url", default=None,
+                        help="the git repository where you will publish the bundle (default: the book's, "
+                             "from _config.yml); the hand-outs' Colab set-up clones it")
+    parser.add_argument("--bundle-branch", default="student",
+                        help="the branch you will publish it as (default: student, which the classroom pages' "
+                             "launch buttons open)")
+    parser.add_argument("--source", type=Path, default=exercises.CLASSROOM_DIR, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    written = write_student_bundle(args.source, args.out, base_url=args.book_url, bundle_url=args.bundle_url,
+                                   bundle_branch=args.bundle_branch)
+    print(f"Wrote the student bundle to {Path(args.out).resolve()}: the package without the answer key, "
+          f"the data, and {len(written)} hand-out(s) without solutions:")
+    for path in written:
+        print(f"  {path}")
+    return 0

@@ -1,0 +1,158 @@
+"""What a chapter notebook calls: its claims, its findings, and the glued
+badges, flags and quotes, so that notebooks narrate and call and never
+re-implement."""
+
+from __future__ import annotations
+
+import json
+
+from IPython.display import HTML
+
+from paper_audit.audit import engine, params
+from paper_audit.tables import claims, fingerprints, toc
+from paper_audit.text import passages
+from paper_audit import paths
+from paper_audit.present import render
+from paper_audit.errors import DataError
+from paper_audit.present.glue import Publisher
+
+
+def __getattr__(name: str):
+    # CHAPTER_TITLES is read from the table of contents and the notebooks'
+    # headings (paper_audit.tables.toc), never typed here.
+    if name == "CHAPTER_TITLES":
+        return toc.chapters()
+    raise AttributeError(name)
+
+
+class Chapter:
+    """A chapter's view of the audit, under the reader's assumptions.
+
+    ``parameters`` are the notebook's papermill parameters; they are validated
+    here, so a bad value stops the chapter with one line naming it.
+    """
+
+    def __init__(self, name: str, reads_everything: bool = False, **parameters):
+        if name not in toc.chapters():
+            raise DataError(toc.unknown_chapter(name))
+        self.name = name
+        self.reads_everything = reads_everything
+        self.assumptions = params.validate(parameters)
+        self.claims = claims.load_claims()
+        self.findings = {f.check: f for f in engine.run_all(claims=self.claims, assumptions=self.assumptions)}
+        self.publish = Publisher(name)
+        self._read: set[str] = set()
+        self._quoted: set[tuple[int, int]] = set()
+        self._write_findings()
+        self._record_inputs()
+
+    def _record_inputs(self) -> None:
+        """Fingerprint what this chapter reads, so the build re-executes it when that changes.
+
+        Its own claims, the inputs and rows of its own checks, every claim it
+        asks for by id, and (small and rarely edited) all reference facts.
+        """
+        own = self.own_findings
+        inputs = {i for f in own for i in f.inputs}
+        from paper_audit.tables import reference
+
+        if self.reads_everything:
+            fingerprints.record(paths.NOTEBOOKS_DIR / f"{self.name}.ipynb", fingerprints.fingerprint(everything=True))
+            return
+        fingerprints.record(
+            paths.NOTEBOOKS_DIR / f"{self.name}.ipynb",
+            fingerprints.fingerprint(
+                claims=set(self.own_claims.index) | (inputs & set(self.claims.index)) | self._read,
+                checks=[f.check for f in own],
+                references=[i for table in reference.load().values() for i in table.index],
+            ),
+        )
+
+    def _write_findings(self) -> None:
+        """Record this chapter's verdicts, so a rerun can be compared with the book."""
+        target = paths.output_dir() / "findings" / f"{self.name}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rows = [{"check": f.check, "verdict": f.verdict, "title": f.title} for f in self.own_findings]
+        target.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    @property
+    def own_claims(self):
+        return self.claims[self.claims["chapter"] == self.name]
+
+    @property
+    def own_findings(self):
+        return [f for f in self.findings.values() if f.chapter == self.name]
+
+    def claim(self, claim_id: str):
+        if claim_id not in self._read:
+            self._read.add(claim_id)
+            if claim_id not in self.own_claims.index:
+                self._record_inputs()
+        return self.claims.loc[claim_id]
+
+    def quotes(self, *claim_ids: str) -> HTML:
+        """Show the sentences of the paper these claims stand in, each once,
+        with page and footnote, every figure in them marked with its verdict."""
+        found = passages.passages(self.claims, claim_ids)
+        # A sentence already quoted in this chapter is pointed to, not repeated.
+        shown = [p for p in found if (p.span.page, p.span.start) not in self._quoted]
+        again = [p for p in found if (p.span.page, p.span.start) in self._quoted]
+        self._quoted |= {(p.span.page, p.span.start) for p in shown}
+        for claim_id in passages.claims_within(self.claims, found):
+            self.claim(claim_id)  # what is shown is read: its changes re-execute the chapter
+        findings = render.findings_by_claim(self.findings.values())
+        html = render.passages(self.claims, shown, findings, id_prefix=f"note-{self.name}")
+        return HTML(html + "".join(render.passage_again(p) for p in again))
+
+    def badge(self, check_id: str) -> None:
+        """Glue the badge of a check as ``badge_<check>`` for use in prose."""
+        finding = self.findings[check_id]
+        self.publish.html(f"badge_{check_id}", render.badge(finding), claims=finding.inputs,
+                          computed_by=f"paper_audit.audit.engine:{finding.kind}")
+
+    def flag(self, check_id: str) -> HTML:
+        """Show the flag of a check where it is discussed."""
+        return HTML(render.flag(self.findings[check_id]))
+
+    def summary(self) -> None:
+        """Glue ``summary_findings``: the chapter's findings, each problem once, in
+        words generated from the findings (never typed, so never stale)."""
+        from paper_audit.audit import evidence
+
+        own = self.own_findings
+        self.publish.value("summary_findings", evidence.summary_sentence(own), claims=[i for f in own for i in f.inputs],
+                           computed_by="paper_audit.audit.evidence:summary_sentence")
+
+    def chart(self, chart: "plots.Chart", claims=()) -> "plots.Chart":
+        """Glue a chart of ``paper_audit.present.plots`` as ``fig_<name>``, for the
+        ``audit-figure`` directive that shows it as a numbered figure; returned,
+        so that a notebook interface shows it too (the book hides the cell)."""
+        self.publish.figure(f"fig_{chart.name}", chart, claims=claims,
+                            computed_by=f"paper_audit.present.plots:{chart.name}")
+        return chart
+
+    def value(self, name: str, value, fmt: str = "{}", claims=(), computed_by: str = "") -> None:
+        self.publish.value(name, value, fmt, claims=claims, computed_by=computed_by)
+
+    def walkthrough(self) -> HTML:
+        """A chapter made from data alone: each check with its badge, quotes
+        and flag, in the order of checks.csv, then the chapter's other figures.
+
+        What ``paper-audit add-chapter`` writes calls this, so a new chapter
+        needs rows and a title, not code.
+        """
+        parts, shown = [], set()
+        for finding in self.own_findings:
+            self.badge(finding.check)
+            claim_ids = [i for i in finding.inputs if i in self.claims.index]
+            shown.update(claim_ids)
+            parts.append(
+                f'<section class="audit-walkthrough"><p>{render.badge(finding)} '
+                f"<strong>{render.esc(finding.title)}</strong></p>"
+                + self.quotes(*claim_ids).data
+                + render.flag(finding) + "</section>"
+            )
+        rest = [i for i in self.own_claims.index if i not in shown]
+        if rest:
+            parts.append("<p>Figures of this chapter that no check relates yet:</p>" + self.quotes(*rest).data)
+        return HTML("".join(parts))

@@ -1,0 +1,302 @@
+"""Charts for the chapters: one style, captions, axis labels with units, alt
+text, and SVG files that are byte-for-byte the same on every build.
+
+Each chart function takes data and returns a ``Chart`` (SVG, alt text,
+caption), which a chapter glues and its markdown pastes as a numbered figure
+(``audit-figure``); the SVG is also written to ``<output>/figures/<name>.svg``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("svg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+from paper_audit import paths  # noqa: E402
+from paper_audit.present.render import esc  # noqa: E402
+
+STYLE = {
+    "svg.hashsalt": "paper-audit",  # fixed ids: the same SVG on every build
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.figsize": (7.0, 3.6),
+    "figure.dpi": 100,
+}
+VERDICT_COLOURS = {
+    "consistent": "#1b5e20",
+    "consistent within rounding": "#0d47a1",
+    "inconsistent": "#b35c00",
+    "gross inconsistency": "#b71c1c",
+}
+INK = "#333333"
+ACCENT = "#0d47a1"
+
+
+def svg_bytes(fig) -> bytes:
+    buffer = io.BytesIO()
+    # No date in the metadata and a fixed hash salt (read at save time, so the
+    # style applies here too): two builds give the same file.
+    with plt.rc_context(STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "paper_audit"}, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+class Chart:
+    """A chart: its SVG, name, alt text and caption. In the book a chapter
+    glues it (``Chapter.chart``) and the ``audit-figure`` directive pastes it as
+    a numbered figure; in a notebook interface it shows as the image."""
+
+    def __init__(self, name: str, svg: bytes, alt: str, caption: str):
+        self.name, self.svg, self.alt, self.caption = name, svg, alt, caption
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from paper_audit.present.sphinx_figures import FIGURE_METADATA
+
+        data = {"image/svg+xml": self.svg.decode("utf-8"), "text/plain": f"Figure {self.name}: {self.caption}"}
+        return data, {FIGURE_METADATA: {"name": self.name, "alt": self.alt, "caption": self.caption}}
+
+
+def publish(fig, name: str, alt: str, caption: str, output_dir: Path | None = None) -> Chart:
+    """Save ``fig`` as SVG (``<output>/figures/<name>.svg``) and return the ``Chart``."""
+    data = svg_bytes(fig)
+    target = (output_dir or paths.output_dir()) / "figures" / f"{name}.svg"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return Chart(name, data, alt, caption)
+
+
+def bars(labels, values, name, *, xlabel, title, alt, caption, reference_line=None, reference_label="",
+         colours=None, value_format="{:g}"):
+    """Horizontal bars, one per label, with an optional vertical reference line."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(labels) + 1.4))
+        positions = range(len(labels))
+        ax.barh(list(positions), values, color=colours or ACCENT)
+        ax.set_yticks(list(positions), labels)
+        ax.invert_yaxis()
+        for y, v in zip(positions, values):
+            ax.text(v, y, " " + value_format.format(v), va="center", color=INK, fontsize=9)
+        if reference_line is not None:
+            ax.axvline(reference_line, color=INK, linestyle="--", linewidth=1)
+            ax.text(reference_line, -0.7, reference_label, ha="center", va="bottom", fontsize=9, color=INK)
+        ax.set_xlabel(xlabel)
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.grid(axis="y", visible=False)
+    return publish(fig, name, alt, caption)
+
+
+def stacked_share(labels, values, name, *, total_label, alt, caption):
+    """One bar of shares stacked left to right, with the 100 percent line."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 2.2))
+        left = 0.0
+        palette = ["#0d47a1", "#b71c1c", "#1b5e20", "#6a1b9a", "#5d4037"]
+        for i, (label, value) in enumerate(zip(labels, values)):
+            ax.barh([0], [value], left=left, color=palette[i % len(palette)], edgecolor="white")
+            if value >= 5:
+                ax.text(left + value / 2, 0, f"{label}\n{value:g}%", ha="center", va="center", color="white", fontsize=9)
+            left += value
+        ax.axvline(100, color=INK, linestyle="--", linewidth=1)
+        ax.text(100, 0.45, "100 %", ha="center", va="bottom", fontsize=9)
+        ax.text(left, -0.45, total_label, ha="right", va="top", fontsize=9)
+        ax.set_xlim(0, max(left, 100) * 1.04)
+        ax.set_ylim(-0.7, 0.7)
+        ax.set_yticks([])
+        ax.set_xlabel("share of all reconstruction aid (percent)")
+    return publish(fig, name, alt, caption)
+
+
+def rates(labels, implied, name, *, unit, references, alt, caption, colours=None, log=False):
+    """Dot plot of implied exchange rates against reference lines {label: value}."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(labels) + 1.6))
+        positions = list(range(len(labels)))
+        ax.scatter(implied, positions, s=60, color=colours or ACCENT, zorder=3)
+        for y, v in zip(positions, implied):
+            ax.text(v, y - 0.25, f"{v:,.3g}", ha="center", va="bottom", fontsize=9)
+        styles = ["--", ":", "-."]
+        for i, (label, value) in enumerate(references.items()):
+            ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1, label=f"{label}: {value:g}")
+        ax.set_yticks(positions, labels)
+        ax.invert_yaxis()
+        ax.set_xlabel(unit)
+        if log:
+            ax.set_xscale("log")
+        if references:
+            ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.margins(y=0.3)
+    return publish(fig, name, alt, caption)
+
+
+def steps(dates, values, name, *, ylabel, alt, caption, annotations=()):
+    """A step line over time (e.g. divisions present), with labelled points."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots()
+        ax.step(dates, values, where="post", color=ACCENT, linewidth=2)
+        for when, text in annotations:
+            ax.annotate(text, (when, values[dates.index(when)]), textcoords="offset points", xytext=(4, 6), fontsize=8)
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(0, max(values) * 1.2)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    return publish(fig, name, alt, caption)
+
+
+def timeline(events, name, *, alt, caption):
+    """Dated events on one time axis: [(date, label, colour)]."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(events) + 1.2))
+        for i, (when, label, colour) in enumerate(events):
+            ax.plot([when], [i], "o", color=colour, markersize=7)
+            ax.text(when + dt.timedelta(days=3), i, label, va="center", fontsize=9)
+        ax.set_yticks([])
+        ax.invert_yaxis()
+        ax.set_xlim(min(e[0] for e in events) - dt.timedelta(days=10), max(e[0] for e in events) + dt.timedelta(days=75))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+        ax.set_xlabel("date (1953)")
+        ax.grid(axis="y", visible=False)
+    return publish(fig, name, alt, caption)
+
+
+def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlabel, alt, caption):
+    """Per row, the stated value (filled) and the value under each alternative (hollow markers)."""
+    markers = ["o", "s", "D", "^"]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(labels) + 1.8))
+        positions = list(range(len(labels)))
+        ax.scatter(stated, positions, s=55, color=ACCENT, zorder=3, label="as the paper states")
+        for i, (label, values) in enumerate(alternatives.items()):
+            points = [(v, y) for v, y in zip(values, positions) if v == v]
+            ax.scatter([p[0] for p in points], [p[1] for p in points], s=50, facecolors="none",
+                       edgecolors=["#b35c00", "#1b5e20", "#6a1b9a", INK][i % 4], marker=markers[i % 4], zorder=3, label=label)
+        ax.set_yticks(positions, labels)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlabel(xlabel)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8, frameon=False)
+    return publish(fig, name, alt, caption)
+
+
+VERDICT_HATCHES = {"consistent": "", "consistent within rounding": "//", "inconsistent": "..",
+                   "gross inconsistency": "xx"}  # a second cue beside colour
+OTHER_VERDICT = ("#757575", "--")  # colour and hatch of a verdict between agreement and a flag
+
+
+GRADE_RANK = {"consistent": 0, "consistent within rounding": 1, "inconsistent": 3, "gross inconsistency": 4}
+
+
+def _rank(verdict: str) -> int:
+    """A verdict's severity: the rank that findings give every verdict word of
+    their kind of evidence, else the rounding grade's; 2 for anything else."""
+    try:
+        from paper_audit.audit.evidence import SEVERITY
+    except ImportError:
+        SEVERITY = {}
+    return SEVERITY.get(verdict, GRADE_RANK.get(verdict, 2))
+
+
+def _verdict_style(verdict: str) -> tuple[str, str]:
+    """Colour and hatch: a verdict word of another kind of evidence takes
+    those of the rounding grade with the same severity."""
+    if verdict in VERDICT_COLOURS:
+        return VERDICT_COLOURS[verdict], VERDICT_HATCHES[verdict]
+    grade = {rank: grade for grade, rank in GRADE_RANK.items()}.get(_rank(verdict))
+    return (VERDICT_COLOURS[grade], VERDICT_HATCHES[grade]) if grade else OTHER_VERDICT
+
+
+def verdict_order(present) -> list[str]:
+    """The verdicts present, best to worst."""
+    return sorted(set(present), key=lambda v: (_rank(v), v))
+
+
+def _edges(values):
+    """Cell edges halfway between grid values, so that bands touch."""
+    values = list(values)
+    mids = [(a + b) / 2 for a, b in zip(values, values[1:])]
+    return [values[0] - (mids[0] - values[0])] + mids + [values[-1] + (values[-1] - mids[-1])]
+
+
+def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
+    """The verdict of each finding across one parameter, as coloured bands.
+
+    ``rows`` is [(label, [verdict per value])]; ``marks`` is [(value, label)]
+    for vertical lines (e.g. official rates and their validity); ``notes``
+    is [(row index, value, text)]: a triangle above the row at that value,
+    with the text (e.g. a consistent stretch too narrow to see).
+    """
+    from matplotlib.patches import Patch
+
+    edges = _edges(values)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 0.55 * len(rows) + 2.2))
+        present = []
+        for y, (label, verdicts) in enumerate(rows):
+            start = 0
+            for i in range(1, len(verdicts) + 1):
+                if i == len(verdicts) or verdicts[i] != verdicts[start]:
+                    verdict = verdicts[start]
+                    colour, hatch = _verdict_style(verdict)
+                    ax.broken_barh([(edges[start], edges[i] - edges[start])], (y - 0.25, 0.5),
+                                   facecolors=colour, hatch=hatch, edgecolor="white", linewidth=0)
+                    present.append(verdict)
+                    start = i
+        for y, x, text in notes or ():
+            ax.plot([x], [y - 0.32], marker="v", color=INK, markersize=6)
+            left = x < (edges[0] + edges[-1]) / 2
+            ax.text(x, y - 0.36, f"  {text}" if left else f"{text}  ", ha="left" if left else "right",
+                    va="bottom", fontsize=8, color=INK)
+        styles = ["--", ":", "-."]
+        handles = [Patch(facecolor=_verdict_style(v)[0], hatch=_verdict_style(v)[1], edgecolor="white", label=v)
+                   for v in verdict_order(present)]
+        for i, (value, label) in enumerate(marks):
+            handles.append(ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1.2, label=label))
+        ax.set_yticks(range(len(rows)), [label for label, _ in rows])
+        ax.set_ylim(len(rows) - 0.5, -0.7)
+        ax.set_xlim(edges[0], edges[-1])
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="y", visible=False)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8,
+                  frameon=False)
+    return publish(fig, name, alt, caption)
+
+
+def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, caption):
+    """One finding's verdict over two parameters: ``grid[i][j]`` at
+    (``x_values[j]``, ``y_values[i]``), both evenly spaced; ``marks`` are
+    vertical lines [(x, label)]."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    order = verdict_order(v for row in grid for v in row)
+    codes = [[order.index(v) for v in row] for row in grid]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 3.4))
+        x_edges, y_edges = _edges(x_values), _edges(y_values)
+        # One image, not a mesh of cells: browsers draw seams between SVG cells.
+        ax.imshow(codes, cmap=ListedColormap([_verdict_style(v)[0] for v in order]), vmin=-0.5, vmax=len(order) - 0.5,
+                  extent=(x_edges[0], x_edges[-1], y_edges[0], y_edges[-1]), origin="lower", aspect="auto",
+                  interpolation="nearest")
+        styles = ["--", ":", "-."]
+        handles = [Patch(facecolor=_verdict_style(v)[0], label=v) for v in order]
+        for i, (value, label) in enumerate(marks):
+            handles.append(ax.axvline(value, color="white", linestyle=styles[i % 3], linewidth=1.4, label=label))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.grid(visible=False)
+        leg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8,
+                        frameon=False)
+        for line in leg.get_lines():
+            line.set_color(INK)
+    return publish(fig, name, alt, caption)

@@ -1,0 +1,302 @@
+"""Build the book strictly and atomically: ``python -m paper_audit.run.build``.
+
+The book is built into a temporary folder with ``jupyter-book build -n -W
+--keep-going`` and moved to ``_build/html`` only when the build succeeded, so a
+failed build leaves the last good book in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from paper_audit import kernels, paths
+
+def prepare(output_dir: Path) -> list[Path]:
+    """Validate the data and write the files the book links to, before Sphinx runs.
+
+    Bad data stops here, with one message naming the file, row and field.
+    Returns the files to place at the root of the built HTML.
+    """
+    from paper_audit.run import prepare as prep
+
+    return [prep.write_generated(output_dir)]
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def execution_failures(log: str) -> list[str]:
+    """One line per notebook whose execution failed: its path, the cell's
+    number and first line, and the exception, read from the build's log."""
+    log = ANSI.sub("", log)
+    failures = []
+    for match in re.finditer(r"ExecutionError: (?P<path>\S+\.(?:ipynb|md))", log):
+        path = match.group("path")
+        line = f"notebook {path} failed while executing"
+        cell = re.search(r"executing the following cell:\n-+\n(?P<src>.*?)\n-+\n(?P<rest>.*?)\n\n\n", log, re.S)
+        if cell:
+            source_text = cell.group("src")
+            number = _cell_number(Path(path), source_text)
+            error = [l for l in cell.group("rest").splitlines() if re.match(r"^\w+(Error|Exception)\b.*:", l)]
+            first = source_text.strip().splitlines()[0] if source_text.strip() else ""
+            line += f": cell {number or '?'} ({first[:60]!r})" + (f" raised {error[-1]}" if error else "")
+        if line not in failures:
+            failures.append(line)
+    return failures
+
+
+def _cell_number(path: Path, cell_source: str) -> int | None:
+    """The 1-based position of the code cell with this source in the notebook."""
+    try:
+        import nbformat
+
+        notebook = nbformat.read(path, as_version=4)
+    except Exception:  # the message is still useful without the number
+        return None
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type == "code" and cell.source.strip() == cell_source.strip():
+            return number
+    return None
+
+
+def executed_notebooks(log: str, root: Path) -> list[str]:
+    """The notebooks a build executed (ahead of Sphinx, or by Sphinx), read from its output."""
+    names = set(re.findall(r"^  (\S+\.ipynb): [\d.]+ s$", log, flags=re.M))
+    for path in re.findall(r"(\S+\.ipynb): Executing notebook", ANSI.sub("", log)):
+        names.add(str(Path(path).relative_to(root)) if Path(path).is_absolute() else path)
+    return sorted(names)
+
+
+def read_config(root: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+
+
+def cached_config(root: Path, work: Path, cache: Path) -> tuple[Path, dict]:
+    """_config.yml as the maintainer wrote it, plus where the execution cache
+    lives (kept beside the outputs the notebooks write).
+
+    The mode stays the one _config.yml states (``cache``); the cache is reused
+    only for notebooks whose recorded inputs are unchanged: ``invalidate``
+    drops the others first, so no stale output reaches the book.
+    """
+    import yaml
+
+    config = read_config(root)
+    mode = config.get("execute", {}).get("execute_notebooks")
+    if mode != "cache":
+        from paper_audit.errors import DataError
+
+        raise DataError(f"{root / '_config.yml'}, execute.execute_notebooks: {mode!r}; the build keeps an "
+                        "execution cache and drops stale entries itself, so this must be 'cache'")
+    config["execute"]["cache"] = str(cache)
+    target = work / "_config.yml"
+    target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return target, config
+
+
+def invalidate(cache: Path, root: Path) -> list[str]:
+    """Drop the cached execution of every notebook whose inputs changed (or are unknown)."""
+    if not cache.exists():
+        return []
+    from jupyter_cache import get_cache
+
+    from paper_audit.tables import fingerprints
+
+    fingerprints.reread()  # the data may have changed since this process last looked
+    dropped = []
+    store = get_cache(str(cache))
+    for record in store.list_cache_records():
+        notebook = Path(record.uri)
+        try:
+            stale = not notebook.exists() or root not in notebook.resolve().parents or fingerprints.is_stale(notebook)
+        except (OSError, ValueError, KeyError):
+            stale = True
+        if stale:
+            store.remove_cache(record.pk)
+            dropped.append(str(notebook.relative_to(root)) if root in notebook.parents else str(notebook))
+    return dropped
+
+
+def _toc_entries(entries) -> list[str]:
+    files = []
+    for entry in entries or []:
+        if "file" in entry:
+            files.append(entry["file"])
+        for key in ("sections", "chapters", "parts"):
+            files.extend(_toc_entries(entry.get(key)))
+    return files
+
+
+def toc_pages(root: Path) -> list[str]:
+    """Every page of ``_toc.yml`` in reading order, without suffix: the root
+    first, then each part's chapters (and their sections)."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]] + _toc_entries(toc.get("parts")) + _toc_entries(toc.get("chapters"))
+    return [str(Path(p).with_suffix("")) if Path(p).suffix in (".md", ".ipynb") else p for p in pages]
+
+
+def toc_notebooks(root: Path) -> list[Path]:
+    """The toc's pages whose source is a notebook."""
+    return [root / f"{page}.ipynb" for page in toc_pages(root) if (root / f"{page}.ipynb").exists()]
+
+
+def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
+    """Execute, side by side, the notebooks the cache cannot serve, and cache them.
+
+    Sphinx executes notebooks one at a time; doing it first, in parallel, lets
+    Sphinx find every result in the cache. A notebook that fails here is not
+    cached, so Sphinx runs it again and reports the error as usual.
+    """
+    import nbformat
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    store = get_cache(str(cache))
+    todo = []
+    for path in toc_notebooks(root):
+        notebook = nbformat.read(path, as_version=4)
+        try:
+            store.match_cache_notebook(notebook)
+        except KeyError:
+            todo.append((path, notebook))
+    if not todo:
+        return
+    print(f"Executing {len(todo)} notebook(s), {jobs} at a time: " + ", ".join(p.stem for p, _ in todo), flush=True)
+
+    def run(item):
+        path, notebook = item
+        return path, notebook, single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout,
+                                                   allow_errors=False, meta_override=True,
+                                                   **kernels.client_options())
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for path, notebook, result in pool.map(run, todo):
+            if result.err is None:
+                store.cache_notebook_bundle(CacheBundleIn(notebook, str(path), data={"execution_seconds": result.time}),
+                                            check_validity=False, overwrite=True)
+                print(f"  {path.relative_to(root)}: {result.time:.1f} s", flush=True)
+            else:
+                print(f"  {path.relative_to(root)}: failed ({type(result.err).__name__}); the build reports it below", flush=True)
+
+
+def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | None = None,
+          fresh: bool = False) -> int:
+    """Build the book at ``root`` into ``html_dir``; return the exit status.
+
+    With ``cache``, notebooks execute here (``preexecute``) into that cache,
+    reused while their inputs are unchanged; ``fresh`` uses an empty cache of
+    this build's own instead, so every notebook executes the same way.
+    Without either (another book, as the tests make), Sphinx executes as its
+    _config.yml says.
+    """
+    html_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Every kernel, started here or by Sphinx, inherits this: offline, and quiet.
+    os.environ.update(PAPER_AUDIT_OFFLINE="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=html_dir.parent))
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
+        "--path-output", str(work), "-n", "-W", "--keep-going",
+    ]
+    if fresh:
+        cache = work / "jupyter_cache"
+    try:
+        if cache is not None:
+            config_path, config = cached_config(root, work, cache)
+            dropped = invalidate(cache, root)
+            if dropped:
+                print("Inputs changed, re-executing: " + ", ".join(sorted(dropped)), flush=True)
+            preexecute(root, cache, os.cpu_count() or 1, int(config["execute"].get("timeout", 180)))
+            command += ["--config", str(config_path)]
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    print("Building the book (every notebook is executed):", " ".join(command[1:]), flush=True)
+    proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log_lines = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        log_lines.append(line)
+        sys.stdout.write(line)
+        sys.stdout.flush()
+    status = proc.wait()
+    log = "".join(log_lines)
+    built = work / "_build" / "html"
+    if status != 0 or not (built / "index.html").exists():
+        broken = execution_failures(log)
+        print("\nBUILD FAILED: the last good book (if any) is left in place at", html_dir, file=sys.stderr)
+        for line in broken:
+            print(f"  {line}", file=sys.stderr)
+        warnings = [ANSI.sub("", l).strip() for l in log_lines if "WARNING:" in l or "ERROR:" in l]
+        for line in warnings:
+            print(f"  {line}", file=sys.stderr)
+        if not broken and not warnings:
+            print("  see the output above", file=sys.stderr)
+        shutil.rmtree(work, ignore_errors=True)
+        return status or 1
+    for download in downloads:
+        shutil.copy2(download, built / download.name)
+    from paper_audit.run.links import broken_links
+
+    broken = broken_links(built)  # e.g. a register row linking to a chapter not in the book
+    if broken:
+        print("\nBUILD FAILED: links to pages that do not exist; the last good book (if any) is left in place at",
+              html_dir, file=sys.stderr)
+        for line in broken[:20]:
+            print(f"  {line}", file=sys.stderr)
+        shutil.rmtree(work, ignore_errors=True)
+        return 1
+    # Swap in the new book: two renames in one folder, the old copy removed last.
+    old = html_dir.with_name(html_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if html_dir.exists():
+        html_dir.rename(old)
+    built.rename(html_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\nThe book is built: open {html_dir / 'index.html'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=paths.REPO_ROOT, help="the book's folder (with _config.yml)")
+    parser.add_argument("--html", type=Path, default=None, help="where the built HTML goes (default: ROOT/_build/html)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="execute every notebook, neither reading nor updating the execution cache")
+    args = parser.parse_args(argv)
+    from paper_audit import offline
+
+    offline.install()  # nothing is fetched while building
+    root = args.root.resolve()
+    html_dir = (args.html or root / "_build" / "html").resolve()
+    own_project = root == paths.REPO_ROOT
+    # The execution cache lives with the outputs the notebooks write (provenance,
+    # figures, dependency records), so the two can never disagree.
+    cache = paths.output_dir() / "jupyter_cache" if own_project and not args.no_cache else None
+    fresh = own_project and args.no_cache
+    from paper_audit.errors import DataError
+
+    try:
+        downloads = prepare(paths.output_dir()) if own_project else []
+        return build(root, html_dir, downloads, cache, fresh)
+    except DataError as error:  # one clear line, no traceback, and the old book stays
+        print(f"BUILD STOPPED before Sphinx ran: {error}", file=sys.stderr)
+        print(f"The last good book (if any) is left in place at {html_dir}", file=sys.stderr)
+        return 2
+
+if __name__ == "__main__":
+    sys.exit(main())

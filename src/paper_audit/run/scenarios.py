@@ -1,0 +1,269 @@
+"""The paper's currency conversions under other rates: the paper's own stated
+rate, the rate each conversion implies, and the independent official rates.
+
+The conversions are read from data/checks.csv (every amount-and-dollar pair a
+check relates), so adding a check adds its conversion here too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import textwrap
+
+import pandas as pd
+
+from paper_audit.audit import engine, params
+from paper_audit.tables import claims as claims_mod, reference
+from paper_audit.present import plots
+from paper_audit.run import sweep
+from paper_audit.errors import DataError
+
+
+def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Every (amount in a currency, amount in dollars) pair that a check relates, once each."""
+    pairs: list[tuple[str, str]] = []
+    rows = engine.load_checks(claims=table)
+    # "4 rubles equaled to USD 1" is the rate itself, not a conversion of an amount.
+    rate_claims = {i for row in rows if row["kind"] == "conversion" for i in row["inputs"].split()[2:]}
+    for row in rows:
+        ids = row["inputs"].split()
+        if row["kind"] in ("conversion", "reference_rate"):
+            candidates = [(ids[0], ids[1])]
+        elif row["kind"] == "same_rate":
+            candidates = list(zip(ids[::2], ids[1::2]))
+        else:
+            continue
+        for amount, usd in candidates:
+            if amount in rate_claims or (amount, usd) in pairs:
+                continue
+            if table.loc[usd, "unit"] == "USD" and table.loc[amount, "unit"] != "USD":
+                pairs.append((amount, usd))
+    return pairs
+
+
+def _ends(ctx: engine.Context, pairs: list[tuple[str, str]]):
+    """Each pair once, or a range's pair twice: at its low and at its high end."""
+    for amount, usd in pairs:
+        if ctx.is_range(amount) or ctx.is_range(usd):
+            yield amount, usd, " (low end)", ctx.at_end("low")
+            yield amount, usd, " (high end)", ctx.at_end("high")
+        else:
+            yield amount, usd, "", ctx
+
+
+def table(claims: pd.DataFrame | None = None, stated_rates: dict[str, float] | None = None) -> pd.DataFrame:
+    """One row per conversion: amount, stated dollars, implied rate, and dollars at each rate.
+
+    ``stated_rates`` maps a currency to the rate the paper states for it
+    (footnote 21 gives only rubles).
+    """
+    claims = claims if claims is not None else claims_mod.load_claims()
+    ctx = engine.Context(claims)
+    rates = reference.load()["exchange-rates"]
+    rows = []
+    for amount, usd, end, at in _ends(ctx, conversion_pairs(claims)):
+        currency = claims.loc[amount, "unit"]
+        value, dollars = claims_mod.absolute(at.claim(amount)), claims_mod.absolute(at.claim(usd))
+        implied = at.implied_rate(amount, usd)
+        row = {
+            "conversion": claims.loc[amount, "measure"] + end, "amount_claim": amount, "usd_claim": usd,
+            "currency": currency, "amount": value, "stated_usd": dollars, "page": int(claims.loc[amount, "page"]),
+            "implied_rate": implied.point, "implied_low": implied.low, "implied_high": implied.high,
+        }
+        if stated_rates and currency in stated_rates:
+            row["usd_at_stated_rate"] = value / stated_rates[currency]
+        for rate in rates[rates["currency"] == currency].itertuples():
+            row[f"usd_at_{rate.id}"] = value / float(rate.units_per_usd)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def reconcile(frame: pd.DataFrame) -> pd.DataFrame:
+    """For each currency: can one rate reproduce every conversion within rounding, and which?"""
+    out = []
+    for currency, group in frame.groupby("currency", sort=False):
+        low, high = group["implied_low"].max(), group["implied_high"].min()
+        out.append({
+            "currency": currency, "conversions": len(group),
+            "lowest_implied": group["implied_rate"].min(), "highest_implied": group["implied_rate"].max(),
+            "one_rate_fits": bool(low <= high),
+            "fitting_rates": f"{low:.4g} to {high:.4g}" if low <= high else "none",
+        })
+    return pd.DataFrame(out)
+
+
+def rate_parameter(currency: str) -> str:
+    """The reader's parameter that sets the rate of ``currency`` (e.g. ``yuan_per_usd``)."""
+    name = f"{currency}_per_usd"
+    if name not in params.SPECS:
+        raise DataError(f"no parameter sets the rate of {currency}; known parameters: {', '.join(params.SPECS)}")
+    return name
+
+
+def conversion_checks(currency: str, claims: pd.DataFrame | None = None) -> list[str]:
+    """The checks that relate an amount in ``currency`` to its dollar value."""
+    claims = claims if claims is not None else claims_mod.load_claims()
+    pairs = [set(p) for p in conversion_pairs(claims) if claims.loc[p[0], "unit"] == currency]
+    return [row["id"] for row in engine.load_checks(claims=claims)
+            if any(pair <= set(row["inputs"].split()) for pair in pairs)]
+
+
+def rate_sweep(currency: str, grid: str, claims: pd.DataFrame | None = None,
+               assumptions: params.Assumptions | None = None) -> sweep.Sweep:
+    """The conversion checks of ``currency`` swept over its rate (``START:STOP:POINTS``),
+    under the reader's other assumptions; only the checks that move with the rate are kept."""
+    claims = claims if claims is not None else claims_mod.load_claims()
+    name = rate_parameter(currency)
+    fixed = {k: v for k, v in dataclasses.asdict(assumptions or params.Assumptions()).items() if k != name}
+    result = sweep.run(sweep.parse_grid([(name, grid)]), claims=claims, fixed=fixed,
+                       only=conversion_checks(currency, claims))
+    moving = result.depending()
+    result.frame = result.frame[result.frame["check"].isin(moving)].reset_index(drop=True)
+    result.titles = {c: t for c, t in result.titles.items() if c in moving}
+    return result
+
+
+def official_rates(currency: str) -> pd.DataFrame:
+    """The independent rates of ``currency``, with their validity as words."""
+    rates = reference.load()["exchange-rates"]
+    rows = []
+    for rate in rates[rates["currency"] == currency].itertuples():
+        start = dt.date.fromisoformat(rate.valid_from)
+        end = dt.date.fromisoformat(rate.valid_to) if rate.valid_to else None
+        valid = f"{start:%b %Y} to {end:%b %Y}" if end else f"from {start:%b %Y}"
+        rows.append({"id": rate.id, "rate": float(rate.units_per_usd), "valid": valid,
+                     "confidence": rate.confidence,
+                     "label": f"{float(rate.units_per_usd):g}: {valid} ({rate.confidence} confidence)"})
+    return pd.DataFrame(rows)
+
+
+def agreement(result: sweep.Sweep, rates: pd.DataFrame) -> pd.DataFrame:
+    """For each finding of a rate sweep: the rates at which it is consistent
+    (exactly or within rounding) and which official rates, if any, lie there."""
+    found = sweep.breakpoints(result).set_index("check")
+    rows = []
+    for check, title in result.titles.items():
+        if check in found.index:
+            stretches, text = found.loc[check, "consistent"], found.loc[check, "consistent_text"]
+        else:  # one verdict over the whole grid
+            verdict = result.frame.loc[result.frame["check"] == check, "verdict"].iloc[0]
+            values = result.axes[0].values
+            agrees = verdict in sweep.AGREEING
+            stretches = [(values[0], values[-1])] if agrees else []
+            text = f"{sweep.fmt(values[0])} to {sweep.fmt(values[-1])}" if agrees else sweep.NOT_IN_GRID
+        inside = [r.label for r in rates.itertuples() if any(lo <= r.rate <= hi for lo, hi in stretches)]
+        rows.append({"check": check, "title": title, "consistent": stretches, "consistent_text": text,
+                     "official_inside": "; ".join(inside) or "none"})
+    return pd.DataFrame(rows)
+
+
+def _measure(check: str, currency: str, claims: pd.DataFrame) -> str:
+    """What a conversion check converts: the measure of its amount in ``currency``."""
+    row = next(r for r in engine.load_checks(claims=claims) if r["id"] == check)
+    amount = next(i for i in row["inputs"].split() if i in claims.index and claims.loc[i, "unit"] == currency)
+    return f"{claims.loc[amount, 'measure']} (p. {int(claims.loc[amount, 'page'])})"
+
+
+def agreement_sentence(agree: pd.DataFrame, rates: pd.DataFrame, currency: str,
+                       claims: pd.DataFrame | None = None) -> str:
+    """Where the paper's figures in ``currency`` agree, and whether an official
+    rate of the time lies there, in words (each conversion named once)."""
+    claims = claims if claims is not None else claims_mod.load_claims()
+    parts = list(dict.fromkeys(f"{_measure(r.check, currency, claims)} at {r.consistent_text}"
+                               for r in agree.itertuples()))
+    holding = {r.label: [r2 for r2 in agree.itertuples() if any(lo <= r.rate <= hi for lo, hi in r2.consistent)]
+               for r in rates.itertuples()}
+    said = []
+    for label, within in holding.items():
+        if within and len(within) == len(agree):
+            said.append(f"the official rate {label} lies in every one of them")
+        elif within:
+            names = dict.fromkeys(_measure(r.check, currency, claims) for r in within)
+            said.append(f"the official rate {label} lies in the stretch of {', '.join(names)} only")
+    if not said:
+        said.append(f"no official rate of the time ({'; '.join(rates['label'])}) lies in any of them")
+    return f"{'; '.join(parts)}; {'; '.join(said)}"
+
+
+def band_chart(result: sweep.Sweep, rates: pd.DataFrame, agree: pd.DataFrame, name: str) -> str:
+    """The verdict of each finding of a rate sweep as bands, official rates marked."""
+    axis = result.axes[0]
+    unit = axis.name.removesuffix("_per_usd")
+    values = list(axis.values)
+    rows, described = [], []
+    for check, title in result.titles.items():
+        verdicts = list(result.verdicts(check))
+        rows.append((textwrap.fill(title, 32), verdicts))
+        described.append(f"{title}: " + ", ".join(f"{v} {sweep.fmt(lo)}" + (f" to {sweep.fmt(hi)}" if hi != lo else "")
+                                                  for v, lo, hi in sweep.verdict_runs(values, verdicts)))
+    notes = [(i, (r.consistent[0][0] + r.consistent[0][1]) / 2, f"consistent at {r.consistent_text}")
+             for i, r in enumerate(agree.itertuples()) if r.consistent]
+    span = f"{sweep.fmt(values[0])} to {sweep.fmt(values[-1])} {unit} per US dollar"
+    marks = [(r.rate, f"official rate {r.label}") for r in rates.itertuples()]
+    alt = (f"Bands showing the verdict of {len(rows)} findings as the rate runs from {span}, "
+           f"checked at {len(values):,} rates. " + ". ".join(described) + ". Vertical lines mark the official rates: "
+           + "; ".join(rates["label"]) + ".")
+    caption = (f"The verdict of each finding that depends on the {unit} rate, from the book's checks run at "
+               f"{len(values):,} rates from {span}. Lines: the official rates of the time, with the dates "
+               "between which each was valid; a triangle marks each stretch where a finding is consistent.")
+    return plots.bands(values, rows, name, xlabel=f"{unit} per US dollar", marks=marks, alt=alt, caption=caption,
+                       notes=notes)
+
+
+def two_way(check: str, grids: list[tuple[str, str]], claims: pd.DataFrame | None = None,
+            assumptions: params.Assumptions | None = None) -> sweep.Sweep:
+    """One check swept over one or two parameters, the reader's other assumptions held."""
+    axes = sweep.parse_grid(grids)
+    swept = {a.name for a in axes}
+    fixed = {k: v for k, v in dataclasses.asdict(assumptions or params.Assumptions()).items() if k not in swept}
+    return sweep.run(axes, claims=claims, fixed=fixed, only=[check])
+
+
+def map_summary(result: sweep.Sweep, rates: pd.DataFrame, claims: pd.DataFrame | None = None,
+                assumptions: params.Assumptions | None = None) -> str:
+    """What a two-parameter sweep of one check shows, in words: where it is
+    consistent, and its verdicts along the second parameter at each official rate."""
+    (check,) = result.titles
+    x, y = result.axes
+    grid = result.verdicts(check)
+    agree = grid.isin(sweep.AGREEING)
+    columns = [float(v) for v in grid.columns[agree.all(axis=0)]]
+    if not agree.to_numpy().any():
+        where = "it is consistent nowhere in the grid"
+    elif agree.to_numpy().sum() == len(columns) * len(y.values):
+        where = (f"it is consistent (exactly or within rounding) only where {x.name} is "
+                 f"{', '.join(sweep.fmt(v) for v in columns)}, whatever the {y.name}")
+    else:
+        where = f"it is consistent (exactly or within rounding) at {agree.to_numpy().sum():,} of {grid.size:,} points"
+    said = [where]
+    for rate in rates.drop_duplicates("rate").itertuples():  # a rate may be listed for two periods
+        if not x.values[0] <= rate.rate <= x.values[-1]:
+            continue
+        at_rate = two_way(check, [(y.name, f"{y.values[0]!r}:{y.values[-1]!r}:{len(y.values)}")], claims,
+                          dataclasses.replace(assumptions or params.Assumptions(), **{x.name: rate.rate}))
+        stretches = sweep.verdict_runs(list(y.values), list(at_rate.verdicts(check)))
+        said.append(f"at the official rate {rate.rate:g} the verdict is " + " and ".join(
+            f"{v} for {y.name} {sweep.fmt(lo)}" + (f" to {sweep.fmt(hi)}" if hi != lo else "") for v, lo, hi in stretches))
+    return "; ".join(said)
+
+
+def map_chart(result: sweep.Sweep, rates: pd.DataFrame, name: str, summary: str) -> str:
+    """A heat map of one check's verdict over two parameters, official rates marked."""
+    (check,) = result.titles
+    x, y = result.axes
+    grid = result.verdicts(check)
+    counts = pd.Series(grid.to_numpy().ravel()).value_counts()
+    alt = (f"Heat map of the verdict of the finding “{result.titles[check]}” over {x.describe()} (across) and "
+           f"{y.describe()} (up): " + ", ".join(f"{v} in {counts[v]:,} cells" for v in plots.verdict_order(counts.index))
+           + f"; {summary}. Vertical lines mark "
+           "the official rates: " + "; ".join(rates["label"]) + ".")
+    meaning = {a.name: params.SPECS[a.name].doc.split(" (")[0] for a in (x, y)}
+    caption = (f"The verdict of “{result.titles[check]}” over two assumptions at once: {meaning[x.name]} "
+               f"({x.name}, across) and {meaning[y.name]} ({y.name}, up); "
+               f"{len(x.values) * len(y.values):,} grid points. Lines: the official rates of the time.")
+    return plots.verdict_map(list(x.values), list(y.values), grid.to_numpy().tolist(), name,
+                             xlabel=x.name.replace("_", " ").replace("per usd", "per US dollar"),
+                             ylabel=y.name.replace("_", " "), marks=[(r.rate, f"official rate {r.label}")
+                                                                    for r in rates.itertuples()],
+                             alt=alt, caption=caption)
