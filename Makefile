@@ -1,27 +1,38 @@
 # The README's two commands: `make book` and `make test`. Each sets up .venv on
-# its own (idempotent: the stamp is redone only when the pins change).
+# its own (idempotent: a stamp is redone only when its pins change). `make book`
+# installs what the book needs (requirements.txt and the package); `make test`
+# adds the test and development tools (requirements-dev.txt), with its own stamp.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 ARGS   ?=
 
 # Every target names an action, never a file: without .PHONY `make book`
 # would see the book/ folder and do nothing.
-.PHONY: book test setup rerun sweep student lab grade bench lock lock-lab clean
+.PHONY: book test setup setup-dev rerun sweep student lab grade bench lock lock-lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# Redone when requirements-dev.txt or requirements.txt (through $(STAMP)) changes.
+$(DEV_STAMP): requirements-dev.txt requirements.txt $(STAMP)
+	$(PIP) -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
 setup: $(STAMP)
+
+setup-dev: $(DEV_STAMP)
 
 book: $(STAMP)
 	$(PY) -m paper_audit.run.build
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(PY) -m pytest $(ARGS)
 
 rerun: $(STAMP)
@@ -59,10 +70,60 @@ bench: $(STAMP)
 	$(PY) bench/build_bench.py
 	$(PY) bench/sweep_bench.py
 
-# Rewrite requirements.txt from what .venv holds now (after a deliberate pip install).
-lock: $(STAMP)
-	{ sed -n '/^#/p' requirements.txt; $(PY) -m pip freeze --exclude-editable | sort -f; } > requirements.txt.tmp
-	mv requirements.txt.tmp requirements.txt
+# Rewrite requirements.txt and requirements-dev.txt together from what .venv
+# holds now (after a deliberate `.venv/bin/pip install NAME==VERSION`): every
+# installed distribution is pinned once, in requirements.txt if it is in the
+# closure of pyproject.toml's [project] dependencies (what the book needs to
+# build and run), else in requirements-dev.txt (what only tests and development
+# add). Each file keeps its leading # comments.
+define LOCK_SPLIT
+import re, subprocess, sys, tomllib
+from importlib import metadata
+from packaging.requirements import Requirement
+
+def key(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+freeze = [sys.executable, "-m", "pip", "freeze", "--all", "--exclude-editable", "--exclude", "pip"]
+lines = sorted(subprocess.run(freeze, capture_output=True, text=True, check=True).stdout.splitlines(), key=str.lower)
+with open("pyproject.toml", "rb") as handle:
+    todo = [Requirement(d) for d in tomllib.load(handle)["project"]["dependencies"]]
+book, missing = set(), set()
+while todo:
+    requirement = todo.pop()
+    for extra in ("", *sorted(requirement.extras)):
+        if (key(requirement.name), extra) in book:
+            continue
+        book.add((key(requirement.name), extra))
+        try:
+            requires = metadata.requires(requirement.name) or []
+        except metadata.PackageNotFoundError:
+            missing.add(requirement.name)
+            continue
+        for text in requires:
+            needed = Requirement(text)
+            if needed.marker is None or needed.marker.evaluate({"extra": extra}):
+                todo.append(needed)
+if missing:
+    sys.exit("make lock: not installed in .venv: " + ", ".join(sorted(missing)))
+book = {name for name, extra in book}
+pinned = {key(re.split("[=@ ]", line)[0]): line for line in lines}
+
+def write(path, first, names):
+    head = [line for line in open(path).read().splitlines() if line.startswith("#")]
+    open(path, "w").write("\n".join(head + first + [pinned[n] for n in sorted(pinned, key=lambda n: pinned[n].lower()) if n in names]) + "\n")
+
+write("requirements.txt", [], book)
+write("requirements-dev.txt", ["-r requirements.txt"], set(pinned) - book)
+print(f"make lock: requirements.txt {len(book)} pins, requirements-dev.txt {len(pinned) - len(book)} more")
+endef
+export LOCK_SPLIT
+
+# .venv holds exactly what the files now say: its stamps stay valid (else the
+# next make would reinstall the old pins over a deliberate change).
+lock: $(DEV_STAMP)
+	$(PY) -c "$$LOCK_SPLIT"
+	touch $(STAMP) $(DEV_STAMP)
 
 # Rewrite requirements-lab.txt from what .venv-lab adds (after a deliberate pip install there).
 lock-lab: $(LAB_STAMP)

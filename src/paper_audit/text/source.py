@@ -1,8 +1,9 @@
 """The paper's text as data.
 
-``derive`` turns the shared file (two lines per printed page: a raw extraction
-of the PDF text layer, then a clean transcription) into the files under
-``data/source/``: each page's two layers, a table of segments (running head,
+``derive`` turns the paper's excerpt (``paths.PAPER_EXCERPT``, kept in the
+repository under ``data/source/excerpt/``; two lines per printed page: a raw
+extraction of the PDF text layer, then a clean transcription) into the files
+under ``data/source/``: each page's two layers, a table of segments (running head,
 body, each footnote, each footnote marker) with character offsets into the
 layer, and a manifest of SHA-256 hashes. ``load_pages`` reads them back and
 refuses any file whose hash no longer matches, so a silent edit is caught.
@@ -304,20 +305,22 @@ def unknown_page(page, pages) -> str:
             f"add it with `{ADD_PAGE.replace(' N ', f' {page} ')}`")
 
 
-def derive(shared_file: Path, source_dir: Path = paths.SOURCE_DIR) -> dict[str, str]:
+def derive(paper_file: Path = paths.PAPER_EXCERPT, source_dir: Path = paths.SOURCE_DIR) -> dict[str, str]:
     """Return {file name: text} for everything under data/source/ but the manifest.
 
-    Pages 2 to 6 come from the shared paper; pages added with ``add-page`` are
-    read back from ``source_dir`` and kept, re-segmented the same way.
+    Pages 2 to 6 come from the paper's excerpt (``paper_file``, by default the
+    copy in the repository; any copy must carry the same SHA-256); pages added
+    with ``add-page`` are read back from ``source_dir`` and kept, re-segmented
+    the same way.
     """
-    data = shared_file.read_bytes()
+    data = paper_file.read_bytes()
     digest = sha256_bytes(data)
     if digest != ORIGINAL_SHA256:
-        raise DataError(f"{shared_file}: sha256 is {digest}, expected {ORIGINAL_SHA256}: not the paper's file")
+        raise DataError(f"{paper_file}: sha256 is {digest}, expected {ORIGINAL_SHA256}: not the paper's file")
     lines = data.decode("utf-8").split("\n")
     lines = [line for line in lines if line != ""]
     if len(lines) != 2 * len(SHARED_PAGES):
-        raise DataError(f"{shared_file}: expected {2 * len(SHARED_PAGES)} lines (two per page), found {len(lines)}")
+        raise DataError(f"{paper_file}: expected {2 * len(SHARED_PAGES)} lines (two per page), found {len(lines)}")
     files: dict[str, str] = {}
     rows = []
     for index, page in enumerate(SHARED_PAGES):
