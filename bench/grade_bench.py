@@ -83,7 +83,7 @@ def main() -> None:
         total[row["submission"]] = total.get(row["submission"], 0) + (row["points"] or 0)
     print(f"Grading benchmark: {args.assignment}, {args.class_size} submissions, {args.workers} at a time, "
           f"on {os.cpu_count()} cores ({platform.python_version()}, {platform.system()})")
-    print(f"| run | seconds | per submission |\n|---|---|---|")
+    print("| run | seconds | per submission |\n|---|---|---|")
     print(f"| one submission alone (floor) | {one:.1f} | {one:.1f} |")
     print(f"| the class | {whole:.1f} | {whole / args.class_size:.1f} |")
     scaled = whole * GOAL_CLASS / args.class_size

@@ -13,12 +13,13 @@ import nbformat
 import pandas as pd
 import pytest
 
-from paper_audit.classroom import exercises
-from paper_audit.instructor import bundle, grading
-from paper_audit.audit import engine, rounding
-from paper_audit.tables import claims
 from paper_audit import cli
+from paper_audit.audit import engine, verdicts
+from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
+from paper_audit.instructor import assignment, bundle, grading, judging, marks, reports, submissions
+from paper_audit.instructor import key as answer_key
+from paper_audit.tables import claims
 
 A1 = "01_recompute_a_conversion"
 # Long enough for an ordinary answer cell (imports, loading the data) on a busy
@@ -39,24 +40,40 @@ def test_expected_answers_are_computed_from_the_data():
     gift = claims.absolute(table.loc["chinese_gift_yuan"])
     assert math.isclose(key["debt_rate_interval"].low * 0 + key["yuan_rates"][1],
                         gift / claims.absolute(table.loc["chinese_gift_usd"]))
-    assert key["yuan_one_rate"] in rounding.VERDICTS
+    assert key["yuan_one_rate"] in verdicts.GRADES
     assert {f["id"] for f in key["passage_checks"]} == {"passage_conversion", "passage_shares", "passage_duration"}
 
 
 def test_a_broken_key_row_names_file_line_and_field(tmp_path, monkeypatch):
     bad = tmp_path / "answers.csv"
     bad.write_text("question,source,arguments\nsoviet_usd,finding,no_such_check;computed_value\n", encoding="utf-8")
-    monkeypatch.setattr(grading, "ANSWERS_CSV", bad)
-    grading.expected.cache_clear()
+    monkeypatch.setattr(answer_key, "ANSWERS_CSV", bad)
+    answer_key.expected.cache_clear()
     try:
         with pytest.raises(DataError, match=r"answers.csv, line 2: cannot compute .*no_such_check"):
-            grading.expected()
+            answer_key.expected()
     finally:
-        grading.expected.cache_clear()
+        answer_key.expected.cache_clear()
+
+
+@pytest.mark.parametrize("declaring, message", [
+    (["renamed"], None),
+    ([], "exactly one assignment should declare 'pairs', but none does"),
+    (["a", "b"], "exactly one assignment should declare 'pairs', but a, b do"),
+])
+def test_the_pairs_come_from_the_one_assignment_that_declares_them(monkeypatch, declaring, message):
+    pairs = exercises.assignments()[exercises.declared("pairs")[0]]["pairs"]
+    content = {name: {"pairs": pairs} for name in declaring} | {"other": {"references": []}}
+    monkeypatch.setattr(exercises, "assignments", lambda: content)
+    if message is None:
+        assert "gift" in exercises.pairs("yuan"), "found whatever the assignment is called"
+        return
+    with pytest.raises(DataError, match=f"assignments.yml: {message}"):
+        exercises.pairs("yuan")
 
 
 def test_points_come_from_the_assignment_and_match_the_rubrics():
-    items = grading.assignment_items(A1)
+    items = assignment.assignment_items(A1)
     assert [i.question.id for i in items][-1] == "gift_explanation"
     assert all(i.points > 0 for i in items)
     written = [i for i in items if i.question.form == "written"]
@@ -65,7 +82,7 @@ def test_points_come_from_the_assignment_and_match_the_rubrics():
 
 def test_an_unknown_assignment_is_refused_with_the_names():
     with pytest.raises(DataError, match="no assignment 'nope': the assignments are 01_recompute"):
-        grading.assignment_items("nope")
+        assignment.assignment_items("nope")
 
 
 # ---------------------------------------------------------------- judging values
@@ -73,7 +90,7 @@ def test_an_unknown_assignment_is_refused_with_the_names():
 
 def item(question):
     return next(i for name in ("01_recompute_a_conversion", "02_implied_rates", "03_audit_a_passage")
-                for i in grading.assignment_items(name) if i.question.id == question)
+                for i in assignment.assignment_items(name) if i.question.id == question)
 
 
 def captured(value):
@@ -82,25 +99,26 @@ def captured(value):
 
 def test_a_number_is_judged_within_its_stated_tolerance():
     key = grading.expected()["gift_gap"]
-    points, feedback = grading.judge(item("gift_gap"), captured(key + 0.09), {})
+    points, feedback = judging.judge(item("gift_gap"), captured(key + 0.09), {})
     assert points == item("gift_gap").points and "Right" in feedback
-    points, feedback = grading.judge(item("gift_gap"), captured(round(key)), {})
+    points, feedback = judging.judge(item("gift_gap"), captured(round(key)), {})
     assert points == 0 and exercises.load_questions()["gift_gap"].tolerance() in feedback
 
 
 def test_intervals_lists_verdicts_and_booleans_are_judged():
     key = grading.expected()
     interval = key["debt_rate_interval"]
-    assert grading.judge(item("debt_rate_interval"), captured({"__interval__": [interval.low, interval.high]}), {})[0] > 0
-    assert grading.judge(item("debt_rate_interval"), captured([interval.low, interval.high * 1.01]), {})[0] == 0
-    assert grading.judge(item("yuan_rates"), captured(list(key["yuan_rates"])), {})[0] > 0
+    ends = {"__interval__": [interval.low, interval.high]}
+    assert judging.judge(item("debt_rate_interval"), captured(ends), {})[0] > 0
+    assert judging.judge(item("debt_rate_interval"), captured([interval.low, interval.high * 1.01]), {})[0] == 0
+    assert judging.judge(item("yuan_rates"), captured(list(key["yuan_rates"])), {})[0] > 0
     wrong = list(key["yuan_rates"])
     wrong[-1] *= 1.5
-    points, feedback = grading.judge(item("yuan_rates"), captured(wrong), {})
+    points, feedback = judging.judge(item("yuan_rates"), captured(wrong), {})
     assert points == 0 and "first year of the gift" in feedback
-    assert grading.judge(item("yuan_one_rate"), captured(key["yuan_one_rate"].upper()), {})[0] > 0
-    assert grading.judge(item("debt_gift_agree"), captured(not key["debt_gift_agree"]), {})[0] == 0
-    assert grading.judge(item("debt_gift_agree"), captured(1), {})[0] == 0, "1 is not a bool"
+    assert judging.judge(item("yuan_one_rate"), captured(key["yuan_one_rate"].upper()), {})[0] > 0
+    assert judging.judge(item("debt_gift_agree"), captured(not key["debt_gift_agree"]), {})[0] == 0
+    assert judging.judge(item("debt_gift_agree"), captured(1), {})[0] == 0, "1 is not a bool"
 
 
 def frame_answer(rows):
@@ -111,7 +129,7 @@ def frame_answer(rows):
 
 def key_rows(**changes):
     rows = []
-    for row in grading.passage_key():
+    for row in answer_key.passage_key():
         quote = changes.get(row["id"], {}).get("quote", row["quote"])
         qualifier = changes.get(row["id"], {}).get("qualifier", row["qualifier"])
         rows.append(exercises.claim_row(row["id"], row["figure"], row["unit"], qualifier=qualifier, quote=quote))
@@ -120,14 +138,14 @@ def key_rows(**changes):
 
 def test_extracted_claims_are_graded_on_values_quotes_and_qualifiers():
     full = item("passage_claims").points
-    assert grading.judge(item("passage_claims"), frame_answer(key_rows()), {})[0] == full
+    assert judging.judge(item("passage_claims"), frame_answer(key_rows()), {})[0] == full
     made_up = key_rows(cost_crowns={"quote": "spent 36 million crowns"})
-    points, feedback = grading.judge(item("passage_claims"), frame_answer(made_up), {})
+    points, feedback = judging.judge(item("passage_claims"), frame_answer(made_up), {})
     assert points < full and "cost_crowns: the quote" in feedback
     no_qualifier = key_rows(work_length={"qualifier": "none"})
-    points, feedback = grading.judge(item("passage_claims"), frame_answer(no_qualifier), {})
+    points, feedback = judging.judge(item("passage_claims"), frame_answer(no_qualifier), {})
     assert points < full and "work_length: the qualifier" in feedback
-    points, feedback = grading.judge(item("passage_claims"), frame_answer(key_rows()[:-2]), {})
+    points, feedback = judging.judge(item("passage_claims"), frame_answer(key_rows()[:-2]), {})
     assert points < full and "2 figures of the passage missing" in feedback
 
 
@@ -147,8 +165,8 @@ def test_chosen_checks_are_matched_to_the_passages_relations_whatever_the_ids():
             exercises.check_row("c", "date_gap", "my_work_began my_work_ended my_work_length")]
     full = item("passage_checks").points
     answers = {"passage_claims": claims_answer}
-    assert grading.judge(item("passage_checks"), findings_answer(rows, renamed), answers)[0] == full
-    points, feedback = grading.judge(item("passage_checks"), findings_answer(rows[:2], renamed), answers)
+    assert judging.judge(item("passage_checks"), findings_answer(rows, renamed), answers)[0] == full
+    points, feedback = judging.judge(item("passage_checks"), findings_answer(rows[:2], renamed), answers)
     assert points == pytest.approx(full * 2 / 3) and "no check of kind date_gap" in feedback
 
 
@@ -157,20 +175,22 @@ def test_chosen_checks_are_matched_to_the_passages_relations_whatever_the_ids():
 
 def write_marks(path, rows):
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=grading.MARKS_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=marks.MARKS_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     return path
 
 
 def test_marks_are_summed_from_the_rubric(tmp_path):
-    items = grading.assignment_items(A1)
+    items = assignment.assignment_items(A1)
     path = write_marks(tmp_path / "marks.csv", [
-        {"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2", "comment": "clear"},
-        {"submission": "ann", "question": "gift_explanation", "criterion": "explanation", "level": "1", "comment": ""},
+        {"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2",
+         "comment": "clear"},
+        {"submission": "ann", "question": "gift_explanation", "criterion": "explanation", "level": "1",
+         "comment": ""},
     ])
-    marks = grading.read_marks(path, items, ["ann"])
-    points, feedback = marks[("ann", "gift_explanation")]
+    given = marks.read_marks(path, items, ["ann"])
+    points, feedback = given[("ann", "gift_explanation")]
     assert points == 3 and "(clear)" in feedback
 
 
@@ -184,14 +204,14 @@ def test_bad_marks_name_file_line_and_field(tmp_path, change, message):
     row = {"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2", "comment": ""}
     path = write_marks(tmp_path / "marks.csv", [{**row, **change}])
     with pytest.raises(DataError, match=message):
-        grading.read_marks(path, grading.assignment_items(A1), ["ann"])
+        marks.read_marks(path, assignment.assignment_items(A1), ["ann"])
 
 
 def test_a_criterion_left_unmarked_is_refused(tmp_path):
     path = write_marks(tmp_path / "marks.csv", [
         {"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2", "comment": ""}])
     with pytest.raises(DataError, match="no level for the criterion.*explanation"):
-        grading.read_marks(path, grading.assignment_items(A1), ["ann"])
+        marks.read_marks(path, assignment.assignment_items(A1), ["ann"])
 
 
 # ---------------------------------------------------------------- a class, end to end
@@ -274,12 +294,12 @@ def graded(tmp_path_factory):
     nbformat.write(hostile, submissions / "hostile.ipynb")
     (submissions / "broken.ipynb").write_text("{ not a notebook", encoding="utf-8")
 
-    marks = write_marks(folder / "marks.csv", [
+    marks_csv = write_marks(folder / "marks.csv", [
         {"submission": "instructor", "question": "gift_explanation", "criterion": c, "level": "2", "comment": ""}
         for c in ("evidence", "explanation")])
     out = folder / "results" / "scores.csv"
     lines = []
-    rows = grading.grade(A1, submissions, out, marks_path=marks, cell_timeout=CELL_TIMEOUT,
+    rows = grading.grade(A1, submissions, out, marks_path=marks_csv, cell_timeout=CELL_TIMEOUT,
                          notebook_timeout=240, progress=lines.append)
     table = pd.read_csv(out, keep_default_na=False)
     return {"rows": rows, "table": table, "out": out, "lines": lines, "submissions": submissions}
@@ -294,7 +314,7 @@ def totals(graded):
 def test_scores_have_one_row_per_submission_and_question(graded):
     table = graded["table"]
     assert list(table.columns) == ["submission", "question", "points", "max_points", "feedback"]
-    questions = [i.question.id for i in grading.assignment_items(A1)]
+    questions = [i.question.id for i in assignment.assignment_items(A1)]
     for name in ("broken", "cheater", "hostile", "instructor", "unanswered"):
         assert list(table[table["submission"] == name]["question"]) == questions
 
@@ -313,7 +333,8 @@ def test_a_hostile_submission_is_graded_and_does_not_stop_the_batch(graded):
     # The endless loop was interrupted at the cell's time limit; later cells still ran.
     assert points["soviet_usd"] == 0
     assert "raised KeyboardInterrupt" in table.loc[("hostile", "soviet_usd"), "feedback"]
-    assert points["soviet_verdict"] == 0 and "raised RuntimeError" in table.loc[("hostile", "soviet_verdict"), "feedback"]
+    assert points["soviet_verdict"] == 0
+    assert "raised RuntimeError" in table.loc[("hostile", "soviet_verdict"), "feedback"]
     assert points["gift_usd"] > 0, table.loc[("hostile", "gift_usd"), "feedback"]
     assert points["gift_verdict"] > 0, "answered after deleting its files and redefining check"
     assert (graded["submissions"] / "hostile.ipynb").exists() and (graded["submissions"] / "instructor.ipynb").exists()
@@ -334,7 +355,8 @@ def test_feedback_files_and_progress(graded):
     assert "on purpose" in (feedback / "hostile.md").read_text(encoding="utf-8")
     assert [line.split("]")[0] for line in graded["lines"][:5]] == [f"[{n}/5" for n in range(1, 6)]
     template = list(csv.DictReader(open(feedback / "marks-template.csv", encoding="utf-8")))
-    assert {(r["submission"], r["criterion"]) for r in template} >= {("hostile", "evidence"), ("hostile", "explanation")}
+    marked = {(r["submission"], r["criterion"]) for r in template}
+    assert marked >= {("hostile", "evidence"), ("hostile", "explanation")}
 
 
 def test_a_notebook_over_its_time_limit_is_stopped_with_what_it_answered(tmp_path):
@@ -346,19 +368,19 @@ def test_a_notebook_over_its_time_limit_is_stopped_with_what_it_answered(tmp_pat
     nbformat.write(notebook, path)
     stage = tmp_path / "stage"
     bundle.write_package(stage)
-    items = grading.assignment_items(A1)
+    items = assignment.assignment_items(A1)
     start = time.monotonic()
-    run = grading.run_submission(path, items, stage, cell_timeout=300, notebook_timeout=40)
+    run = submissions.run_submission(path, items, stage, cell_timeout=300, notebook_timeout=40)
     assert time.monotonic() - start < 100, "the notebook was not stopped at its limit"
     assert "stopped after 40 seconds" in run.problem, run.problem
     assert run.captured["soviet_verdict"] == {"question": "soviet_verdict", "answer": "consistent"}
-    rows = grading.score_rows("slow", run, items, {}, {})
+    rows = reports.score_rows("slow", run, items, {}, {})
     assert next(r for r in rows if r["question"] == "soviet_verdict")["points"] > 0
 
 
 def test_the_kernel_gets_none_of_the_instructors_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("INSTRUCTOR_TOKEN", "secret")
-    env = grading._kernel_env(tmp_path, tmp_path / "package")
+    env = submissions.kernel_env(tmp_path, tmp_path / "package")
     assert "INSTRUCTOR_TOKEN" not in env and env["PAPER_AUDIT_OFFLINE"] == "1"
     assert env["PYTHONPATH"] == str(tmp_path / "package" / "src") and env["HOME"] == str(tmp_path)
 

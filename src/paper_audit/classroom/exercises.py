@@ -1,4 +1,4 @@
-"""The classroom section, as students see it: helpers and public engine.
+"""The classroom section, as students see it: helpers and public checks.
 
 * ``check(question, answer)`` is the public check a student runs: it tests the
   answer's form and units (a number of dollars, a list of three rates, a
@@ -31,13 +31,15 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from paper_audit.audit import engine, rounding
-from paper_audit.tables import claims as claims_mod, reference
-from paper_audit.text import figures
 from paper_audit import paths
-from paper_audit.present import render
+from paper_audit.audit import engine, rounding, verdicts
 from paper_audit.errors import DataError
+from paper_audit.present import render
+from paper_audit.tables import claims as claims_mod
+from paper_audit.tables import reference
+from paper_audit.text import figures, passages
 
 CLASSROOM_DIR = paths.NOTEBOOKS_DIR / "classroom"
 QUESTIONS_CSV = CLASSROOM_DIR / "questions.csv"
@@ -107,8 +109,6 @@ def _float(value: str, where: str) -> float | None:
 
 @functools.lru_cache(maxsize=1)
 def assignments() -> dict:
-    import yaml
-
     try:
         content = yaml.safe_load(ASSIGNMENTS_YML.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -144,11 +144,25 @@ def load_questions() -> dict[str, Question]:
     return questions
 
 
+def declared(field: str) -> tuple[str, Any]:
+    """(assignment, content) of the one assignment in assignments.yml that
+    declares ``field`` (``pairs``, ``passage``): no code names an assignment."""
+    found = [(name, content[field]) for name, content in assignments().items()
+             if isinstance(content, dict) and field in content]
+    if len(found) != 1:
+        names = ", ".join(name for name, _ in found)
+        raise DataError(f"{ASSIGNMENTS_YML}: exactly one assignment should declare {field!r}, "
+                        + (f"but {names} do" if found else "but none does"))
+    return found[0]
+
+
 def pairs(kind: str) -> dict[str, tuple[str, str]]:
-    """The (amount in the currency, amount in dollars) pairs of assignment 2."""
-    found = assignments().get("02_implied_rates", {}).get("pairs", {}).get(kind)
+    """The (amount in the currency, amount in dollars) pairs of ``kind``
+    (rubles, yuan), from the assignment that declares ``pairs``."""
+    name, declared_pairs = declared("pairs")
+    found = declared_pairs.get(kind) if isinstance(declared_pairs, dict) else None
     if not found:
-        raise DataError(f"{ASSIGNMENTS_YML}: 02_implied_rates has no pairs for {kind!r}")
+        raise DataError(f"{ASSIGNMENTS_YML}: {name} has no pairs for {kind!r}")
     return {label: tuple(ids) for label, ids in found.items()}
 
 
@@ -206,9 +220,7 @@ def page_values(assignment: str) -> dict[str, str]:
 
 def quotes(*claim_ids: str):
     """Show claims of the paper as marked quotations, with page and footnote."""
-    from IPython.display import HTML
-
-    from paper_audit.text import passages
+    from IPython.display import HTML  # deferred: IPython is heavy and only a notebook shows quotes
 
     table = claims_mod.load_claims()
     # No verdicts: they are what the student is asked to find.
@@ -224,7 +236,8 @@ def claim_row(claim_id: str, figure: str, unit: str, *, qualifier: str = "none",
     scale million, factor one million. Dates need ``unit="date"``.
     """
     if qualifier not in rounding.QUALIFIER_WIDENING:
-        raise DataError(f"claim {claim_id}: qualifier {qualifier!r} is not one of: {', '.join(rounding.QUALIFIER_WIDENING)}")
+        raise DataError(f"claim {claim_id}: qualifier {qualifier!r} is not one of: "
+                        f"{', '.join(rounding.QUALIFIER_WIDENING)}")
     try:
         parsed = figures.parse(figure)
     except figures.FigureError as error:
@@ -267,16 +280,16 @@ def check_row(check_id: str, kind: str, inputs: str | Sequence[str], *, title: s
 
 
 def passage() -> tuple[str, str]:
-    """(title, text) of the invented passage of the third assignment."""
-    found = assignments().get("03_audit_a_passage", {}).get("passage", {})
-    if not found.get("title") or not found.get("text"):
-        raise DataError(f"{ASSIGNMENTS_YML}: 03_audit_a_passage needs passage: title and text")
+    """(title, text) of the invented passage, from the assignment that declares it."""
+    name, found = declared("passage")
+    if not isinstance(found, dict) or not found.get("title") or not found.get("text"):
+        raise DataError(f"{ASSIGNMENTS_YML}: {name} needs passage: title and text")
     return found["title"], " ".join(found["text"].split())
 
 
 def show_passage():
     """The invented passage, as a marked quotation that says it is invented."""
-    from IPython.display import HTML
+    from IPython.display import HTML  # deferred: IPython is heavy and only a notebook shows the passage
 
     title, text = passage()
     return HTML(f'<blockquote class="audit-quote classroom-passage"><p><strong>{render.esc(title)}</strong></p>'
@@ -298,7 +311,7 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, Real) and not isinstance(x, (bool, np.bool_)) and math.isfinite(float(x))
 
 
-VERDICT_ALIASES = {label: verdict for verdict, (_, _, label, _) in render.VERDICT_STYLE.items()}
+VERDICT_ALIASES = {v.short: word for word, v in verdicts.VERDICTS.items()}
 
 
 def verdict_name(answer: str) -> str:
@@ -355,8 +368,8 @@ def form_problem(question: Question, answer: Any) -> str:
     if form == "verdict":
         if not isinstance(answer, str):
             return f"The answer should be a verdict's name (a string), not {_a(answer)}."
-        if verdict_name(answer) not in rounding.VERDICTS:
-            return "That is not a verdict's name: use one of the names in rounding.VERDICTS."
+        if verdict_name(answer) not in verdicts.GRADES:
+            return "That is not a verdict's name: use one of the names in verdicts.GRADES."
         return ""
     if form == "boolean":
         return "" if isinstance(answer, (bool, np.bool_)) else f"The answer should be a bool, not {_a(answer)}."
@@ -367,7 +380,8 @@ def form_problem(question: Question, answer: Any) -> str:
     if form == "claims":
         if not isinstance(answer, pd.DataFrame):
             return f"The answer should be a pandas DataFrame (use claims_frame), not {_a(answer)}."
-        missing = [c for c in ("id", "figure", "value", "factor", "date", "quote", "qualifier") if c not in answer.columns]
+        needed = ("id", "figure", "value", "factor", "date", "quote", "qualifier")
+        missing = [c for c in needed if c not in answer.columns]
         if missing:
             return "The frame lacks the column(s) " + ", ".join(missing) + ": build its rows with claim_row."
         problems = quote_problems(answer, passage()[1])

@@ -22,15 +22,21 @@ The grader runs every submission against a copy of this same package
 
 from __future__ import annotations
 
+import argparse
 import copy
+import importlib.metadata
 import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Callable
 
-from paper_audit.classroom import exercises
+import nbformat
+import yaml
+from packaging.requirements import Requirement
+
 from paper_audit import paths
+from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
 
 STUDENT_DIR = paths.REPO_ROOT / "student"
@@ -115,8 +121,6 @@ def strip_solutions(notebook, name: str = "notebook"):
 
 def repository_url() -> str:
     """The repository in _config.yml: the bundle is published as its branch ``student``."""
-    import yaml
-
     config = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
     return config.get("repository", {}).get("url", "")
 
@@ -180,8 +184,6 @@ def handout(notebook, assignment: str, *, base_url: str, bundle_url: str = "", b
             name: str = "notebook"):
     """The hand-out of an assignment notebook: no solution, no build cell,
     glued texts written in, links to the published book, an install cell."""
-    import nbformat
-
     result = strip_solutions(notebook, name=name)
     values = exercises.page_values(assignment)
     cells = []
@@ -230,10 +232,6 @@ def _name(name: str) -> str:
 def runtime_pins() -> list[str]:
     """The lines of requirements.txt the package needs at run time: RUNTIME
     and what they require, found from the installed packages' metadata."""
-    from importlib import metadata
-
-    from packaging.requirements import Requirement
-
     pins = {}
     for line in (paths.REPO_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
         if "==" in line and not line.startswith("#"):
@@ -244,7 +242,7 @@ def runtime_pins() -> list[str]:
         if name in needed or name not in pins:
             continue
         needed.add(name)
-        for text in metadata.requires(name) or []:
+        for text in importlib.metadata.requires(name) or []:
             requirement = Requirement(text)
             if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
                 todo.append(requirement.name)
@@ -309,8 +307,6 @@ def write_student_bundle(source_dir: Path = exercises.CLASSROOM_DIR, out_dir: Pa
     folder is replaced in one rename, so a refused notebook leaves no
     half-written folder.
     """
-    import nbformat
-
     source_dir = Path(source_dir)
     base_url = base_url or book_url()
     bundle_url = repository_url() if bundle_url is None else bundle_url
@@ -331,8 +327,6 @@ def write_student_bundle(source_dir: Path = exercises.CLASSROOM_DIR, out_dir: Pa
         write_package(folder)
         for filename, notebook in handouts.items():
             nbformat.write(notebook, folder / "notebooks" / "classroom" / filename)
-        import yaml
-
         title = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
         (folder / "README.md").write_text(README.format(title=title, base_url=base_url), encoding="utf-8")
         return [f"notebooks/classroom/{filename}" for filename in handouts]
@@ -341,8 +335,6 @@ def write_student_bundle(source_dir: Path = exercises.CLASSROOM_DIR, out_dir: Pa
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="paper-audit student",
                                      description="Write the student bundle: hand-outs without solutions, "
                                                  "the package without the answer key, the data.")
