@@ -23,7 +23,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from paper_audit.run.build import executed_notebooks, toc_notebooks
+from paper_audit.run.build import executed_notebooks
+from paper_audit.tables.toc import toc_notebooks
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -40,8 +41,8 @@ def env_for(root: Path) -> dict:
 
 def timed_build(root: Path) -> tuple[float, list[str]]:
     started = time.perf_counter()
-    result = subprocess.run([PYTHON, "-m", "paper_audit.run.build", "--root", str(root)], capture_output=True, text=True,
-                            env=env_for(root))
+    result = subprocess.run([PYTHON, "-m", "paper_audit.run.build", "--root", str(root)],
+                            capture_output=True, text=True, env=env_for(root))
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"build failed:\n{result.stderr[-3000:]}")
@@ -83,7 +84,8 @@ def main() -> int:
               f"a fresh clone of {REPO}", flush=True)
         code_seconds, sphinx_seconds = floor(root)
         floor_seconds = code_seconds + sphinx_seconds
-        print(f"  floor: notebook code in one process {code_seconds:.1f} s + Sphinx without execution {sphinx_seconds:.1f} s", flush=True)
+        print(f"  floor: notebook code in one process {code_seconds:.1f} s"
+              f" + Sphinx without execution {sphinx_seconds:.1f} s", flush=True)
         cold, cold_run = timed_build(root)
         print(f"  cold build: {cold:.1f} s ({len(cold_run)} notebooks executed)", flush=True)
         noop, noop_run = timed_build(root)
@@ -92,7 +94,8 @@ def main() -> int:
         text = claims.read_text(encoding="utf-8")
         claims.write_text(text.replace("share of ships destroyed", "share of the ships destroyed", 1), encoding="utf-8")
         edited, edited_run = timed_build(root)
-        print(f"  after editing one claim (damage_ships_pct): {edited:.1f} s, re-executed: {', '.join(edited_run)}", flush=True)
+        print(f"  after editing one claim (damage_ships_pct): {edited:.1f} s,"
+              f" re-executed: {', '.join(edited_run)}", flush=True)
     print()
     print("| build | seconds | ratio to the floor | notebooks executed |")
     print("|---|---|---|---|")

@@ -56,7 +56,8 @@ def main() -> int:
         before = timed(sweep_command, scratch)
         print(f"  sweep of every check, {GRID[0]} {GRID[1]}: {before:.2f} s", flush=True)
         whole = timed([str(BIN / "paper-audit"), "rerun", "-p", *VALUE, "--out", str(scratch / "rerun")], scratch)
-        print(f"  whole rerun (every chapter, {os.cpu_count()} at a time), {VALUE[0]} {VALUE[1]}: {whole:.2f} s", flush=True)
+        print(f"  whole rerun (every chapter, {os.cpu_count()} at a time), {VALUE[0]} {VALUE[1]}: {whole:.2f} s",
+              flush=True)
         chapter = timed([str(BIN / "papermill"), str(CHAPTER), str(scratch / "chapter.ipynb"), "-p", *VALUE,
                          "--cwd", str(CHAPTER.parent), "--no-progress-bar"], scratch)
         print(f"  one chapter ({CHAPTER.stem}) by papermill, {VALUE[0]} {VALUE[1]}: {chapter:.2f} s", flush=True)

@@ -34,8 +34,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from paper_audit.run import build
 from paper_audit import paths
+from paper_audit.tables import toc
 
 REPO_ROOT = paths.REPO_ROOT
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -56,7 +56,7 @@ TIMEOUT_MS = 60_000
 
 def toc_pages(root: Path = REPO_ROOT) -> list[str]:
     """Every page of ``_toc.yml`` in reading order, without suffix."""
-    return build.toc_pages(root)
+    return toc.toc_pages(root)
 
 
 def notebook_pages(root: Path = REPO_ROOT) -> list[str]:
@@ -200,7 +200,8 @@ def new_watched_page(browser, color_scheme: str = "light"):
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and watch.console_errors.append(f"{m.text} ({m.location.get('url', '')})"))
+    page.on("console",
+            lambda m: m.type == "error" and watch.console_errors.append(f"{m.text} ({m.location.get('url', '')})"))
     page.on("pageerror", lambda e: watch.console_errors.append(f"uncaught exception: {e}"))
     page.on("requestfailed", lambda r: _is_local(r.url) and watch.failed_requests.append(f"{r.url}: {r.failure}"))
     page.on("response", lambda r: r.status >= 400 and watch.http_errors.append(f"{r.status} {r.url}"))
@@ -256,7 +257,8 @@ IMAGES_JS = """async () => {
 }"""
 
 AXE_ALL_RULES = {"resultTypes": ["violations"], "preload": False}
-AXE_CONTRAST_ONLY = {"runOnly": {"type": "rule", "values": ["color-contrast"]}, "resultTypes": ["violations"], "preload": False}
+AXE_CONTRAST_ONLY = {"runOnly": {"type": "rule", "values": ["color-contrast"]}, "resultTypes": ["violations"],
+                     "preload": False}
 
 
 @dataclass
@@ -331,7 +333,8 @@ class BookVisits:
         run = "options => axe.run(document, options)"
         visit.axe_light = page.evaluate(run, AXE_ALL_RULES)
         # The theme follows the reader's system (mode "auto"): switch the system to dark.
-        page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+        page.add_style_tag(
+            content="*, *::before, *::after { transition: none !important; animation: none !important; }")
         page.emulate_media(color_scheme="dark")
         # The book's theme follows the system (html_context default_mode: auto).
         # Waiting up to the action timeout, not a few seconds: on a busy machine

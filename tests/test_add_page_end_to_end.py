@@ -50,7 +50,7 @@ def test_an_invented_page_becomes_a_chapter_without_code(tmp_path):
     assert "footnotes 22-24" in out and "pages 2-7" in out
     paper_audit(root, "add-chapter", "railway_brigade", "--title", "An invented page: the railway brigade")
     paper_audit(root, "draft", "--page", "7", "--chapter", "railway_brigade")
-    drafts = root / "data" / "drafts"
+    drafts = root / "drafts"  # the default: git-ignored, outside data/
     accept(root, drafts / "page-7.claims.csv", root / "data" / "claims.csv")
     check_rows = accept(root, drafts / "page-7.checks.csv", root / "data" / "checks.csv")
     accept(root, drafts / "page-7.not-figures.csv", root / "data" / "source" / "not-figures.csv")

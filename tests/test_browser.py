@@ -66,7 +66,8 @@ def test_images_load_and_have_alt_text(visit, name):
     problems = []
     for image in found["images"]:
         if not (image["width"] > 0 and image["height"] > 0):
-            problems.append(f"<img src={image['src']!r}> did not load (natural size {image['width']}x{image['height']})")
+            problems.append(
+                f"<img src={image['src']!r}> did not load (natural size {image['width']}x{image['height']})")
         if not (image["alt"] or "").strip():
             problems.append(f"<img src={image['src']!r}> has no alt text")
     for svg in found["linked"]:
@@ -81,7 +82,8 @@ def test_images_load_and_have_alt_text(visit, name):
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_every_chapter_shows_a_chart(visit, name):
     """So that the image checks above check something: each chapter has a chart."""
-    charts = [i for i in visit(name).media["images"] if not i["src"].split("?")[0].endswith(("logo_binder.svg", "logo_colab.png"))]
+    logos = ("logo_binder.svg", "logo_colab.png")
+    charts = [i for i in visit(name).media["images"] if not i["src"].split("?")[0].endswith(logos)]
     assert charts, f"{name}.html shows no chart"
 
 
@@ -142,8 +144,10 @@ def test_launch_and_download_buttons(visit, book_url, name):
     """The Binder, Colab and .ipynb download links are in the page (in dropdowns,
     so present rather than visible), and the download serves the notebook."""
     hrefs = visit(name).hrefs
-    binder = [h for h in hrefs if h.startswith("https://mybinder.org/v2/gh/") and h.endswith(f"urlpath=tree/{name}.ipynb")]
-    colab = [h for h in hrefs if h.startswith("https://colab.research.google.com/github/") and h.endswith(f"/{name}.ipynb")]
+    binder = [h for h in hrefs
+              if h.startswith("https://mybinder.org/v2/gh/") and h.endswith(f"urlpath=tree/{name}.ipynb")]
+    colab = [h for h in hrefs
+             if h.startswith("https://colab.research.google.com/github/") and h.endswith(f"/{name}.ipynb")]
     download = [h for h in hrefs if h.startswith(book_url) and h.endswith(f"_sources/{name}.ipynb")]
     assert binder, f"{name}.html has no Binder button"
     assert colab, f"{name}.html has no Colab button"

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from paper_audit import paths
+from paper_audit.audit import verdicts
 
 pytestmark = pytest.mark.build
 
@@ -120,10 +121,9 @@ def test_findings_csv_is_published_with_the_book(built_book):
     with open(paths.CHECKS_CSV, encoding="utf-8") as handle:
         check_ids = [row["id"] for row in csv.DictReader(handle)]
     assert [row["check"] for row in rows] == check_ids
-    from paper_audit.audit import evidence
 
-    assert {row["verdict"] for row in rows} <= set(evidence.SEVERITY)
-    assert {row["evidence"] for row in rows} == set(evidence.KINDS) and all(row["problem"] for row in rows)
+    assert {row["verdict"] for row in rows} <= set(verdicts.SEVERITY)
+    assert {row["evidence"] for row in rows} == set(verdicts.EVIDENCE_KINDS) and all(row["problem"] for row in rows)
 
 
 def first_difference(a: Path, b: Path, context: int = 3) -> str:

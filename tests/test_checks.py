@@ -2,18 +2,19 @@
 key findings, a check naming a missing claim, and escaping of data in HTML."""
 
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
-import datetime as dt
-
-from paper_audit.audit import engine, evidence
-from paper_audit.tables import claims
 from paper_audit import paths
-from paper_audit.present import render
+from paper_audit.audit import engine, evidence, verdicts
+from paper_audit.audit.context import amount_text
+from paper_audit.audit.kinds import rates
+from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, PARTLY, UNCERTAIN, WITHIN_ROUNDING
 from paper_audit.errors import DataError
-from paper_audit.audit.evidence import PARTLY, UNCERTAIN
-from paper_audit.audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
+from paper_audit.present import render
+from paper_audit.tables import claims
 
 
 def claim(claim_id, value=None, figure=None, unit="USD", factor=1.0, qualifier="none", date="", low=None, high=None,
@@ -130,8 +131,8 @@ def test_a_period_across_a_reform_shows_the_range_of_results():
     assert finding.verdict == UNCERTAIN
     assert "straddles a change of rate on 1955-03-01" in finding.computation
     low, high = 800e6 / 2.617, 800e6 / 2.4618
-    assert finding.label == f"off at every candidate rate (USD {engine.fmt(low)} to {engine.fmt(high)})"
-    assert "old units" in engine.explain("{units_note}", finding, {"units_note": engine._units_note("yuan", dt.date(1954, 1, 1), dt.date(1957, 12, 31))})
+    assert finding.label == f"off at every candidate rate (USD {amount_text(low)} to {amount_text(high)})"
+    assert "old units" in engine.explain("{units_note}", finding, {"units_note": rates._units_note("yuan", dt.date(1954, 1, 1), dt.date(1957, 12, 31))})
 
 
 def test_a_claim_without_a_period_cannot_meet_a_yardstick():
@@ -160,14 +161,14 @@ def test_verdict_words_keep_their_definitions():
 def test_the_real_excerpt_findings():
     findings = {f.check: f for f in engine.run_all()}
     expected = {
-        "damage_won_usd_rates": evidence.SOURCES_DIFFER_GROSSLY, "damage_usd_twice": evidence.SOURCES_DIFFER_GROSSLY,
-        "damage_won_twice": evidence.SOURCES_DIFFER, "aid_shares_sum": INCONSISTENT,
+        "damage_won_usd_rates": verdicts.SOURCES_DIFFER_GROSSLY, "damage_usd_twice": verdicts.SOURCES_DIFFER_GROSSLY,
+        "damage_won_twice": verdicts.SOURCES_DIFFER, "aid_shares_sum": INCONSISTENT,
         "soviet_aid_fn21": CONSISTENT, "ee_commitment_fn21": CONSISTENT, "chinese_yuan_usd_rates": INCONSISTENT,
         "aid_ussr_third": WITHIN_ROUNDING, "cpv_left_reference": CONSISTENT,
-        "china_vs_ussr_shares": PARTLY, "cpv_stayed": PARTLY, "fn21_ruble_only": evidence.NOT_SUPPORTED,
+        "china_vs_ussr_shares": PARTLY, "cpv_stayed": PARTLY, "fn21_ruble_only": verdicts.NOT_SUPPORTED,
         "chinese_gift_official": UNCERTAIN, "chinese_debt_official": UNCERTAIN, "chinese_first_year_official": UNCERTAIN,
         "gift_soviet_accounting": CONSISTENT, "debt_soviet_accounting": INCONSISTENT,
-        "three_year_plan_length": evidence.DEFINITIONAL,
+        "three_year_plan_length": verdicts.DEFINITIONAL,
     }
     for check, verdict in expected.items():
         assert findings[check].verdict == verdict, check
@@ -251,7 +252,7 @@ def test_one_problem_is_counted_once_and_definitions_not_at_all():
 def test_findings_frame_has_evidence_and_problem():
     frame = engine.findings_frame(engine.run_all())
     assert {"evidence", "problem", "definitional", "label", "severity"} <= set(frame.columns)
-    assert set(frame["evidence"]) == set(evidence.KINDS)
+    assert set(frame["evidence"]) == set(verdicts.EVIDENCE_KINDS)
 
 
 def test_explanations_are_filled_from_the_finding():

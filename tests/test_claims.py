@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from paper_audit.tables import claims, schema
-from paper_audit.text import figures
 from paper_audit import paths
 from paper_audit.errors import DataError
+from paper_audit.tables import claims, schema
+from paper_audit.text import figures
 
 HEADER = schema.field_names("claims")
 
@@ -29,7 +29,8 @@ def test_every_parsed_value_matches_its_row():
         if figure.value is not None:
             assert figure.value == pytest.approx(claim.value * claim.factor, rel=1e-5), claim.id
         elif figure.low is not None:
-            assert (figure.low, figure.high) == pytest.approx((claim.low * claim.factor, claim.high * claim.factor)), claim.id
+            expected = (claim.low * claim.factor, claim.high * claim.factor)
+            assert (figure.low, figure.high) == pytest.approx(expected), claim.id
         else:
             assert claim.date.endswith(figure.date.lstrip("-")), claim.id
 
@@ -73,16 +74,21 @@ def line_of(lines, claim_id):
 BAD_CASES = [
     ("non-numeric value", "damage_agriculture_pct", "value", "about 24", r"field 'value': 'about 24' is not a number"),
     ("unknown unit", "damage_agriculture_pct", "unit", "furlongs", r"field 'unit': 'furlongs' is not one of"),
-    ("quote not on its page", "damage_agriculture_pct", "quote", "dropped by some 25 percent", r"field 'quote': the quote occurs 0 times"),
-    ("page not in the source", "damage_agriculture_pct", "page", "7", r"field 'page': page 7 is not in the source .* add it with `paper-audit add-page 7"),
-    ("value differs from quote", "damage_agriculture_pct", "value", "25", r"field 'value': 25 differs from the figure '24'"),
-    ("wrong footnote", "cpv_divisions_left_1954_55", "footnote", "12", r"field 'footnote': says 12, but the quote stands in footnote 13"),
+    ("quote not on its page", "damage_agriculture_pct", "quote", "dropped by some 25 percent",
+     r"field 'quote': the quote occurs 0 times"),
+    ("page not in the source", "damage_agriculture_pct", "page", "7",
+     r"field 'page': page 7 is not in the source .* add it with `paper-audit add-page 7"),
+    ("value differs from quote", "damage_agriculture_pct", "value", "25",
+     r"field 'value': 25 differs from the figure '24'"),
+    ("wrong footnote", "cpv_divisions_left_1954_55", "footnote", "12",
+     r"field 'footnote': says 12, but the quote stands in footnote 13"),
     ("stray whitespace", "damage_agriculture_pct", "measure", " drop in output", r"field 'measure': stray whitespace"),
 ]
 
 
 @pytest.mark.parametrize("label, claim_id, field, value, message", BAD_CASES, ids=[c[0] for c in BAD_CASES])
-def test_bad_row_is_refused_naming_file_line_and_field(claims_rows, write_claims, label, claim_id, field, value, message):
+def test_bad_row_is_refused_naming_file_line_and_field(claims_rows, write_claims,
+                                                       label, claim_id, field, value, message):
     lines = edit(claims_rows, claim_id, field, value)
     path = write_claims(lines)
     with pytest.raises(DataError) as caught:
@@ -143,7 +149,8 @@ def test_frictionless_catches_what_the_schema_forbids(tmp_path):
 # What a figure counts, as its measure names it, and the word its quote must hold
 # so that the quote reads right alone.
 SUBJECTS = {"fuel": "fuel", "metallurgical": "metallurgical", "chemical": "chemical", "electricity": "Electricity",
-            "agricultural": "agriculture", "trains": "trains", "ships": "ships", "homes": "homes", "farmland": "farmland",
+            "agricultural": "agriculture", "trains": "trains", "ships": "ships", "homes": "homes",
+            "farmland": "farmland",
             "USSR": "USSR", "Chinese share": "China", "Eastern European": "Eastern European", "Mongolia": "Mongolia",
             "Soviet aid": "Soviet aid", "debt": "debt", "gift": "gift" }
 CURRENCIES = {"won": "won", "rubles": "rubles", "yuan": "yuan", "USD": "USD"}
@@ -169,7 +176,8 @@ def test_quotes_name_what_the_figure_counts():
                 if word.lower() not in row["quote"].lower():
                     problems.append(f"{claim_id}: the measure names {subject!r}, the quote {row['quote']!r} does not")
         if row["unit"] in CURRENCIES and CURRENCIES[row["unit"]] not in row["quote"]:
-            problems.append(f"{claim_id}: a sum in {row['unit']} whose quote {row['quote']!r} does not name the currency")
+            problems.append(
+                f"{claim_id}: a sum in {row['unit']} whose quote {row['quote']!r} does not name the currency")
     assert checked >= 15, "the rule must apply to the sector, donor and aid figures"
     assert not problems, "; ".join(problems)
 

@@ -14,13 +14,13 @@ import sys
 import nbformat
 import pytest
 
-from paper_audit.classroom import exercises
-from paper_audit.instructor import bundle, grading
 from paper_audit import cli, paths
-from paper_audit.tables import claims
-from paper_audit.audit import rounding
+from paper_audit.audit import rounding, verdicts
+from paper_audit.classroom import exercises
 from paper_audit.classroom.exercises import check
 from paper_audit.errors import DataError
+from paper_audit.instructor import bundle, grading
+from paper_audit.tables import claims
 
 ASSIGNMENTS = sorted(exercises.CLASSROOM_DIR.glob("*.ipynb"))
 NAMES = ["01_recompute_a_conversion", "02_implied_rates", "03_audit_a_passage"]
@@ -48,7 +48,7 @@ def well_formed(question):
     if q.form == "interval":
         return rounding.Interval(1.0, 2.0, 1.5)
     if q.form == "verdict":
-        return rounding.INCONSISTENT
+        return verdicts.INCONSISTENT
     if q.form == "boolean":
         return True
     if q.form == "claims":
@@ -144,7 +144,7 @@ def test_the_student_side_module_holds_no_key():
             imported |= {alias.name for alias in node.names}
     assert not {name for name in imported if "grading" in name or "bundle" in name}, imported
     assert '"key"' not in source and "answers.csv" not in source
-    for verdict in rounding.VERDICTS:
+    for verdict in verdicts.GRADES:
         assert f'"{verdict}"' not in source and f"'{verdict}'" not in source
 
 

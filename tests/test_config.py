@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from paper_audit.run import build
 from paper_audit import paths
 from paper_audit.errors import DataError
+from paper_audit.run import build
 
 
 def config() -> dict:

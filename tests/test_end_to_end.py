@@ -22,7 +22,8 @@ SKIP = {".git", ".venv", "_build", "reruns", "student", "test-artifacts", "__pyc
 
 
 def copy_project(target: Path) -> Path:
-    shutil.copytree(paths.REPO_ROOT, target, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")])
+    shutil.copytree(paths.REPO_ROOT, target,
+                    ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")])
     return target
 
 
@@ -69,7 +70,8 @@ def corrupt_claims(root: Path):
 def missing_claim_in_check(root: Path):
     replace_once(root / "data" / "checks.csv", "cpv_peak_twice,same_quantity,cpv_divisions_peak_body",
                  "cpv_peak_twice,same_quantity,cpv_divisions_peak_text")
-    return r"checks\.csv, line \d+ \(check cpv_peak_twice\), field 'inputs': 'cpv_divisions_peak_text' is neither a claim"
+    return (r"checks\.csv, line \d+ \(check cpv_peak_twice\), field 'inputs':"
+            r" 'cpv_divisions_peak_text' is neither a claim")
 
 
 def missing_source_page(root: Path):
@@ -84,10 +86,12 @@ def bad_parameter_in_chapter(root: Path):
     assert len(cells) == 1 and "gross_factor = 2.0" in "".join(cells[0]["source"])
     cells[0]["source"] = "".join(cells[0]["source"]).replace("gross_factor = 2.0", "gross_factor = 0.5")
     path.write_text(json.dumps(notebook), encoding="utf-8")
-    return r"notebooks/volunteers\.ipynb failed while executing: cell \d+ .* raised DataError: parameter 'gross_factor': 0\.5 is outside the allowed range 1\.1 to 100"
+    return (r"notebooks/volunteers\.ipynb failed while executing: cell \d+ .* raised DataError:"
+            r" parameter 'gross_factor': 0\.5 is outside the allowed range 1\.1 to 100")
 
 
-@pytest.mark.parametrize("corrupt", [corrupt_claims, missing_claim_in_check, missing_source_page, bad_parameter_in_chapter],
+@pytest.mark.parametrize("corrupt",
+                         [corrupt_claims, missing_claim_in_check, missing_source_page, bad_parameter_in_chapter],
                          ids=lambda f: f.__name__)
 def test_bad_input_stops_the_build_and_keeps_the_last_good_book(good_book, tmp_path, corrupt):
     before = digest(good_book)
@@ -115,8 +119,10 @@ def test_an_edited_claim_re_executes_what_reads_it_and_only_that(good_project):
         # The volunteers chapter shows the claim; the register, method, source and
         # scenarios pages read all the data. No other chapter reads that row.
         assert "notebooks/volunteers.ipynb" in executed
-        assert not {"notebooks/war_damage.ipynb", "notebooks/chinese_aid.ipynb", "notebooks/chronology.ipynb"} & executed
-        assert "CPV divisions that went home in 1954-1955" in (html / "notebooks" / "volunteers.html").read_text(encoding="utf-8")
+        untouched = {"notebooks/war_damage.ipynb", "notebooks/chinese_aid.ipynb", "notebooks/chronology.ipynb"}
+        assert not untouched & executed
+        volunteers = (html / "notebooks" / "volunteers.html").read_text(encoding="utf-8")
+        assert "CPV divisions that went home in 1954-1955" in volunteers
         nothing = build(root, html)
         assert nothing.returncode == 0 and executed_notebooks(nothing.stdout, root) == []
     finally:

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from bs4 import BeautifulSoup
 
 from paper_audit.run.links import book_pages, broken_links

@@ -7,11 +7,11 @@ import json
 import papermill
 import pytest
 
-from paper_audit.audit import engine, params
 from paper_audit import paths
+from paper_audit.audit import engine, params
+from paper_audit.errors import DataError
 from paper_audit.run import rerun, scenarios
 from paper_audit.text import source
-from paper_audit.errors import DataError
 
 
 @pytest.mark.parametrize("values, message", [
@@ -78,7 +78,8 @@ def test_a_bad_parameter_stops_a_chapter_with_one_line(tmp_path, monkeypatch):
     assert "parameter 'gross_factor': 0.5 is outside the allowed range 1.1 to 100" in str(caught.value)
     executed = json.loads((tmp_path / "out.ipynb").read_text())
     errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert errors and errors[0]["traceback"] == ["DataError: parameter 'gross_factor': 0.5 is outside the allowed range 1.1 to 100"]
+    assert errors and errors[0]["traceback"] == [
+        "DataError: parameter 'gross_factor': 0.5 is outside the allowed range 1.1 to 100"]
 
 
 def test_scenarios_reconcile_rubles_but_not_yuan():

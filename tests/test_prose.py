@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from paper_audit.tables import claims
 from paper_audit import paths
+from paper_audit.tables import claims
 
 CHAPTERS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 BOOK_NOTEBOOKS = sorted(paths.BOOK_DIR.glob("*.ipynb"))
@@ -44,7 +44,8 @@ def figure_words():
 
 
 NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|half)"
-UNIT_WORD = r"(?:years?|months?|weeks?|days?|divisions?|percent|percentage|points?|rubles?|yuan|won|dollars?|million|billion)"
+UNIT_WORD = (r"(?:years?|months?|weeks?|days?|divisions?|percent|percentage|points?"
+             r"|rubles?|yuan|won|dollars?|million|billion)")
 # A number word before a unit is a quantity, whatever its length ("two yuan", "ten-year", "one billion").
 QUANTITY = re.compile(rf"\b{NUMBER_WORD}[- ]{UNIT_WORD}\b", re.IGNORECASE)
 
@@ -100,7 +101,8 @@ def test_no_number_is_typed_in_the_checks_explanations_or_titles():
             for match in QUANTITY.finditer(prose):
                 problems.append(f"{row['id']}: quantity {match.group()!r}")
             for match in re.finditer(r"\d+(?:[.,]\d+)*", prose):
-                problems.append(f"{row['id']}: digits {match.group()!r} in …{prose[max(0, match.start() - 30):match.end() + 30]}…")
+                around = prose[max(0, match.start() - 30):match.end() + 30]
+                problems.append(f"{row['id']}: digits {match.group()!r} in …{around}…")
             for word in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", prose):
                 if word.lower() in forbidden_words:
                     problems.append(f"{row['id']}: the paper's figure {word!r}")
@@ -116,10 +118,10 @@ def test_a_typed_number_in_an_explanation_is_caught():
 def test_the_method_page_states_the_rules_in_force(monkeypatch):
     """The method page's numbers are the defaults the checks run with: run its
     code with a recording publisher and compare with params and checks."""
-    from paper_audit.audit import engine as checks_mod
-    from paper_audit.tables import fingerprints
     from paper_audit.audit import params
+    from paper_audit.audit.kinds import wording
     from paper_audit.present import glue
+    from paper_audit.tables import fingerprints
 
     glued = {}
 
@@ -139,7 +141,7 @@ def test_the_method_page_states_the_rules_in_force(monkeypatch):
             exec("".join(cell["source"]), namespace)
     assert glued["below_nearly_used"] == params.DEFAULTS["nearly_below"] * 100
     assert glued["gross_factor"] == params.DEFAULTS["gross_factor"]
-    assert glued["comparable_ratio"] == checks_mod.COMPARABLE_RATIO * 100
+    assert glued["comparable_ratio"] == wording.COMPARABLE_RATIO * 100
     prose = "\n".join(markdown(paths.BOOK_DIR / "method.ipynb"))
     for name in ("below_nearly_used", "gross_factor", "comparable_ratio", "unsure_confidence"):
         assert f"{{glue:}}`{name}`" in prose, f"the method page does not show {name}"

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from paper_audit.audit import evidence, engine
-from paper_audit.tables import claims
-from paper_audit.text import passages, source
+from paper_audit.audit import engine, verdicts
 from paper_audit.present import render
+from paper_audit.tables import claims
+from paper_audit.text import passages
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_a_sentence_keeps_its_footnote_marker_and_the_next_one_starts_clean(page
 def test_sentences_cover_the_body_and_notes_without_overlap(pages):
     for page in pages.values():
         spans = passages.sentences(page)
-        for before, after in zip(spans, spans[1:]):
+        for before, after in zip(spans, spans[1:], strict=False):
             assert before.end <= after.start
         for region in passages.regions(page):
             inside = [s for s in spans if region.start <= s.start < region.end]
@@ -59,23 +59,23 @@ def test_claims_of_one_sentence_are_quoted_once(table, pages):
 
 
 def test_every_claim_is_marked_once_on_its_page(table, pages):
-    verdicts = render.findings_by_claim(engine.run_all(claims=table))
+    by_claim = render.findings_by_claim(engine.run_all(claims=table))
     for number, page in pages.items():
-        html = render.annotated_page(page, table, verdicts)
+        html = render.annotated_page(page, table, by_claim)
         marked = re.findall(r'data-claim="([a-z0-9_]+)"', html)
         expected = sorted(table[table["page"] == number].index)
         assert sorted(marked) == expected, f"page {number}"
 
 
 def test_the_badge_shows_the_gravest_verdict(table):
-    verdicts = render.findings_by_claim(engine.run_all(claims=table))
-    several = {c: fs for c, fs in verdicts.items() if len({f.verdict for f in fs}) > 1}
+    by_claim = render.findings_by_claim(engine.run_all(claims=table))
+    several = {c: fs for c, fs in by_claim.items() if len({f.verdict for f in fs}) > 1}
     assert several, "no figure feeds checks of different verdicts: nothing to test"
     for claim_id, found in several.items():
-        gravest = max(found, key=lambda f: evidence.SEVERITY[f.verdict])
+        gravest = max(found, key=lambda f: verdicts.SEVERITY[f.verdict])
         mark = render.claim_mark(table.loc[claim_id], found, "n")
         badge = re.search(r'<a class="audit-badge ([a-z-]+)"', mark).group(1)
-        assert badge == render.VERDICT_STYLE[gravest.verdict][0], claim_id
+        assert badge == verdicts.VERDICTS[gravest.verdict].css_class, claim_id
         for finding in found:  # and the note links every check's flag
             assert f"#flag-{finding.check}" in mark
 

@@ -4,9 +4,11 @@ qualifier rule, and properties that must hold for any input."""
 import math
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from paper_audit.audit.rounding import CONSISTENT, GROSS, INCONSISTENT, SEVERITY, WITHIN_ROUNDING, Interval, propagate, stated_interval, verdict
+from paper_audit.audit.rounding import Interval, propagate, stated_interval, verdict
+from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, SEVERITY, WITHIN_ROUNDING
 
 
 def exact(x):

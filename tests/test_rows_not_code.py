@@ -1,7 +1,7 @@
 """Pages, chapters, kinds and defaults are declared once, as data, and a new
 page needs rows and commands, not code: the page list, the chapter registry,
-the derived Data Package, add-page, ranges, the kinds' declarations, the
-parameters cells, and the drafter on text it has never seen."""
+the derived Data Package, add-page, ranges, the kinds' declarations and the
+parameters cells (the drafter's tests are in test_draft.py)."""
 
 import ast
 import json
@@ -10,15 +10,14 @@ import re
 import pandas as pd
 import pytest
 
-from paper_audit.audit import engine, params
-from paper_audit.tables import claims, schema, toc
-from paper_audit.author import draft
-from paper_audit.text import figures, source
-from paper_audit import paths
-from paper_audit.errors import DataError
-from paper_audit.audit.rounding import CONSISTENT, INCONSISTENT
-
 from invented_page import CLEAN as INVENTED
+from paper_audit import paths
+from paper_audit.audit import check_kinds, engine, params
+from paper_audit.audit.verdicts import CONSISTENT, INCONSISTENT
+from paper_audit.author import schema_sync
+from paper_audit.errors import DataError
+from paper_audit.tables import claims, schema, toc
+from paper_audit.text import figures, source
 
 
 def test_the_pages_are_the_manifests():
@@ -59,10 +58,9 @@ def test_add_page_keeps_every_page_and_rederiving_keeps_it(source_copy):
     assert page.footnote_at(page.clean.index("folio 12")) == 23
     assert [page.clean[s.start:s.end] for s in page.segments_of("clean", "marker")] == ["22", "23", "24"]
     source.verify(source_copy)
-    if paths.SHARED_PAPER.exists():
-        derived = source.derive(paths.SHARED_PAPER, source_copy)
-        assert derived["page-7.clean.txt"] == page.clean
-        assert derived["segments.csv"] == (source_copy / "segments.csv").read_text(encoding="utf-8")
+    derived = source.derive(paths.PAPER_EXCERPT, source_copy)
+    assert derived["page-7.clean.txt"] == page.clean
+    assert derived["segments.csv"] == (source_copy / "segments.csv").read_text(encoding="utf-8")
 
 
 def test_add_page_refuses_a_page_of_the_shared_paper(source_copy):
@@ -88,8 +86,8 @@ def test_an_unknown_chapter_lists_the_chapters_and_where_they_are_declared(claim
 
 
 def test_the_committed_data_package_is_what_it_derives():
-    assert paths.DATAPACKAGE_JSON.read_text(encoding="utf-8") == schema.dumps(schema.derived()), (
-        "data/schema.json is stale: run python -c 'from paper_audit import datapackage; schema.write()'")
+    assert paths.DATAPACKAGE_JSON.read_text(encoding="utf-8") == schema_sync.dumps(schema_sync.derived()), (
+        "data/datapackage.json is stale: run python -c 'from paper_audit.author import schema_sync; schema_sync.write()'")
     assert schema.enum("checks", "kind") == list(engine.KIND_SPECS)
     assert schema.enum("checks", "chapter") == list(toc.chapters())
 
@@ -126,7 +124,7 @@ def test_checks_are_held_to_their_kinds_declarations(tmp_path, old, new, message
 
 
 def test_every_kind_declares_its_roles():
-    rows = engine.describe_kinds()
+    rows = check_kinds.describe_kinds()
     assert [r["kind"] for r in rows] == list(engine.KINDS)
     assert all(engine.KIND_SPECS[k].roles is not None and engine.KIND_SPECS[k].does for k in engine.KINDS)
 
@@ -183,46 +181,3 @@ def test_the_generated_parameters_cell_has_the_defaults():
     namespace = {}
     exec(params.parameters_cell(), namespace)
     assert {k: namespace[k] for k in params.SPECS} == params.DEFAULTS
-
-
-def test_the_drafter_reaches_the_aimed_recall_on_the_curated_pages():
-    result = draft.score()
-    assert result["claims_recall"] >= 0.9, result["misses"] + result["wrong"]
-    assert re.fullmatch(r"claims recall \d\.\d\d, precision \d\.\d\d; checks recall \d\.\d\d, precision \d\.\d\d",
-                        draft.score_line(result))
-
-
-def test_the_drafter_on_a_page_it_has_never_seen(source_copy):
-    source.add_page(7, INVENTED, None, source_dir=source_copy)
-    page = source.load_pages(source_copy)[7]
-    drafted, skipped = draft.draft_claims(page)
-    draft.assign_ids(drafted, set())
-    read = {d.figure: (d.value, d.low, d.high, d.date, d.unit, d.scale, d.qualifier) for d in drafted}
-    assert read["100-150"] == (None, 100, 150, "", "rubles", "", "none")
-    assert read["25-USD 37.50"] == (None, 25, 37.5, "", "USD", "", "none")
-    assert read["600"][-1] == "over"
-    assert read["48 million"] == (48, None, None, "", "rubles", "million", "none")
-    assert read["six"] == (6, None, None, "", "months", "", "nearly")
-    assert read["3 March 1955"][3] == "1955-03-03"
-    assert "12" not in read and "15 September 1955" not in read, "citations are not figures"
-    by_figure = {d.id: d.figure for d in drafted}
-    drafted_checks = {(row["kind"], tuple(by_figure[i] for i in row["inputs"])) for row in draft.draft_checks(
-        drafted, page.clean, draft.find_rates(drafted, {7: page.clean}))}
-    assert ("conversion", ("100-150", "25-USD 37.50", "4", "1")) in drafted_checks
-    assert ("conversion", ("48 million", "12 million", "4", "1")) in drafted_checks
-    assert ("parts_sum", ("45", "35", "20")) in drafted_checks
-    assert ("date_gap", ("3 March 1955", "14 September 1955", "six")) in drafted_checks
-
-
-def test_the_drafter_reads_forms_the_curated_pages_do_not_have():
-    text = ("By 1956-57 the plant employed more than 300 specialists. A third of the workers were women; "
-            "some twenty-five percent of the loan, about 2.5 million dollars, was repaid. Pages 163-64 say so.")
-    page = source.Page(9, text, text, source.segment_added_page(9, text, text))
-    drafted, skipped = draft.draft_claims(page)
-    read = {d.figure: (d.value, d.low, d.high, d.unit, d.scale, d.qualifier) for d in drafted}
-    assert read["1956-57"] == (None, 1956, 1957, "year", "", "none")
-    assert read["300"] == (300, None, None, "people", "", "over")
-    assert read["A third"][0] == pytest.approx(1 / 3) and read["A third"][3] == "fraction"
-    assert read["twenty-five"] == (25, None, None, "percent", "", "some")
-    assert read["2.5 million"] == (2.5, None, None, "USD", "million", "about")
-    assert "163-64" not in read and [s["reason"] for s in skipped] == ["citation_pages"]

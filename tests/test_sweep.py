@@ -9,12 +9,12 @@ import json
 import pandas as pd
 import pytest
 
-from paper_audit.audit import engine, params
-from paper_audit.tables import claims, reference
 from paper_audit import cli, paths
-from paper_audit.run import rerun, sweep
+from paper_audit.audit import engine, params, verdicts
+from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 from paper_audit.errors import DataError
-from paper_audit.audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
+from paper_audit.run import rerun, sweep
+from paper_audit.tables import claims, reference
 
 
 @pytest.mark.parametrize("pairs, message", [
@@ -134,15 +134,15 @@ def test_the_gift_is_consistent_at_its_own_rate_and_flagged_at_every_official_ra
     assert gift, "no check holds the gift against a yuan rate the sweep moves"
     table = sweep.breakpoints(result).set_index("check")
     for check in gift:
-        stretches = table.loc[check, "consistent"]
+        stretches = table.loc[check, "agreeing"]
         assert any(low <= implied <= high for low, high in stretches), (check, stretches)
         assert not any(low <= rate <= high for low, high in stretches for rate in official), (check, stretches)
         changes = table.loc[check, "changes"]
-        assert changes[0][1] not in sweep.AGREEING and changes[0][2] in sweep.AGREEING
+        assert changes[0][1] not in verdicts.AGREEING and changes[0][2] in verdicts.AGREEING
     at = {(f.check, rate): f.verdict for rate in [implied, *official]
           for f in engine.run_all(assumptions=params.validate({"yuan_per_usd": rate}))}
     assert all(at[c, implied] == CONSISTENT for c in gift)
-    assert all(at[c, rate] not in sweep.AGREEING for c in gift for rate in official)  # flagged
+    assert all(at[c, rate] not in verdicts.AGREEING for c in gift for rate in official)  # flagged
 
 
 def test_breakpoints_of_one_parameter():
@@ -153,7 +153,7 @@ def test_breakpoints_of_one_parameter():
         "evidence": "", "computed_value": 0.0})
     result = sweep.Sweep([sweep.Axis("yuan_per_usd", (1.0, 2.0, 3.0, 4.0, 5.0))], frame, {"a": "A", "b": "B"}, 0.0)
     (row,) = sweep.breakpoints(result).to_dict("records")
-    assert row["check"] == "a" and row["consistent"] == [(2, 3)] and row["consistent_text"] == "2 to 3"
+    assert row["check"] == "a" and row["agreeing"] == [(2, 3)] and row["agreeing_text"] == "2 to 3"
     assert [c[0] for c in row["changes"]] == [2, 3, 4, 5]
     assert row["changes"][2] == (4, CONSISTENT, INCONSISTENT)
     text = sweep.breakpoint_table(result)
@@ -171,9 +171,9 @@ def test_breakpoints_of_two_parameters_and_none_in_the_grid():
     axes = [sweep.Axis("p", (1.0, 2.0, 3.0)), sweep.Axis("q", (10.0, 20.0))]
     rows = sweep.breakpoints(sweep.Sweep(axes, frame, {"a": "A", "b": "B"}, 0.0)).set_index("check")
     assert rows.loc["a", "changes_1"] == [2.0, 3.0] and rows.loc["a", "changes_2"] == [20.0]
-    assert rows.loc["a", "consistent"] == ((2.0, 3.0), (10.0, 10.0))
-    assert rows.loc["a", "consistent_text"] == "2 to 3 × 10 (2 of 6 points)"
-    assert rows.loc["b", "consistent_text"] == sweep.NOT_IN_GRID and rows.loc["b", "changes_2"] == []
+    assert rows.loc["a", "agreeing"] == ((2.0, 3.0), (10.0, 10.0))
+    assert rows.loc["a", "agreeing_text"] == "2 to 3 × 10 (2 of 6 points)"
+    assert rows.loc["b", "agreeing_text"] == sweep.NOT_IN_GRID and rows.loc["b", "changes_2"] == []
 
 
 def test_the_command_writes_the_csv_and_ends_with_the_breakpoints(tmp_path, capsys):

@@ -1,16 +1,25 @@
 """paper_audit: recompute and cross-check the figures of Shen and Xia (2012).
 
-One small package that every notebook, test and command imports, so the book,
-Binder, pytest and papermill run the same code. One module per idea:
+One package that every notebook, test and command imports, so the book,
+Binder, pytest and papermill run the same code. Subpackages by concern, each
+layer importing only those below it (``.importlinter`` holds the contract and
+``tests/test_architecture.py`` enforces it):
 
-- ``paths``: where the project's files are.
-- ``source``: the paper's text, derived from the shared file and hash-checked.
-- ``figures``: reading a printed figure ("thirty-four", "1.147 billion").
-- ``claims``: the table of every figure, validated, with quote lookup.
-- ``rounding``: what interval a printed figure stands for, and verdicts.
-- ``checks``: the relations between figures, run from data/checks.csv.
-- ``render``: badges, flags and tables as escaped HTML.
-- ``publish``: the glue wrapper that records every number put in prose.
+    cli                                   the ``paper-audit`` command: dispatch only
+    run | author | instructor             build, rerun, sweep, scenarios | add a page,
+                                          a chapter, drafts, schema sync | the student
+                                          bundle and the grader (never shipped)
+    classroom                             what students run: questions, answer checks
+    present                               HTML, charts, glue, a chapter's view, Sphinx
+    audit                                 verdicts, rounding, params, kinds, engine
+    tables                                the data files: schema, claims, reference
+                                          facts, coverage, table of contents
+    text                                  the paper's pages, figures and sentences
+
+Beside them, imported by any layer and importing none: ``errors`` (the one
+error for bad input), ``paths`` (where the project's files are), ``files``
+(writing a file whole or not at all), ``offline`` (no network while building
+or grading) and ``kernels`` (how every notebook kernel is started).
 """
 
 import os as _os
@@ -23,12 +32,3 @@ if _os.environ.get("PAPER_AUDIT_OFFLINE") == "1":
 
     _offline.install()
 
-
-def __getattr__(name):
-    # ``paper_audit.findings_summary``: distinct problems by evidence kind, for the
-    # front page and the register; imported lazily so ``import paper_audit`` stays light.
-    if name == "findings_summary":
-        from paper_audit.audit.engine import findings_summary
-
-        return findings_summary
-    raise AttributeError(f"module 'paper_audit' has no attribute {name!r}")

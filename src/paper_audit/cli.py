@@ -1,8 +1,6 @@
-"""The ``paper-audit`` command: ``rerun``, ``sweep``, ``student``, ``grade``, ``add-page``,
-``draft`` and ``add-chapter``.
-
-Each subcommand lives in its own module; this file only dispatches, and turns
-bad input (``DataError``) into one line on stderr and exit status 2.
+"""The ``paper-audit`` command. Each subcommand (``SUBCOMMANDS``) is the
+``main(argv)`` of its own module; this file only dispatches, and turns bad
+input (``DataError``) into one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ SUBCOMMANDS = {
     "draft": ("paper_audit.author.draft", "draft a page's claims and checks for review; --score measures the drafter"),
     "add-chapter": ("paper_audit.author.add_chapter", "add a chapter from the skeleton (notebook, _toc.yml, enums)"),
     "sweep": ("paper_audit.run.sweep", "every check over a grid of parameter values, with breakpoints"),
+    "sync-schema": ("paper_audit.author.schema_sync", "refresh data/datapackage.json's enums of chapters, kinds, pages"),
 }
 
 

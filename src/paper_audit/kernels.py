@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from traitlets.config import Config
+
 
 def client_options() -> dict[str, Any]:
     """Keyword arguments for ``nbclient.NotebookClient``."""
-    from traitlets.config import Config
-
     return {
         "coalesce_streams": True,
         "config": Config({"KernelManager": {"transport_encryption": "auto"}}),

@@ -34,7 +34,9 @@ def _is_local(address) -> bool:
 
 
 def _refuse(address):
-    raise NetworkBlocked(f"network access blocked (the build and tests run offline): attempted connection to {address!r}")
+    raise NetworkBlocked(
+        f"network access blocked (the build and tests run offline): attempted connection to {address!r}"
+    )
 
 
 def _connect(self, address):

@@ -1,5 +1,6 @@
-"""What kind of evidence a finding is, the verdict words that fit each kind,
-and how findings are counted.
+"""How a computation's grade becomes the verdict of its kind of evidence, and
+how findings are counted (the words and kinds themselves are declared in
+``verdicts``).
 
 Four kinds, declared per check in data/checks.csv (column ``evidence``):
 
@@ -11,8 +12,9 @@ Four kinds, declared per check in data/checks.csv (column ``evidence``):
 * ``wording``: a phrase of the text held against the paper's own numbers.
 
 The rounding grade of a computation (``rounding.verdict``) is turned into the
-words of its kind here, once. Every verdict has a severity rank, so the
-register can sort and the counts can tell agreement from a problem.
+words of its kind here, once. Every verdict has a severity rank
+(``verdicts.SEVERITY``), so the register can sort and the counts can tell
+agreement from a problem.
 """
 
 from __future__ import annotations
@@ -20,42 +22,24 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from paper_audit.audit.rounding import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
-
-KINDS = ("arithmetic", "sources", "yardstick", "wording")
-KIND_NAMES = {
-    "arithmetic": "the paper's own arithmetic",
-    "sources": "two sources the paper relays",
-    "yardstick": "an outside yardstick",
-    "wording": "a phrase against the paper's numbers",
-}
-
-DEFINITIONAL = "holds by definition"
-SOURCES_AGREE = "sources agree"
-SOURCES_AGREE_ROUNDING = "sources agree within rounding"
-SOURCES_DIFFER = "sources differ"
-SOURCES_DIFFER_GROSSLY = "sources differ grossly"
-UNCERTAIN = "uncertain yardstick"
-SUPPORTED = "supported"
-PARTLY = "partly supported"
-NOT_SUPPORTED = "not supported"
-
-# verdict: severity (0 agrees; 1 agrees within rounding; 2 and above: a problem)
-SEVERITY = {
-    DEFINITIONAL: 0, CONSISTENT: 0, SOURCES_AGREE: 0, SUPPORTED: 0,
-    WITHIN_ROUNDING: 1, SOURCES_AGREE_ROUNDING: 1,
-    PARTLY: 2, SOURCES_DIFFER: 2, UNCERTAIN: 2,
-    INCONSISTENT: 3, NOT_SUPPORTED: 3, SOURCES_DIFFER_GROSSLY: 3,
-    GROSS: 4,
-}
-PROBLEM_FROM = 2  # a finding of this severity or worse is (part of) a problem
-
-VERDICTS_OF = {
-    "arithmetic": (CONSISTENT, WITHIN_ROUNDING, INCONSISTENT, GROSS, DEFINITIONAL),
-    "yardstick": (CONSISTENT, WITHIN_ROUNDING, UNCERTAIN, INCONSISTENT, GROSS, DEFINITIONAL),
-    "sources": (SOURCES_AGREE, SOURCES_AGREE_ROUNDING, SOURCES_DIFFER, SOURCES_DIFFER_GROSSLY),
-    "wording": (SUPPORTED, PARTLY, NOT_SUPPORTED),
-}
+from paper_audit.audit.verdicts import (
+    CONSISTENT,
+    DEFINITIONAL,
+    EVIDENCE_KINDS,
+    GROSS,
+    INCONSISTENT,
+    NOT_SUPPORTED,
+    PARTLY,
+    PROBLEM_FROM,
+    SEVERITY,
+    SOURCES_AGREE,
+    SOURCES_AGREE_ROUNDING,
+    SOURCES_DIFFER,
+    SOURCES_DIFFER_GROSSLY,
+    SUPPORTED,
+    UNCERTAIN,
+    WITHIN_ROUNDING,
+)
 
 _SOURCES = {CONSISTENT: SOURCES_AGREE, WITHIN_ROUNDING: SOURCES_AGREE_ROUNDING,
             INCONSISTENT: SOURCES_DIFFER, GROSS: SOURCES_DIFFER_GROSSLY}
@@ -83,14 +67,14 @@ def label(finding) -> str:
     v = finding.verdict
     if v in (SOURCES_DIFFER, SOURCES_DIFFER_GROSSLY, SOURCES_AGREE_ROUNDING) and finding.spread is not None:
         if finding.spread >= 1:
-            return f"sources differ by a factor of {finding.spread + 1:.0f}"
+            return f"{SOURCES_DIFFER} by a factor of {finding.spread + 1:.0f}"
         if v == SOURCES_AGREE_ROUNDING:
-            return f"sources agree within rounding ({finding.spread:.1%} apart)"
-        return f"sources differ by {finding.spread * 100:.1f} percent"
+            return f"{SOURCES_AGREE_ROUNDING} ({finding.spread:.1%} apart)"
+        return f"{SOURCES_DIFFER} by {finding.spread * 100:.1f} percent"
     if v in (SUPPORTED, PARTLY, NOT_SUPPORTED):
         return f"{v} by the paper's numbers"
     if v == UNCERTAIN:
-        return finding.uncertainty or "uncertain yardstick"
+        return finding.uncertainty or UNCERTAIN
     return v
 
 
@@ -113,11 +97,11 @@ def findings_summary(findings: Iterable) -> dict:
     return {
         "findings": len(findings),
         "problems": len(worst),
-        "problems_by_kind": {kind: problems.get(kind, 0) for kind in KINDS},
+        "problems_by_kind": {kind: problems.get(kind, 0) for kind in EVIDENCE_KINDS},
         "problem_findings": sum(is_problem(f) for f in findings),
         "problem_ids": sorted(problem_ids),
         "agree": len(agree),
-        "agree_by_kind": {kind: sum(f.evidence == kind for f in agree) for kind in KINDS},
+        "agree_by_kind": {kind: sum(f.evidence == kind for f in agree) for kind in EVIDENCE_KINDS},
         "definitional": sum(f.definitional for f in findings),
     }
 

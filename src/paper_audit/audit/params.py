@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
+from paper_audit.audit.verdicts import GROSS
 from paper_audit.errors import DataError
 
 
@@ -38,7 +39,7 @@ SPECS = {
     "yuan_per_usd": Spec(float, 0.5, 20.0, True,
                          "yuan per US dollar used against the paper's yuan conversions (default: the official rate each check names)"),
     "nearly_below": Spec(float, 0.0, 0.5, False, "how far below its figure 'nearly X' may fall, as a fraction (default 0.10)"),
-    "gross_factor": Spec(float, 1.1, 100.0, False, "ratio beyond which a gap is a gross inconsistency (default 2)"),
+    "gross_factor": Spec(float, 1.1, 100.0, False, f"ratio beyond which a gap is a {GROSS} (default 2)"),
 }
 DEFAULTS = {f.name: f.default for f in fields(Assumptions)}
 

@@ -17,12 +17,12 @@ The rules, in one place (the method page explains them to readers):
   - full ("a full two months"): at least the figure.
 * A conversion rate the paper states is a definition and is taken as exact;
   reference rates are taken as exact too (their confidence is shown beside).
-* Verdicts, comparing a recomputed value (itself an interval, from the
-  rounding of its inputs) with the stated one:
-  - consistent: the point values agree (to one part in a million);
-  - consistent within rounding: the intervals overlap;
-  - gross inconsistency: the point values differ by more than a factor of 2;
-  - inconsistent: anything else.
+* Grades (the words are ``verdicts.GRADES``), comparing a recomputed value
+  (itself an interval, from the rounding of its inputs) with the stated one:
+  - CONSISTENT: the point values agree (to one part in a million);
+  - WITHIN_ROUNDING: the intervals overlap;
+  - GROSS: the point values differ by more than a factor of 2;
+  - INCONSISTENT: anything else.
 """
 
 from __future__ import annotations
@@ -33,12 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-CONSISTENT = "consistent"
-WITHIN_ROUNDING = "consistent within rounding"
-INCONSISTENT = "inconsistent"
-GROSS = "gross inconsistency"
-VERDICTS = (CONSISTENT, WITHIN_ROUNDING, INCONSISTENT, GROSS)  # from best to worst
-SEVERITY = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
+from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 
 QUALIFIER_WIDENING = {
     "exactly": (0.0, 0.0),

@@ -17,10 +17,10 @@ import re
 
 import nbformat
 
-from paper_audit.tables import schema, toc
 from paper_audit.audit import params
-from paper_audit import paths
+from paper_audit.author import schema_sync
 from paper_audit.errors import DataError
+from paper_audit.tables import toc
 
 PREREQUISITES = """| concept | where |
 |---|---|
@@ -55,27 +55,6 @@ def notebook(name: str, title: str, overview: str) -> nbformat.NotebookNode:
     return book
 
 
-def insert_in_toc(name: str, after: str | None) -> None:
-    """List the chapter in _toc.yml, after ``after`` or before the scenarios (else last of the audit)."""
-    toc = paths.REPO_ROOT / "_toc.yml"
-    lines = toc.read_text(encoding="utf-8").splitlines(keepends=True)
-    entries = [i for i, line in enumerate(lines) if re.fullmatch(r"\s*- file: notebooks/[a-z0-9_]+\s*", line)]
-    if not entries:
-        raise DataError(f"{toc}: no chapter entry 'notebooks/NAME' to place the new chapter beside")
-    names = {re.search(r"notebooks/(\S+)", lines[i]).group(1): i for i in entries}
-    if after is not None:
-        if after not in names:
-            raise DataError(f"--after: {toc.unknown_chapter(after)}")
-        index = names[after] + 1
-    elif "scenarios" in names:
-        index = names["scenarios"]
-    else:
-        index = entries[-1] + 1
-    indent = re.match(r"\s*", lines[entries[0]]).group()
-    lines.insert(index, f"{indent}- file: notebooks/{name}\n")
-    toc.write_text("".join(lines), encoding="utf-8")
-
-
 def add_chapter(name: str, title: str, overview: str = "", after: str | None = None) -> None:
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise DataError(f"{name!r} is not a snake_case chapter name")
@@ -89,9 +68,9 @@ def add_chapter(name: str, title: str, overview: str = "", after: str | None = N
     overview = overview or ("The figures of the paper this chapter audits, and the relations between them "
                             "that the text implies, each checked and graded.")
     nbformat.write(notebook(name, title.strip(), overview), str(target))
-    insert_in_toc(name, after)
+    toc.insert_chapter(name, after)
     toc.reread()
-    schema.write()
+    schema_sync.write()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,5 +81,5 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--after", help="the chapter it follows in the table of contents")
     args = parser.parse_args(argv)
     add_chapter(args.name, args.title, args.overview, args.after)
-    print(f"wrote {toc.chapter_notebook(args.name)}, listed it in _toc.yml and in data/schema.json")
+    print(f"wrote {toc.chapter_notebook(args.name)}, listed it in _toc.yml and in data/datapackage.json")
     return 0

@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from paper_audit.tables import schema
-from paper_audit.text import source
+from paper_audit.author import schema_sync
 from paper_audit.errors import DataError
+from paper_audit.text import source
 
 
 def _read(path: Path, option: str) -> str:
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     hint = {"footnotes_start": args.footnotes_start, "first": args.first_note,
             "raw_footnotes_start": args.raw_footnotes_start}
     segments = source.add_page(args.page, clean, raw, hint)
-    schema.write()
+    schema_sync.write()
     notes = sorted({s.footnote for s in segments if s.kind == "footnote"})
     body = next(s for s in segments if s.layer == "clean" and s.kind == "body")
     print(f"added page {args.page}: body of {body.end - body.start} characters, "

@@ -8,13 +8,14 @@ import json
 
 from IPython.display import HTML
 
-from paper_audit.audit import engine, params
-from paper_audit.tables import claims, fingerprints, toc
-from paper_audit.text import passages
 from paper_audit import paths
-from paper_audit.present import render
+from paper_audit.audit import engine, evidence, params
 from paper_audit.errors import DataError
+from paper_audit.present import render
 from paper_audit.present.glue import Publisher
+from paper_audit.present.plots import Chart
+from paper_audit.tables import claims, fingerprints, reference, toc
+from paper_audit.text import passages
 
 
 def __getattr__(name: str):
@@ -54,8 +55,6 @@ class Chapter:
         """
         own = self.own_findings
         inputs = {i for f in own for i in f.inputs}
-        from paper_audit.tables import reference
-
         if self.reads_everything:
             fingerprints.record(paths.NOTEBOOKS_DIR / f"{self.name}.ipynb", fingerprints.fingerprint(everything=True))
             return
@@ -117,13 +116,11 @@ class Chapter:
     def summary(self) -> None:
         """Glue ``summary_findings``: the chapter's findings, each problem once, in
         words generated from the findings (never typed, so never stale)."""
-        from paper_audit.audit import evidence
-
         own = self.own_findings
         self.publish.value("summary_findings", evidence.summary_sentence(own), claims=[i for f in own for i in f.inputs],
                            computed_by="paper_audit.audit.evidence:summary_sentence")
 
-    def chart(self, chart: "plots.Chart", claims=()) -> "plots.Chart":
+    def chart(self, chart: Chart, claims=()) -> Chart:
         """Glue a chart of ``paper_audit.present.plots`` as ``fig_<name>``, for the
         ``audit-figure`` directive that shows it as a numbered figure; returned,
         so that a notebook interface shows it too (the book hides the cell)."""

@@ -8,7 +8,6 @@ caption), which a chapter glues and its markdown pastes as a numbered figure
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 from pathlib import Path
@@ -18,9 +17,15 @@ import matplotlib
 matplotlib.use("svg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from paper_audit import paths  # noqa: E402
-from paper_audit.present.render import esc  # noqa: E402
+from paper_audit.audit.verdicts import PROBLEM_FROM, SEVERITY, chart_style  # noqa: E402
+
+# Where a glued chart keeps its name, alt text and caption: the output's
+# metadata, read by the ``audit-figure`` directive (``sphinx_figures``).
+FIGURE_METADATA = "paper_audit_figure"
 
 STYLE = {
     "svg.hashsalt": "paper-audit",  # fixed ids: the same SVG on every build
@@ -33,12 +38,6 @@ STYLE = {
     "grid.alpha": 0.3,
     "figure.figsize": (7.0, 3.6),
     "figure.dpi": 100,
-}
-VERDICT_COLOURS = {
-    "consistent": "#1b5e20",
-    "consistent within rounding": "#0d47a1",
-    "inconsistent": "#b35c00",
-    "gross inconsistency": "#b71c1c",
 }
 INK = "#333333"
 ACCENT = "#0d47a1"
@@ -63,8 +62,6 @@ class Chart:
         self.name, self.svg, self.alt, self.caption = name, svg, alt, caption
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from paper_audit.present.sphinx_figures import FIGURE_METADATA
-
         data = {"image/svg+xml": self.svg.decode("utf-8"), "text/plain": f"Figure {self.name}: {self.caption}"}
         return data, {FIGURE_METADATA: {"name": self.name, "alt": self.alt, "caption": self.caption}}
 
@@ -87,7 +84,7 @@ def bars(labels, values, name, *, xlabel, title, alt, caption, reference_line=No
         ax.barh(list(positions), values, color=colours or ACCENT)
         ax.set_yticks(list(positions), labels)
         ax.invert_yaxis()
-        for y, v in zip(positions, values):
+        for y, v in zip(positions, values, strict=True):
             ax.text(v, y, " " + value_format.format(v), va="center", color=INK, fontsize=9)
         if reference_line is not None:
             ax.axvline(reference_line, color=INK, linestyle="--", linewidth=1)
@@ -104,7 +101,7 @@ def stacked_share(labels, values, name, *, total_label, alt, caption):
         fig, ax = plt.subplots(figsize=(7.0, 2.2))
         left = 0.0
         palette = ["#0d47a1", "#b71c1c", "#1b5e20", "#6a1b9a", "#5d4037"]
-        for i, (label, value) in enumerate(zip(labels, values)):
+        for i, (label, value) in enumerate(zip(labels, values, strict=True)):
             ax.barh([0], [value], left=left, color=palette[i % len(palette)], edgecolor="white")
             if value >= 5:
                 ax.text(left + value / 2, 0, f"{label}\n{value:g}%", ha="center", va="center", color="white", fontsize=9)
@@ -125,7 +122,7 @@ def rates(labels, implied, name, *, unit, references, alt, caption, colours=None
         fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(labels) + 1.6))
         positions = list(range(len(labels)))
         ax.scatter(implied, positions, s=60, color=colours or ACCENT, zorder=3)
-        for y, v in zip(positions, implied):
+        for y, v in zip(positions, implied, strict=True):
             ax.text(v, y - 0.25, f"{v:,.3g}", ha="center", va="bottom", fontsize=9)
         styles = ["--", ":", "-."]
         for i, (label, value) in enumerate(references.items()):
@@ -178,7 +175,7 @@ def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlab
         positions = list(range(len(labels)))
         ax.scatter(stated, positions, s=55, color=ACCENT, zorder=3, label="as the paper states")
         for i, (label, values) in enumerate(alternatives.items()):
-            points = [(v, y) for v, y in zip(values, positions) if v == v]
+            points = [(v, y) for v, y in zip(values, positions, strict=True) if v == v]
             ax.scatter([p[0] for p in points], [p[1] for p in points], s=50, facecolors="none",
                        edgecolors=["#b35c00", "#1b5e20", "#6a1b9a", INK][i % 4], marker=markers[i % 4], zorder=3, label=label)
         ax.set_yticks(positions, labels)
@@ -189,31 +186,10 @@ def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlab
     return publish(fig, name, alt, caption)
 
 
-VERDICT_HATCHES = {"consistent": "", "consistent within rounding": "//", "inconsistent": "..",
-                   "gross inconsistency": "xx"}  # a second cue beside colour
-OTHER_VERDICT = ("#757575", "--")  # colour and hatch of a verdict between agreement and a flag
-
-
-GRADE_RANK = {"consistent": 0, "consistent within rounding": 1, "inconsistent": 3, "gross inconsistency": 4}
-
-
 def _rank(verdict: str) -> int:
-    """A verdict's severity: the rank that findings give every verdict word of
-    their kind of evidence, else the rounding grade's; 2 for anything else."""
-    try:
-        from paper_audit.audit.evidence import SEVERITY
-    except ImportError:
-        SEVERITY = {}
-    return SEVERITY.get(verdict, GRADE_RANK.get(verdict, 2))
-
-
-def _verdict_style(verdict: str) -> tuple[str, str]:
-    """Colour and hatch: a verdict word of another kind of evidence takes
-    those of the rounding grade with the same severity."""
-    if verdict in VERDICT_COLOURS:
-        return VERDICT_COLOURS[verdict], VERDICT_HATCHES[verdict]
-    grade = {rank: grade for grade, rank in GRADE_RANK.items()}.get(_rank(verdict))
-    return (VERDICT_COLOURS[grade], VERDICT_HATCHES[grade]) if grade else OTHER_VERDICT
+    """A verdict's severity (``verdicts.SEVERITY``); a word the table does not
+    know (from a newer branch's data) ranks between agreement and a flag."""
+    return SEVERITY.get(verdict, PROBLEM_FROM)
 
 
 def verdict_order(present) -> list[str]:
@@ -224,7 +200,7 @@ def verdict_order(present) -> list[str]:
 def _edges(values):
     """Cell edges halfway between grid values, so that bands touch."""
     values = list(values)
-    mids = [(a + b) / 2 for a, b in zip(values, values[1:])]
+    mids = [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
     return [values[0] - (mids[0] - values[0])] + mids + [values[-1] + (values[-1] - mids[-1])]
 
 
@@ -236,18 +212,17 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
     is [(row index, value, text)]: a triangle above the row at that value,
     with the text (e.g. a consistent stretch too narrow to see).
     """
-    from matplotlib.patches import Patch
 
     edges = _edges(values)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 0.55 * len(rows) + 2.2))
         present = []
-        for y, (label, verdicts) in enumerate(rows):
+        for y, (_label, verdicts) in enumerate(rows):
             start = 0
             for i in range(1, len(verdicts) + 1):
                 if i == len(verdicts) or verdicts[i] != verdicts[start]:
                     verdict = verdicts[start]
-                    colour, hatch = _verdict_style(verdict)
+                    colour, hatch = chart_style(verdict)
                     ax.broken_barh([(edges[start], edges[i] - edges[start])], (y - 0.25, 0.5),
                                    facecolors=colour, hatch=hatch, edgecolor="white", linewidth=0)
                     present.append(verdict)
@@ -258,7 +233,7 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
             ax.text(x, y - 0.36, f"  {text}" if left else f"{text}  ", ha="left" if left else "right",
                     va="bottom", fontsize=8, color=INK)
         styles = ["--", ":", "-."]
-        handles = [Patch(facecolor=_verdict_style(v)[0], hatch=_verdict_style(v)[1], edgecolor="white", label=v)
+        handles = [Patch(facecolor=chart_style(v)[0], hatch=chart_style(v)[1], edgecolor="white", label=v)
                    for v in verdict_order(present)]
         for i, (value, label) in enumerate(marks):
             handles.append(ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1.2, label=label))
@@ -276,8 +251,6 @@ def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, c
     """One finding's verdict over two parameters: ``grid[i][j]`` at
     (``x_values[j]``, ``y_values[i]``), both evenly spaced; ``marks`` are
     vertical lines [(x, label)]."""
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
 
     order = verdict_order(v for row in grid for v in row)
     codes = [[order.index(v) for v in row] for row in grid]
@@ -285,11 +258,11 @@ def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, c
         fig, ax = plt.subplots(figsize=(7.0, 3.4))
         x_edges, y_edges = _edges(x_values), _edges(y_values)
         # One image, not a mesh of cells: browsers draw seams between SVG cells.
-        ax.imshow(codes, cmap=ListedColormap([_verdict_style(v)[0] for v in order]), vmin=-0.5, vmax=len(order) - 0.5,
+        ax.imshow(codes, cmap=ListedColormap([chart_style(v)[0] for v in order]), vmin=-0.5, vmax=len(order) - 0.5,
                   extent=(x_edges[0], x_edges[-1], y_edges[0], y_edges[-1]), origin="lower", aspect="auto",
                   interpolation="nearest")
         styles = ["--", ":", "-."]
-        handles = [Patch(facecolor=_verdict_style(v)[0], label=v) for v in order]
+        handles = [Patch(facecolor=chart_style(v)[0], label=v) for v in order]
         for i, (value, label) in enumerate(marks):
             handles.append(ax.axvline(value, color="white", linestyle=styles[i % 3], linewidth=1.4, label=label))
         ax.set_xlabel(xlabel)

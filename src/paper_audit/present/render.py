@@ -5,9 +5,13 @@ as text. Chapters call these functions; they never build HTML themselves."""
 from __future__ import annotations
 
 import html
+import math
 from typing import Iterable
 
-from paper_audit.audit import evidence as evidence_mod
+from paper_audit.audit import evidence
+from paper_audit.audit.verdicts import EVIDENCE, EVIDENCE_KINDS, NO_VERDICT, SEVERITY, VERDICTS
+from paper_audit.text import passages as sentences
+from paper_audit.text import source
 
 
 def esc(text: object) -> str:
@@ -25,29 +29,6 @@ def admonition(kind: str, title: str, paragraphs: Iterable[str], *, anchor: str 
     )
 
 
-VERDICT_STYLE = {
-    # verdict: (css class, symbol, short label, admonition kind)
-    "consistent": ("verdict-consistent", "✓", "consistent", "tip"),
-    "consistent within rounding": ("verdict-rounding", "≈", "within rounding", "note"),
-    "inconsistent": ("verdict-inconsistent", "⚠", "inconsistent", "warning"),
-    "gross inconsistency": ("verdict-gross", "✖", "gross inconsistency", "danger"),
-    # the words of the other evidence kinds (paper_audit.audit.evidence)
-    "holds by definition": ("verdict-definition", "=", "holds by definition", "note"),
-    "sources agree": ("verdict-consistent", "✓", "sources agree", "tip"),
-    "sources agree within rounding": ("verdict-rounding", "≈", "sources agree within rounding", "note"),
-    "sources differ": ("verdict-sources", "↔", "sources differ", "note"),
-    "sources differ grossly": ("verdict-inconsistent", "↔", "sources differ grossly", "warning"),
-    "uncertain yardstick": ("verdict-uncertain", "?", "uncertain yardstick", "note"),
-    "supported": ("verdict-consistent", "✓", "supported", "tip"),
-    "partly supported": ("verdict-partly", "◐", "partly supported", "warning"),
-    "not supported": ("verdict-inconsistent", "⚠", "not supported", "warning"),
-}
-EVIDENCE_LABEL = {
-    "arithmetic": "arithmetic",
-    "sources": "sources",
-    "yardstick": "yardstick",
-    "wording": "wording",
-}
 REGISTER_PAGE = "../book/findings.html"
 # Chapters and book pages sit one folder deep, so one relative prefix serves both.
 CHAPTER_PAGES = "../notebooks/"
@@ -59,11 +40,11 @@ def finding_anchor(check_id: str) -> str:
 
 def badge(finding, register: str = REGISTER_PAGE) -> str:
     """An inline badge: the verdict at a glance, linking to the finding in the register."""
-    css, symbol, label, _ = VERDICT_STYLE[finding.verdict]
+    verdict = VERDICTS[finding.verdict]
     return (
-        f'<a class="audit-badge {css}" href="{esc(register)}#{esc(finding_anchor(finding.check))}" '
-        f'title="{esc(finding.title)}: {esc(finding.label)} ({esc(EVIDENCE_LABEL[finding.evidence])})">'
-        f'<span aria-hidden="true">{symbol}</span> {esc(badge_text(finding, label))}</a>'
+        f'<a class="audit-badge {verdict.css_class}" href="{esc(register)}#{esc(finding_anchor(finding.check))}" '
+        f'title="{esc(finding.title)}: {esc(finding.label)} ({esc(finding.evidence)})">'
+        f'<span aria-hidden="true">{verdict.symbol}</span> {esc(badge_text(finding, verdict.short))}</a>'
     )
 
 
@@ -72,7 +53,7 @@ def badge_text(finding, label: str) -> str:
     arithmetic"); a difference between sources with its size."""
     if finding.evidence == "sources":
         return finding.label
-    return f"{label} · {EVIDENCE_LABEL[finding.evidence]}"
+    return f"{label} · {finding.evidence}"
 
 
 def source_line(quote: dict) -> str:
@@ -88,13 +69,13 @@ def reporter(quote: dict) -> str:
 
 def flag(finding) -> str:
     """An admonition at the point of discussion, with the computation written out."""
-    css, symbol, label, kind = VERDICT_STYLE[finding.verdict]
+    verdict = VERDICTS[finding.verdict]
     quotes = "".join(f"<li><q>{esc(q['quote'])}</q> ({esc(source_line(q))})</li>" for q in finding.quotes)
     reporters = list(dict.fromkeys(reporter(q) for q in finding.quotes if reporter(q)))
     if finding.phrase:
         quotes = (f"<li>Phrase: <q>{esc(finding.phrase['text'])}</q> "
                   f"({esc(source_line(finding.phrase))})</li>") + quotes
-    rows = [("Evidence", f"{EVIDENCE_LABEL[finding.evidence]}: {evidence_mod.KIND_NAMES[finding.evidence]}"),
+    rows = [("Evidence", f"{finding.evidence}: {EVIDENCE[finding.evidence].meaning}"),
             ("Verdict", finding.label),
             ("Stated", finding.stated), ("Recomputed", finding.computed), ("Computation", finding.computation)]
     if finding.implied_rate:
@@ -106,9 +87,9 @@ def flag(finding) -> str:
         rows.append(("Note", "restates a definition: it cannot fail and is not counted as agreement"))
     table = "".join(f"<tr><th scope=\"row\">{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     return (
-        f'<div class="admonition {kind} audit-flag {css}" id="flag-{esc(finding.check)}" role="note">'
-        f'<p class="admonition-title">{symbol} {esc(finding.label[:1].upper() + finding.label[1:])} '
-        f'({esc(EVIDENCE_LABEL[finding.evidence])}): {esc(finding.title)}</p>'
+        f'<div class="admonition {verdict.admonition} audit-flag {verdict.css_class}" id="flag-{esc(finding.check)}" '
+        f'role="note"><p class="admonition-title">{verdict.symbol} '
+        f'{esc(finding.label[:1].upper() + finding.label[1:])} ({esc(finding.evidence)}): {esc(finding.title)}</p>'
         f"<ul class=\"audit-quotes\">{quotes}</ul>"
         f'<table class="audit-computation">{table}</table>'
         f"<p>{esc(finding.explanation)}</p>"
@@ -123,17 +104,13 @@ def _footnote_of(claim) -> int | None:
 
 def worst(findings) -> object | None:
     """The finding with the gravest verdict (the badge beside a figure that feeds
-    several checks), by the severity ``evidence.SEVERITY`` gives every verdict word."""
-    from paper_audit.audit.evidence import SEVERITY
-
+    several checks), by the severity ``verdicts.SEVERITY`` gives every verdict word."""
     return max(findings, key=lambda f: SEVERITY[f.verdict], default=None)
 
 
 def findings_by_claim(findings) -> dict[str, list]:
     """{claim id: the findings it feeds}, gravest first (reference facts among a
     check's inputs are not figures of the text, and are left out)."""
-    from paper_audit.audit.evidence import SEVERITY
-
     found: dict[str, list] = {}
     for finding in findings:
         for quote in finding.quotes:
@@ -173,9 +150,10 @@ def claim_mark(claim, findings, note_id: str) -> str:
     The element carries ``data-claim``."""
     gravest = worst(findings or ())
     badge_html = ""
-    css = "verdict-none"
+    css = NO_VERDICT
     if gravest is not None:
-        css, symbol, label, _ = VERDICT_STYLE[gravest.verdict]
+        verdict = VERDICTS[gravest.verdict]
+        css, symbol, label = verdict.css_class, verdict.symbol, verdict.short
         more = f" (worst of {len(findings)} checks)" if len(findings) > 1 else ""
         href = f"{CHAPTER_PAGES}{gravest.chapter}.html#flag-{gravest.check}"
         badge_html = (
@@ -228,8 +206,6 @@ def passages(claims, shown, findings: dict | None, pages=None, id_prefix: str = 
     """Passages (``passages.passages(...)``: the sentences some claims stand
     in) as marked quotations with page and footnote; every figure in them is
     marked, with its verdict unless ``findings`` is None."""
-    from paper_audit.text import source
-
     pages = pages or source.load_pages()
     blocks = []
     for passage in shown:
@@ -256,8 +232,6 @@ def passage_again(passage) -> str:
 def annotated_page(page, claims, findings: dict) -> str:
     """One page of the excerpt as readable text: its body, then its footnotes,
     every figure marked and every footnote marker linked to its note."""
-    from paper_audit.text import passages as sentences
-
     anchor = f"p{page.number}-fn-{{n}}"
     parts = []
     for region in sentences.regions(page):
@@ -323,29 +297,20 @@ def found_groups(findings) -> dict[str, list]:
     """{evidence kind: the most severe finding of each distinct problem of that
     kind}, for the front page: a problem shared by several findings is listed
     (and counted) once, kinds in the order of ``evidence.KINDS``."""
-    from paper_audit.audit import evidence
-
     worst = list(evidence.worst_by_problem(list(findings)).values())
-    return {kind: [f for f in worst if f.evidence == kind] for kind in evidence.KINDS
+    return {kind: [f for f in worst if f.evidence == kind] for kind in EVIDENCE_KINDS
             if any(f.evidence == kind for f in worst)}
 
 
 def found_sentence(groups: dict[str, list]) -> str:
     """One sentence with the count of each group (plain text, glued)."""
-    parts = [f"{len(found)} {EVIDENCE_WHERE[kind]}" for kind, found in groups.items()]
+    parts = [f"{len(found)} {EVIDENCE[kind].where}" for kind, found in groups.items()]
     if not parts:
         return "None of them finds a disagreement."
     total = sum(len(found) for found in groups.values())
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return (f"Where they disagree, it comes down to {total} distinct "
             f"{'problem' if total == 1 else 'problems'}: {listed}.").replace("'", "’")
-
-
-# Where each kind of problem lies, to follow its count in a sentence.
-EVIDENCE_WHERE = {"arithmetic": "in the paper's own arithmetic", "sources": "where two sources it relays differ",
-                  "yardstick": "against an outside yardstick", "wording": "where a phrase goes beyond the paper's numbers"}
-EVIDENCE_HEADINGS = {"arithmetic": "The paper's own arithmetic", "sources": "Sources that differ",
-                     "yardstick": "Against an outside yardstick", "wording": "A phrase against the numbers"}
 
 
 def found_list(groups: dict[str, list]) -> str:
@@ -356,14 +321,16 @@ def found_list(groups: dict[str, list]) -> str:
             f'<li>{badge_span(f)} <a href="{esc(CHAPTER_PAGES)}{esc(f.chapter)}.html#flag-{esc(f.check)}">'
             f"{esc(f.title)}</a></li>" for f in found
         )
-        items.append(f'<li><strong>{esc(EVIDENCE_HEADINGS.get(label, label))}</strong> ({len(found)})<ul>{links}</ul></li>')
+        heading = EVIDENCE[label].heading if label in EVIDENCE else label
+        items.append(f'<li><strong>{esc(heading)}</strong> ({len(found)})<ul>{links}</ul></li>')
     return f'<ul class="audit-found">{"".join(items)}</ul>'
 
 
 def badge_span(finding) -> str:
     """A verdict badge that is not a link (inside notes and lists of links)."""
-    css, symbol, label, _ = VERDICT_STYLE[finding.verdict]
-    return f'<span class="audit-badge {css}"><span aria-hidden="true">{symbol}</span> {esc(label)}</span>'
+    verdict = VERDICTS[finding.verdict]
+    return (f'<span class="audit-badge {verdict.css_class}"><span aria-hidden="true">{verdict.symbol}</span> '
+            f"{esc(verdict.short)}</span>")
 
 
 def register(findings, chapter_titles: dict[str, str]) -> str:
@@ -374,16 +341,17 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
     )
     body = []
     for f in findings:
-        css, symbol, label, _ = VERDICT_STYLE[f.verdict]
+        verdict = VERDICTS[f.verdict]
         chapter = f'<a href="../notebooks/{esc(f.chapter)}.html#flag-{esc(f.check)}">{esc(chapter_titles.get(f.chapter, f.chapter))}</a>'
         rank = f.severity
         body.append(
             f'<tr id="{esc(finding_anchor(f.check))}">'
-            f'<td data-sort="{rank}"><span class="audit-badge {css}"><span aria-hidden="true">{symbol}</span> {esc(f.label)}</span></td>'
+            f'<td data-sort="{rank}"><span class="audit-badge {verdict.css_class}"><span aria-hidden="true">'
+            f"{verdict.symbol}</span> {esc(f.label)}</span></td>"
             f"<td><strong>{esc(f.title)}</strong><br><small>{esc(f.computation)}</small><br>"
             f"<small>Problem: {esc(f.problem.replace('_', ' '))}"
             f"{' (a definition, not counted)' if f.definitional else ''}</small></td>"
-            f"<td>{esc(EVIDENCE_LABEL[f.evidence])}</td>"
+            f"<td>{esc(f.evidence)}</td>"
             f"<td data-sort=\"{min(f.pages) if f.pages else 0}\">{esc(', '.join(map(str, f.pages)))}</td>"
             f"<td>{esc(f.stated)}</td><td>{esc(f.computed)}</td><td>{chapter}</td></tr>"
         )
@@ -405,8 +373,6 @@ def amount(value, digits: int = 5) -> str:
             return f"{amount(value / size, digits)} {word}"
     if value == 0:
         return "0"
-    import math
-
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
     text = f"{value:,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

@@ -19,8 +19,7 @@ from docutils import nodes
 from myst_nb.ext.glue.directives import PasteFigureDirective
 from myst_nb.ext.glue.utils import RetrievalError, retrieve_glue_data
 
-# Where a glued chart keeps its name, alt text and caption: the output's metadata.
-FIGURE_METADATA = "paper_audit_figure"
+from paper_audit.present.plots import FIGURE_METADATA
 
 
 def figure_name(name: str) -> str:

@@ -14,56 +14,37 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from paper_audit import kernels, paths
+import nbformat
+import yaml
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.executors.utils import single_nb_execution
 
-def prepare(output_dir: Path) -> list[Path]:
-    """Validate the data and write the files the book links to, before Sphinx runs.
-
-    Bad data stops here, with one message naming the file, row and field.
-    Returns the files to place at the root of the built HTML.
-    """
-    from paper_audit.run import prepare as prep
-
-    return [prep.write_generated(output_dir)]
-
+from paper_audit import kernels, offline, paths
+from paper_audit.errors import DataError
+from paper_audit.run import preflight
+from paper_audit.run.links import broken_links
+from paper_audit.tables import fingerprints
+from paper_audit.tables.toc import toc_notebooks
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def execution_failures(log: str) -> list[str]:
-    """One line per notebook whose execution failed: its path, the cell's
-    number and first line, and the exception, read from the build's log."""
-    log = ANSI.sub("", log)
-    failures = []
-    for match in re.finditer(r"ExecutionError: (?P<path>\S+\.(?:ipynb|md))", log):
-        path = match.group("path")
-        line = f"notebook {path} failed while executing"
-        cell = re.search(r"executing the following cell:\n-+\n(?P<src>.*?)\n-+\n(?P<rest>.*?)\n\n\n", log, re.S)
-        if cell:
-            source_text = cell.group("src")
-            number = _cell_number(Path(path), source_text)
-            error = [l for l in cell.group("rest").splitlines() if re.match(r"^\w+(Error|Exception)\b.*:", l)]
-            first = source_text.strip().splitlines()[0] if source_text.strip() else ""
-            line += f": cell {number or '?'} ({first[:60]!r})" + (f" raised {error[-1]}" if error else "")
-        if line not in failures:
-            failures.append(line)
-    return failures
-
-
-def _cell_number(path: Path, cell_source: str) -> int | None:
-    """The 1-based position of the code cell with this source in the notebook."""
-    try:
-        import nbformat
-
-        notebook = nbformat.read(path, as_version=4)
-    except Exception:  # the message is still useful without the number
-        return None
-    for number, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type == "code" and cell.source.strip() == cell_source.strip():
-            return number
-    return None
+def execution_failure(path: Path, root: Path, executed, error) -> str:
+    """One line for a notebook whose execution failed: its path, the number and
+    first line of the cell that raised (the cell with an error output), and the
+    exception, as nbclient reported it."""
+    line = f"notebook {path.relative_to(root)} failed while executing"
+    for number, cell in enumerate(executed.cells, start=1):
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if cell.cell_type == "code" and errors:
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            return line + f": cell {number} ({first[:60]!r}) raised {errors[0]['ename']}: {errors[0]['evalue']}"
+    # A cell that timed out leaves no error output: say what nbclient said.
+    return line + f": {type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}"
 
 
 def executed_notebooks(log: str, root: Path) -> list[str]:
@@ -75,8 +56,6 @@ def executed_notebooks(log: str, root: Path) -> list[str]:
 
 
 def read_config(root: Path) -> dict:
-    import yaml
-
     return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
 
 
@@ -88,13 +67,9 @@ def cached_config(root: Path, work: Path, cache: Path) -> tuple[Path, dict]:
     only for notebooks whose recorded inputs are unchanged: ``invalidate``
     drops the others first, so no stale output reaches the book.
     """
-    import yaml
-
     config = read_config(root)
     mode = config.get("execute", {}).get("execute_notebooks")
     if mode != "cache":
-        from paper_audit.errors import DataError
-
         raise DataError(f"{root / '_config.yml'}, execute.execute_notebooks: {mode!r}; the build keeps an "
                         "execution cache and drops stale entries itself, so this must be 'cache'")
     config["execute"]["cache"] = str(cache)
@@ -107,10 +82,6 @@ def invalidate(cache: Path, root: Path) -> list[str]:
     """Drop the cached execution of every notebook whose inputs changed (or are unknown)."""
     if not cache.exists():
         return []
-    from jupyter_cache import get_cache
-
-    from paper_audit.tables import fingerprints
-
     fingerprints.reread()  # the data may have changed since this process last looked
     dropped = []
     store = get_cache(str(cache))
@@ -126,45 +97,14 @@ def invalidate(cache: Path, root: Path) -> list[str]:
     return dropped
 
 
-def _toc_entries(entries) -> list[str]:
-    files = []
-    for entry in entries or []:
-        if "file" in entry:
-            files.append(entry["file"])
-        for key in ("sections", "chapters", "parts"):
-            files.extend(_toc_entries(entry.get(key)))
-    return files
-
-
-def toc_pages(root: Path) -> list[str]:
-    """Every page of ``_toc.yml`` in reading order, without suffix: the root
-    first, then each part's chapters (and their sections)."""
-    import yaml
-
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]] + _toc_entries(toc.get("parts")) + _toc_entries(toc.get("chapters"))
-    return [str(Path(p).with_suffix("")) if Path(p).suffix in (".md", ".ipynb") else p for p in pages]
-
-
-def toc_notebooks(root: Path) -> list[Path]:
-    """The toc's pages whose source is a notebook."""
-    return [root / f"{page}.ipynb" for page in toc_pages(root) if (root / f"{page}.ipynb").exists()]
-
-
-def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
+def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> list[str]:
     """Execute, side by side, the notebooks the cache cannot serve, and cache them.
 
     Sphinx executes notebooks one at a time; doing it first, in parallel, lets
-    Sphinx find every result in the cache. A notebook that fails here is not
-    cached, so Sphinx runs it again and reports the error as usual.
+    Sphinx find every result in the cache. Returns one line per notebook that
+    failed (``execution_failure``): such a notebook is not cached, and the
+    build stops before Sphinx.
     """
-    import nbformat
-    from concurrent.futures import ThreadPoolExecutor
-
-    from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-    from jupyter_cache.executors.utils import single_nb_execution
-
     store = get_cache(str(cache))
     todo = []
     for path in toc_notebooks(root):
@@ -174,7 +114,7 @@ def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
         except KeyError:
             todo.append((path, notebook))
     if not todo:
-        return
+        return []
     print(f"Executing {len(todo)} notebook(s), {jobs} at a time: " + ", ".join(p.stem for p, _ in todo), flush=True)
 
     def run(item):
@@ -183,6 +123,7 @@ def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
                                                    allow_errors=False, meta_override=True,
                                                    **kernels.client_options())
 
+    failures = []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for path, notebook, result in pool.map(run, todo):
             if result.err is None:
@@ -190,7 +131,9 @@ def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> None:
                                             check_validity=False, overwrite=True)
                 print(f"  {path.relative_to(root)}: {result.time:.1f} s", flush=True)
             else:
-                print(f"  {path.relative_to(root)}: failed ({type(result.err).__name__}); the build reports it below", flush=True)
+                print(f"  {path.relative_to(root)}: failed ({type(result.err).__name__})", flush=True)
+                failures.append(execution_failure(path, root, result.nb, result.err))
+    return failures
 
 
 def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | None = None,
@@ -219,7 +162,13 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | 
             dropped = invalidate(cache, root)
             if dropped:
                 print("Inputs changed, re-executing: " + ", ".join(sorted(dropped)), flush=True)
-            preexecute(root, cache, os.cpu_count() or 1, int(config["execute"].get("timeout", 180)))
+            failures = preexecute(root, cache, os.cpu_count() or 1, int(config["execute"].get("timeout", 180)))
+            if failures:
+                print("\nBUILD FAILED: the last good book (if any) is left in place at", html_dir, file=sys.stderr)
+                for line in failures:
+                    print(f"  {line}", file=sys.stderr)
+                shutil.rmtree(work, ignore_errors=True)
+                return 1
             command += ["--config", str(config_path)]
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -233,24 +182,18 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | 
         sys.stdout.write(line)
         sys.stdout.flush()
     status = proc.wait()
-    log = "".join(log_lines)
     built = work / "_build" / "html"
     if status != 0 or not (built / "index.html").exists():
-        broken = execution_failures(log)
         print("\nBUILD FAILED: the last good book (if any) is left in place at", html_dir, file=sys.stderr)
-        for line in broken:
-            print(f"  {line}", file=sys.stderr)
-        warnings = [ANSI.sub("", l).strip() for l in log_lines if "WARNING:" in l or "ERROR:" in l]
+        warnings = [ANSI.sub("", line).strip() for line in log_lines if "WARNING:" in line or "ERROR:" in line]
         for line in warnings:
             print(f"  {line}", file=sys.stderr)
-        if not broken and not warnings:
+        if not warnings:
             print("  see the output above", file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
         return status or 1
     for download in downloads:
         shutil.copy2(download, built / download.name)
-    from paper_audit.run.links import broken_links
-
     broken = broken_links(built)  # e.g. a register row linking to a chapter not in the book
     if broken:
         print("\nBUILD FAILED: links to pages that do not exist; the last good book (if any) is left in place at",
@@ -278,8 +221,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cache", action="store_true",
                         help="execute every notebook, neither reading nor updating the execution cache")
     args = parser.parse_args(argv)
-    from paper_audit import offline
-
     offline.install()  # nothing is fetched while building
     root = args.root.resolve()
     html_dir = (args.html or root / "_build" / "html").resolve()
@@ -288,10 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     # figures, dependency records), so the two can never disagree.
     cache = paths.output_dir() / "jupyter_cache" if own_project and not args.no_cache else None
     fresh = own_project and args.no_cache
-    from paper_audit.errors import DataError
-
     try:
-        downloads = prepare(paths.output_dir()) if own_project else []
+        # Bad data stops here, before any notebook runs; findings.csv goes to the book's root.
+        downloads = [preflight.validate_and_write_findings(paths.output_dir())] if own_project else []
         return build(root, html_dir, downloads, cache, fresh)
     except DataError as error:  # one clear line, no traceback, and the old book stays
         print(f"BUILD STOPPED before Sphinx ran: {error}", file=sys.stderr)

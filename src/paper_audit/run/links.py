@@ -74,5 +74,6 @@ def broken_links(html: Path) -> list[str]:
                 target = page
             fragment = unquote(parts.fragment)
             if fragment and target.suffix == ".html" and fragment not in anchors_of(target):
-                broken.append(f"{where}: {element} {url!r}: no id {fragment!r} in {target.relative_to(html).as_posix()}")
+                inside = target.relative_to(html).as_posix()
+                broken.append(f"{where}: {element} {url!r}: no id {fragment!r} in {inside}")
     return broken

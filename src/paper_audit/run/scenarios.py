@@ -13,11 +13,12 @@ import textwrap
 
 import pandas as pd
 
-from paper_audit.audit import engine, params
-from paper_audit.tables import claims as claims_mod, reference
+from paper_audit.audit import engine, params, verdicts
+from paper_audit.errors import DataError
 from paper_audit.present import plots
 from paper_audit.run import sweep
-from paper_audit.errors import DataError
+from paper_audit.tables import claims as claims_mod
+from paper_audit.tables import reference
 
 
 def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
@@ -31,7 +32,7 @@ def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
         if row["kind"] in ("conversion", "reference_rate"):
             candidates = [(ids[0], ids[1])]
         elif row["kind"] == "same_rate":
-            candidates = list(zip(ids[::2], ids[1::2]))
+            candidates = list(zip(ids[::2], ids[1::2], strict=True))
         else:
             continue
         for amount, usd in candidates:
@@ -145,15 +146,15 @@ def agreement(result: sweep.Sweep, rates: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for check, title in result.titles.items():
         if check in found.index:
-            stretches, text = found.loc[check, "consistent"], found.loc[check, "consistent_text"]
+            stretches, text = found.loc[check, "agreeing"], found.loc[check, "agreeing_text"]
         else:  # one verdict over the whole grid
             verdict = result.frame.loc[result.frame["check"] == check, "verdict"].iloc[0]
             values = result.axes[0].values
-            agrees = verdict in sweep.AGREEING
+            agrees = verdict in verdicts.AGREEING
             stretches = [(values[0], values[-1])] if agrees else []
-            text = f"{sweep.fmt(values[0])} to {sweep.fmt(values[-1])}" if agrees else sweep.NOT_IN_GRID
+            text = f"{sweep.grid_value_text(values[0])} to {sweep.grid_value_text(values[-1])}" if agrees else sweep.NOT_IN_GRID
         inside = [r.label for r in rates.itertuples() if any(lo <= r.rate <= hi for lo, hi in stretches)]
-        rows.append({"check": check, "title": title, "consistent": stretches, "consistent_text": text,
+        rows.append({"check": check, "title": title, "agreeing": stretches, "agreeing_text": text,
                      "official_inside": "; ".join(inside) or "none"})
     return pd.DataFrame(rows)
 
@@ -170,9 +171,9 @@ def agreement_sentence(agree: pd.DataFrame, rates: pd.DataFrame, currency: str,
     """Where the paper's figures in ``currency`` agree, and whether an official
     rate of the time lies there, in words (each conversion named once)."""
     claims = claims if claims is not None else claims_mod.load_claims()
-    parts = list(dict.fromkeys(f"{_measure(r.check, currency, claims)} at {r.consistent_text}"
+    parts = list(dict.fromkeys(f"{_measure(r.check, currency, claims)} at {r.agreeing_text}"
                                for r in agree.itertuples()))
-    holding = {r.label: [r2 for r2 in agree.itertuples() if any(lo <= r.rate <= hi for lo, hi in r2.consistent)]
+    holding = {r.label: [r2 for r2 in agree.itertuples() if any(lo <= r.rate <= hi for lo, hi in r2.agreeing)]
                for r in rates.itertuples()}
     said = []
     for label, within in holding.items():
@@ -195,11 +196,11 @@ def band_chart(result: sweep.Sweep, rates: pd.DataFrame, agree: pd.DataFrame, na
     for check, title in result.titles.items():
         verdicts = list(result.verdicts(check))
         rows.append((textwrap.fill(title, 32), verdicts))
-        described.append(f"{title}: " + ", ".join(f"{v} {sweep.fmt(lo)}" + (f" to {sweep.fmt(hi)}" if hi != lo else "")
+        described.append(f"{title}: " + ", ".join(f"{v} {sweep.grid_value_text(lo)}" + (f" to {sweep.grid_value_text(hi)}" if hi != lo else "")
                                                   for v, lo, hi in sweep.verdict_runs(values, verdicts)))
-    notes = [(i, (r.consistent[0][0] + r.consistent[0][1]) / 2, f"consistent at {r.consistent_text}")
-             for i, r in enumerate(agree.itertuples()) if r.consistent]
-    span = f"{sweep.fmt(values[0])} to {sweep.fmt(values[-1])} {unit} per US dollar"
+    notes = [(i, (r.agreeing[0][0] + r.agreeing[0][1]) / 2, f"consistent at {r.agreeing_text}")
+             for i, r in enumerate(agree.itertuples()) if r.agreeing]
+    span = f"{sweep.grid_value_text(values[0])} to {sweep.grid_value_text(values[-1])} {unit} per US dollar"
     marks = [(r.rate, f"official rate {r.label}") for r in rates.itertuples()]
     alt = (f"Bands showing the verdict of {len(rows)} findings as the rate runs from {span}, "
            f"checked at {len(values):,} rates. " + ". ".join(described) + ". Vertical lines mark the official rates: "
@@ -227,13 +228,13 @@ def map_summary(result: sweep.Sweep, rates: pd.DataFrame, claims: pd.DataFrame |
     (check,) = result.titles
     x, y = result.axes
     grid = result.verdicts(check)
-    agree = grid.isin(sweep.AGREEING)
+    agree = grid.isin(verdicts.AGREEING)
     columns = [float(v) for v in grid.columns[agree.all(axis=0)]]
     if not agree.to_numpy().any():
         where = "it is consistent nowhere in the grid"
     elif agree.to_numpy().sum() == len(columns) * len(y.values):
         where = (f"it is consistent (exactly or within rounding) only where {x.name} is "
-                 f"{', '.join(sweep.fmt(v) for v in columns)}, whatever the {y.name}")
+                 f"{', '.join(sweep.grid_value_text(v) for v in columns)}, whatever the {y.name}")
     else:
         where = f"it is consistent (exactly or within rounding) at {agree.to_numpy().sum():,} of {grid.size:,} points"
     said = [where]
@@ -244,7 +245,7 @@ def map_summary(result: sweep.Sweep, rates: pd.DataFrame, claims: pd.DataFrame |
                           dataclasses.replace(assumptions or params.Assumptions(), **{x.name: rate.rate}))
         stretches = sweep.verdict_runs(list(y.values), list(at_rate.verdicts(check)))
         said.append(f"at the official rate {rate.rate:g} the verdict is " + " and ".join(
-            f"{v} for {y.name} {sweep.fmt(lo)}" + (f" to {sweep.fmt(hi)}" if hi != lo else "") for v, lo, hi in stretches))
+            f"{v} for {y.name} {sweep.grid_value_text(lo)}" + (f" to {sweep.grid_value_text(hi)}" if hi != lo else "") for v, lo, hi in stretches))
     return "; ".join(said)
 
 

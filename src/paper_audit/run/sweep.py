@@ -25,7 +25,6 @@ import itertools
 import math
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -33,21 +32,17 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from paper_audit.audit import engine, params
-from paper_audit.tables import claims as claims_mod
 from paper_audit import paths
+from paper_audit.audit import engine, params
+from paper_audit.audit.verdicts import AGREEING
 from paper_audit.errors import DataError
-from paper_audit.audit.rounding import CONSISTENT, WITHIN_ROUNDING
+from paper_audit.files import write_atomically
+from paper_audit.tables import claims as claims_mod
 
 # Each grid point keeps one row per check in memory (about 33 today), and
 # writes as many CSV lines: 100,000 points are some 3.3 million rows.
 MAX_GRID_POINTS = 100_000
 MAX_PARAMETERS = 2
-try:  # findings that say their kind of evidence rank every verdict word they use
-    from paper_audit.audit.evidence import PROBLEM_FROM, SEVERITY
-except ImportError:  # before they did, the rounding grades were the verdicts
-    PROBLEM_FROM, SEVERITY = 2, {CONSISTENT: 0, WITHIN_ROUNDING: 1}
-AGREEING = tuple(v for v, rank in SEVERITY.items() if rank < PROBLEM_FROM)  # verdicts that are not flags
 EVIDENCE_FIELD = "evidence"  # the Finding field that names the kind of evidence
 NOT_IN_GRID = "none in the grid"
 
@@ -64,10 +59,11 @@ class Axis:
         return (self.values[-1] - self.values[0]) / (len(self.values) - 1)
 
     def describe(self) -> str:
-        return f"{self.name} {fmt(self.values[0])} to {fmt(self.values[-1])} ({len(self.values):,} points)"
+        return f"{self.name} {grid_value_text(self.values[0])} to {grid_value_text(self.values[-1])} ({len(self.values):,} points)"
 
 
-def fmt(value: float) -> str:
+def grid_value_text(value: float) -> str:
+    """A grid value as the breakpoint table prints it (six significant digits)."""
     return f"{value:.6g}"
 
 
@@ -168,7 +164,7 @@ class Sweep:
 
     def csv_frame(self) -> pd.DataFrame:
         columns = ["check"]
-        for axis, value_column in zip(self.axes, self.value_columns()):
+        for value_column in self.value_columns():
             columns += [value_column.replace("value", "parameter"), value_column]
         return self.frame[columns + ["verdict", "evidence"]]
 
@@ -222,10 +218,10 @@ def run(axes: Sequence[Axis], claims: pd.DataFrame | None = None,
     columns: dict[str, list] = {c: [] for c in ["check", *value_columns(axes), "verdict", "evidence", "computed_value"]}
     titles: dict[str, str] = {}
     for done, point in enumerate(points, start=1):
-        context.assumptions = params.validate({**(fixed or {}), **dict(zip(names, point))})
+        context.assumptions = params.validate({**(fixed or {}), **dict(zip(names, point, strict=True))})
         for finding in engine.run_all(rows=rows, context=context):
             columns["check"].append(finding.check)
-            for column, value in zip(value_columns(axes), point):
+            for column, value in zip(value_columns(axes), point, strict=True):
                 columns[column].append(value)
             columns["verdict"].append(finding.verdict)
             columns["evidence"].append(evidence_of(finding))
@@ -234,7 +230,7 @@ def run(axes: Sequence[Axis], claims: pd.DataFrame | None = None,
         if progress:
             progress(done, len(points))
     frame = pd.DataFrame(columns)
-    for axis, value_column in zip(axes, value_columns(axes)):
+    for axis, value_column in zip(axes, value_columns(axes), strict=True):
         frame.insert(frame.columns.get_loc(value_column), value_column.replace("value", "parameter"), axis.name)
     return Sweep(list(axes), frame, titles, time.perf_counter() - started)
 
@@ -242,7 +238,7 @@ def run(axes: Sequence[Axis], claims: pd.DataFrame | None = None,
 def runs(values: Sequence[float], flags: Sequence[bool]) -> list[tuple[float, float]]:
     """The stretches of consecutive values where ``flags`` hold, as (first, last)."""
     stretches = []
-    for holds, group in itertools.groupby(zip(values, flags), key=lambda pair: pair[1]):
+    for holds, group in itertools.groupby(zip(values, flags, strict=True), key=lambda pair: pair[1]):
         if holds:
             group = list(group)
             stretches.append((group[0][0], group[-1][0]))
@@ -252,7 +248,7 @@ def runs(values: Sequence[float], flags: Sequence[bool]) -> list[tuple[float, fl
 def verdict_runs(values: Sequence[float], verdicts: Sequence[str]) -> list[tuple[str, float, float]]:
     """Each stretch of one verdict along the values, as (verdict, first, last)."""
     out = []
-    for verdict, group in itertools.groupby(zip(values, verdicts), key=lambda pair: pair[1]):
+    for verdict, group in itertools.groupby(zip(values, verdicts, strict=True), key=lambda pair: pair[1]):
         group = list(group)
         out.append((verdict, group[0][0], group[-1][0]))
     return out
@@ -276,10 +272,10 @@ def breakpoints(result: Sweep) -> pd.DataFrame:
             values, labels = [float(v) for v in verdicts.index], list(verdicts)
             row["changes"] = [(values[i], labels[i - 1], labels[i]) for i in range(1, len(labels))
                               if labels[i] != labels[i - 1]]
-            row["consistent"] = runs(values, [v in AGREEING for v in labels])
-            row["changes_text"] = "; ".join(f"{fmt(v)} ({a} → {b})" for v, a, b in row["changes"])
-            row["consistent_text"] = (", ".join(f"{fmt(lo)} to {fmt(hi)}" if lo != hi else fmt(lo)
-                                                for lo, hi in row["consistent"]) or NOT_IN_GRID)
+            row["agreeing"] = runs(values, [v in AGREEING for v in labels])
+            row["changes_text"] = "; ".join(f"{grid_value_text(v)} ({a} → {b})" for v, a, b in row["changes"])
+            row["agreeing_text"] = (", ".join(f"{grid_value_text(lo)} to {grid_value_text(hi)}" if lo != hi else grid_value_text(lo)
+                                                for lo, hi in row["agreeing"]) or NOT_IN_GRID)
         else:
             grid = verdicts.to_numpy()
             along_1 = grid[:, 1:] != grid[:, :-1]  # the first parameter runs across
@@ -287,28 +283,28 @@ def breakpoints(result: Sweep) -> pd.DataFrame:
             row["changes_1"] = [float(verdicts.columns[j + 1]) for j in np.nonzero(along_1.any(axis=0))[0]]
             row["changes_2"] = [float(verdicts.index[i + 1]) for i in np.nonzero(along_2.any(axis=1))[0]]
             agree = np.isin(grid, AGREEING)
-            row["consistent_points"] = int(agree.sum())
+            row["agreeing_points"] = int(agree.sum())
             if agree.any():
                 xs, ys = verdicts.columns[agree.any(axis=0)], verdicts.index[agree.any(axis=1)]
-                row["consistent"] = ((float(xs.min()), float(xs.max())), (float(ys.min()), float(ys.max())))
-                box = f"{_span(*row['consistent'][0])} × {_span(*row['consistent'][1])}"
-                row["consistent_text"] = f"{box} ({row['consistent_points']:,} of {grid.size:,} points)"
+                row["agreeing"] = ((float(xs.min()), float(xs.max())), (float(ys.min()), float(ys.max())))
+                box = f"{_span(*row['agreeing'][0])} × {_span(*row['agreeing'][1])}"
+                row["agreeing_text"] = f"{box} ({row['agreeing_points']:,} of {grid.size:,} points)"
             else:
-                row["consistent"] = None
-                row["consistent_text"] = NOT_IN_GRID
+                row["agreeing"] = None
+                row["agreeing_text"] = NOT_IN_GRID
             row["changes_text"] = " | ".join(
-                f"{axis.name} at {_listing(values)}" for axis, values in zip(result.axes, (row["changes_1"], row["changes_2"]))
+                f"{axis.name} at {_listing(values)}" for axis, values in zip(result.axes, (row["changes_1"], row["changes_2"]), strict=False)
                 if values)
         out.append(row)
-    return pd.DataFrame(out, columns=["check", "title", "changes_text", "consistent_text"] if not out else None)
+    return pd.DataFrame(out, columns=["check", "title", "changes_text", "agreeing_text"] if not out else None)
 
 
 def _span(low: float, high: float) -> str:
-    return fmt(low) if low == high else f"{fmt(low)} to {fmt(high)}"
+    return grid_value_text(low) if low == high else f"{grid_value_text(low)} to {grid_value_text(high)}"
 
 
 def _listing(values: Sequence[float], at_most: int = 6) -> str:
-    shown = ", ".join(fmt(v) for v in values[:at_most])
+    shown = ", ".join(grid_value_text(v) for v in values[:at_most])
     return shown + (f" and {len(values) - at_most} more" if len(values) > at_most else "")
 
 
@@ -322,9 +318,9 @@ def breakpoint_table(result: Sweep) -> str:
         return "\n".join(lines)
     if len(result.axes) == 1:
         lines.append(f"  (a change is shown at the first grid value with the new verdict; the grid step is "
-                     f"{fmt(result.axes[0].step)}, and a verdict that holds over less than a step may fall between points)")
+                     f"{grid_value_text(result.axes[0].step)}, and a verdict that holds over less than a step may fall between points)")
     headers = ("check", "consistent (exactly or within rounding)", "verdict changes at")
-    body = [(r.check, r.consistent_text, r.changes_text) for r in table.itertuples()]
+    body = [(r.check, r.agreeing_text, r.changes_text) for r in table.itertuples()]
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(headers[:2])]
     lines.append(f"  {headers[0]:<{widths[0]}}  {headers[1]:<{widths[1]}}  {headers[2]}")
     lines.append(f"  {'-' * widths[0]}  {'-' * widths[1]}  {'-' * len(headers[2])}")
@@ -336,15 +332,7 @@ def breakpoint_table(result: Sweep) -> str:
 
 def write_csv(result: Sweep, target: Path) -> None:
     """Write the CSV whole or not at all: a failed write leaves any earlier file in place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, scratch = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        result.csv_frame().to_csv(scratch, index=False)
-        os.replace(scratch, target)
-    finally:
-        if os.path.exists(scratch):
-            os.unlink(scratch)
+    write_atomically(target, result.csv_frame().to_csv(index=False, lineterminator="\n"))
 
 
 def progress_printer(stream=sys.stderr, every: float = 0.1, after_seconds: float = 1.0) -> Callable[[int, int], None]:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from paper_audit.tables import schema, toc
-from paper_audit.text import figures, source
 from paper_audit import paths
 from paper_audit.errors import DataError
+from paper_audit.tables import schema, toc
+from paper_audit.text import figures, source
 
 SCALE_FACTORS = {"": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 
@@ -69,7 +69,7 @@ def read_csv_strict(path: Path, expected: list[str]) -> list[dict[str, str]]:
     for line_number, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise DataError(f"{path}, line {line_number}: {len(row)} fields, the header has {len(header)}")
-        record = dict(zip(header, row))
+        record = dict(zip(header, row, strict=True))
         named = f" (id {record['id'].strip()})" if record.get("id", "").strip() else ""
         for field, value in record.items():
             if value != value.strip() or "  " in value:
@@ -86,9 +86,11 @@ def _number(path: Path, rec: dict, field: str) -> float | None:
     try:
         number = float(value)
     except ValueError:
-        raise DataError(f"{path}, line {rec['_line']} (id {rec['id']}), field '{field}': {value!r} is not a number") from None
+        where = f"{path}, line {rec['_line']} (id {rec['id']}), field '{field}'"
+        raise DataError(f"{where}: {value!r} is not a number") from None
     if not math.isfinite(number):
-        raise DataError(f"{path}, line {rec['_line']} (id {rec['id']}), field '{field}': {value!r} is not a finite number")
+        where = f"{path}, line {rec['_line']} (id {rec['id']}), field '{field}'"
+        raise DataError(f"{where}: {value!r} is not a finite number")
     return number
 
 
@@ -107,7 +109,7 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
         raise fail("page", f"{rec['page']!r} is not a page number") from None
     if page not in pages:
         raise fail("page", source.unknown_page(page, pages))
-    if rec["chapter"] not in schema.enum("claims", "chapter"):
+    if rec["chapter"] not in toc.known_chapters():
         raise fail("chapter", toc.unknown_chapter(rec["chapter"]))
     for field in ("unit", "scale", "qualifier"):
         allowed = schema.enum("claims", field)
@@ -117,18 +119,20 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
         if not rec[field]:
             raise fail(field, "required, but empty")
     value, low, high = (_number(path, rec, f) for f in ("value", "low", "high"))
-    filled = [name for name, v in (("value", value), ("low/high", low if high is not None else None), ("date", rec["date"] or None)) if v is not None]
+    given = (("value", value), ("low/high", low if high is not None else None), ("date", rec["date"] or None))
+    filled = [name for name, v in given if v is not None]
     if (low is None) != (high is None):
         raise fail("low" if low is None else "high", "a range needs both low and high")
     if len(filled) != 1:
-        raise fail("value", f"exactly one of value, low/high or date must be filled (found: {', '.join(filled) or 'none'})")
+        raise fail("value", "exactly one of value, low/high or date must be filled"
+                            f" (found: {', '.join(filled) or 'none'})")
     if (rec["unit"] == "date") != bool(rec["date"]):
         raise fail("date", "a date is given exactly when the unit is 'date'")
     if rec["date"] and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", rec["date"]):
         raise fail("date", f"{rec['date']!r} is not an ISO date (YYYY-MM-DD or YYYY-MM)")
     starts_ends = [rec.get("period_start", ""), rec.get("period_end", "")]
     if any(starts_ends):
-        for field, day in zip(("period_start", "period_end"), starts_ends):
+        for field, day in zip(("period_start", "period_end"), starts_ends, strict=True):
             if not day:
                 raise fail(field, "period_start and period_end are given together (ISO dates YYYY-MM-DD)")
             try:
@@ -163,7 +167,8 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
             typed is not None and not math.isclose(typed * factor, read, rel_tol=1e-5)
         ):
             shown = "nothing" if read is None else f"{read / factor:g}"
-            raise fail(field, f"{rec[field] or 'empty'} differs from the figure {rec['figure']!r}, which reads as {shown}")
+            raise fail(field, f"{rec[field] or 'empty'} differs from the figure {rec['figure']!r},"
+                              f" which reads as {shown}")
     if parsed.date is not None:
         read_date = parsed.date
         if read_date.startswith("--"):  # the text gives day and month; the row adds the year
@@ -193,7 +198,8 @@ def load_claims(path: Path = paths.CLAIMS_CSV, pages: dict[int, source.Page] | N
     typed = []
     for rec in records:
         if rec["id"] in seen:
-            raise DataError(f"{path}, line {rec['_line']} (id {rec['id']}), field 'id': duplicate of line {seen[rec['id']]}")
+            raise DataError(f"{path}, line {rec['_line']} (id {rec['id']}), field 'id':"
+                            f" duplicate of line {seen[rec['id']]}")
         seen[rec["id"]] = rec["_line"]
         typed.append(validate_record(path, rec, pages))
     # Belt and braces: the same file against the Data Package schema.

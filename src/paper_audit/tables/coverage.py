@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from paper_audit.tables import schema
-from paper_audit.text import figures, source
 from paper_audit import paths
-from paper_audit.tables.claims import read_csv_strict
 from paper_audit.errors import DataError
+from paper_audit.tables import schema
+from paper_audit.tables.claims import read_csv_strict
+from paper_audit.text import figures, source
 
 NUMBER_TOKEN = re.compile(
     r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(figures.NUMBER_WORDS) + r")\b",
@@ -96,7 +96,8 @@ def check_coverage(claims: pd.DataFrame, not_figures: list[dict], pages: dict[in
         for start, end, claim_id in figure_spans[row["page"]]:
             if start < row["end"] and row["start"] < end:
                 raise DataError(
-                    f"{paths.NOT_FIGURES_CSV}, line {row['_line']}, field 'context': overlaps the figure of claim {claim_id}"
+                    f"{paths.NOT_FIGURES_CSV}, line {row['_line']}, field 'context':"
+                    f" overlaps the figure of claim {claim_id}"
                 )
     unexplained = []
     for number, page in pages.items():

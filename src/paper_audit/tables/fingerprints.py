@@ -105,5 +105,6 @@ def is_stale(notebook: Path, output_dir: Path | None = None) -> bool:
     if not target.exists():
         return True
     recorded = json.loads(target.read_text(encoding="utf-8"))
-    now = fingerprint(recorded["claims"], recorded["checks"], recorded["references"], everything=recorded["all"] is not None)
+    now = fingerprint(recorded["claims"], recorded["checks"], recorded["references"],
+                      everything=recorded["all"] is not None)
     return now != recorded

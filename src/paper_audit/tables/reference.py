@@ -7,8 +7,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from paper_audit.tables import schema
 from paper_audit import paths
+from paper_audit.tables import schema
 from paper_audit.tables.claims import read_csv_strict
 
 FILES = {"exchange-rates": "exchange_rates.csv", "reference-dates": "dates.csv", "reference-counts": "counts.csv"}

@@ -3,16 +3,15 @@ of every CSV (types, enums, required fields, keys). The loaders read their
 allowed values from it, and ``validate`` runs the frictionless library over
 a resource, turning its first error into one clear message.
 
-What is declared elsewhere is derived, never typed here: the chapters (from
-the table of contents, ``registry``), the check kinds (from their
-declarations in ``checks``) and the pages (from the source manifest).
-``derived`` overlays them; ``write`` rewrites the file (``add-page`` and
-``add-chapter`` do), and a test fails when the committed file is stale."""
+Some of its enums repeat what is declared elsewhere (the chapters in
+``_toc.yml``, the check kinds in their ``@kind`` declarations, the pages in
+the source manifest): ``paper_audit.author.schema_sync`` derives them and
+rewrites the file, and a test fails when the committed file is stale. At run
+time the file is only read."""
 
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,60 +19,12 @@ from paper_audit import paths
 from paper_audit.errors import DataError
 
 
-# resource: {field: what its values are derived from}
-DERIVED_FIELDS = {
-    "claims": {"chapter": "chapters", "page": "pages"},
-    "checks": {"chapter": "chapters", "kind": "kinds"},
-    "not-figures": {"page": "pages"},
-    "segments": {"page": "pages"},
-}
-
-
-def committed(path: Path = paths.DATAPACKAGE_JSON) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def derived(path: Path = paths.DATAPACKAGE_JSON) -> dict:
-    """The committed descriptor with the chapters, kinds and pages as declared where they live."""
-    from paper_audit.audit import engine
-    from paper_audit.tables import toc
-    from paper_audit.text import source
-
-    values = {"kinds": list(engine.KINDS)}
-    # A copy without the book (the student bundle has the data and the package,
-    # not _toc.yml) keeps the chapters of the committed file.
-    if (paths.REPO_ROOT / "_toc.yml").exists():
-        values["chapters"] = list(toc.chapters())
-    pages = source.page_numbers()
-    spec = committed(path)
-    spec["title"] = re.sub(r"pages? [\d, -]+(?=,)", source.describe_pages(pages), spec["title"])
-    for res in spec["resources"]:
-        for field in res["schema"]["fields"]:
-            source_of = DERIVED_FIELDS.get(res["name"], {}).get(field["name"])
-            if source_of == "pages":
-                field["constraints"].update(minimum=min(pages), maximum=max(pages))
-            elif source_of in values:
-                field["constraints"]["enum"] = values[source_of]
-    return spec
-
-
 @lru_cache(maxsize=2)
 def descriptor(path: Path = paths.DATAPACKAGE_JSON) -> dict:
-    return derived(path)
-
-
-def dumps(spec: dict) -> str:
-    return json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
-
-
-def write(path: Path = paths.DATAPACKAGE_JSON) -> bool:
-    """Rewrite the committed file from what it derives; return whether it changed."""
-    descriptor.cache_clear()
-    text = dumps(derived(path))
-    changed = path.read_text(encoding="utf-8") != text
-    if changed:
-        path.write_text(text, encoding="utf-8")
-    return changed
+    """The committed descriptor, as the loaders read it (never rebuilt here:
+    ``paper-audit`` commands that add a page or a chapter refresh it, through
+    ``paper_audit.author.schema_sync``, and a test fails when it is stale)."""
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def resource(name: str) -> dict:
@@ -100,7 +51,7 @@ def enum(name: str, field: str) -> list[str]:
 
 def validate(name: str, path: Path) -> None:
     """Validate the CSV at ``path`` against resource ``name`` with frictionless."""
-    from frictionless import Resource, Schema
+    from frictionless import Resource, Schema  # deferred: slow to import, and only validation needs it
 
     spec = resource(name)
     path = Path(path).resolve()

@@ -15,16 +15,74 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+from sphinx_external_toc.api import Document, FileItem, SiteMap
+from sphinx_external_toc.parsing import MalformedError, create_toc_dict, parse_toc_yaml
+
 from paper_audit import paths
 from paper_audit.errors import DataError
+from paper_audit.tables import schema
 
 WHERE = "_toc.yml (the list) and each notebook's first heading (the title)"
 
 
-def _toc_files(root: Path) -> list[str]:
-    from paper_audit.run.build import toc_pages
+def _site_map(root: Path) -> SiteMap:
+    path = root / "_toc.yml"
+    try:
+        return parse_toc_yaml(str(path))
+    except (OSError, MalformedError) as error:
+        raise DataError(f"{path}: cannot be read as a Jupyter Book table of contents: {error}") from None
 
-    return toc_pages(root)
+
+def _reading_order(site_map: SiteMap, docname: str) -> list[str]:
+    order = [docname]
+    for subtree in site_map[docname].subtrees:
+        for item in subtree.items:
+            if isinstance(item, FileItem):
+                order += _reading_order(site_map, str(item))
+    return order
+
+
+def toc_pages(root: Path | None = None) -> list[str]:
+    """Every page of ``_toc.yml`` in reading order, without suffix: the root
+    first, then each part's chapters (and their sections), as
+    sphinx-external-toc (Jupyter Book's own reader of the file) reads them."""
+    site_map = _site_map((root or paths.REPO_ROOT).resolve())
+    return _reading_order(site_map, site_map.root.docname)
+
+
+def toc_notebooks(root: Path | None = None) -> list[Path]:
+    """The toc's pages whose source is a notebook."""
+    root = root or paths.REPO_ROOT
+    return [root / f"{page}.ipynb" for page in toc_pages(root) if (root / f"{page}.ipynb").exists()]
+
+
+def insert_chapter(name: str, after: str | None = None, root: Path | None = None) -> None:
+    """List ``notebooks/<name>`` in _toc.yml: after chapter ``after``, else
+    before the scenarios, else last of the part that holds the chapters."""
+    root = (root or paths.REPO_ROOT).resolve()
+    site_map = _site_map(root)
+    holders = [(doc, subtree) for doc in site_map.values() for subtree in doc.subtrees
+               if any(str(item) in {f"notebooks/{c}" for c in chapters(root)} for item in subtree.items)]
+    if not holders:
+        raise DataError(f"{root / '_toc.yml'}: no chapter entry 'notebooks/NAME' to place the new chapter beside")
+    if after is not None and after not in chapters(root):
+        raise DataError(f"--after: {unknown_chapter(after, root)}")
+    anchor = f"notebooks/{after}" if after is not None else None
+    for _, subtree in holders:
+        names = [str(item) for item in subtree.items]
+        if anchor in names:
+            subtree.items.insert(names.index(anchor) + 1, FileItem(f"notebooks/{name}"))
+            break
+    else:
+        subtree = holders[0][1]
+        names = [str(item) for item in subtree.items]
+        index = names.index("notebooks/scenarios") if "notebooks/scenarios" in names else len(names)
+        subtree.items.insert(index, FileItem(f"notebooks/{name}"))
+    site_map[f"notebooks/{name}"] = Document(f"notebooks/{name}")
+    text = yaml.safe_dump(create_toc_dict(site_map), sort_keys=False, allow_unicode=True)
+    (root / "_toc.yml").write_text(text, encoding="utf-8")
+    reread()
 
 
 def notebook_title(path: Path) -> str:
@@ -42,7 +100,7 @@ def notebook_title(path: Path) -> str:
 @lru_cache(maxsize=4)
 def _chapters(root: Path) -> tuple[tuple[str, str], ...]:
     found = []
-    for page in _toc_files(root):
+    for page in toc_pages(root):
         match = re.fullmatch(r"notebooks/([a-z][a-z0-9_]*)", page)
         if not match:
             continue
@@ -72,3 +130,13 @@ def unknown_chapter(name: str, root: Path | None = None) -> str:
 
 def reread() -> None:
     _chapters.cache_clear()
+
+
+def known_chapters(root: Path | None = None) -> list[str]:
+    """The chapters data may name: the table of contents' where the book is;
+    in a copy without it (the student bundle has the data and the package,
+    not the book), the committed Data Package's enum."""
+    root = root or paths.REPO_ROOT
+    if (root / "_toc.yml").exists():
+        return list(chapters(root))
+    return schema.enum("claims", "chapter")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from number_parser import parse_number
+
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -62,7 +64,9 @@ class FigureError(ValueError):
 
 
 def cannot_read(figure: str) -> FigureError:
-    return FigureError(f"cannot read the figure {figure!r}; the forms that can be read are: " + "; ".join(READABLE_FORMS))
+    return FigureError(
+        f"cannot read the figure {figure!r}; the forms that can be read are: " + "; ".join(READABLE_FORMS)
+    )
 
 
 def word_number(text: str) -> float:
@@ -78,9 +82,8 @@ def word_number(text: str) -> float:
     # A hyphen joins only tens and a unit ('thirty-four'), never 'thirty-zero'.
     hyphens_ok = all(re.fullmatch(rf"(?:{'|'.join(TENS)})-(?:{'|'.join(w for w in UNITS if 0 < UNITS[w] < 10)})", part)
                      for part in word.split() if "-" in part)
-    if hyphens_ok and re.fullmatch(r"[a-z]+(?:[- ][a-z]+)*", word) and not set(word.replace("-", " ").split()) - CARDINAL_WORDS:
-        from number_parser import parse_number
-
+    cardinal = not set(word.replace("-", " ").split()) - CARDINAL_WORDS
+    if hyphens_ok and re.fullmatch(r"[a-z]+(?:[- ][a-z]+)*", word) and cardinal:
         value = parse_number(word)
         if value is not None:
             return float(value)

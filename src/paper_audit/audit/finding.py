@@ -1,0 +1,61 @@
+"""A finding: what one check computed, from which quotes, how far from the
+stated figure, and its verdict in the words of its kind of evidence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+from paper_audit.audit.verdicts import SEVERITY
+
+
+@dataclass
+class Finding:
+    check: str
+    kind: str
+    title: str
+    chapter: str
+    inputs: list[str]
+    verdict: str
+    stated: str
+    computed: str
+    stated_value: float | None = None
+    computed_value: float | None = None
+    computed_low: float | None = None
+    computed_high: float | None = None
+    gap_abs: float | None = None
+    gap_rel: float | None = None
+    implied_rate: str = ""
+    computation: str = ""
+    explanation: str = ""
+    pages: list[int] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+    evidence: str = "arithmetic"  # arithmetic | sources | yardstick | wording
+    problem: str = ""  # findings with one root cause share it
+    definitional: bool = False  # cannot fail: shown, never counted as agreement
+    grade: str = ""  # the rounding grade of the computation (rounding.VERDICTS)
+    stated_low: float | None = None
+    stated_high: float | None = None
+    spread: float | None = None  # sources: how far apart, relative to the smaller value
+    uncertainty: str = ""  # yardstick: why no hard verdict is given, with the range
+    phrase: dict | None = None  # wording: the phrase held against the numbers
+    label: str = ""  # the verdict as shown, in the words of its evidence kind
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.verdict]
+
+    def as_row(self) -> dict:
+        row = asdict(self)
+        row["inputs"] = " ".join(self.inputs)
+        row["pages"] = " ".join(str(p) for p in self.pages)
+        row["quotes"] = " | ".join(f"p. {q['page']}{', n. ' + str(q['footnote']) if q['footnote'] else ''}: “{q['quote']}”" for q in self.quotes)
+        row["phrase"] = f"p. {self.phrase['page']}: “{self.phrase['text']}”" if self.phrase else ""
+        row["severity"] = self.severity
+        return row
+
+
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
+    """One row per finding, as findings.csv has them."""
+    return pd.DataFrame([f.as_row() for f in findings])
