@@ -41,8 +41,9 @@ def env_for(root: Path) -> dict:
 
 def timed_build(root: Path) -> tuple[float, list[str]]:
     started = time.perf_counter()
-    result = subprocess.run([PYTHON, "-m", "paper_audit.run.build", "--root", str(root)],
-                            capture_output=True, text=True, env=env_for(root))
+    result = subprocess.run(
+        [PYTHON, "-m", "paper_audit.run.build", "--root", str(root)], capture_output=True, text=True, env=env_for(root)
+    )
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"build failed:\n{result.stderr[-3000:]}")
@@ -70,8 +71,20 @@ def floor(root: Path) -> tuple[float, float]:
     out = Path(tempfile.mkdtemp(prefix="bench-sphinx-"))
     started = time.perf_counter()
     # Without outputs the glue roles have nothing to show, so warnings are expected: no -W here.
-    subprocess.run([str(Path(PYTHON).with_name("jupyter-book")), "build", str(root), "--config", str(off),
-                    "--path-output", str(out)], capture_output=True, text=True, env=env_for(root))
+    subprocess.run(
+        [
+            str(Path(PYTHON).with_name("jupyter-book")),
+            "build",
+            str(root),
+            "--config",
+            str(off),
+            "--path-output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env_for(root),
+    )
     sphinx_seconds = time.perf_counter() - started
     shutil.rmtree(out, ignore_errors=True)
     return code_seconds, sphinx_seconds
@@ -80,12 +93,18 @@ def floor(root: Path) -> tuple[float, float]:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         root = clone(Path(scratch) / "book")
-        print(f"Benchmark on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}), "
-              f"a fresh clone of {REPO}", flush=True)
+        print(
+            f"Benchmark on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}), "
+            f"a fresh clone of {REPO}",
+            flush=True,
+        )
         code_seconds, sphinx_seconds = floor(root)
         floor_seconds = code_seconds + sphinx_seconds
-        print(f"  floor: notebook code in one process {code_seconds:.1f} s"
-              f" + Sphinx without execution {sphinx_seconds:.1f} s", flush=True)
+        print(
+            f"  floor: notebook code in one process {code_seconds:.1f} s"
+            f" + Sphinx without execution {sphinx_seconds:.1f} s",
+            flush=True,
+        )
         cold, cold_run = timed_build(root)
         print(f"  cold build: {cold:.1f} s ({len(cold_run)} notebooks executed)", flush=True)
         noop, noop_run = timed_build(root)
@@ -94,8 +113,10 @@ def main() -> int:
         text = claims.read_text(encoding="utf-8")
         claims.write_text(text.replace("share of ships destroyed", "share of the ships destroyed", 1), encoding="utf-8")
         edited, edited_run = timed_build(root)
-        print(f"  after editing one claim (damage_ships_pct): {edited:.1f} s,"
-              f" re-executed: {', '.join(edited_run)}", flush=True)
+        print(
+            f"  after editing one claim (damage_ships_pct): {edited:.1f} s, re-executed: {', '.join(edited_run)}",
+            flush=True,
+        )
     print()
     print("| build | seconds | ratio to the floor | notebooks executed |")
     print("|---|---|---|---|")
@@ -103,8 +124,10 @@ def main() -> int:
     print(f"| cold build (fresh clone after set-up) | {cold:.1f} | {cold / floor_seconds:.2f} | {len(cold_run)} |")
     print(f"| no-op rebuild | {noop:.1f} | {noop / floor_seconds:.2f} | {len(noop_run)} |")
     print(f"| rebuild after editing one claim | {edited:.1f} | {edited / floor_seconds:.2f} | {len(edited_run)} |")
-    print(f"\nTargets: cold build at most 1.5x the floor ({'met' if cold <= 1.5 * floor_seconds else 'NOT met'}); "
-          f"no-op rebuild in a few seconds ({noop:.1f} s); an edited claim re-executes only what reads it.")
+    print(
+        f"\nTargets: cold build at most 1.5x the floor ({'met' if cold <= 1.5 * floor_seconds else 'NOT met'}); "
+        f"no-op rebuild in a few seconds ({noop:.1f} s); an edited claim re-executes only what reads it."
+    )
     return 0
 
 

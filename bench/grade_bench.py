@@ -75,23 +75,31 @@ def main() -> None:
         grading.grade(args.assignment, folder / "one", folder / "one.csv", workers=1, progress=quiet)
         one = time.perf_counter() - start
         start = time.perf_counter()
-        rows = grading.grade(args.assignment, folder / "class", folder / "scores.csv", workers=args.workers,
-                             progress=lambda line: print("  " + line, file=sys.stderr))
+        rows = grading.grade(
+            args.assignment,
+            folder / "class",
+            folder / "scores.csv",
+            workers=args.workers,
+            progress=lambda line: print("  " + line, file=sys.stderr),
+        )
         whole = time.perf_counter() - start
     total = {}
     for row in rows:
         total[row["submission"]] = total.get(row["submission"], 0) + (row["points"] or 0)
-    print(f"Grading benchmark: {args.assignment}, {args.class_size} submissions, {args.workers} at a time, "
-          f"on {os.cpu_count()} cores ({platform.python_version()}, {platform.system()})")
+    print(
+        f"Grading benchmark: {args.assignment}, {args.class_size} submissions, {args.workers} at a time, "
+        f"on {os.cpu_count()} cores ({platform.python_version()}, {platform.system()})"
+    )
     print("| run | seconds | per submission |\n|---|---|---|")
     print(f"| one submission alone (floor) | {one:.1f} | {one:.1f} |")
     print(f"| the class | {whole:.1f} | {whole / args.class_size:.1f} |")
     scaled = whole * GOAL_CLASS / args.class_size
-    print(f"Goal: {GOAL_CLASS} submissions in under {GOAL_SECONDS} s; this run, scaled to {GOAL_CLASS}: "
-          f"{scaled:.0f} s ({'met' if scaled < GOAL_SECONDS else 'missed'}). "
-          f"Class time over {args.class_size} times the floor: {whole / (one * args.class_size):.2f}.")
-    print("Points per submission (right / wrong / blank):",
-          sorted({round(v, 2) for v in total.values()}, reverse=True))
+    print(
+        f"Goal: {GOAL_CLASS} submissions in under {GOAL_SECONDS} s; this run, scaled to {GOAL_CLASS}: "
+        f"{scaled:.0f} s ({'met' if scaled < GOAL_SECONDS else 'missed'}). "
+        f"Class time over {args.class_size} times the floor: {whole / (one * args.class_size):.2f}."
+    )
+    print("Points per submission (right / wrong / blank):", sorted({round(v, 2) for v in total.values()}, reverse=True))
 
 
 if __name__ == "__main__":

@@ -48,18 +48,34 @@ def timed(command: list[str], scratch: Path) -> float:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sweep-bench-") as name:
         scratch = Path(name)
-        print(f"Sweep benchmark on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}), "
-              f"in {REPO}", flush=True)
+        print(
+            f"Sweep benchmark on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}), "
+            f"in {REPO}",
+            flush=True,
+        )
         sweep_command = [str(BIN / "paper-audit"), "sweep", "-p", *GRID, "--out", str(scratch / "sweep.csv")]
         # The sweep runs before and after the reruns, and counts as the mean of
         # the two: a change in the machine's load during the run hits both sides.
         before = timed(sweep_command, scratch)
         print(f"  sweep of every check, {GRID[0]} {GRID[1]}: {before:.2f} s", flush=True)
         whole = timed([str(BIN / "paper-audit"), "rerun", "-p", *VALUE, "--out", str(scratch / "rerun")], scratch)
-        print(f"  whole rerun (every chapter, {os.cpu_count()} at a time), {VALUE[0]} {VALUE[1]}: {whole:.2f} s",
-              flush=True)
-        chapter = timed([str(BIN / "papermill"), str(CHAPTER), str(scratch / "chapter.ipynb"), "-p", *VALUE,
-                         "--cwd", str(CHAPTER.parent), "--no-progress-bar"], scratch)
+        print(
+            f"  whole rerun (every chapter, {os.cpu_count()} at a time), {VALUE[0]} {VALUE[1]}: {whole:.2f} s",
+            flush=True,
+        )
+        chapter = timed(
+            [
+                str(BIN / "papermill"),
+                str(CHAPTER),
+                str(scratch / "chapter.ipynb"),
+                "-p",
+                *VALUE,
+                "--cwd",
+                str(CHAPTER.parent),
+                "--no-progress-bar",
+            ],
+            scratch,
+        )
         print(f"  one chapter ({CHAPTER.stem}) by papermill, {VALUE[0]} {VALUE[1]}: {chapter:.2f} s", flush=True)
         after = timed(sweep_command, scratch)
         print(f"  sweep again: {after:.2f} s", flush=True)
@@ -71,8 +87,10 @@ def main() -> int:
     print(f"| one rerun of every chapter (papermill) | {whole:.2f} | {sweep / whole:.2f} |")
     print(f"| one rerun of one chapter ({CHAPTER.stem}) | {chapter:.2f} | {sweep / chapter:.2f} |")
     met = "met" if sweep < whole / 4 else "NOT met"
-    print(f"\nTarget: the sweep costs less than a quarter of one rerun of the book ({met}: {sweep / whole:.2f}); "
-          f"against one chapter alone it costs {sweep / chapter:.2f} of a rerun.")
+    print(
+        f"\nTarget: the sweep costs less than a quarter of one rerun of the book ({met}: {sweep / whole:.2f}); "
+        f"against one chapter alone it costs {sweep / chapter:.2f} of a rerun."
+    )
     return 0
 
 

@@ -21,8 +21,9 @@ from paper_audit.text import source
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--paper", type=Path, default=paths.PAPER_EXCERPT,
-                        help="the paper's excerpt (default: %(default)s)")
+    parser.add_argument(
+        "--paper", type=Path, default=paths.PAPER_EXCERPT, help="the paper's excerpt (default: %(default)s)"
+    )
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     try:
@@ -31,11 +32,16 @@ def main() -> int:
         print(f"extract_source: {error}", file=sys.stderr)
         return 2
     if args.check:
-        stale = [n for n, t in files.items() if not (paths.SOURCE_DIR / n).exists()
-                 or (paths.SOURCE_DIR / n).read_bytes() != t.encode("utf-8")]
+        stale = [
+            n
+            for n, t in files.items()
+            if not (paths.SOURCE_DIR / n).exists() or (paths.SOURCE_DIR / n).read_bytes() != t.encode("utf-8")
+        ]
         if stale:
-            print("extract_source: data/source/ differs from what the paper's excerpt derives in: "
-                  + ", ".join(stale), file=sys.stderr)
+            print(
+                "extract_source: data/source/ differs from what the paper's excerpt derives in: " + ", ".join(stale),
+                file=sys.stderr,
+            )
             return 1
         print("data/source/ is what the paper's excerpt derives")
         return 0

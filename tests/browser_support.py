@@ -43,9 +43,15 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 LOCAL_HOST = "127.0.0.1"
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
     # Without these Chromium reaches for the network, which is closed here.
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # An upper bound for each browser action, generous for a busy 2-core machine;
 # no test waits for a fixed time.
@@ -53,6 +59,7 @@ TIMEOUT_MS = 60_000
 
 
 # --- the table of contents -------------------------------------------------
+
 
 def toc_pages(root: Path = REPO_ROOT) -> list[str]:
     """Every page of ``_toc.yml`` in reading order, without suffix."""
@@ -71,12 +78,16 @@ def chapter_pages(root: Path = REPO_ROOT) -> list[str]:
 
 # --- the built book --------------------------------------------------------
 
+
 def build_book(out: Path) -> Path:
     """Build the book strictly into ``out/html``, generated files into ``out/generated``."""
     env = dict(os.environ, PAPER_AUDIT_OUTPUT_DIR=str(out / "generated"))
     result = subprocess.run(
         [sys.executable, "-m", "paper_audit.run.build", "--root", str(REPO_ROOT), "--html", str(out / "html")],
-        capture_output=True, text=True, env=env, timeout=1800,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
     )
     assert result.returncode == 0, "the book did not build:\n" + result.stdout[-4000:] + result.stderr[-4000:]
     # Kept for the tests that read what the build printed (tests/test_build.py).
@@ -116,6 +127,7 @@ def book_url(built_html):
 
 
 # --- the browser -----------------------------------------------------------
+
 
 def chromium_path() -> Path:
     return Path(os.environ.get("PAPER_AUDIT_CHROMIUM") or "/usr/bin/chromium")
@@ -185,8 +197,9 @@ def _is_local(url: str) -> bool:
 def new_watched_page(browser, color_scheme: str = "light"):
     """A page in a fresh context (1280x900) and the ``PageWatch`` recording its
     problems; requests to any host but 127.0.0.1 are aborted and recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme,
-                                  service_workers="block")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme=color_scheme, service_workers="block"
+    )
     context.set_default_timeout(TIMEOUT_MS)
     watch = PageWatch()
 
@@ -200,8 +213,10 @@ def new_watched_page(browser, color_scheme: str = "light"):
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console",
-            lambda m: m.type == "error" and watch.console_errors.append(f"{m.text} ({m.location.get('url', '')})"))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and watch.console_errors.append(f"{m.text} ({m.location.get('url', '')})"),
+    )
     page.on("pageerror", lambda e: watch.console_errors.append(f"uncaught exception: {e}"))
     page.on("requestfailed", lambda r: _is_local(r.url) and watch.failed_requests.append(f"{r.url}: {r.failure}"))
     page.on("response", lambda r: r.status >= 400 and watch.http_errors.append(f"{r.status} {r.url}"))
@@ -257,8 +272,11 @@ IMAGES_JS = """async () => {
 }"""
 
 AXE_ALL_RULES = {"resultTypes": ["violations"], "preload": False}
-AXE_CONTRAST_ONLY = {"runOnly": {"type": "rule", "values": ["color-contrast"]}, "resultTypes": ["violations"],
-                     "preload": False}
+AXE_CONTRAST_ONLY = {
+    "runOnly": {"type": "rule", "values": ["color-contrast"]},
+    "resultTypes": ["violations"],
+    "preload": False,
+}
 
 
 @dataclass
@@ -306,8 +324,9 @@ class BookVisits:
             title_visible = page.locator("article.bd-article h1").first.is_visible()
             media = page.evaluate(IMAGES_JS)
             hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-            icon = page.evaluate("() => { const l = document.querySelector(\"link[rel~='icon']\"); "
-                                 "return l ? l.href : null; }")
+            icon = page.evaluate(
+                "() => { const l = document.querySelector(\"link[rel~='icon']\"); return l ? l.href : null; }"
+            )
             screenshot = SCREENSHOTS / f"{name}.png"
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
@@ -334,7 +353,8 @@ class BookVisits:
         visit.axe_light = page.evaluate(run, AXE_ALL_RULES)
         # The theme follows the reader's system (mode "auto"): switch the system to dark.
         page.add_style_tag(
-            content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+            content="*, *::before, *::after { transition: none !important; animation: none !important; }"
+        )
         page.emulate_media(color_scheme="dark")
         # The book's theme follows the system (html_context default_mode: auto).
         # Waiting up to the action timeout, not a few seconds: on a busy machine

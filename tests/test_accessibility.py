@@ -53,5 +53,6 @@ def test_no_serious_accessibility_violation(visit, name, scheme):
         if violation["impact"] not in BLOCKING:
             print(f"{name}.html ({scheme}), not blocking: {describe(violation)}")
     axe_version = results.get("testEngine", {}).get("version", "")
-    assert not blocking, f"{name}.html ({scheme} theme), axe-core {axe_version}:\n" + \
-        "\n".join(describe(v) for v in blocking)
+    assert not blocking, f"{name}.html ({scheme} theme), axe-core {axe_version}:\n" + "\n".join(
+        describe(v) for v in blocking
+    )

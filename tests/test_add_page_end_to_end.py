@@ -17,8 +17,12 @@ from test_end_to_end import build, copy_project
 pytestmark = pytest.mark.build
 
 # A raw extraction of the same page: spaces after punctuation lost, a marker dropped, a note number misread.
-RAW = (CLEAN.replace(", ", ",").replace(". ", ".").replace("crossing.22 ", "crossing. ")
-       .replace("later.24 22 An", "later. 2An"))
+RAW = (
+    CLEAN.replace(", ", ",")
+    .replace(". ", ".")
+    .replace("crossing.22 ", "crossing. ")
+    .replace("later.24 22 An", "later. 2An")
+)
 
 
 def run(root, *args):
@@ -45,8 +49,9 @@ def test_an_invented_page_becomes_a_chapter_without_code(tmp_path):
     root = copy_project(tmp_path / "project")
     (tmp_path / "page-7.clean.txt").write_text(CLEAN, encoding="utf-8")
     (tmp_path / "page-7.raw.txt").write_text(RAW, encoding="utf-8")
-    out = paper_audit(root, "add-page", "7", "--clean", str(tmp_path / "page-7.clean.txt"),
-                      "--raw", str(tmp_path / "page-7.raw.txt"))
+    out = paper_audit(
+        root, "add-page", "7", "--clean", str(tmp_path / "page-7.clean.txt"), "--raw", str(tmp_path / "page-7.raw.txt")
+    )
     assert "footnotes 22-24" in out and "pages 2-7" in out
     paper_audit(root, "add-chapter", "railway_brigade", "--title", "An invented page: the railway brigade")
     paper_audit(root, "draft", "--page", "7", "--chapter", "railway_brigade")
@@ -70,7 +75,9 @@ def test_an_invented_page_becomes_a_chapter_without_code(tmp_path):
     register = (html / "book" / "findings.html").read_text(encoding="utf-8")
     assert "An invented page: the railway brigade" in chapter
     for check_id in check_ids:
-        assert re.search(rf'class="audit-badge [^"]*" href="\.\./book/findings\.html#finding-{check_id}"', chapter), check_id
+        assert re.search(rf'class="audit-badge [^"]*" href="\.\./book/findings\.html#finding-{check_id}"', chapter), (
+            check_id
+        )
         assert f'id="flag-{check_id}"' in chapter, check_id
         assert f'href="../notebooks/railway_brigade.html#flag-{check_id}"' in register, check_id
     # The range converted at both ends.
@@ -79,9 +86,13 @@ def test_an_invented_page_becomes_a_chapter_without_code(tmp_path):
 
     # A check naming a chapter the book does not have stops the build, naming the chapters.
     checks_csv = root / "data" / "checks.csv"
-    checks_csv.write_text(checks_csv.read_text(encoding="utf-8").replace(",railway_brigade,", ",aid_1954_1957,", 1),
-                          encoding="utf-8")
+    checks_csv.write_text(
+        checks_csv.read_text(encoding="utf-8").replace(",railway_brigade,", ",aid_1954_1957,", 1), encoding="utf-8"
+    )
     stopped = build(root, html)
     assert stopped.returncode != 0
-    assert re.search(r"field 'chapter': 'aid_1954_1957' is not a chapter of the book; its chapters are war_damage, "
-                     r".*railway_brigade.* \(declared in _toc\.yml", stopped.stderr), stopped.stderr[-2000:]
+    assert re.search(
+        r"field 'chapter': 'aid_1954_1957' is not a chapter of the book; its chapters are war_damage, "
+        r".*railway_brigade.* \(declared in _toc\.yml",
+        stopped.stderr,
+    ), stopped.stderr[-2000:]

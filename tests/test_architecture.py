@@ -48,6 +48,12 @@ def test_ruff_finds_nothing():
     )
 
 
+def test_the_code_is_formatted_by_ruff():
+    """One layout for every file (``.venv/bin/ruff format src tests bench scripts`` fixes it)."""
+    result = run_tool(str(BIN / "ruff"), "format", "--check", "--no-cache", *LINTED)
+    assert result.returncode == 0, "ruff format would change:\n" + result.stdout + result.stderr
+
+
 def test_the_layers_hold():
     result = run_tool(str(BIN / "lint-imports"), "--no-cache", "--no-logo")
     assert result.returncode == 0, (
@@ -56,6 +62,7 @@ def test_the_layers_hold():
 
 
 # --- scripts/check_imports.py over the package -------------------------------
+
 
 @pytest.fixture(scope="module")
 def graph():
@@ -91,6 +98,7 @@ def test_every_import_inside_a_function_says_it_is_deferred(module_files):
 
 # --- the checker itself, on a throwaway package ------------------------------
 
+
 def write_package(root: Path, files: dict[str, str]) -> str:
     name = f"demo_{uuid.uuid4().hex[:8]}"
     for relative, text in {"__init__.py": "", **files}.items():
@@ -101,21 +109,29 @@ def write_package(root: Path, files: dict[str, str]) -> str:
 
 
 def run_checker(root: Path, name: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(CHECKER), "--package", name, "--path", str(root)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(CHECKER), "--package", name, "--path", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_checker_finds_a_cycle_a_long_module_and_an_undeclared_import(tmp_path):
-    name = write_package(tmp_path, {
-        "a.py": "from PKG import b\n",
-        # The cycle closes through an import inside a function: it still counts.
-        "b.py": "def f():\n    from PKG import a  # deferred: would be a cycle at import time\n    return a\n",
-        "long.py": "X = 1\n" * 501,
-        "sub/__init__.py": "",
-        "sub/late.py": "def f():\n    import json\n\n    return json\n",
-        "noted.py": "def f():\n    # deferred: slow to import\n    import json\n\n    return json\n",
-        "noted_inline.py": "class K:\n    def m(self):\n        import json  # Deferred: slow\n\n        return json\n",
-    })
+    name = write_package(
+        tmp_path,
+        {
+            "a.py": "from PKG import b\n",
+            # The cycle closes through an import inside a function: it still counts.
+            "b.py": "def f():\n    from PKG import a  # deferred: would be a cycle at import time\n    return a\n",
+            "long.py": "X = 1\n" * 501,
+            "sub/__init__.py": "",
+            "sub/late.py": "def f():\n    import json\n\n    return json\n",
+            "noted.py": "def f():\n    # deferred: slow to import\n    import json\n\n    return json\n",
+            "noted_inline.py": "class K:\n    def m(self):\n        import json  # Deferred: slow\n\n        return "
+            "json\n",
+        },
+    )
     result = run_checker(tmp_path, name)
     assert result.returncode == 1, result.stdout + result.stderr
     out = result.stdout
@@ -125,11 +141,14 @@ def test_the_checker_finds_a_cycle_a_long_module_and_an_undeclared_import(tmp_pa
 
 
 def test_the_checker_passes_a_clean_package(tmp_path):
-    name = write_package(tmp_path, {
-        "a.py": "from PKG import b\n",
-        "b.py": "X = 1\n" * 500,
-        "c.py": "def f():\n    # deferred: slow to import\n    from PKG import a\n\n    return a\n",
-    })
+    name = write_package(
+        tmp_path,
+        {
+            "a.py": "from PKG import b\n",
+            "b.py": "X = 1\n" * 500,
+            "c.py": "def f():\n    # deferred: slow to import\n    from PKG import a\n\n    return a\n",
+        },
+    )
     result = run_checker(tmp_path, name)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "import cycles: 0" in result.stdout and "modules over 500 lines: 0" in result.stdout, result.stdout

@@ -29,7 +29,7 @@ SEARCH_WORD, SEARCH_PAGE = "Volunteers", "notebooks/volunteers.html"  # a word o
 
 def page_path(url: str, book_url: str) -> str:
     """The page's path inside the book, without query or fragment."""
-    return urlsplit(url).path[len(urlsplit(book_url).path):]
+    return urlsplit(url).path[len(urlsplit(book_url).path) :]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -67,7 +67,8 @@ def test_images_load_and_have_alt_text(visit, name):
     for image in found["images"]:
         if not (image["width"] > 0 and image["height"] > 0):
             problems.append(
-                f"<img src={image['src']!r}> did not load (natural size {image['width']}x{image['height']})")
+                f"<img src={image['src']!r}> did not load (natural size {image['width']}x{image['height']})"
+            )
         if not (image["alt"] or "").strip():
             problems.append(f"<img src={image['src']!r}> has no alt text")
     for svg in found["linked"]:
@@ -108,8 +109,9 @@ def test_chapter_badges_and_flags_lead_to_the_register(watched_page, book_url, n
     assert row.count() == 1, f"book/findings.html has no row #{fragment}"
     assert row.evaluate("e => e.tagName") == "TR", f"#{fragment} is not a row of the register"
     row.wait_for(state="visible")
-    assert row.evaluate("e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }"), \
+    assert row.evaluate("e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }"), (
         f"#{fragment} is not scrolled into view"
+    )
     # Console errors are the page-load test's; network problems are checked here too.
     watch.assert_clean(f"{name}.html and the register", console=False)
 
@@ -144,10 +146,12 @@ def test_launch_and_download_buttons(visit, book_url, name):
     """The Binder, Colab and .ipynb download links are in the page (in dropdowns,
     so present rather than visible), and the download serves the notebook."""
     hrefs = visit(name).hrefs
-    binder = [h for h in hrefs
-              if h.startswith("https://mybinder.org/v2/gh/") and h.endswith(f"urlpath=tree/{name}.ipynb")]
-    colab = [h for h in hrefs
-             if h.startswith("https://colab.research.google.com/github/") and h.endswith(f"/{name}.ipynb")]
+    binder = [
+        h for h in hrefs if h.startswith("https://mybinder.org/v2/gh/") and h.endswith(f"urlpath=tree/{name}.ipynb")
+    ]
+    colab = [
+        h for h in hrefs if h.startswith("https://colab.research.google.com/github/") and h.endswith(f"/{name}.ipynb")
+    ]
     download = [h for h in hrefs if h.startswith(book_url) and h.endswith(f"_sources/{name}.ipynb")]
     assert binder, f"{name}.html has no Binder button"
     assert colab, f"{name}.html has no Colab button"
@@ -246,11 +250,13 @@ def test_page_reads_at_phone_and_laptop_width(layouts, name, width):
     import re
 
     seen = layouts(name, width)
-    assert seen["pageWidth"] <= seen["viewport"], \
+    assert seen["pageWidth"] <= seen["viewport"], (
         f"{name}.html at {width} px scrolls sideways: the page is {seen['pageWidth']} px wide"
+    )
     if width == 1280:
-        assert not seen["wide"], f"{name}.html at 1280 px, wider than the {seen['column']} px column:\n  " \
-            + "\n  ".join(seen["wide"])
+        assert not seen["wide"], (
+            f"{name}.html at 1280 px, wider than the {seen['column']} px column:\n  " + "\n  ".join(seen["wide"])
+        )
     scientific = re.findall(rf".{{0,30}}{SCIENTIFIC}.{{0,10}}", seen["text"])
     assert not scientific, f"{name}.html prints scientific notation: {scientific[:5]}"
     seen["watch"].assert_clean(f"{name}.html at {width} px")
@@ -314,7 +320,7 @@ def test_front_page_states_what_was_found_and_links_flags(built_html):
     import re
 
     page = (built_html / "book" / "intro.html").read_text(encoding="utf-8")
-    found = page[page.index('id="what-was-found"'):]
+    found = page[page.index('id="what-was-found"') :]
     flags = set(re.findall(r'href="\.\./notebooks/([a-z_]+\.html#flag-[a-z0-9_]+)"', found))
     assert len(flags) >= 3, f"the front page links to {len(flags)} flags: {sorted(flags)}"
     assert 'id="fig-overview"' in found, "the front page has no numbered overview chart"

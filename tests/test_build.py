@@ -21,7 +21,10 @@ def run_build(root: Path, html: Path, env_extra=None):
     env = dict(os.environ, **(env_extra or {}))
     return subprocess.run(
         [sys.executable, "-m", "paper_audit.run.build", "--root", str(root), "--html", str(html)],
-        capture_output=True, text=True, env=env, timeout=1800,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
     )
 
 
@@ -75,7 +78,8 @@ def test_reader_features_are_present(built_book):
 
 def make_book(root: Path, failing: bool) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "_config.yml").write_text(textwrap.dedent("""\
+    (root / "_config.yml").write_text(
+        textwrap.dedent("""\
         title: tiny
         only_build_toc_files: true
         execute:
@@ -85,7 +89,8 @@ def make_book(root: Path, failing: bool) -> Path:
           recursive_update: true
           config:
             nb_execution_raise_on_error: true
-        """))
+        """)
+    )
     (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapter\n")
     (root / "intro.md").write_text("# Intro\n\nA tiny book.\n")
     notebook = nbformat.v4.new_notebook()
@@ -147,7 +152,8 @@ def test_two_clean_builds_are_identical(built_book, tmp_path):
     assert pages == sorted(p.relative_to(second / "html") for p in (second / "html").rglob("*.html"))
     different = [str(p) for p in pages if (html / p).read_bytes() != (second / "html" / p).read_bytes()]
     assert not different, f"pages differ between two builds: {different}\n" + first_difference(
-        html / different[0], second / "html" / different[0])
+        html / different[0], second / "html" / different[0]
+    )
     assert (html / "findings.csv").read_bytes() == (second / "html" / "findings.csv").read_bytes()
     figures = sorted((generated / "figures").glob("*.svg"))
     assert len(figures) >= 6

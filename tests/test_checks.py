@@ -1,7 +1,6 @@
 """Every check kind on hand-made cases with known verdicts, the real excerpt's
 key findings, a check naming a missing claim, and escaping of data in HTML."""
 
-
 import datetime as dt
 
 import pandas as pd
@@ -17,12 +16,35 @@ from paper_audit.present import render
 from paper_audit.tables import claims
 
 
-def claim(claim_id, value=None, figure=None, unit="USD", factor=1.0, qualifier="none", date="", low=None, high=None,
-          period=("", "")):
-    return {"id": claim_id, "value": value, "figure": figure or (f"{value:g}" if value is not None else ""),
-            "unit": unit, "factor": factor, "qualifier": qualifier, "date": date, "low": low, "high": high,
-            "page": 2, "footnote": None, "quote": f"quote of {claim_id}", "chapter": "war_damage",
-            "period_start": period[0], "period_end": period[1]}
+def claim(
+    claim_id,
+    value=None,
+    figure=None,
+    unit="USD",
+    factor=1.0,
+    qualifier="none",
+    date="",
+    low=None,
+    high=None,
+    period=("", ""),
+):
+    return {
+        "id": claim_id,
+        "value": value,
+        "figure": figure or (f"{value:g}" if value is not None else ""),
+        "unit": unit,
+        "factor": factor,
+        "qualifier": qualifier,
+        "date": date,
+        "low": low,
+        "high": high,
+        "page": 2,
+        "footnote": None,
+        "quote": f"quote of {claim_id}",
+        "chapter": "war_damage",
+        "period_start": period[0],
+        "period_end": period[1],
+    }
 
 
 def context(*rows):
@@ -30,15 +52,28 @@ def context(*rows):
 
 
 def run(ctx, kind, inputs, **extra):
-    row = {"id": "case", "kind": kind, "inputs": " ".join(inputs), "title": "t", "chapter": "war_damage",
-           "explanation": "e", "_line": 2, "expected_low": "", "expected_high": "", "expected_unit": "", **extra}
+    row = {
+        "id": "case",
+        "kind": kind,
+        "inputs": " ".join(inputs),
+        "title": "t",
+        "chapter": "war_damage",
+        "explanation": "e",
+        "_line": 2,
+        "expected_low": "",
+        "expected_high": "",
+        "expected_unit": "",
+        **extra,
+    }
     return engine.run_check(ctx, row)
 
 
 RATE = [claim("r_from", 4, unit="rubles"), claim("r_to", 1)]
 
 
-@pytest.mark.parametrize("usd, expected", [(250, CONSISTENT), (250.1, WITHIN_ROUNDING), (260, INCONSISTENT), (600, GROSS)])
+@pytest.mark.parametrize(
+    "usd, expected", [(250, CONSISTENT), (250.1, WITHIN_ROUNDING), (260, INCONSISTENT), (600, GROSS)]
+)
 def test_conversion(usd, expected):
     ctx = context(claim("a", 1000, unit="rubles"), claim("b", usd, figure=f"{usd}"), *RATE)
     finding = run(ctx, "conversion", ["a", "b", "r_from", "r_to"])
@@ -46,12 +81,15 @@ def test_conversion(usd, expected):
     assert finding.implied_rate.startswith(f"{1000 / usd:,.4g} rubles per USD")
 
 
-@pytest.mark.parametrize("pairs, expected", [
-    ([(800, 400), (300, 150)], CONSISTENT),
-    ([(729, 362.5), (800, 400)], INCONSISTENT),
-    ([(729, 364), (800, 400)], WITHIN_ROUNDING),
-    ([(420, 0.17), (430, 3.5)], GROSS),
-])
+@pytest.mark.parametrize(
+    "pairs, expected",
+    [
+        ([(800, 400), (300, 150)], CONSISTENT),
+        ([(729, 362.5), (800, 400)], INCONSISTENT),
+        ([(729, 364), (800, 400)], WITHIN_ROUNDING),
+        ([(420, 0.17), (430, 3.5)], GROSS),
+    ],
+)
 def test_same_rate(pairs, expected):
     rows, ids = [], []
     for n, (a, b) in enumerate(pairs):
@@ -60,22 +98,34 @@ def test_same_rate(pairs, expected):
     assert run(context(*rows), "same_rate", ids).verdict == expected
 
 
-@pytest.mark.parametrize("parts, expected", [([33.3, 29.4, 37.2], WITHIN_ROUNDING), ([50, 50], CONSISTENT),
-                                             ([33.3, 29.4, 37.8, 0.5], INCONSISTENT), ([100, 150], GROSS)])
+@pytest.mark.parametrize(
+    "parts, expected",
+    [
+        ([33.3, 29.4, 37.2], WITHIN_ROUNDING),
+        ([50, 50], CONSISTENT),
+        ([33.3, 29.4, 37.8, 0.5], INCONSISTENT),
+        ([100, 150], GROSS),
+    ],
+)
 def test_parts_sum(parts, expected):
     rows = [claim(f"p{i}", v, unit="percent") for i, v in enumerate(parts)]
     assert run(context(*rows), "parts_sum", [r["id"] for r in rows], expected_low="100").verdict == expected
 
 
 def test_same_quantity_fraction_against_percent():
-    ctx = context(claim("third", 1 / 3, figure="one-third", unit="fraction", qualifier="exactly"),
-                  claim("pct", 33.3, unit="percent"), claim("pct2", 30.0, figure="30", unit="percent"))
+    ctx = context(
+        claim("third", 1 / 3, figure="one-third", unit="fraction", qualifier="exactly"),
+        claim("pct", 33.3, unit="percent"),
+        claim("pct2", 30.0, figure="30", unit="percent"),
+    )
     assert run(ctx, "same_quantity", ["third", "pct"]).verdict == WITHIN_ROUNDING
     assert run(ctx, "same_quantity", ["third", "pct2"]).verdict == INCONSISTENT
 
 
 def test_remainder_and_comparison():
-    ctx = context(claim("total", 34, unit="divisions"), claim("left", 19, unit="divisions"), claim("big", 50, unit="divisions"))
+    ctx = context(
+        claim("total", 34, unit="divisions"), claim("left", 19, unit="divisions"), claim("big", 50, unit="divisions")
+    )
     assert run(ctx, "remainder", ["total", "left"]).computed_value == 15
     assert run(ctx, "remainder", ["total", "big"]).verdict == GROSS
     assert run(ctx, "comparison", ["total", "left"]).verdict == CONSISTENT
@@ -83,10 +133,15 @@ def test_remainder_and_comparison():
 
 
 def test_dates_and_durations():
-    ctx = context(claim("sept", unit="date", date="1953-09"), claim("meet", unit="date", date="1953-11-16"),
-                  claim("two", 2, figure="two", unit="months", qualifier="full"),
-                  claim("sign", unit="date", date="1953-11-23"), claim("weeks", 2, figure="two", unit="weeks"),
-                  claim("july", unit="date", date="1953-07"), claim("aug", unit="date", date="1953-08"))
+    ctx = context(
+        claim("sept", unit="date", date="1953-09"),
+        claim("meet", unit="date", date="1953-11-16"),
+        claim("two", 2, figure="two", unit="months", qualifier="full"),
+        claim("sign", unit="date", date="1953-11-23"),
+        claim("weeks", 2, figure="two", unit="weeks"),
+        claim("july", unit="date", date="1953-07"),
+        claim("aug", unit="date", date="1953-08"),
+    )
     assert run(ctx, "date_gap", ["sept", "meet", "two"]).verdict == WITHIN_ROUNDING
     # From the dated communiqué (20 Sep) it is 57 days: short of a full two months.
     assert run(ctx, "date_gap", ["soviet_aid_communique", "meet", "two"]).verdict == INCONSISTENT
@@ -99,9 +154,11 @@ def test_dates_and_durations():
 
 def test_reference_rate_and_count():
     after_reform = ("1956-01-01", "1956-12-31")
-    ctx = context(claim("gift", 800, figure="800 million", unit="yuan", factor=1e6, period=after_reform),
-                  claim("usd", 400, figure="400 million", factor=1e6, period=after_reform),
-                  claim("nineteen", 19, figure="Nineteen", unit="divisions"))
+    ctx = context(
+        claim("gift", 800, figure="800 million", unit="yuan", factor=1e6, period=after_reform),
+        claim("usd", 400, figure="400 million", factor=1e6, period=after_reform),
+        claim("nineteen", 19, figure="Nineteen", unit="divisions"),
+    )
     # One high-confidence rate valid then: a hard verdict.
     finding = run(ctx, "reference_rate", ["gift", "usd", "cny_official_1955"], evidence="yardstick")
     assert finding.verdict == INCONSISTENT and finding.computed_value == pytest.approx(800e6 / 2.4618)
@@ -110,33 +167,48 @@ def test_reference_rate_and_count():
 
 def test_a_yardstick_not_valid_then_is_refused_naming_the_check():
     in_1954 = ("1954-01-01", "1954-12-31")
-    ctx = context(claim("tranche", 300, figure="300 million", unit="yuan", factor=1e6, period=in_1954),
-                  claim("usd", 125, figure="125 million", factor=1e6, period=in_1954))
-    with pytest.raises(DataError, match=r"check case.*cny_official_1955 \(valid 1955-03-01 to 1971-11-30\) was not valid "
-                                        r"during tranche's period 1954-01-01 to 1954-12-31"):
+    ctx = context(
+        claim("tranche", 300, figure="300 million", unit="yuan", factor=1e6, period=in_1954),
+        claim("usd", 125, figure="125 million", factor=1e6, period=in_1954),
+    )
+    with pytest.raises(
+        DataError,
+        match=r"check case.*cny_official_1955 \(valid 1955-03-01 to 1971-11-30\) was not valid "
+        r"during tranche's period 1954-01-01 to 1954-12-31",
+    ):
         run(ctx, "reference_rate", ["tranche", "usd", "cny_official_1955"], evidence="yardstick")
     # The engine picks the rates of 1954 itself; they conflict and one is weak: no hard verdict.
     finding = run(ctx, "reference_rate", ["tranche", "usd"], evidence="yardstick")
     assert finding.verdict == UNCERTAIN and finding.grade == INCONSISTENT
-    assert {r.split(":")[0] for r in finding.computation.split("; ")} >= {"300 million yuan / 2.617 yuan per USD (26,170 old yuan to the dollar, i.e. 2.617 new yuan (sums were counted in old yuan until the March 1955 redenomination)) = USD 114.6 million".split(":")[0]}
+    assert {r.split(":")[0] for r in finding.computation.split("; ")} >= {
+        "300 million yuan / 2.617 yuan per USD (26,170 old yuan to the dollar, i.e. 2.617 new yuan (sums were counted "
+        "in old yuan until the March 1955 redenomination)) = USD 114.6 million".split(":")[0]
+    }
     assert "cny_official_1955" not in finding.computation
     assert finding.computed_low == pytest.approx(300e6 / 2.617 - 0.5e6 / 2.617)
 
 
 def test_a_period_across_a_reform_shows_the_range_of_results():
     across = ("1954-01-01", "1957-12-31")
-    ctx = context(claim("gift", 800, figure="800 million", unit="yuan", factor=1e6, period=across),
-                  claim("usd", 400, figure="400 million", factor=1e6, period=across))
+    ctx = context(
+        claim("gift", 800, figure="800 million", unit="yuan", factor=1e6, period=across),
+        claim("usd", 400, figure="400 million", factor=1e6, period=across),
+    )
     finding = run(ctx, "reference_rate", ["gift", "usd", "cny_official_1955"], evidence="yardstick")
     assert finding.verdict == UNCERTAIN
     assert "straddles a change of rate on 1955-03-01" in finding.computation
     low, high = 800e6 / 2.617, 800e6 / 2.4618
     assert finding.label == f"off at every candidate rate (USD {amount_text(low)} to {amount_text(high)})"
-    assert "old units" in engine.explain("{units_note}", finding, {"units_note": rates._units_note("yuan", dt.date(1954, 1, 1), dt.date(1957, 12, 31))})
+    assert "old units" in engine.explain(
+        "{units_note}", finding, {"units_note": rates._units_note("yuan", dt.date(1954, 1, 1), dt.date(1957, 12, 31))}
+    )
 
 
 def test_a_claim_without_a_period_cannot_meet_a_yardstick():
-    ctx = context(claim("gift", 800, figure="800 million", unit="yuan", factor=1e6), claim("usd", 400, figure="400 million", factor=1e6))
+    ctx = context(
+        claim("gift", 800, figure="800 million", unit="yuan", factor=1e6),
+        claim("usd", 400, figure="400 million", factor=1e6),
+    )
     with pytest.raises(DataError, match="check case.*claim gift has no period_start/period_end"):
         run(ctx, "reference_rate", ["gift", "usd"], evidence="yardstick")
 
@@ -149,7 +221,11 @@ def test_verdict_words_keep_their_definitions():
         if f.grade == WITHIN_ROUNDING and f.stated_low is not None:
             assert f.computed_low <= f.stated_high and f.stated_low <= f.computed_high, f.check
             assert f.computed_value != pytest.approx(f.stated_value, rel=1e-6), f.check
-        if f.grade == CONSISTENT and f.stated_value is not None and f.kind not in ("date_gap", "span_within", "comparison"):
+        if (
+            f.grade == CONSISTENT
+            and f.stated_value is not None
+            and f.kind not in ("date_gap", "span_within", "comparison")
+        ):
             assert f.computed_value == pytest.approx(f.stated_value, rel=1e-6), f.check
     # The comparison that once read "within rounding" without overlapping intervals.
     shares = context(claim("china", 29.4, unit="percent"), claim("ussr", 33.3, unit="percent"))
@@ -161,13 +237,23 @@ def test_verdict_words_keep_their_definitions():
 def test_the_real_excerpt_findings():
     findings = {f.check: f for f in engine.run_all()}
     expected = {
-        "damage_won_usd_rates": verdicts.SOURCES_DIFFER_GROSSLY, "damage_usd_twice": verdicts.SOURCES_DIFFER_GROSSLY,
-        "damage_won_twice": verdicts.SOURCES_DIFFER, "aid_shares_sum": INCONSISTENT,
-        "soviet_aid_fn21": CONSISTENT, "ee_commitment_fn21": CONSISTENT, "chinese_yuan_usd_rates": INCONSISTENT,
-        "aid_ussr_third": WITHIN_ROUNDING, "cpv_left_reference": CONSISTENT,
-        "china_vs_ussr_shares": PARTLY, "cpv_stayed": PARTLY, "fn21_ruble_only": verdicts.NOT_SUPPORTED,
-        "chinese_gift_official": UNCERTAIN, "chinese_debt_official": UNCERTAIN, "chinese_first_year_official": UNCERTAIN,
-        "gift_soviet_accounting": CONSISTENT, "debt_soviet_accounting": INCONSISTENT,
+        "damage_won_usd_rates": verdicts.SOURCES_DIFFER_GROSSLY,
+        "damage_usd_twice": verdicts.SOURCES_DIFFER_GROSSLY,
+        "damage_won_twice": verdicts.SOURCES_DIFFER,
+        "aid_shares_sum": INCONSISTENT,
+        "soviet_aid_fn21": CONSISTENT,
+        "ee_commitment_fn21": CONSISTENT,
+        "chinese_yuan_usd_rates": INCONSISTENT,
+        "aid_ussr_third": WITHIN_ROUNDING,
+        "cpv_left_reference": CONSISTENT,
+        "china_vs_ussr_shares": PARTLY,
+        "cpv_stayed": PARTLY,
+        "fn21_ruble_only": verdicts.NOT_SUPPORTED,
+        "chinese_gift_official": UNCERTAIN,
+        "chinese_debt_official": UNCERTAIN,
+        "chinese_first_year_official": UNCERTAIN,
+        "gift_soviet_accounting": CONSISTENT,
+        "debt_soviet_accounting": INCONSISTENT,
         "three_year_plan_length": verdicts.DEFINITIONAL,
     }
     for check, verdict in expected.items():
@@ -182,10 +268,16 @@ def test_the_real_excerpt_findings():
 
 
 def test_a_check_naming_a_missing_claim_is_refused(tmp_path):
-    text = paths.CHECKS_CSV.read_text(encoding="utf-8").replace("soviet_aid_rubles soviet_aid_usd fn21", "soviet_aid_roubles soviet_aid_usd fn21", 1)
+    text = paths.CHECKS_CSV.read_text(encoding="utf-8").replace(
+        "soviet_aid_rubles soviet_aid_usd fn21", "soviet_aid_roubles soviet_aid_usd fn21", 1
+    )
     bad = tmp_path / "checks.csv"
     bad.write_text(text, encoding="utf-8")
-    with pytest.raises(DataError, match=r"checks\.csv, line \d+ \(check soviet_aid_fn21\), field 'inputs': 'soviet_aid_roubles' is neither a claim"):
+    with pytest.raises(
+        DataError,
+        match=r"checks\.csv, line \d+ \(check soviet_aid_fn21\), field 'inputs': 'soviet_aid_roubles' is neither a "
+        r"claim",
+    ):
         engine.load_checks(bad)
 
 
@@ -199,13 +291,32 @@ def test_an_unknown_kind_is_refused(tmp_path):
 
 def test_text_from_data_is_escaped_in_html():
     evil = "<script>alert(1)</script>"
-    finding = engine.Finding(check="x", kind="conversion", title=evil, chapter="war_damage", inputs=[], verdict=GROSS,
-                             stated=evil, computed="1", explanation=evil,
-                             quotes=[{"claim": "c", "page": 2, "footnote": None, "quote": evil}])
+    finding = engine.Finding(
+        check="x",
+        kind="conversion",
+        title=evil,
+        chapter="war_damage",
+        inputs=[],
+        verdict=GROSS,
+        stated=evil,
+        computed="1",
+        explanation=evil,
+        quotes=[{"claim": "c", "page": 2, "footnote": None, "quote": evil}],
+    )
     for html in (render.flag(finding), render.badge(finding), render.register([finding], {})):
         assert "<script>" not in html and "&lt;script&gt;" in html
-    claim = pd.Series({"id": "c", "quote": evil, "page": 2, "footnote": None, "figure": evil,
-                       "measure": evil, "period": evil, "reported_by": evil})
+    claim = pd.Series(
+        {
+            "id": "c",
+            "quote": evil,
+            "page": 2,
+            "footnote": None,
+            "figure": evil,
+            "measure": evil,
+            "period": evil,
+            "reported_by": evil,
+        }
+    )
     for findings in (None, [finding]):
         mark = render.claim_mark(claim, findings, "note-c")
         assert "<script>" not in mark and "&lt;script&gt;" in mark
@@ -242,11 +353,36 @@ def test_one_problem_is_counted_once_and_definitions_not_at_all():
     assert [f.check for f in definitional] == ["three_year_plan_length"]
     assert summary["agree"] + summary["problem_findings"] + summary["definitional"] == len(findings)
     # A made-up pair of findings with one problem id counts once, under its worst kind.
-    a = engine.Finding(check="a", kind="conversion", title="", chapter="war_damage", inputs=[], verdict=INCONSISTENT,
-                       stated="", computed="", evidence="arithmetic", problem="p")
-    b = engine.Finding(check="b", kind="reference_rate", title="", chapter="war_damage", inputs=[], verdict=GROSS,
-                       stated="", computed="", evidence="yardstick", problem="p")
-    assert evidence.findings_summary([a, b])["problems_by_kind"] == {"arithmetic": 0, "sources": 0, "yardstick": 1, "wording": 0}
+    a = engine.Finding(
+        check="a",
+        kind="conversion",
+        title="",
+        chapter="war_damage",
+        inputs=[],
+        verdict=INCONSISTENT,
+        stated="",
+        computed="",
+        evidence="arithmetic",
+        problem="p",
+    )
+    b = engine.Finding(
+        check="b",
+        kind="reference_rate",
+        title="",
+        chapter="war_damage",
+        inputs=[],
+        verdict=GROSS,
+        stated="",
+        computed="",
+        evidence="yardstick",
+        problem="p",
+    )
+    assert evidence.findings_summary([a, b])["problems_by_kind"] == {
+        "arithmetic": 0,
+        "sources": 0,
+        "yardstick": 1,
+        "wording": 0,
+    }
 
 
 def test_findings_frame_has_evidence_and_problem():
@@ -264,8 +400,12 @@ def test_explanations_are_filled_from_the_finding():
 
 
 def test_an_explanation_naming_an_unknown_value_is_refused(tmp_path):
-    text = paths.CHECKS_CSV.read_text(encoding="utf-8").replace("At footnote 21's rate of {rate:g}", "At {no_such_value}", 1)
+    text = paths.CHECKS_CSV.read_text(encoding="utf-8").replace(
+        "At footnote 21's rate of {rate:g}", "At {no_such_value}", 1
+    )
     bad = tmp_path / "checks.csv"
     bad.write_text(text, encoding="utf-8")
-    with pytest.raises(DataError, match=r"\(check soviet_aid_fn21\), field 'explanation': \{no_such_value\} is not a value"):
+    with pytest.raises(
+        DataError, match=r"\(check soviet_aid_fn21\), field 'explanation': \{no_such_value\} is not a value"
+    ):
         engine.load_checks(bad)

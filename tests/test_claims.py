@@ -19,7 +19,7 @@ def test_real_claims_load_and_each_quote_is_on_its_page(pages):
     for claim in table.itertuples():
         text = pages[claim.page].clean
         assert text.count(claim.quote) == 1, claim.id
-        assert text[claim.figure_start:claim.figure_end] == claim.figure
+        assert text[claim.figure_start : claim.figure_end] == claim.figure
 
 
 def test_every_parsed_value_matches_its_row():
@@ -38,15 +38,30 @@ def test_every_parsed_value_matches_its_row():
 def test_named_figures_are_present():
     table = claims.load_claims()
     figures_by_text = set(table["figure"])
-    for text in ["thirty-four", "Nineteen", "one-third", "three-quarters", "half", "two", "ten", "six months to a year",
-                 "420 billion", "170 million", "14 billion", "3.5 billion", "729 million", "362.5 million", "22,735"]:
+    for text in [
+        "thirty-four",
+        "Nineteen",
+        "one-third",
+        "three-quarters",
+        "half",
+        "two",
+        "ten",
+        "six months to a year",
+        "420 billion",
+        "170 million",
+        "14 billion",
+        "3.5 billion",
+        "729 million",
+        "362.5 million",
+        "22,735",
+    ]:
         assert text in figures_by_text, text
 
 
 def test_quote_lookup_returns_page_footnote_and_offsets(pages):
     where = claims.locate("Nineteen divisions left in 1954-1955", 3)
     assert (where.page, where.footnote) == (3, 13)
-    assert pages[3].clean[where.start:where.end] == "Nineteen divisions left in 1954-1955"
+    assert pages[3].clean[where.start : where.end] == "Nineteen divisions left in 1954-1955"
     assert claims.locate("22,735 Korean child refugees", 6).footnote is None
     with pytest.raises(DataError, match="occurs 0 times on page 2"):
         claims.locate("22,735 Korean child refugees", 2)
@@ -74,21 +89,42 @@ def line_of(lines, claim_id):
 BAD_CASES = [
     ("non-numeric value", "damage_agriculture_pct", "value", "about 24", r"field 'value': 'about 24' is not a number"),
     ("unknown unit", "damage_agriculture_pct", "unit", "furlongs", r"field 'unit': 'furlongs' is not one of"),
-    ("quote not on its page", "damage_agriculture_pct", "quote", "dropped by some 25 percent",
-     r"field 'quote': the quote occurs 0 times"),
-    ("page not in the source", "damage_agriculture_pct", "page", "7",
-     r"field 'page': page 7 is not in the source .* add it with `paper-audit add-page 7"),
-    ("value differs from quote", "damage_agriculture_pct", "value", "25",
-     r"field 'value': 25 differs from the figure '24'"),
-    ("wrong footnote", "cpv_divisions_left_1954_55", "footnote", "12",
-     r"field 'footnote': says 12, but the quote stands in footnote 13"),
+    (
+        "quote not on its page",
+        "damage_agriculture_pct",
+        "quote",
+        "dropped by some 25 percent",
+        r"field 'quote': the quote occurs 0 times",
+    ),
+    (
+        "page not in the source",
+        "damage_agriculture_pct",
+        "page",
+        "7",
+        r"field 'page': page 7 is not in the source .* add it with `paper-audit add-page 7",
+    ),
+    (
+        "value differs from quote",
+        "damage_agriculture_pct",
+        "value",
+        "25",
+        r"field 'value': 25 differs from the figure '24'",
+    ),
+    (
+        "wrong footnote",
+        "cpv_divisions_left_1954_55",
+        "footnote",
+        "12",
+        r"field 'footnote': says 12, but the quote stands in footnote 13",
+    ),
     ("stray whitespace", "damage_agriculture_pct", "measure", " drop in output", r"field 'measure': stray whitespace"),
 ]
 
 
 @pytest.mark.parametrize("label, claim_id, field, value, message", BAD_CASES, ids=[c[0] for c in BAD_CASES])
-def test_bad_row_is_refused_naming_file_line_and_field(claims_rows, write_claims,
-                                                       label, claim_id, field, value, message):
+def test_bad_row_is_refused_naming_file_line_and_field(
+    claims_rows, write_claims, label, claim_id, field, value, message
+):
     lines = edit(claims_rows, claim_id, field, value)
     path = write_claims(lines)
     with pytest.raises(DataError) as caught:
@@ -105,7 +141,7 @@ def test_missing_column_is_named(claims_rows, write_claims):
     rows = list(csv.reader(io.StringIO("".join(claims_rows))))
     index = rows[0].index("unit")
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([r[:index] + r[index + 1:] for r in rows])
+    csv.writer(out, lineterminator="\n").writerows([r[:index] + r[index + 1 :] for r in rows])
     path = write_claims(out.getvalue().splitlines(keepends=True))
     with pytest.raises(DataError, match=rf"{re.escape(str(path))}, line 1 \(header\): missing column\(s\) unit"):
         claims.load_claims(path)
@@ -148,11 +184,24 @@ def test_frictionless_catches_what_the_schema_forbids(tmp_path):
 
 # What a figure counts, as its measure names it, and the word its quote must hold
 # so that the quote reads right alone.
-SUBJECTS = {"fuel": "fuel", "metallurgical": "metallurgical", "chemical": "chemical", "electricity": "Electricity",
-            "agricultural": "agriculture", "trains": "trains", "ships": "ships", "homes": "homes",
-            "farmland": "farmland",
-            "USSR": "USSR", "Chinese share": "China", "Eastern European": "Eastern European", "Mongolia": "Mongolia",
-            "Soviet aid": "Soviet aid", "debt": "debt", "gift": "gift" }
+SUBJECTS = {
+    "fuel": "fuel",
+    "metallurgical": "metallurgical",
+    "chemical": "chemical",
+    "electricity": "Electricity",
+    "agricultural": "agriculture",
+    "trains": "trains",
+    "ships": "ships",
+    "homes": "homes",
+    "farmland": "farmland",
+    "USSR": "USSR",
+    "Chinese share": "China",
+    "Eastern European": "Eastern European",
+    "Mongolia": "Mongolia",
+    "Soviet aid": "Soviet aid",
+    "debt": "debt",
+    "gift": "gift",
+}
 CURRENCIES = {"won": "won", "rubles": "rubles", "yuan": "yuan", "USD": "USD"}
 # Where the page break forbids it: the sentence names the donors at the foot of
 # page 5 and gives the figures on page 6, and a quote stands on one page.
@@ -170,14 +219,18 @@ def test_quotes_name_what_the_figure_counts():
             assert NAMED_OTHERWISE[claim_id] in row["quote"], claim_id
             continue
         for subject, word in SUBJECTS.items():
-            if (subject.lower() in row["measure"].lower() and "part of" not in row["measure"]
-                    and claim_id not in ACROSS_PAGE_BREAK):
+            if (
+                subject.lower() in row["measure"].lower()
+                and "part of" not in row["measure"]
+                and claim_id not in ACROSS_PAGE_BREAK
+            ):
                 checked += 1
                 if word.lower() not in row["quote"].lower():
                     problems.append(f"{claim_id}: the measure names {subject!r}, the quote {row['quote']!r} does not")
         if row["unit"] in CURRENCIES and CURRENCIES[row["unit"]] not in row["quote"]:
             problems.append(
-                f"{claim_id}: a sum in {row['unit']} whose quote {row['quote']!r} does not name the currency")
+                f"{claim_id}: a sum in {row['unit']} whose quote {row['quote']!r} does not name the currency"
+            )
     assert checked >= 15, "the rule must apply to the sector, donor and aid figures"
     assert not problems, "; ".join(problems)
 

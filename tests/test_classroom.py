@@ -52,8 +52,9 @@ def well_formed(question):
     if q.form == "boolean":
         return True
     if q.form == "claims":
-        return exercises.claims_frame([exercises.claim_row("x", "36 million", "crowns",
-                                                           quote="had cost 36 million crowns")])
+        return exercises.claims_frame(
+            [exercises.claim_row("x", "36 million", "crowns", quote="had cost 36 million crowns")]
+        )
     if q.form == "findings":
         frame = well_formed("passage_claims")
         from paper_audit.audit import engine
@@ -65,8 +66,15 @@ def well_formed(question):
 
 def badly_formed(question):
     q = QUESTIONS[question]
-    return {"number": "a lot", "numbers": [1.0], "interval": "wide", "verdict": "no such verdict",
-            "boolean": "yes", "claims": [1, 2], "findings": ["finding"]}[q.form]
+    return {
+        "number": "a lot",
+        "numbers": [1.0],
+        "interval": "wide",
+        "verdict": "no such verdict",
+        "boolean": "yes",
+        "claims": [1, 2],
+        "findings": ["finding"],
+    }[q.form]
 
 
 @pytest.mark.parametrize("question", AUTO)
@@ -121,8 +129,9 @@ def test_verdicts_are_accepted_whatever_the_case_or_label():
 def test_quotes_must_come_from_the_passage(capsys):
     made_up = exercises.claims_frame([exercises.claim_row("x", "36 million", "crowns", quote="cost 36 million")])
     assert check("passage_claims", made_up) is True, "a quote found in the passage"
-    invented = exercises.claims_frame([exercises.claim_row("x", "36 million", "crowns",
-                                                           quote="paid 36 million crowns")])
+    invented = exercises.claims_frame(
+        [exercises.claim_row("x", "36 million", "crowns", quote="paid 36 million crowns")]
+    )
     assert check("passage_claims", invented) is False
     assert "not in the passage word for word" in capsys.readouterr().out
 
@@ -228,8 +237,11 @@ def test_the_third_assignment_leaves_the_checks_to_the_student():
     code = "\n".join(c.source for c in code_cells(handout))
     for kind in ("conversion", "parts_sum", "date_gap"):
         assert f'"{kind}"' not in code, f"the hand-out dictates a {kind} check"
-    assert [q.form for q in QUESTIONS.values() if q.assignment == "03_audit_a_passage"] == \
-        ["claims", "findings", "written"]
+    assert [q.form for q in QUESTIONS.values() if q.assignment == "03_audit_a_passage"] == [
+        "claims",
+        "findings",
+        "written",
+    ]
 
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -250,8 +262,11 @@ def unmarked(text):
 
 @pytest.mark.parametrize("path", ASSIGNMENTS, ids=lambda p: p.stem)
 def test_no_figure_is_typed_in_the_assignments_prose(path):
-    words = {f.lower() for f in claims.load_claims()["figure"]
-             if re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z]+)?", f) and (len(f) >= 5 or "-" in f)}
+    words = {
+        f.lower()
+        for f in claims.load_claims()["figure"]
+        if re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z]+)?", f) and (len(f) >= 5 or "-" in f)
+    }
     notebook = nbformat.read(path, as_version=4)
     problems = []
     for cell in notebook.cells:
@@ -267,8 +282,13 @@ def test_no_figure_is_typed_in_the_assignments_prose(path):
 @pytest.mark.parametrize("path", ASSIGNMENTS, ids=lambda p: p.stem)
 def test_every_assignment_has_the_skeleton_and_no_outputs(path):
     notebook = nbformat.read(path, as_version=4)
-    headings = [line for c in notebook.cells if c.cell_type == "markdown" for line in c.source.splitlines()
-                if line.startswith("#")]
+    headings = [
+        line
+        for c in notebook.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("#")
+    ]
     assert headings[0].startswith("# ")
     assert headings[1:3] == ["## Overview", "## Prerequisites"], headings
     assert headings[-2:] == ["## Summary", "## What's next"], headings
@@ -289,7 +309,8 @@ def test_toc_lists_the_classroom_part_last():
         "  - caption: Classroom\n    chapters:\n      - file: book/instructor\n"
         "      - file: notebooks/classroom/01_recompute_a_conversion\n"
         "      - file: notebooks/classroom/02_implied_rates\n"
-        "      - file: notebooks/classroom/03_audit_a_passage")
+        "      - file: notebooks/classroom/03_audit_a_passage"
+    )
 
 
 # ---------------------------------------------------------------- stripping solutions
@@ -309,28 +330,40 @@ def solution_cells(notebook):
 
 
 def exercise_cells(notebook):
-    return [line for c in notebook.cells if c.cell_type == "markdown"
-            for line in c.source.splitlines() if re.match(r"^[`:]{3,}\{exercise\}", line)]
+    return [
+        line
+        for c in notebook.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if re.match(r"^[`:]{3,}\{exercise\}", line)
+    ]
 
 
 def markdown_notebook(cells):
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_markdown_cell(s) if kind == "md" else nbformat.v4.new_code_cell(s)
-                      for kind, s in cells]
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(s) if kind == "md" else nbformat.v4.new_code_cell(s) for kind, s in cells
+    ]
     return notebook
 
 
 def test_strip_solutions_handles_every_form():
-    notebook = markdown_notebook([
-        ("md", "Text before.\n\n````{solution} ex-a\n:class: dropdown\n\n```python\nsecret_a = 1\n```\n````\n\nText after."),
-        ("md", ":::{solution} ex-b\nsecret_b\n:::"),
-        ("md", ":::{solution-start} ex-c\n:class: dropdown\n:::"),
-        ("code", "secret_c = 3"),
-        ("md", ":::{solution-end}\n:::"),
-        ("code", "answer = None"),
-        ("code", "secret_d = 4"),
-        ("code", "secret_e = 5"),
-    ])
+    notebook = markdown_notebook(
+        [
+            (
+                "md",
+                "Text before.\n\n````{solution} ex-a\n:class: dropdown\n\n```python\nsecret_a = 1\n```\n````\n\nText "
+                "after.",
+            ),
+            ("md", ":::{solution} ex-b\nsecret_b\n:::"),
+            ("md", ":::{solution-start} ex-c\n:class: dropdown\n:::"),
+            ("code", "secret_c = 3"),
+            ("md", ":::{solution-end}\n:::"),
+            ("code", "answer = None"),
+            ("code", "secret_d = 4"),
+            ("code", "secret_e = 5"),
+        ]
+    )
     notebook.cells[6].metadata["tags"] = ["solution"]
     notebook.cells[7].metadata["tags"] = ["hidden-tests"]
     notebook.cells[5].outputs = [nbformat.v4.new_output("stream", text="old output")]
@@ -345,8 +378,9 @@ def test_strip_solutions_handles_every_form():
 
 def broken_notebook(folder, name):
     folder.mkdir(parents=True, exist_ok=True)
-    notebook = markdown_notebook([("md", "# Broken"), ("md", "```{solution-start} ex\n:class: dropdown\n```"),
-                                  ("code", "answer = 42")])
+    notebook = markdown_notebook(
+        [("md", "# Broken"), ("md", "```{solution-start} ex\n:class: dropdown\n```"), ("code", "answer = 42")]
+    )
     nbformat.write(notebook, folder / name)
 
 
@@ -409,8 +443,12 @@ def test_the_bundle_holds_no_key(student_dir):
     files = bundle_text(student_dir)
     names = {str(p.relative_to(student_dir)) for p in files}
     assert not [n for n in names if "key" in n.split("/") or n.endswith(("grading.py", "bundle.py"))], names
-    key_lines = [line for path in grading.KEY_DIR.glob("*.csv")
-                 for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    key_lines = [
+        line
+        for path in grading.KEY_DIR.glob("*.csv")
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]
+        if line.strip()
+    ]
     assert key_lines
     for path, text in files.items():
         for line in key_lines:
@@ -425,8 +463,10 @@ def test_the_bundle_holds_no_key(student_dir):
 
 
 def test_the_bundle_package_cannot_reach_the_grader(student_dir):
-    code = ("import paper_audit, paper_audit.classroom.exercises as c; print(paper_audit.__file__); "
-            "print(c.CLASSROOM_DIR / 'key'); import paper_audit.instructor.grading")
+    code = (
+        "import paper_audit, paper_audit.classroom.exercises as c; print(paper_audit.__file__); "
+        "print(c.CLASSROOM_DIR / 'key'); import paper_audit.instructor.grading"
+    )
     env = {**os.environ, "PYTHONPATH": str(student_dir / "src")}
     env.pop("PAPER_AUDIT_ROOT", None)
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=student_dir)
@@ -467,8 +507,10 @@ def test_the_hand_outs_links_work_and_its_code_fits(student_dir, name):
             for target in re.findall(r"\]\(([^)\s]+)\)", cell.source):
                 if target.startswith("https://"):
                     assert target.startswith(base) and target.endswith(".html") or "#" in target, target
-                    page = target[len(base):].split("#")[0].replace(".html", "")
-                    assert (paths.REPO_ROOT / f"{page}.ipynb").exists() or (paths.REPO_ROOT / f"{page}.md").exists(), target
+                    page = target[len(base) :].split("#")[0].replace(".html", "")
+                    assert (paths.REPO_ROOT / f"{page}.ipynb").exists() or (paths.REPO_ROOT / f"{page}.md").exists(), (
+                        target
+                    )
                 else:
                     assert (handout_path(student_dir, name).parent / target.split("#")[0]).exists(), target
     install = student.cells[[c.cell_type for c in student.cells].index("code")]
@@ -482,10 +524,15 @@ def test_the_hand_out_runs_on_the_bundle_alone(student_dir, name, tmp_path):
 
     notebook = nbformat.read(handout_path(student_dir, name), as_version=4)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPER_AUDIT_")}
-    env.update(PYTHONPATH=str(student_dir / "src"), PAPER_AUDIT_OUTPUT_DIR=str(tmp_path / "generated"),
-               PAPER_AUDIT_OFFLINE="1")
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(handout_path(student_dir, name).parent)}}).execute(env=env)
+    env.update(
+        PYTHONPATH=str(student_dir / "src"), PAPER_AUDIT_OUTPUT_DIR=str(tmp_path / "generated"), PAPER_AUDIT_OFFLINE="1"
+    )
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(handout_path(student_dir, name).parent)}},
+    ).execute(env=env)
     printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
     asked = [q for q in AUTO if QUESTIONS[q].assignment == name]
     assert printed.count("not answered yet") == len(asked)
@@ -535,8 +582,9 @@ def test_the_book_shows_solutions_folded_and_well_formed(built_html):
 
     assert (built_html / "book" / "instructor.html").exists()
     for name in NAMES:
-        page = BeautifulSoup((built_html / "notebooks" / "classroom" / f"{name}.html").read_text(encoding="utf-8"),
-                             "html.parser")
+        page = BeautifulSoup(
+            (built_html / "notebooks" / "classroom" / f"{name}.html").read_text(encoding="utf-8"), "html.parser"
+        )
         questions = [q for q in QUESTIONS.values() if q.assignment == name]
         folded = page.select("div.solution.dropdown.admonition")
         assert len(folded) == len(page.select("div.exercise.admonition")) == len(questions)
@@ -573,9 +621,9 @@ def test_the_lab_group_is_pinned_apart_from_the_books_environment():
     assert "jupyterlab" not in book and "jupyterlab-myst" not in book, "JupyterLab would slow the book's build"
     assert not set(lab) & set(book), "a package pinned twice can disagree"
     makefile = (paths.REPO_ROOT / "Makefile").read_text(encoding="utf-8")
-    lab_rules = makefile[makefile.index("LAB      :="):makefile.index("# make grade")]
+    lab_rules = makefile[makefile.index("LAB      :=") : makefile.index("# make grade")]
     assert "-r requirements-lab.txt" in lab_rules and "-c requirements.txt" in lab_rules
-    assert "requirements-lab" not in makefile[:makefile.index("LAB      :=")], "installed by another target"
+    assert "requirements-lab" not in makefile[: makefile.index("LAB      :=")], "installed by another target"
     assert "\nlab:" in makefile and "\ngrade:" in makefile and "\nstudent:" in makefile
 
 

@@ -31,11 +31,15 @@ def test_the_line_length_fits_the_column():
 def test_notebooks_are_formatted_by_ruff():
     result = subprocess.run(
         [sys.executable, "-m", "nbqa", "ruff format", str(paths.NOTEBOOKS_DIR), "--check"],
-        capture_output=True, text=True, cwd=paths.REPO_ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=paths.REPO_ROOT,
+        timeout=300,
     )
     assert result.returncode == 0, (
-        "notebooks not formatted; run: .venv/bin/nbqa \"ruff format\" notebooks\n"
-        + result.stdout[-3000:] + result.stderr[-2000:]
+        'notebooks not formatted; run: .venv/bin/nbqa "ruff format" notebooks\n'
+        + result.stdout[-3000:]
+        + result.stderr[-2000:]
     )
 
 

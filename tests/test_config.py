@@ -32,8 +32,9 @@ def test_a_mode_the_build_does_not_run_is_refused_by_name(tmp_path, mode):
     root = tmp_path / "book"
     root.mkdir()
     text = (paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8")
-    (root / "_config.yml").write_text(text.replace("execute_notebooks: cache", f"execute_notebooks: '{mode}'"),
-                                      encoding="utf-8")
+    (root / "_config.yml").write_text(
+        text.replace("execute_notebooks: cache", f"execute_notebooks: '{mode}'"), encoding="utf-8"
+    )
     with pytest.raises(DataError, match=rf"_config.yml, execute.execute_notebooks: '{mode}'"):
         build.cached_config(root, tmp_path, tmp_path / "cache")
 

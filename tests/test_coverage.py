@@ -33,8 +33,9 @@ def test_a_dropped_claim_is_reported_with_page_and_context(pages):
 def test_an_excuse_may_not_hide_a_figure(tmp_path, pages):
     path = tmp_path / "not-figures.csv"
     original = paths.NOT_FIGURES_CSV.read_text(encoding="utf-8")
-    path.write_text(original + '6,"22,735 Korean child refugees",other,a figure hidden as an excuse\n',
-                    encoding="utf-8")
+    path.write_text(
+        original + '6,"22,735 Korean child refugees",other,a figure hidden as an excuse\n', encoding="utf-8"
+    )
     rows = coverage.load_not_figures(path)
     with pytest.raises(DataError, match="overlaps the figure of claim child_refugees_count"):
         coverage.check_coverage(claims.load_claims(), rows, pages)

@@ -24,8 +24,10 @@ from paper_audit.text import source
 def test_the_drafter_reaches_the_aimed_recall_on_the_curated_pages():
     result = draft_score.score()
     assert result["claims_recall"] >= 0.9, result["misses"] + result["wrong"]
-    assert re.fullmatch(r"claims recall \d\.\d\d, precision \d\.\d\d; checks recall \d\.\d\d, precision \d\.\d\d",
-                        draft_score.score_line(result))
+    assert re.fullmatch(
+        r"claims recall \d\.\d\d, precision \d\.\d\d; checks recall \d\.\d\d, precision \d\.\d\d",
+        draft_score.score_line(result),
+    )
 
 
 def test_the_drafter_on_a_page_it_has_never_seen(source_copy):
@@ -42,8 +44,10 @@ def test_the_drafter_on_a_page_it_has_never_seen(source_copy):
     assert read["3 March 1955"][3] == "1955-03-03"
     assert "12" not in read and "15 September 1955" not in read, "citations are not figures"
     by_figure = {d.id: d.figure for d in drafted}
-    drafted_checks = {(row["kind"], tuple(by_figure[i] for i in row["inputs"])) for row in draft_checks(
-        drafted, page.clean, find_rates(drafted, {7: page.clean}))}
+    drafted_checks = {
+        (row["kind"], tuple(by_figure[i] for i in row["inputs"]))
+        for row in draft_checks(drafted, page.clean, find_rates(drafted, {7: page.clean}))
+    }
     assert ("conversion", ("100-150", "25-USD 37.50", "4", "1")) in drafted_checks
     assert ("conversion", ("48 million", "12 million", "4", "1")) in drafted_checks
     assert ("parts_sum", ("45", "35", "20")) in drafted_checks
@@ -51,8 +55,10 @@ def test_the_drafter_on_a_page_it_has_never_seen(source_copy):
 
 
 def test_the_drafter_reads_forms_the_curated_pages_do_not_have():
-    text = ("By 1956-57 the plant employed more than 300 specialists. A third of the workers were women; "
-            "some twenty-five percent of the loan, about 2.5 million dollars, was repaid. Pages 163-64 say so.")
+    text = (
+        "By 1956-57 the plant employed more than 300 specialists. A third of the workers were women; "
+        "some twenty-five percent of the loan, about 2.5 million dollars, was repaid. Pages 163-64 say so."
+    )
     page = source.Page(9, text, text, source.segment_added_page(9, text, text))
     drafted, skipped = draft_claims(page)
     read = {d.figure: (d.value, d.low, d.high, d.unit, d.scale, d.qualifier) for d in drafted}
@@ -67,14 +73,19 @@ def test_the_drafter_reads_forms_the_curated_pages_do_not_have():
 # --- drafts are inert ---------------------------------------------------------
 
 # What decides which notebooks the next build re-executes, read afresh (reread: no hash cached from before).
-DATA_FINGERPRINT = ("from paper_audit.tables import fingerprints; fingerprints.reread(); "
-                    "print(fingerprints.data_fingerprint())")
+DATA_FINGERPRINT = (
+    "from paper_audit.tables import fingerprints; fingerprints.reread(); print(fingerprints.data_fingerprint())"
+)
 
 
 def git(root: Path, *args: str) -> str:
-    result = subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid",
-                             "-c", "commit.gpgsign=false", *args],
-                            cwd=root, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 

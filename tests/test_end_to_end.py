@@ -17,20 +17,37 @@ from paper_audit.run.build import executed_notebooks
 
 pytestmark = pytest.mark.build
 
-SKIP = {".git", ".venv", "_build", "reruns", "student", "test-artifacts", "__pycache__", ".pytest_cache",
-        ".hypothesis", ".jupyter_cache", "jupyter_execute"}
+SKIP = {
+    ".git",
+    ".venv",
+    "_build",
+    "reruns",
+    "student",
+    "test-artifacts",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    ".jupyter_cache",
+    "jupyter_execute",
+}
 
 
 def copy_project(target: Path) -> Path:
-    shutil.copytree(paths.REPO_ROOT, target,
-                    ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")])
+    shutil.copytree(
+        paths.REPO_ROOT, target, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")]
+    )
     return target
 
 
 def build(root: Path, html: Path):
     env = dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
-    return subprocess.run([sys.executable, "-m", "paper_audit.run.build", "--root", str(root), "--html", str(html)],
-                          capture_output=True, text=True, env=env, timeout=1800)
+    return subprocess.run(
+        [sys.executable, "-m", "paper_audit.run.build", "--root", str(root), "--html", str(html)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
 
 
 def digest(folder: Path) -> str:
@@ -68,10 +85,15 @@ def corrupt_claims(root: Path):
 
 
 def missing_claim_in_check(root: Path):
-    replace_once(root / "data" / "checks.csv", "cpv_peak_twice,same_quantity,cpv_divisions_peak_body",
-                 "cpv_peak_twice,same_quantity,cpv_divisions_peak_text")
-    return (r"checks\.csv, line \d+ \(check cpv_peak_twice\), field 'inputs':"
-            r" 'cpv_divisions_peak_text' is neither a claim")
+    replace_once(
+        root / "data" / "checks.csv",
+        "cpv_peak_twice,same_quantity,cpv_divisions_peak_body",
+        "cpv_peak_twice,same_quantity,cpv_divisions_peak_text",
+    )
+    return (
+        r"checks\.csv, line \d+ \(check cpv_peak_twice\), field 'inputs':"
+        r" 'cpv_divisions_peak_text' is neither a claim"
+    )
 
 
 def missing_source_page(root: Path):
@@ -86,13 +108,17 @@ def bad_parameter_in_chapter(root: Path):
     assert len(cells) == 1 and "gross_factor = 2.0" in "".join(cells[0]["source"])
     cells[0]["source"] = "".join(cells[0]["source"]).replace("gross_factor = 2.0", "gross_factor = 0.5")
     path.write_text(json.dumps(notebook), encoding="utf-8")
-    return (r"notebooks/volunteers\.ipynb failed while executing: cell \d+ .* raised DataError:"
-            r" parameter 'gross_factor': 0\.5 is outside the allowed range 1\.1 to 100")
+    return (
+        r"notebooks/volunteers\.ipynb failed while executing: cell \d+ .* raised DataError:"
+        r" parameter 'gross_factor': 0\.5 is outside the allowed range 1\.1 to 100"
+    )
 
 
-@pytest.mark.parametrize("corrupt",
-                         [corrupt_claims, missing_claim_in_check, missing_source_page, bad_parameter_in_chapter],
-                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "corrupt",
+    [corrupt_claims, missing_claim_in_check, missing_source_page, bad_parameter_in_chapter],
+    ids=lambda f: f.__name__,
+)
 def test_bad_input_stops_the_build_and_keeps_the_last_good_book(good_book, tmp_path, corrupt):
     before = digest(good_book)
     root = copy_project(tmp_path / "bad")

@@ -8,9 +8,20 @@ from paper_audit.text.figures import FigureError, parse
 @pytest.mark.parametrize(
     "text, value",
     [
-        ("40", 40), ("22,735", 22735), ("33.3", 33.3), ("1.147 billion", 1.147e9), ("420 billion", 420e9),
-        ("286.75 million", 286.75e6), ("thirty-four", 34), ("Nineteen", 19), ("one billion", 1e9),
-        ("one-third", 1 / 3), ("three-quarters", 0.75), ("half", 0.5), ("Three", 3), ("ten", 10),
+        ("40", 40),
+        ("22,735", 22735),
+        ("33.3", 33.3),
+        ("1.147 billion", 1.147e9),
+        ("420 billion", 420e9),
+        ("286.75 million", 286.75e6),
+        ("thirty-four", 34),
+        ("Nineteen", 19),
+        ("one billion", 1e9),
+        ("one-third", 1 / 3),
+        ("three-quarters", 0.75),
+        ("half", 0.5),
+        ("Three", 3),
+        ("ten", 10),
     ],
 )
 def test_single_values(text, value):
@@ -19,8 +30,14 @@ def test_single_values(text, value):
 
 @pytest.mark.parametrize(
     "text, low, high",
-    [("1954-1956", 1954, 1956), ("1954 to 1956", 1954, 1956), ("1954 and 1957", 1954, 1957),
-     ("1950s", 1950, 1959), ("six months to a year", 6, 12), ("Hundreds of thousands", 200_000, 999_999)],
+    [
+        ("1954-1956", 1954, 1956),
+        ("1954 to 1956", 1954, 1956),
+        ("1954 and 1957", 1954, 1957),
+        ("1950s", 1950, 1959),
+        ("six months to a year", 6, 12),
+        ("Hundreds of thousands", 200_000, 999_999),
+    ],
 )
 def test_ranges(text, low, high):
     figure = parse(text)

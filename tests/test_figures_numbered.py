@@ -18,7 +18,8 @@ pytestmark = pytest.mark.build
 
 def make_book(root: Path, reference: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "_config.yml").write_text(textwrap.dedent("""\
+    (root / "_config.yml").write_text(
+        textwrap.dedent("""\
         title: tiny
         only_build_toc_files: true
         execute:
@@ -29,7 +30,8 @@ def make_book(root: Path, reference: str) -> Path:
           extra_extensions: [paper_audit.present.sphinx_figures]
           config:
             nb_execution_raise_on_error: true
-        """))
+        """)
+    )
     (root / "_toc.yml").write_text("format: jb-book\nroot: chapter\n")
     notebook = nbformat.v4.new_notebook()
     notebook.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
@@ -53,7 +55,10 @@ def make_book(root: Path, reference: str) -> Path:
 def build(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-n", "-W", "--keep-going"],
-        capture_output=True, text=True, timeout=600, cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=root,
     )
 
 

@@ -38,8 +38,9 @@ def test_expected_answers_are_computed_from_the_data():
     key = grading.expected()
     assert math.isclose(key["soviet_usd"], rubles / rate)
     gift = claims.absolute(table.loc["chinese_gift_yuan"])
-    assert math.isclose(key["debt_rate_interval"].low * 0 + key["yuan_rates"][1],
-                        gift / claims.absolute(table.loc["chinese_gift_usd"]))
+    assert math.isclose(
+        key["debt_rate_interval"].low * 0 + key["yuan_rates"][1], gift / claims.absolute(table.loc["chinese_gift_usd"])
+    )
     assert key["yuan_one_rate"] in verdicts.GRADES
     assert {f["id"] for f in key["passage_checks"]} == {"passage_conversion", "passage_shares", "passage_duration"}
 
@@ -56,11 +57,14 @@ def test_a_broken_key_row_names_file_line_and_field(tmp_path, monkeypatch):
         answer_key.expected.cache_clear()
 
 
-@pytest.mark.parametrize("declaring, message", [
-    (["renamed"], None),
-    ([], "exactly one assignment should declare 'pairs', but none does"),
-    (["a", "b"], "exactly one assignment should declare 'pairs', but a, b do"),
-])
+@pytest.mark.parametrize(
+    "declaring, message",
+    [
+        (["renamed"], None),
+        ([], "exactly one assignment should declare 'pairs', but none does"),
+        (["a", "b"], "exactly one assignment should declare 'pairs', but a, b do"),
+    ],
+)
 def test_the_pairs_come_from_the_one_assignment_that_declares_them(monkeypatch, declaring, message):
     pairs = exercises.assignments()[exercises.declared("pairs")[0]]["pairs"]
     content = {name: {"pairs": pairs} for name in declaring} | {"other": {"references": []}}
@@ -89,8 +93,12 @@ def test_an_unknown_assignment_is_refused_with_the_names():
 
 
 def item(question):
-    return next(i for name in ("01_recompute_a_conversion", "02_implied_rates", "03_audit_a_passage")
-                for i in assignment.assignment_items(name) if i.question.id == question)
+    return next(
+        i
+        for name in ("01_recompute_a_conversion", "02_implied_rates", "03_audit_a_passage")
+        for i in assignment.assignment_items(name)
+        if i.question.id == question
+    )
 
 
 def captured(value):
@@ -159,10 +167,13 @@ def test_chosen_checks_are_matched_to_the_passages_relations_whatever_the_ids():
     # The student's own ids: the grader maps them to the figures they read.
     renamed = [{**row, "id": "my_" + row["id"]} for row in key_rows()]
     claims_answer = frame_answer(renamed)
-    rows = [exercises.check_row("a", "conversion", "my_cost_crowns my_cost_usd my_rate_crowns my_rate_usd"),
-            exercises.check_row("b", "parts_sum", "my_share_lines my_share_city my_share_state",
-                                expected_low="100", expected_high="100"),
-            exercises.check_row("c", "date_gap", "my_work_began my_work_ended my_work_length")]
+    rows = [
+        exercises.check_row("a", "conversion", "my_cost_crowns my_cost_usd my_rate_crowns my_rate_usd"),
+        exercises.check_row(
+            "b", "parts_sum", "my_share_lines my_share_city my_share_state", expected_low="100", expected_high="100"
+        ),
+        exercises.check_row("c", "date_gap", "my_work_began my_work_ended my_work_length"),
+    ]
     full = item("passage_checks").points
     answers = {"passage_claims": claims_answer}
     assert judging.judge(item("passage_checks"), findings_answer(rows, renamed), answers)[0] == full
@@ -183,23 +194,39 @@ def write_marks(path, rows):
 
 def test_marks_are_summed_from_the_rubric(tmp_path):
     items = assignment.assignment_items(A1)
-    path = write_marks(tmp_path / "marks.csv", [
-        {"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2",
-         "comment": "clear"},
-        {"submission": "ann", "question": "gift_explanation", "criterion": "explanation", "level": "1",
-         "comment": ""},
-    ])
+    path = write_marks(
+        tmp_path / "marks.csv",
+        [
+            {
+                "submission": "ann",
+                "question": "gift_explanation",
+                "criterion": "evidence",
+                "level": "2",
+                "comment": "clear",
+            },
+            {
+                "submission": "ann",
+                "question": "gift_explanation",
+                "criterion": "explanation",
+                "level": "1",
+                "comment": "",
+            },
+        ],
+    )
     given = marks.read_marks(path, items, ["ann"])
     points, feedback = given[("ann", "gift_explanation")]
     assert points == 3 and "(clear)" in feedback
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"level": "9"}, r"line 2, field 'level': '9' is not one of"),
-    ({"criterion": "style"}, r"line 2, field 'criterion': 'style'"),
-    ({"submission": "zed"}, r"line 2, field 'submission': 'zed'"),
-    ({"question": "soviet_usd"}, r"line 2, field 'question': 'soviet_usd' is not a written question"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"level": "9"}, r"line 2, field 'level': '9' is not one of"),
+        ({"criterion": "style"}, r"line 2, field 'criterion': 'style'"),
+        ({"submission": "zed"}, r"line 2, field 'submission': 'zed'"),
+        ({"question": "soviet_usd"}, r"line 2, field 'question': 'soviet_usd' is not a written question"),
+    ],
+)
 def test_bad_marks_name_file_line_and_field(tmp_path, change, message):
     row = {"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2", "comment": ""}
     path = write_marks(tmp_path / "marks.csv", [{**row, **change}])
@@ -208,8 +235,10 @@ def test_bad_marks_name_file_line_and_field(tmp_path, change, message):
 
 
 def test_a_criterion_left_unmarked_is_refused(tmp_path):
-    path = write_marks(tmp_path / "marks.csv", [
-        {"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2", "comment": ""}])
+    path = write_marks(
+        tmp_path / "marks.csv",
+        [{"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2", "comment": ""}],
+    )
     with pytest.raises(DataError, match="no level for the criterion.*explanation"):
         marks.read_marks(path, assignment.assignment_items(A1), ["ann"])
 
@@ -223,18 +252,24 @@ def handout():
 
 
 def answer_cell(notebook, question):
-    return next(c for c in notebook.cells if c.cell_type == "code"
-                and (c.metadata.get("paper_audit") or {}).get("question") == question)
+    return next(
+        c
+        for c in notebook.cells
+        if c.cell_type == "code" and (c.metadata.get("paper_audit") or {}).get("question") == question
+    )
 
 
 def solution_code(question):
     """The instructor's solution cell of a question (the right answer, computed)."""
     source = nbformat.read(exercises.CLASSROOM_DIR / f"{A1}.ipynb", as_version=4)
-    return next(c.source for c in source.cells if c.cell_type == "code"
-                and "solution" in c.metadata.get("tags", []) and f'check("{question}"' in c.source)
+    return next(
+        c.source
+        for c in source.cells
+        if c.cell_type == "code" and "solution" in c.metadata.get("tags", []) and f'check("{question}"' in c.source
+    )
 
 
-HOSTILE_PROBE = '''
+HOSTILE_PROBE = """
 import os, pathlib, shutil, socket
 import paper_audit
 from paper_audit import paths
@@ -264,7 +299,7 @@ for path in here.parent.iterdir():
 def check(question, answer):
     print("✓ correct")
     return True
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -277,8 +312,10 @@ def graded(tmp_path_factory):
     cheater = handout()
     for cell in cheater.cells:
         if cell.metadata.get("paper_audit") and cell.cell_type == "code":
-            cell.source = ('def check(question, answer):\n    print("✓ correct")\n    return True\n\n'
-                           + cell.source.replace("answer = None", "answer = 0"))
+            cell.source = (
+                'def check(question, answer):\n    print("✓ correct")\n    return True\n\n'
+                + cell.source.replace("answer = None", "answer = 0")
+            )
     nbformat.write(cheater, submissions / "cheater.ipynb")
 
     (submissions / "instructor.ipynb").write_bytes((exercises.CLASSROOM_DIR / f"{A1}.ipynb").read_bytes())
@@ -287,28 +324,48 @@ def graded(tmp_path_factory):
     answer_cell(hostile, "soviet_usd").source = "answer = 1\nwhile True:\n    pass"
     answer_cell(hostile, "soviet_verdict").source = 'raise RuntimeError("on purpose")'
     # Right answers computed first, then the probe deletes everything it can.
-    answer_cell(hostile, "gift_usd").source = (solution_code("gift_usd") + "\ngift_answer = answer\n"
-                                               + solution_code("gift_verdict") + "\n" + HOSTILE_PROBE
-                                               + "\nanswer = gift_answer\n")
-    answer_cell(hostile, "gift_verdict").source = 'answer = rounding.verdict(computed, stated)\ncheck("gift_verdict", answer)'
+    answer_cell(hostile, "gift_usd").source = (
+        solution_code("gift_usd")
+        + "\ngift_answer = answer\n"
+        + solution_code("gift_verdict")
+        + "\n"
+        + HOSTILE_PROBE
+        + "\nanswer = gift_answer\n"
+    )
+    answer_cell(
+        hostile, "gift_verdict"
+    ).source = 'answer = rounding.verdict(computed, stated)\ncheck("gift_verdict", answer)'
     nbformat.write(hostile, submissions / "hostile.ipynb")
     (submissions / "broken.ipynb").write_text("{ not a notebook", encoding="utf-8")
 
-    marks_csv = write_marks(folder / "marks.csv", [
-        {"submission": "instructor", "question": "gift_explanation", "criterion": c, "level": "2", "comment": ""}
-        for c in ("evidence", "explanation")])
+    marks_csv = write_marks(
+        folder / "marks.csv",
+        [
+            {"submission": "instructor", "question": "gift_explanation", "criterion": c, "level": "2", "comment": ""}
+            for c in ("evidence", "explanation")
+        ],
+    )
     out = folder / "results" / "scores.csv"
     lines = []
-    rows = grading.grade(A1, submissions, out, marks_path=marks_csv, cell_timeout=CELL_TIMEOUT,
-                         notebook_timeout=240, progress=lines.append)
+    rows = grading.grade(
+        A1,
+        submissions,
+        out,
+        marks_path=marks_csv,
+        cell_timeout=CELL_TIMEOUT,
+        notebook_timeout=240,
+        progress=lines.append,
+    )
     table = pd.read_csv(out, keep_default_na=False)
     return {"rows": rows, "table": table, "out": out, "lines": lines, "submissions": submissions}
 
 
 def totals(graded):
     table = graded["table"]
-    return {name: (pd.to_numeric(group["points"]).sum(), group["max_points"].sum())
-            for name, group in table.groupby("submission")}
+    return {
+        name: (pd.to_numeric(group["points"]).sum(), group["max_points"].sum())
+        for name, group in table.groupby("submission")
+    }
 
 
 def test_scores_have_one_row_per_submission_and_question(graded):
@@ -328,8 +385,10 @@ def test_unanswered_and_cheating_get_nothing_and_the_instructor_everything(grade
 
 def test_a_hostile_submission_is_graded_and_does_not_stop_the_batch(graded):
     table = graded["table"].set_index(["submission", "question"])
-    points = {q: float(table.loc[("hostile", q), "points"] or 0) for q in ("soviet_usd", "soviet_verdict", "gift_usd",
-                                                                          "gift_verdict", "gift_gap")}
+    points = {
+        q: float(table.loc[("hostile", q), "points"] or 0)
+        for q in ("soviet_usd", "soviet_verdict", "gift_usd", "gift_verdict", "gift_gap")
+    }
     # The endless loop was interrupted at the cell's time limit; later cells still ran.
     assert points["soviet_usd"] == 0
     assert "raised KeyboardInterrupt" in table.loc[("hostile", "soviet_usd"), "feedback"]
@@ -362,8 +421,10 @@ def test_feedback_files_and_progress(graded):
 def test_a_notebook_over_its_time_limit_is_stopped_with_what_it_answered(tmp_path):
     # A small notebook, so the time limit is spent in the endless cell, not in start-up.
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell('answer = "consistent"  # check("soviet_verdict", answer)'),
-                      nbformat.v4.new_code_cell("import time\ntime.sleep(600)")]
+    notebook.cells = [
+        nbformat.v4.new_code_cell('answer = "consistent"  # check("soviet_verdict", answer)'),
+        nbformat.v4.new_code_cell("import time\ntime.sleep(600)"),
+    ]
     path = tmp_path / "slow.ipynb"
     nbformat.write(notebook, path)
     stage = tmp_path / "stage"

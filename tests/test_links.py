@@ -43,7 +43,8 @@ def test_the_checker_catches_a_broken_link_and_a_missing_fragment(built_html, tm
     (html / "book").mkdir(parents=True)
     page = built_html / "book" / "findings.html"
     text = page.read_text(encoding="utf-8").replace(
-        "</article>", '<a href="../notebooks/no_such_chapter.html">x</a><a href="#no-such-row">y</a></article>', 1)
+        "</article>", '<a href="../notebooks/no_such_chapter.html">x</a><a href="#no-such-row">y</a></article>', 1
+    )
     (html / "book" / "findings.html").write_text(text, encoding="utf-8")
     broken = broken_links(html)
     assert any("no_such_chapter.html" in line and "no file" in line for line in broken), broken

@@ -30,6 +30,11 @@ def test_loopback_is_allowed():
 def test_a_kernel_started_by_the_build_is_guarded_too():
     # The build sets PAPER_AUDIT_OFFLINE=1 for jupyter-book and so for every kernel.
     code = "import paper_audit, urllib.request; urllib.request.urlopen('http://example.org/', timeout=5)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=dict(os.environ, PAPER_AUDIT_OFFLINE="1"), timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PAPER_AUDIT_OFFLINE="1"),
+        timeout=60,
+    )
     assert result.returncode != 0 and "NetworkBlocked: network access blocked" in result.stderr

@@ -11,16 +11,19 @@ from paper_audit import paths
 from paper_audit.audit import engine, params
 from paper_audit.errors import DataError
 from paper_audit.run import rerun, scenarios
-from paper_audit.text import source
+from paper_audit.text import variants
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"yuan_per_usd": 0}, "parameter 'yuan_per_usd': 0 is outside the allowed range 0.5 to 20"),
-    ({"yuan_per_usd": "two"}, "parameter 'yuan_per_usd': 'two' is not a number (allowed 0.5 to 20)"),
-    ({"colour": 1}, "unknown parameter 'colour'; known parameters: rubles_per_usd"),
-    ({"gross_factor": None}, "parameter 'gross_factor': a value is required (1.1 to 100)"),
-    ({"nearly_below": True}, "parameter 'nearly_below': True is not a number"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"yuan_per_usd": 0}, "parameter 'yuan_per_usd': 0 is outside the allowed range 0.5 to 20"),
+        ({"yuan_per_usd": "two"}, "parameter 'yuan_per_usd': 'two' is not a number (allowed 0.5 to 20)"),
+        ({"colour": 1}, "unknown parameter 'colour'; known parameters: rubles_per_usd"),
+        ({"gross_factor": None}, "parameter 'gross_factor': a value is required (1.1 to 100)"),
+        ({"nearly_below": True}, "parameter 'nearly_below': True is not a number"),
+    ],
+)
 def test_bad_parameters_are_refused_in_one_line(values, message):
     with pytest.raises(DataError) as caught:
         params.validate(values)
@@ -72,14 +75,20 @@ def test_rerun_of_a_chapter_reports_the_changed_verdict(tmp_path, monkeypatch):
 def test_a_bad_parameter_stops_a_chapter_with_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path / "generated"))
     with pytest.raises(papermill.PapermillExecutionError) as caught:
-        papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "volunteers.ipynb"), str(tmp_path / "out.ipynb"),
-                                   parameters={"gross_factor": 0.5}, kernel_name="python3",
-                                   cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False)
+        papermill.execute_notebook(
+            str(paths.NOTEBOOKS_DIR / "volunteers.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            parameters={"gross_factor": 0.5},
+            kernel_name="python3",
+            cwd=str(paths.NOTEBOOKS_DIR),
+            progress_bar=False,
+        )
     assert "parameter 'gross_factor': 0.5 is outside the allowed range 1.1 to 100" in str(caught.value)
     executed = json.loads((tmp_path / "out.ipynb").read_text())
     errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors and errors[0]["traceback"] == [
-        "DataError: parameter 'gross_factor': 0.5 is outside the allowed range 1.1 to 100"]
+        "DataError: parameter 'gross_factor': 0.5 is outside the allowed range 1.1 to 100"
+    ]
 
 
 def test_scenarios_reconcile_rubles_but_not_yuan():
@@ -92,7 +101,7 @@ def test_scenarios_reconcile_rubles_but_not_yuan():
 
 
 def test_source_variants_find_the_misreadings(pages):
-    found = {(v["page"], v["clean"], v["raw"], v["kind"]) for p in pages.values() for v in source.variants(p)}
+    found = {(v["page"], v["clean"], v["raw"], v["kind"]) for p in pages.values() for v in variants.variants(p)}
     assert (6, "RGANI", "RGAND", "misread word") in found
     assert (2, "8", "s", "footnote number misread or glued") in found
     assert (2, "7", "", "footnote marker lost") in found

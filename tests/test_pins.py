@@ -26,8 +26,17 @@ from paper_audit import paths
 ROOT = paths.REPO_ROOT
 PIN = re.compile(r"([A-Za-z0-9_.\-]+)==([^\s;]+)")
 # Tools that only the tests and development use: never in the book's environment.
-TEST_TOOLS = {"pytest", "hypothesis", "playwright", "axe-playwright-python", "ruff", "nbqa", "autopep8",
-              "import-linter", "grimp"}
+TEST_TOOLS = {
+    "pytest",
+    "hypothesis",
+    "playwright",
+    "axe-playwright-python",
+    "ruff",
+    "nbqa",
+    "autopep8",
+    "import-linter",
+    "grimp",
+}
 
 
 def key(name: str) -> str:
@@ -63,8 +72,16 @@ def declared() -> set[str]:
 def test_every_requirement_is_pinned_and_jupyter_book_is_1():
     pins = requirement_pins()
     assert pins["jupyter-book"] == "1.0.4.post1"
-    for name in ("pandas", "numpy", "matplotlib", "papermill", "myst-nb", "frictionless", "sphinx-exercise",
-                 "ipykernel"):
+    for name in (
+        "pandas",
+        "numpy",
+        "matplotlib",
+        "papermill",
+        "myst-nb",
+        "frictionless",
+        "sphinx-exercise",
+        "ipykernel",
+    ):
         assert name in pins, f"{name} is not pinned in requirements.txt"
 
 
@@ -76,12 +93,16 @@ def test_the_test_tools_are_pinned_in_requirements_dev_only():
 
 
 def test_requirements_dev_builds_on_requirements_txt_and_contradicts_none_of_its_pins():
-    lines = [line.strip() for line in (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
+    lines = [
+        line.strip()
+        for line in (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert lines[0] == "-r requirements.txt", "requirements-dev.txt must start from the book's pins"
     book, dev = requirement_pins(), pins_of("requirements-dev.txt")
-    contradicting = {name: (version, book[name]) for name, version in dev.items()
-                     if name in book and book[name] != version}
+    contradicting = {
+        name: (version, book[name]) for name, version in dev.items() if name in book and book[name] != version
+    }
     assert not contradicting, f"requirements-dev.txt pins against requirements.txt: {contradicting}"
     twice = sorted(set(dev) & set(book))
     assert not twice, f"pinned in both files (a pin belongs in one): {twice}"
@@ -180,7 +201,8 @@ def undeclared_imports(names: set[str]) -> dict[str, str]:
 def test_pyproject_declares_every_import():
     problems = undeclared_imports(declared())
     assert not problems, "pyproject.toml [project] dependencies lacks:\n" + "\n".join(
-        f"  {module}: {why}" for module, why in problems.items())
+        f"  {module}: {why}" for module, why in problems.items()
+    )
 
 
 def test_removing_a_declaration_is_caught():
@@ -212,9 +234,25 @@ def installed_copy(tmp_path_factory) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, project / name)
     target = tmp_path / "target"
-    result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                             "--no-index", "--no-deps", "--no-build-isolation", "--target", str(target), str(project)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-index",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(project),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     return target
 
@@ -223,12 +261,15 @@ def run_installed(target: Path, code: str, cwd: Path):
     """Run ``code`` with the copy under ``target``, isolated from the editable
     install: no site (-S, so no .pth file maps paper_audit to src/), then the
     venv's packages after the target."""
-    prelude = (f"import sys; sys.path.append({sysconfig.get_paths()['purelib']!r}); "
-               f"import paper_audit; assert paper_audit.__file__.startswith({str(target)!r}), paper_audit.__file__; ")
+    prelude = (
+        f"import sys; sys.path.append({sysconfig.get_paths()['purelib']!r}); "
+        f"import paper_audit; assert paper_audit.__file__.startswith({str(target)!r}), paper_audit.__file__; "
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPER_AUDIT_", "PYTHON"))}
     env.update(PYTHONPATH=str(target), PYTHONNOUSERSITE="1")
-    return subprocess.run([sys.executable, "-S", "-c", prelude + code], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-S", "-c", prelude + code], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
 
 
 def test_the_repository_is_found_in_order(tmp_path, monkeypatch):
@@ -252,8 +293,12 @@ def test_the_repository_is_found_in_order(tmp_path, monkeypatch):
     monkeypatch.delenv("PAPER_AUDIT_ROOT")
     missing = paths.find_root(cwd=tmp_path, package_file=installed)
     assert "not found" in str(missing / "data")  # building paths works: modules do so at import time
-    for use in (lambda: (missing / "data" / "claims.csv").read_text(), lambda: (missing / "data").exists(),
-                lambda: open(missing / "data" / "claims.csv"), lambda: list((missing / "data").glob("*.csv"))):
+    for use in (
+        lambda: (missing / "data" / "claims.csv").read_text(),
+        lambda: (missing / "data").exists(),
+        lambda: open(missing / "data" / "claims.csv"),
+        lambda: list((missing / "data").glob("*.csv")),
+    ):
         with pytest.raises(DataError, match=r"run from the repository root .*or set PAPER_AUDIT_ROOT"):
             use()
 
@@ -263,9 +308,11 @@ def test_a_plain_install_finds_the_repository_it_is_run_from(installed_copy):
     modules = {p.relative_to(ROOT / "src") for p in (ROOT / "src" / "paper_audit").rglob("*.py")}
     missing = sorted(str(p) for p in modules if not (target / p).is_file())
     assert not missing, f"pip install . leaves out {missing}"
-    code = ("from paper_audit import paths; from paper_audit.text import source; "
-            "print(paths.__file__); print(paths.REPO_ROOT); print(paths.CLAIMS_CSV.read_text().split(',')[0]); "
-            "print(len(source.verify()['files']))")
+    code = (
+        "from paper_audit import paths; from paper_audit.text import source; "
+        "print(paths.__file__); print(paths.REPO_ROOT); print(paths.CLAIMS_CSV.read_text().split(',')[0]); "
+        "print(len(source.verify()['files']))"
+    )
     for cwd in (ROOT, ROOT / "notebooks"):
         result = run_installed(target, code, cwd)
         assert result.returncode == 0, result.stderr
@@ -286,6 +333,11 @@ def test_a_plain_install_outside_the_repository_says_how_to_find_it(installed_co
     message = used.stderr.strip().splitlines()[-1]
     assert "RepositoryNotFound" in message and "run from the repository root" in message, message
     assert "PAPER_AUDIT_ROOT" in message, message
-    env_root = run_installed(target, "import os; os.environ['PAPER_AUDIT_ROOT'] = " + repr(str(ROOT)) +
-                             "; from paper_audit import paths; print(paths.REPO_ROOT)", elsewhere)
+    env_root = run_installed(
+        target,
+        "import os; os.environ['PAPER_AUDIT_ROOT'] = "
+        + repr(str(ROOT))
+        + "; from paper_audit import paths; print(paths.REPO_ROOT)",
+        elsewhere,
+    )
     assert env_root.returncode == 0 and Path(env_root.stdout.strip()) == ROOT.resolve(), env_root.stderr

@@ -44,8 +44,10 @@ def figure_words():
 
 
 NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|half)"
-UNIT_WORD = (r"(?:years?|months?|weeks?|days?|divisions?|percent|percentage|points?"
-             r"|rubles?|yuan|won|dollars?|million|billion)")
+UNIT_WORD = (
+    r"(?:years?|months?|weeks?|days?|divisions?|percent|percentage|points?"
+    r"|rubles?|yuan|won|dollars?|million|billion)"
+)
 # A number word before a unit is a quantity, whatever its length ("two yuan", "ten-year", "one billion").
 QUANTITY = re.compile(rf"\b{NUMBER_WORD}[- ]{UNIT_WORD}\b", re.IGNORECASE)
 
@@ -59,7 +61,7 @@ def test_no_figure_is_typed_in_prose(notebook):
         for match in QUANTITY.finditer(prose):
             problems.append(f"quantity {match.group()!r} typed in prose")
         for match in re.finditer(r"\d+(?:[.,]\d+)*", prose):
-            problems.append(f"digits {match.group()!r} in …{prose[max(0, match.start() - 40):match.end() + 40]}…")
+            problems.append(f"digits {match.group()!r} in …{prose[max(0, match.start() - 40) : match.end() + 40]}…")
         for word in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", prose):
             if word.lower() in forbidden_words:
                 problems.append(f"the paper's figure {word!r} typed in prose")
@@ -76,8 +78,13 @@ def test_a_typed_figure_is_caught():
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
 def test_every_chapter_has_the_skeleton(notebook):
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    headings = [line for c in cells if c["cell_type"] == "markdown" for line in "".join(c["source"]).splitlines()
-                if line.startswith("## ")]
+    headings = [
+        line
+        for c in cells
+        if c["cell_type"] == "markdown"
+        for line in "".join(c["source"]).splitlines()
+        if line.startswith("## ")
+    ]
     assert headings[:2] == ["## Overview", "## Prerequisites"], headings
     assert headings[-2:] == ["## Summary", "## What's next"], headings
     code = [c for c in cells if c["cell_type"] == "code"]
@@ -101,7 +108,7 @@ def test_no_number_is_typed_in_the_checks_explanations_or_titles():
             for match in QUANTITY.finditer(prose):
                 problems.append(f"{row['id']}: quantity {match.group()!r}")
             for match in re.finditer(r"\d+(?:[.,]\d+)*", prose):
-                around = prose[max(0, match.start() - 30):match.end() + 30]
+                around = prose[max(0, match.start() - 30) : match.end() + 30]
                 problems.append(f"{row['id']}: digits {match.group()!r} in …{around}…")
             for word in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", prose):
                 if word.lower() in forbidden_words:

@@ -20,7 +20,7 @@ def table():
 
 
 def sentence_texts(page):
-    return [page.clean[s.start:s.end] for s in passages.sentences(page)]
+    return [page.clean[s.start : s.end] for s in passages.sentences(page)]
 
 
 def test_abbreviations_and_initials_do_not_end_a_sentence(pages):
@@ -80,10 +80,19 @@ def test_the_badge_shows_the_gravest_verdict(table):
             assert f"#flag-{finding.check}" in mark
 
 
-@pytest.mark.parametrize("value, shown", [
-    (4.2e11, "420 billion"), (1.7e8, "170 million"), (286_750_000, "286.75 million"),
-    (22_735, "22,735"), (4.0, "4"), (2.4618, "2.4618"), (3.5e9, "3.5 billion"), (0.25, "0.25"),
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (4.2e11, "420 billion"),
+        (1.7e8, "170 million"),
+        (286_750_000, "286.75 million"),
+        (22_735, "22,735"),
+        (4.0, "4"),
+        (2.4618, "2.4618"),
+        (3.5e9, "3.5 billion"),
+        (0.25, "0.25"),
+    ],
+)
 def test_amounts_are_written_for_people(value, shown):
     assert render.amount(value) == shown
 

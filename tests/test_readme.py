@@ -36,8 +36,10 @@ def fence_problems(text: str) -> list[str]:
         if not match or len(match["run"]) < len(fence):
             continue
         if match["rest"].strip():
-            problems.append(f"line {number}: text after the fence that should close the block opened on line "
-                            f"{start} ({match['rest'].strip()[:40]!r}): a closing fence stands alone on its line")
+            problems.append(
+                f"line {number}: text after the fence that should close the block opened on line "
+                f"{start} ({match['rest'].strip()[:40]!r}): a closing fence stands alone on its line"
+            )
             continue
         open_at = None
     if open_at is not None:
@@ -60,12 +62,15 @@ def test_the_check_catches_a_fence_with_text_after_it():
 
 
 def test_the_check_accepts_well_formed_fences():
-    text = ("```bash\nmake\n```\n\n~~~~\n```\nnot a close\n~~~\nnor this\n~~~~~  \n\n"
-            "````markdown\n```python\nx\n```\n````\n\n```\n\n```\n")
+    text = (
+        "```bash\nmake\n```\n\n~~~~\n```\nnot a close\n~~~\nnor this\n~~~~~  \n\n"
+        "````markdown\n```python\nx\n```\n````\n\n```\n\n```\n"
+    )
     assert fence_problems(text) == []
 
 
 def test_the_check_needs_the_same_character_and_length():
-    assert fence_problems("````\ncode\n```\n") == ["line 1: the code block opened here is never closed: the rest "
-                                                 "renders as code"]
+    assert fence_problems("````\ncode\n```\n") == [
+        "line 1: the code block opened here is never closed: the rest renders as code"
+    ]
     assert fence_problems("~~~\ncode\n```\n")[0].startswith("line 1: the code block opened here is never closed")

@@ -20,11 +20,18 @@ def test_printed_decimal_stands_for_its_rounding_interval():
     assert (iv.low, iv.high) == pytest.approx((362.45e6, 362.55e6))
 
 
-@pytest.mark.parametrize("value, expected", [
-    (362.4501e6, WITHIN_ROUNDING), (362.5499e6, WITHIN_ROUNDING),  # just inside
-    (362.4499e6, INCONSISTENT), (362.5501e6, INCONSISTENT),  # just outside
-    (362.5e6, CONSISTENT), (800e6, GROSS), (100e6, GROSS),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (362.4501e6, WITHIN_ROUNDING),
+        (362.5499e6, WITHIN_ROUNDING),  # just inside
+        (362.4499e6, INCONSISTENT),
+        (362.5501e6, INCONSISTENT),  # just outside
+        (362.5e6, CONSISTENT),
+        (800e6, GROSS),
+        (100e6, GROSS),
+    ],
+)
 def test_boundaries_of_the_interval(value, expected):
     assert verdict(exact(value), stated_interval(362.5e6, "362.5 million", 1e6)) == expected
 
@@ -34,14 +41,17 @@ def test_integer_and_word_figures_round_to_whole_units():
     assert (stated_interval(34, "thirty-four").low, stated_interval(34, "thirty-four").high) == (33.5, 34.5)
 
 
-@pytest.mark.parametrize("qualifier, inside, outside", [
-    ("nearly", [36.1, 40.4], [35.9, 40.6]),      # up to 10 % below, never above beyond rounding
-    ("about", [36.1, 43.9], [35.9, 44.1]),       # 10 % either way
-    ("some", [36.1, 43.9], [35.9, 44.1]),
-    ("over", [39.6, 49.9], [39.4, 50.1]),        # up to 25 % above
-    ("exactly", [39.6, 40.4], [39.4, 40.6]),
-    ("full", [40.0, 1e9], [39.9]),               # at least the figure
-])
+@pytest.mark.parametrize(
+    "qualifier, inside, outside",
+    [
+        ("nearly", [36.1, 40.4], [35.9, 40.6]),  # up to 10 % below, never above beyond rounding
+        ("about", [36.1, 43.9], [35.9, 44.1]),  # 10 % either way
+        ("some", [36.1, 43.9], [35.9, 44.1]),
+        ("over", [39.6, 49.9], [39.4, 50.1]),  # up to 25 % above
+        ("exactly", [39.6, 40.4], [39.4, 40.6]),
+        ("full", [40.0, 1e9], [39.9]),  # at least the figure
+    ],
+)
 def test_each_qualifier_rule(qualifier, inside, outside):
     iv = stated_interval(40, "40", 1.0, qualifier)
     for value in inside:

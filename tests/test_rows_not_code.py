@@ -56,7 +56,7 @@ def test_add_page_keeps_every_page_and_rederiving_keeps_it(source_copy):
     assert page.body().endswith("nearly six months later.24")
     assert [s.footnote for s in page.segments_of("clean", "footnote")] == [22, 23, 24]
     assert page.footnote_at(page.clean.index("folio 12")) == 23
-    assert [page.clean[s.start:s.end] for s in page.segments_of("clean", "marker")] == ["22", "23", "24"]
+    assert [page.clean[s.start : s.end] for s in page.segments_of("clean", "marker")] == ["22", "23", "24"]
     source.verify(source_copy)
     derived = source.derive(paths.PAPER_EXCERPT, source_copy)
     assert derived["page-7.clean.txt"] == page.clean
@@ -87,7 +87,9 @@ def test_an_unknown_chapter_lists_the_chapters_and_where_they_are_declared(claim
 
 def test_the_committed_data_package_is_what_it_derives():
     assert paths.DATAPACKAGE_JSON.read_text(encoding="utf-8") == schema_sync.dumps(schema_sync.derived()), (
-        "data/datapackage.json is stale: run python -c 'from paper_audit.author import schema_sync; schema_sync.write()'")
+        "data/datapackage.json is stale: run python -c 'from paper_audit.author import schema_sync; "
+        "schema_sync.write()'"
+    )
     assert schema.enum("checks", "kind") == list(engine.KIND_SPECS)
     assert schema.enum("checks", "chapter") == list(toc.chapters())
 
@@ -100,24 +102,35 @@ def _checks_with(tmp_path, old, new):
     return target
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("soviet_aid_fn21,conversion,soviet_aid_rubles soviet_aid_usd fn21_rate_rubles fn21_rate_usd,",
-     "soviet_aid_fn21,conversion,soviet_aid_rubles soviet_aid_usd fn21_rate_rubles,",
-     r"\(check soviet_aid_fn21\), field 'inputs': kind conversion takes amount converted rate_from rate_to; "
-     r"got 3 input\(s\): missing role rate_to"),
-    ("soviet_aid_official,reference_rate,soviet_aid_rubles soviet_aid_usd rub_official_1950,",
-     "soviet_aid_official,reference_rate,soviet_aid_rubles rub_official_1950 soviet_aid_usd,",
-     r"\(check soviet_aid_official\), field 'inputs': input 2 \(role converted\) 'rub_official_1950' is a "
-     r"reference fact, but kind reference_rate needs a claim there"),
-    ("soviet_aid_fn21,conversion,soviet_aid_rubles soviet_aid_usd fn21_rate_rubles fn21_rate_usd,,",
-     "soviet_aid_fn21,conversion,soviet_aid_rubles soviet_aid_usd fn21_rate_rubles fn21_rate_usd,4,",
-     r"\(check soviet_aid_fn21\), field 'expected_low': kind conversion does not read expected_low"),
-    ("aid_shares_sum,parts_sum,aid_share_ussr_pct aid_share_china_pct aid_share_eastern_europe_pct "
-     "aid_share_mongolia_vietnam_pct,100,",
-     "aid_shares_sum,parts_sum,aid_share_ussr_pct aid_share_china_pct aid_share_eastern_europe_pct "
-     "aid_share_mongolia_vietnam_pct,,",
-     r"\(check aid_shares_sum\), field 'expected_low': kind parts_sum reads it as the whole the parts add up to"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "soviet_aid_fn21,conversion,soviet_aid_rubles soviet_aid_usd fn21_rate_rubles fn21_rate_usd,",
+            "soviet_aid_fn21,conversion,soviet_aid_rubles soviet_aid_usd fn21_rate_rubles,",
+            r"\(check soviet_aid_fn21\), field 'inputs': kind conversion takes amount converted rate_from rate_to; "
+            r"got 3 input\(s\): missing role rate_to",
+        ),
+        (
+            "soviet_aid_official,reference_rate,soviet_aid_rubles soviet_aid_usd rub_official_1950,",
+            "soviet_aid_official,reference_rate,soviet_aid_rubles rub_official_1950 soviet_aid_usd,",
+            r"\(check soviet_aid_official\), field 'inputs': input 2 \(role converted\) 'rub_official_1950' is a "
+            r"reference fact, but kind reference_rate needs a claim there",
+        ),
+        (
+            "soviet_aid_fn21,conversion,soviet_aid_rubles soviet_aid_usd fn21_rate_rubles fn21_rate_usd,,",
+            "soviet_aid_fn21,conversion,soviet_aid_rubles soviet_aid_usd fn21_rate_rubles fn21_rate_usd,4,",
+            r"\(check soviet_aid_fn21\), field 'expected_low': kind conversion does not read expected_low",
+        ),
+        (
+            "aid_shares_sum,parts_sum,aid_share_ussr_pct aid_share_china_pct aid_share_eastern_europe_pct "
+            "aid_share_mongolia_vietnam_pct,100,",
+            "aid_shares_sum,parts_sum,aid_share_ussr_pct aid_share_china_pct aid_share_eastern_europe_pct "
+            "aid_share_mongolia_vietnam_pct,,",
+            r"\(check aid_shares_sum\), field 'expected_low': kind parts_sum reads it as the whole the parts add up to",
+        ),
+    ],
+)
 def test_checks_are_held_to_their_kinds_declarations(tmp_path, old, new, message):
     with pytest.raises(DataError, match=message):
         engine.load_checks(_checks_with(tmp_path, old, new))
@@ -140,20 +153,47 @@ def test_a_range_is_one_figure_with_two_ends():
 
 
 def _claim(claim_id, value=None, figure=None, unit="USD", low=None, high=None):
-    return {"id": claim_id, "value": value, "figure": figure or f"{value:g}", "unit": unit, "factor": 1.0,
-            "qualifier": "none", "date": "", "low": low, "high": high, "page": 7, "footnote": None,
-            "quote": f"quote of {claim_id}", "chapter": "war_damage"}
+    return {
+        "id": claim_id,
+        "value": value,
+        "figure": figure or f"{value:g}",
+        "unit": unit,
+        "factor": 1.0,
+        "qualifier": "none",
+        "date": "",
+        "low": low,
+        "high": high,
+        "page": 7,
+        "footnote": None,
+        "quote": f"quote of {claim_id}",
+        "chapter": "war_damage",
+    }
 
 
-@pytest.mark.parametrize("usd_figure, low, high, expected", [
-    ("25-USD 37.50", 25.0, 37.5, CONSISTENT), ("25-USD 40", 25.0, 40.0, INCONSISTENT)])
+@pytest.mark.parametrize(
+    "usd_figure, low, high, expected",
+    [("25-USD 37.50", 25.0, 37.5, CONSISTENT), ("25-USD 40", 25.0, 40.0, INCONSISTENT)],
+)
 def test_a_range_converts_at_both_ends(usd_figure, low, high, expected):
-    ctx = engine.Context(pd.DataFrame([
-        _claim("pay", figure="100-150", unit="rubles", low=100.0, high=150.0),
-        _claim("pay_usd", figure=usd_figure, low=low, high=high),
-        _claim("rate_from", 4, unit="rubles"), _claim("rate_to", 1)]).set_index("id", drop=False))
-    row = {"id": "case", "kind": "conversion", "inputs": "pay pay_usd rate_from rate_to", "title": "t",
-           "chapter": "war_damage", "explanation": "e", "_line": 2}
+    ctx = engine.Context(
+        pd.DataFrame(
+            [
+                _claim("pay", figure="100-150", unit="rubles", low=100.0, high=150.0),
+                _claim("pay_usd", figure=usd_figure, low=low, high=high),
+                _claim("rate_from", 4, unit="rubles"),
+                _claim("rate_to", 1),
+            ]
+        ).set_index("id", drop=False)
+    )
+    row = {
+        "id": "case",
+        "kind": "conversion",
+        "inputs": "pay pay_usd rate_from rate_to",
+        "title": "t",
+        "chapter": "war_damage",
+        "explanation": "e",
+        "_line": 2,
+    }
     finding = engine.run_check(ctx, row)
     assert finding.verdict == expected
     assert finding.computed.startswith("low end: 25 USD; high end: 37.5 USD")

@@ -35,19 +35,25 @@ def test_nothing_reads_the_folder_beside_the_repository():
     clone does not have; no code, test, script or benchmark may look there."""
     word = "sha" + "red"  # spelled apart, so that this test does not find itself
     sibling = re.compile(rf"\.\./{word}|[\"']{word}[\"']|{word}/paper|{word.upper()}_PAPER")
-    found = [f"{path.relative_to(paths.REPO_ROOT)}:{number}: {line.strip()}"
-             for folder in ("src", "tests", "scripts", "bench")
-             for path in sorted((paths.REPO_ROOT / folder).rglob("*.py"))
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-             if sibling.search(line)]
+    found = [
+        f"{path.relative_to(paths.REPO_ROOT)}:{number}: {line.strip()}"
+        for folder in ("src", "tests", "scripts", "bench")
+        for path in sorted((paths.REPO_ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if sibling.search(line)
+    ]
     assert not found, "reads the folder beside the repository:\n" + "\n".join(found)
 
 
 def clone_without_a_sibling(tmp_path):
     """What `git clone` gives: the files git knows (tracked, or new and not
     ignored), in a folder with nothing beside it."""
-    listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                             cwd=paths.REPO_ROOT, capture_output=True, text=True)
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=paths.REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     if listing.returncode != 0:
         pytest.skip(f"not a git checkout: {listing.stderr.strip()}")
     listed = listing.stdout
@@ -71,8 +77,10 @@ def test_a_clone_without_the_folder_beside_it_derives_its_source(tmp_path):
     clone = clone_without_a_sibling(tmp_path)
     where = run_in(clone, "-c", "from paper_audit import paths; print(paths.REPO_ROOT); print(paths.PAPER_EXCERPT)")
     assert where.returncode == 0, where.stderr
-    assert where.stdout.split() == [str(clone.resolve()), str(clone.resolve() / paths.PAPER_EXCERPT.relative_to(
-        paths.REPO_ROOT))]
+    assert where.stdout.split() == [
+        str(clone.resolve()),
+        str(clone.resolve() / paths.PAPER_EXCERPT.relative_to(paths.REPO_ROOT)),
+    ]
     check = run_in(clone, "scripts/extract_source.py", "--check")
     assert check.returncode == 0, check.stderr
     assert "data/source/ is what the paper's excerpt derives" in check.stdout
@@ -87,12 +95,22 @@ def test_a_clone_without_the_folder_beside_it_derives_its_source(tmp_path):
 def test_another_copy_of_the_excerpt_can_be_named(tmp_path):
     copy = tmp_path / "paper.txt"
     shutil.copy2(paths.PAPER_EXCERPT, copy)
-    result = subprocess.run([sys.executable, "scripts/extract_source.py", "--paper", str(copy), "--check"],
-                            cwd=paths.REPO_ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "scripts/extract_source.py", "--paper", str(copy), "--check"],
+        cwd=paths.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     copy.write_bytes(copy.read_bytes() + b" ")
-    result = subprocess.run([sys.executable, "scripts/extract_source.py", "--paper", str(copy), "--check"],
-                            cwd=paths.REPO_ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "scripts/extract_source.py", "--paper", str(copy), "--check"],
+        cwd=paths.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 2 and "not the paper's file" in result.stderr
 
 
@@ -118,11 +136,11 @@ def test_pages_split_into_body_and_footnotes(pages):
     # Footnote 13 is on page 3; the marker of note 7 is glued to a year on page 2.
     p3 = pages[3]
     note13 = [s for s in p3.segments_of("clean", "footnote") if s.footnote == 13][0]
-    assert p3.clean[note13.start:note13.end].startswith("13 After the war")
+    assert p3.clean[note13.start : note13.end].startswith("13 After the war")
     assert p3.footnotes_text().startswith("11 Armstrong")
     assert p3.body().endswith("paying particular attention to China’s economic")
     marker7 = [s for s in pages[2].segments_of("clean", "marker") if s.footnote == 7][0]
-    assert pages[2].clean[marker7.start - 5:marker7.end] == "1949.7"
+    assert pages[2].clean[marker7.start - 5 : marker7.end] == "1949.7"
     # Page 2's notes begin inside note 4, whose start is on page 1.
     assert [s.footnote for s in pages[2].segments_of("clean", "footnote")] == [4, 5, 6, 7, 8, 9, 10]
     assert pages[6].footnote_at(pages[6].clean.index("4 rubles")) == 21

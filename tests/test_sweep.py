@@ -17,25 +17,41 @@ from paper_audit.run import rerun, sweep
 from paper_audit.tables import claims, reference
 
 
-@pytest.mark.parametrize("pairs, message", [
-    ([("colour", "1:2:3")], "unknown parameter 'colour'; known parameters: rubles_per_usd"),
-    ([("yuan_per_usd", "3:1.5:11")], "parameter 'yuan_per_usd': grid '3:1.5:11' stops at or before it starts"),
-    ([("yuan_per_usd", "2:2:11")], "parameter 'yuan_per_usd': grid '2:2:11' stops at or before it starts"),
-    ([("yuan_per_usd", "1.5:3:1")], "parameter 'yuan_per_usd': grid '1.5:3:1' has 1 point(s); a sweep needs at least 2"),
-    ([("yuan_per_usd", "0.1:3:11")], "parameter 'yuan_per_usd': 0.1 is outside the allowed range 0.5 to 20"),
-    ([("gross_factor", "1.1:200:11")], "parameter 'gross_factor': 200 is outside the allowed range 1.1 to 100"),
-    ([("yuan_per_usd", "1.5:3:1000001")], "parameter 'yuan_per_usd': grid '1.5:3:1000001' has 1,000,001 points; "
-                                          f"at most {sweep.MAX_GRID_POINTS:,} grid points fit in memory"),
-    ([("yuan_per_usd", "1.5:3:1001"), ("rubles_per_usd", "1:8:1001")],
-     "parameters 'yuan_per_usd' and 'rubles_per_usd': 1,001 × 1,001 = 1,002,001 grid points; at most"),
-    ([("yuan_per_usd", "1.5:3")], "parameter 'yuan_per_usd': grid '1.5:3' is not START:STOP:POINTS"),
-    ([("yuan_per_usd", "1.5:3:ten")], "parameter 'yuan_per_usd': POINTS 'ten' in grid '1.5:3:ten' is not a whole number"),
-    ([("yuan_per_usd", "a:3:10")], "parameter 'yuan_per_usd': 'a' is not a number (allowed 0.5 to 20)"),
-    ([("yuan_per_usd", "1:3:5"), ("yuan_per_usd", "2:4:5")], "parameter 'yuan_per_usd': given twice"),
-    ([("yuan_per_usd", "1:3:5"), ("rubles_per_usd", "2:4:5"), ("gross_factor", "2:3:2")],
-     "parameters 'yuan_per_usd', 'rubles_per_usd', 'gross_factor': a sweep takes at most 2 parameters"),
-    ([], "no parameter to sweep: give -p NAME START:STOP:POINTS"),
-])
+@pytest.mark.parametrize(
+    "pairs, message",
+    [
+        ([("colour", "1:2:3")], "unknown parameter 'colour'; known parameters: rubles_per_usd"),
+        ([("yuan_per_usd", "3:1.5:11")], "parameter 'yuan_per_usd': grid '3:1.5:11' stops at or before it starts"),
+        ([("yuan_per_usd", "2:2:11")], "parameter 'yuan_per_usd': grid '2:2:11' stops at or before it starts"),
+        (
+            [("yuan_per_usd", "1.5:3:1")],
+            "parameter 'yuan_per_usd': grid '1.5:3:1' has 1 point(s); a sweep needs at least 2",
+        ),
+        ([("yuan_per_usd", "0.1:3:11")], "parameter 'yuan_per_usd': 0.1 is outside the allowed range 0.5 to 20"),
+        ([("gross_factor", "1.1:200:11")], "parameter 'gross_factor': 200 is outside the allowed range 1.1 to 100"),
+        (
+            [("yuan_per_usd", "1.5:3:1000001")],
+            "parameter 'yuan_per_usd': grid '1.5:3:1000001' has 1,000,001 points; "
+            f"at most {sweep.MAX_GRID_POINTS:,} grid points fit in memory",
+        ),
+        (
+            [("yuan_per_usd", "1.5:3:1001"), ("rubles_per_usd", "1:8:1001")],
+            "parameters 'yuan_per_usd' and 'rubles_per_usd': 1,001 × 1,001 = 1,002,001 grid points; at most",
+        ),
+        ([("yuan_per_usd", "1.5:3")], "parameter 'yuan_per_usd': grid '1.5:3' is not START:STOP:POINTS"),
+        (
+            [("yuan_per_usd", "1.5:3:ten")],
+            "parameter 'yuan_per_usd': POINTS 'ten' in grid '1.5:3:ten' is not a whole number",
+        ),
+        ([("yuan_per_usd", "a:3:10")], "parameter 'yuan_per_usd': 'a' is not a number (allowed 0.5 to 20)"),
+        ([("yuan_per_usd", "1:3:5"), ("yuan_per_usd", "2:4:5")], "parameter 'yuan_per_usd': given twice"),
+        (
+            [("yuan_per_usd", "1:3:5"), ("rubles_per_usd", "2:4:5"), ("gross_factor", "2:3:2")],
+            "parameters 'yuan_per_usd', 'rubles_per_usd', 'gross_factor': a sweep takes at most 2 parameters",
+        ),
+        ([], "no parameter to sweep: give -p NAME START:STOP:POINTS"),
+    ],
+)
 def test_bad_grids_are_refused_in_one_line_naming_the_parameter(pairs, message):
     with pytest.raises(DataError) as caught:
         sweep.parse_grid(pairs)
@@ -47,8 +63,10 @@ def test_the_command_refuses_a_bad_grid_before_writing_anything(tmp_path, capsys
     status = cli.main(["sweep", "-p", "yuan_per_usd", "3:1.5:101", "--out", str(out)])
     captured = capsys.readouterr()
     assert status == 2 and not out.exists() and "Sweeping" not in captured.out
-    assert captured.err.strip() == ("paper-audit sweep: parameter 'yuan_per_usd': grid '3:1.5:101' stops at or before "
-                                    "it starts; STOP must be greater than START (allowed 0.5 to 20)")
+    assert captured.err.strip() == (
+        "paper-audit sweep: parameter 'yuan_per_usd': grid '3:1.5:101' stops at or before "
+        "it starts; STOP must be greater than START (allowed 0.5 to 20)"
+    )
 
 
 def test_an_unwritable_out_is_one_line_naming_it(tmp_path, capsys):
@@ -58,7 +76,11 @@ def test_an_unwritable_out_is_one_line_naming_it(tmp_path, capsys):
     captured = capsys.readouterr()
     err = captured.err.strip()
     assert status == 2 and "\n" not in err and "Sweeping" not in captured.out
-    assert err == f"paper-audit sweep: --out: cannot write {blocker / 'sweep.csv'}: {blocker} is not a folder this user can write to"
+    assert (
+        err
+        == f"paper-audit sweep: --out: cannot write {blocker / 'sweep.csv'}: {blocker} is not a folder this user can "
+        "write to"
+    )
 
 
 def test_a_grid_includes_both_ends_and_keeps_the_values_it_prints():
@@ -73,8 +95,13 @@ def test_the_sweep_runs_the_books_engine_at_every_point():
     table = claims.load_claims()
     context = sweep.PreloadedContext(table)
     rows = engine.load_checks(claims=table)
-    for values in ({}, {"yuan_per_usd": 2.0}, {"rubles_per_usd": 5, "nearly_below": 0.3},
-                   {"nearly_below": 0.0, "gross_factor": 1.5}, {"yuan_per_usd": 2.4618, "gross_factor": 1.1}):
+    for values in (
+        {},
+        {"yuan_per_usd": 2.0},
+        {"rubles_per_usd": 5, "nearly_below": 0.3},
+        {"nearly_below": 0.0, "gross_factor": 1.5},
+        {"yuan_per_usd": 2.4618, "gross_factor": 1.1},
+    ):
         context.assumptions = params.validate(values)
         assert engine.run_all(rows=rows, context=context) == engine.run_all(assumptions=params.validate(values))
 
@@ -119,8 +146,11 @@ def gift_yardsticks(result):
     """The checks that hold the gift's yuan against its dollars at a rate the
     sweep sets: those relating the two claims whose verdict moves with the rate."""
     moving = set(result.changing())
-    return [row["id"] for row in engine.load_checks()
-            if {"chinese_gift_yuan", "chinese_gift_usd"} <= set(row["inputs"].split()) and row["id"] in moving]
+    return [
+        row["id"]
+        for row in engine.load_checks()
+        if {"chinese_gift_yuan", "chinese_gift_usd"} <= set(row["inputs"].split()) and row["id"] in moving
+    ]
 
 
 def test_the_gift_is_consistent_at_its_own_rate_and_flagged_at_every_official_rate():
@@ -139,18 +169,38 @@ def test_the_gift_is_consistent_at_its_own_rate_and_flagged_at_every_official_ra
         assert not any(low <= rate <= high for low, high in stretches for rate in official), (check, stretches)
         changes = table.loc[check, "changes"]
         assert changes[0][1] not in verdicts.AGREEING and changes[0][2] in verdicts.AGREEING
-    at = {(f.check, rate): f.verdict for rate in [implied, *official]
-          for f in engine.run_all(assumptions=params.validate({"yuan_per_usd": rate}))}
+    at = {
+        (f.check, rate): f.verdict
+        for rate in [implied, *official]
+        for f in engine.run_all(assumptions=params.validate({"yuan_per_usd": rate}))
+    }
     assert all(at[c, implied] == CONSISTENT for c in gift)
     assert all(at[c, rate] not in verdicts.AGREEING for c in gift for rate in official)  # flagged
 
 
 def test_breakpoints_of_one_parameter():
     assert sweep.runs([1, 2, 3, 4, 5], [False, True, True, False, True]) == [(2, 3), (5, 5)]
-    frame = pd.DataFrame({
-        "check": ["a", "b"] * 5, "parameter": "yuan_per_usd", "value": [v for v in (1, 2, 3, 4, 5) for _ in "ab"],
-        "verdict": [INCONSISTENT, GROSS, WITHIN_ROUNDING, GROSS, CONSISTENT, GROSS, INCONSISTENT, GROSS, GROSS, GROSS],
-        "evidence": "", "computed_value": 0.0})
+    frame = pd.DataFrame(
+        {
+            "check": ["a", "b"] * 5,
+            "parameter": "yuan_per_usd",
+            "value": [v for v in (1, 2, 3, 4, 5) for _ in "ab"],
+            "verdict": [
+                INCONSISTENT,
+                GROSS,
+                WITHIN_ROUNDING,
+                GROSS,
+                CONSISTENT,
+                GROSS,
+                INCONSISTENT,
+                GROSS,
+                GROSS,
+                GROSS,
+            ],
+            "evidence": "",
+            "computed_value": 0.0,
+        }
+    )
     result = sweep.Sweep([sweep.Axis("yuan_per_usd", (1.0, 2.0, 3.0, 4.0, 5.0))], frame, {"a": "A", "b": "B"}, 0.0)
     (row,) = sweep.breakpoints(result).to_dict("records")
     assert row["check"] == "a" and row["agreeing"] == [(2, 3)] and row["agreeing_text"] == "2 to 3"
@@ -163,11 +213,20 @@ def test_breakpoints_of_one_parameter():
 def test_breakpoints_of_two_parameters_and_none_in_the_grid():
     values = [(x, y) for x in (1.0, 2.0, 3.0) for y in (10.0, 20.0)]
     verdicts = {(2.0, 10.0): CONSISTENT, (3.0, 10.0): WITHIN_ROUNDING}
-    frame = pd.DataFrame({
-        "check": ["a", "b"] * 6, "parameter_1": "p", "value_1": [x for x, _ in values for _ in "ab"],
-        "parameter_2": "q", "value_2": [y for _, y in values for _ in "ab"],
-        "verdict": [v for xy in values for v in (verdicts.get(xy, INCONSISTENT), GROSS if xy[0] < 3 else INCONSISTENT)],
-        "evidence": "", "computed_value": 0.0})
+    frame = pd.DataFrame(
+        {
+            "check": ["a", "b"] * 6,
+            "parameter_1": "p",
+            "value_1": [x for x, _ in values for _ in "ab"],
+            "parameter_2": "q",
+            "value_2": [y for _, y in values for _ in "ab"],
+            "verdict": [
+                v for xy in values for v in (verdicts.get(xy, INCONSISTENT), GROSS if xy[0] < 3 else INCONSISTENT)
+            ],
+            "evidence": "",
+            "computed_value": 0.0,
+        }
+    )
     axes = [sweep.Axis("p", (1.0, 2.0, 3.0)), sweep.Axis("q", (10.0, 20.0))]
     rows = sweep.breakpoints(sweep.Sweep(axes, frame, {"a": "A", "b": "B"}, 0.0)).set_index("check")
     assert rows.loc["a", "changes_1"] == [2.0, 3.0] and rows.loc["a", "changes_2"] == [20.0]
@@ -205,7 +264,9 @@ def test_sweep_and_rerun_agree(tmp_path, monkeypatch):
                 compared += 1
     # The two points were chosen so that verdicts differ between them.
     assert {"chinese_gift_official", "soviet_aid_fn21"} <= {c for c, v in seen.items() if len(v) > 1}
-    assert compared >= 2 * len([r for r in engine.load_checks() if r["chapter"] in ("chinese_aid", "soviet_east_european_aid")])
+    assert compared >= 2 * len(
+        [r for r in engine.load_checks() if r["chapter"] in ("chinese_aid", "soviet_east_european_aid")]
+    )
 
 
 def test_the_scenarios_chapter_bands_come_from_the_sweep(tmp_path, monkeypatch):
@@ -219,8 +280,10 @@ def test_the_scenarios_chapter_bands_come_from_the_sweep(tmp_path, monkeypatch):
     kinds = {row["id"]: row["kind"] for row in engine.load_checks()}
     assert yuan.titles and all(kinds[c] != "same_rate" for c in yuan.titles)
     assert set(yuan.titles) <= set(scenarios.conversion_checks("yuan", table))
-    low, high = ({f.check: f.computed_value for f in engine.run_all(assumptions=params.validate({"yuan_per_usd": r}))}
-                 for r in (1.5, 3.0))
+    low, high = (
+        {f.check: f.computed_value for f in engine.run_all(assumptions=params.validate({"yuan_per_usd": r}))}
+        for r in (1.5, 3.0)
+    )
     assert all(low[check] != high[check] for check in yuan.titles)
     rates = scenarios.official_rates("yuan")
     agree = scenarios.agreement(yuan, rates)

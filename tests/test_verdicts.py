@@ -19,15 +19,41 @@ SRC = paths.REPO_ROOT / "src" / "paper_audit"
 
 def tiny_context() -> engine.Context:
     """One claim, a: 5 million USD."""
-    row = {"id": "a", "value": 5, "figure": "5 million", "unit": "USD", "factor": 1e6, "qualifier": "none",
-           "date": "", "low": None, "high": None, "page": 2, "footnote": None, "quote": "5 million",
-           "chapter": "war_damage", "period_start": "", "period_end": ""}
+    row = {
+        "id": "a",
+        "value": 5,
+        "figure": "5 million",
+        "unit": "USD",
+        "factor": 1e6,
+        "qualifier": "none",
+        "date": "",
+        "low": None,
+        "high": None,
+        "page": 2,
+        "footnote": None,
+        "quote": "5 million",
+        "chapter": "war_damage",
+        "period_start": "",
+        "period_end": "",
+    }
     return engine.Context(pd.DataFrame([row]).set_index("id", drop=False))
 
 
 def checks_row(kind: str, inputs: list[str]) -> dict:
-    return {"id": "case", "kind": kind, "inputs": " ".join(inputs), "title": "t", "chapter": "war_damage",
-            "explanation": "e", "_line": 2, "expected_low": "", "expected_high": "", "expected_unit": ""}
+    return {
+        "id": "case",
+        "kind": kind,
+        "inputs": " ".join(inputs),
+        "title": "t",
+        "chapter": "war_damage",
+        "explanation": "e",
+        "_line": 2,
+        "expected_low": "",
+        "expected_high": "",
+        "expected_unit": "",
+    }
+
+
 VOCABULARY = Path(verdicts.__file__).resolve()
 
 
@@ -68,10 +94,14 @@ def test_every_verdict_word_is_spelled_out_in_one_module_only():
 
 
 def test_the_word_check_can_fail(tmp_path):
-    (tmp_path / "stray.py").write_text('"""A docstring may say partly supported."""\nLABEL = "partly supported"\n'
-                                       'KEY = "consistent"\nPHRASE = "consistent with the rest"\n')
-    assert spelled_out(list(verdicts.VERDICTS), tmp_path) == ["stray.py:2: 'partly supported'",
-                                                              "stray.py:3: 'consistent'"]
+    (tmp_path / "stray.py").write_text(
+        '"""A docstring may say partly supported."""\nLABEL = "partly supported"\n'
+        'KEY = "consistent"\nPHRASE = "consistent with the rest"\n'
+    )
+    assert spelled_out(list(verdicts.VERDICTS), tmp_path) == [
+        "stray.py:2: 'partly supported'",
+        "stray.py:3: 'consistent'",
+    ]
 
 
 def test_every_verdict_has_a_style_and_the_stylesheet_draws_every_style():
@@ -81,7 +111,9 @@ def test_every_verdict_has_a_style_and_the_stylesheet_draws_every_style():
     for style in verdicts.STYLES.values():
         assert f".audit-badge.{style.css_class} {{ color: {style.ink}; background: {style.tint}; }}" in sheet
         if style.line:
-            assert f".audit-claim.{style.css_class} .audit-claim-figure {{ text-decoration-color: {style.line};" in sheet
+            assert (
+                f".audit-claim.{style.css_class} .audit-claim-figure {{ text-decoration-color: {style.line};" in sheet
+            )
     # The hand-written stylesheet holds no verdict colour any more: one place.
     css = (paths.BOOK_DIR / "_static" / "audit.css").read_text(encoding="utf-8")
     assert not re.findall(r"\.verdict-(?!none)[a-z]+[^{]*\{[^}]*colou?r", css)
@@ -144,8 +176,12 @@ def test_a_bug_in_a_kind_keeps_its_traceback(scratch_kind):
 def test_a_kind_that_returns_an_undeclared_value_is_a_bug(scratch_kind):
     def chatty(ctx, row, inputs):
         interval = ctx.interval(inputs[0])
-        return {**check_kinds.compare(ctx, interval, interval), "stated": "", "computed": "",
-                "extras": {"declared": 1, "undeclared": 2}}
+        return {
+            **check_kinds.compare(ctx, interval, interval),
+            "stated": "",
+            "computed": "",
+            "extras": {"declared": 1, "undeclared": 2},
+        }
 
     scratch_kind("chatty_for_test", chatty, provides=("declared",))
     with pytest.raises(TypeError, match="returned undeclared without declaring"):

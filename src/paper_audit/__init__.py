@@ -31,4 +31,3 @@ if _os.environ.get("PAPER_AUDIT_OFFLINE") == "1":
     from paper_audit import offline as _offline
 
     _offline.install()
-

@@ -18,7 +18,10 @@ SUBCOMMANDS = {
     "draft": ("paper_audit.author.draft", "draft a page's claims and checks for review; --score measures the drafter"),
     "add-chapter": ("paper_audit.author.add_chapter", "add a chapter from the skeleton (notebook, _toc.yml, enums)"),
     "sweep": ("paper_audit.run.sweep", "every check over a grid of parameter values, with breakpoints"),
-    "sync-schema": ("paper_audit.author.schema_sync", "refresh data/datapackage.json's enums of chapters, kinds, pages"),
+    "sync-schema": (
+        "paper_audit.author.schema_sync",
+        "refresh data/datapackage.json's enums of chapters, kinds, pages",
+    ),
 }
 
 

@@ -61,4 +61,3 @@ def install() -> None:
     socket.socket.connect = _connect
     socket.socket.connect_ex = _connect_ex
     socket.getaddrinfo = _getaddrinfo
-

@@ -62,25 +62,39 @@ class KindSpec:
     def signature(self) -> str:
         if self.roles is None:
             return "(not declared)"
-        names = " ".join(r.name + ("?" if r.optional else "") + ("" if r.source == "claim" else f":{r.source}")
-                         for r in self.roles)
+        names = " ".join(
+            r.name + ("?" if r.optional else "") + ("" if r.source == "claim" else f":{r.source}") for r in self.roles
+        )
         return f"({names}) repeated, at least {self.repeat} times" if self.repeat else names
 
 
 KIND_SPECS: dict[str, KindSpec] = {}
 
 
-def kind(name: str, roles: tuple[str, ...] | None = None, repeat: int = 0, expects: dict[str, str] | None = None,
-         ends: bool = False, does: str = "", provides: tuple[str, ...] = ()):
+def kind(
+    name: str,
+    roles: tuple[str, ...] | None = None,
+    repeat: int = 0,
+    expects: dict[str, str] | None = None,
+    ends: bool = False,
+    does: str = "",
+    provides: tuple[str, ...] = (),
+):
     """Register a check kind and what it declares (see ``KindSpec``)."""
 
     def register(function):
         if name in KINDS:
             raise ValueError(f"check kind {name!r} is declared twice")
         KINDS[name] = function
-        KIND_SPECS[name] = KindSpec(name, tuple(Role.parse(r) for r in roles) if roles is not None else None,
-                                    repeat, dict(expects or {}), ends, does or (function.__doc__ or "").strip(),
-                                    frozenset(provides))
+        KIND_SPECS[name] = KindSpec(
+            name,
+            tuple(Role.parse(r) for r in roles) if roles is not None else None,
+            repeat,
+            dict(expects or {}),
+            ends,
+            does or (function.__doc__ or "").strip(),
+            frozenset(provides),
+        )
         return function
 
     return register
@@ -95,27 +109,38 @@ def check_against_spec(where: str, row: dict, claims: pd.DataFrame, facts: set[s
         if spec.repeat:
             group = len(spec.roles)
             if len(inputs) < group * spec.repeat or len(inputs) % group:
-                raise DataError(f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; "
-                                f"got {len(inputs)} input(s)")
+                raise DataError(
+                    f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; got {len(inputs)} input(s)"
+                )
             roles = [spec.roles[i % group] for i in range(len(inputs))]
         else:
             if not len(required) <= len(inputs) <= len(spec.roles):
-                missing = [r.name for r in spec.roles[len(inputs):] if not r.optional]
-                detail = f"missing role {', '.join(missing)}" if missing else f"{len(inputs) - len(spec.roles)} too many"
-                raise DataError(f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; "
-                                f"got {len(inputs)} input(s): {detail}")
+                missing = [r.name for r in spec.roles[len(inputs) :] if not r.optional]
+                detail = (
+                    f"missing role {', '.join(missing)}" if missing else f"{len(inputs) - len(spec.roles)} too many"
+                )
+                raise DataError(
+                    f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; "
+                    f"got {len(inputs)} input(s): {detail}"
+                )
             roles = list(spec.roles[: len(inputs)])
         for position, (item, role) in enumerate(zip(inputs, roles, strict=True), start=1):
             is_claim, is_fact = item in claims.index, item in facts
             if not is_claim and not is_fact:
-                raise DataError(f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is neither "
-                                "a claim in data/claims.csv nor a reference fact")
+                raise DataError(
+                    f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is neither "
+                    "a claim in data/claims.csv nor a reference fact"
+                )
             if role.source == "claim" and not is_claim:
-                raise DataError(f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a reference "
-                                f"fact, but kind {row['kind']} needs a claim there")
+                raise DataError(
+                    f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a reference "
+                    f"fact, but kind {row['kind']} needs a claim there"
+                )
             if role.source == "fact" and not is_fact:
-                raise DataError(f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a claim, "
-                                f"but kind {row['kind']} needs a reference fact there")
+                raise DataError(
+                    f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a claim, "
+                    f"but kind {row['kind']} needs a reference fact there"
+                )
         optional_given = any(r.optional for r in roles)
     else:
         return  # an undeclared kind: nothing to hold the row to (a test asks every kind to declare)
@@ -129,8 +154,10 @@ def check_against_spec(where: str, row: dict, claims: pd.DataFrame, facts: set[s
         if needed and not row[name]:
             raise DataError(f"{where}, field '{name}': kind {row['kind']} reads it as {meaning}; it is empty")
         if meaning is not None and optional_given and row[name]:
-            raise DataError(f"{where}, field '{name}': kind {row['kind']} reads it only {meaning.split('(')[-1].rstrip(')')}; "
-                            "leave it empty")
+            raise DataError(
+                f"{where}, field '{name}': kind {row['kind']} reads it only {meaning.split('(')[-1].rstrip(')')}; "
+                "leave it empty"
+            )
 
 
 def describe_kinds() -> list[dict]:
@@ -138,8 +165,15 @@ def describe_kinds() -> list[dict]:
     rows = []
     for name, spec in KIND_SPECS.items():
         reads = "; ".join(f"{k}: {v}" for k, v in spec.expects.items())
-        rows.append({"kind": name, "does": spec.does, "inputs": spec.signature(),
-                     "expected": reads or "nothing", "ranges": "both ends" if spec.ends else "one value"})
+        rows.append(
+            {
+                "kind": name,
+                "does": spec.does,
+                "inputs": spec.signature(),
+                "expected": reads or "nothing",
+                "ranges": "both ends" if spec.ends else "one value",
+            }
+        )
     return rows
 
 
@@ -147,14 +181,17 @@ def compare(ctx, computed: Interval, stated: Interval) -> dict:
     """The fields of a comparison of a recomputed interval with a stated one."""
     return {
         "grade": ctx.verdict(computed, stated),
-        "stated_value": stated.point, "computed_value": computed.point,
-        "computed_low": computed.low, "computed_high": computed.high,
-        "stated_low": stated.low, "stated_high": stated.high,
-        "gap_abs": computed.point - stated.point, "gap_rel": relative_gap(computed.point, stated.point),
+        "stated_value": stated.point,
+        "computed_value": computed.point,
+        "computed_low": computed.low,
+        "computed_high": computed.high,
+        "stated_low": stated.low,
+        "stated_high": stated.high,
+        "gap_abs": computed.point - stated.point,
+        "gap_rel": relative_gap(computed.point, stated.point),
     }
 
 
 def spread(a: float, b: float) -> float:
     """How far apart two positive values are, relative to the smaller."""
     return abs(a - b) / min(abs(a), abs(b))
-

@@ -46,8 +46,10 @@ class Context:
         c = self.claim(claim_id)
         start, end = c.get("period_start"), c.get("period_end")
         if not isinstance(start, str) or not start or not isinstance(end, str) or not end:
-            raise DataError(f"claim {claim_id} has no period_start/period_end in {paths.CLAIMS_CSV.name}: "
-                            "a yardstick can only be chosen for a figure whose time is known")
+            raise DataError(
+                f"claim {claim_id} has no period_start/period_end in {paths.CLAIMS_CSV.name}: "
+                "a yardstick can only be chosen for a figure whose time is known"
+            )
         return dt.date.fromisoformat(start), dt.date.fromisoformat(end)
 
     def is_range(self, item: str) -> bool:
@@ -111,5 +113,3 @@ def amount_text(value: float) -> str:
         if absolute >= size:
             return f"{value / size:,.4g} {word}"
     return f"{value:,.4g}"
-
-

@@ -35,13 +35,37 @@ from paper_audit.tables import reference, schema, toc
 from paper_audit.text import source
 
 # The engine's public face: what notebooks, commands and the classroom call.
-__all__ = ["KINDS", "KIND_SPECS", "Context", "Finding", "explain", "findings_frame", "findings_summary",
-           "load_checks", "run_all", "run_check"]
+__all__ = [
+    "KINDS",
+    "KIND_SPECS",
+    "Context",
+    "Finding",
+    "explain",
+    "findings_frame",
+    "findings_summary",
+    "load_checks",
+    "run_all",
+    "run_check",
+]
 
 # What every finding offers an explanation, whatever its kind (a kind adds
 # the values it declares in ``@kind(provides=...)``).
-TEMPLATE_FIELDS = frozenset({"stated", "computed", "stated_value", "computed_value", "computed_low", "computed_high",
-                             "gap_abs", "gap_rel", "implied_rate", "spread", "label", "currency"})
+TEMPLATE_FIELDS = frozenset(
+    {
+        "stated",
+        "computed",
+        "stated_value",
+        "computed_value",
+        "computed_low",
+        "computed_high",
+        "gap_abs",
+        "gap_rel",
+        "implied_rate",
+        "spread",
+        "label",
+        "currency",
+    }
+)
 FINDING_FIELDS = TEMPLATE_FIELDS - {"currency"}  # the ones read off the Finding itself
 
 
@@ -83,28 +107,39 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
         if row["chapter"] not in chapters:
             raise DataError(f"{where}, field 'chapter': " + toc.unknown_chapter(row["chapter"]))
         if row["evidence"] not in EVIDENCE_KINDS:
-            raise DataError(f"{where}, field 'evidence': {row['evidence']!r} is not one of: {', '.join(EVIDENCE_KINDS)}")
+            raise DataError(
+                f"{where}, field 'evidence': {row['evidence']!r} is not one of: {', '.join(EVIDENCE_KINDS)}"
+            )
         if not re.fullmatch(r"[a-z][a-z0-9_]*", row["problem"]):
             raise DataError(f"{where}, field 'problem': {row['problem']!r} is not a snake_case problem id")
         if row["definitional"] not in ("", "true", "false"):
             raise DataError(f"{where}, field 'definitional': {row['definitional']!r} is not true, false or empty")
         row["definitional"] = row["definitional"] == "true"
         if row["evidence"] == "wording" and not row["phrase"]:
-            raise DataError(f"{where}, field 'phrase': a wording check must quote the phrase it holds against the numbers")
+            raise DataError(
+                f"{where}, field 'phrase': a wording check must quote the phrase it holds against the numbers"
+            )
         if row["phrase"]:
             found = _find_phrase(row["phrase"], pages)
             if found is None:
-                raise DataError(f"{where}, field 'phrase': {row['phrase']!r} does not occur exactly once in the excerpt's clean text")
+                raise DataError(
+                    f"{where}, field 'phrase': {row['phrase']!r} does not occur exactly once in the excerpt's clean "
+                    "text"
+                )
             row["phrase_at"] = found
         for item in row["inputs"].split():
             if item not in claims.index and item not in known_refs:
-                raise DataError(f"{where}, field 'inputs': {item!r} is neither a claim in data/claims.csv nor a reference fact")
+                raise DataError(
+                    f"{where}, field 'inputs': {item!r} is neither a claim in data/claims.csv nor a reference fact"
+                )
         check_against_spec(where, row, claims, known_refs)
         offered = TEMPLATE_FIELDS | KIND_SPECS[row["kind"]].provides
         for name in re.findall(r"\{([a-z_]+)[^}]*\}", row["explanation"]):
             if name not in offered:
-                raise DataError(f"{where}, field 'explanation': {{{name}}} is not a value a {row['kind']} finding "
-                                f"provides (use one of: {', '.join(sorted(offered))})")
+                raise DataError(
+                    f"{where}, field 'explanation': {{{name}}} is not a value a {row['kind']} finding "
+                    f"provides (use one of: {', '.join(sorted(offered))})"
+                )
     schema.validate("checks", path)
     return rows
 
@@ -115,8 +150,10 @@ class _Missing(dict):
         self.check = check
 
     def __missing__(self, key):
-        raise DataError(f"{paths.CHECKS_CSV} (check {self.check}), field 'explanation': "
-                        f"{{{key}}} has no value for this kind of check")
+        raise DataError(
+            f"{paths.CHECKS_CSV} (check {self.check}), field 'explanation': "
+            f"{{{key}}} has no value for this kind of check"
+        )
 
 
 def explain(template: str, finding: Finding, extras: dict) -> str:
@@ -131,14 +168,19 @@ def run_check(ctx: Context, row: dict) -> Finding:
     try:
         ranged = [i for i in inputs if ctx.is_range(i)]
         if ranged and KIND_SPECS[row["kind"]].ends:
-            fields = _both_ends(dict(KINDS[row["kind"]](ctx.at_end("low"), row, inputs)),
-                                dict(KINDS[row["kind"]](ctx.at_end("high"), row, inputs)))
+            fields = _both_ends(
+                dict(KINDS[row["kind"]](ctx.at_end("low"), row, inputs)),
+                dict(KINDS[row["kind"]](ctx.at_end("high"), row, inputs)),
+            )
         else:
             fields = dict(KINDS[row["kind"]](ctx, row, inputs))
     except DataError as error:
         message = str(error)
-        raise DataError(message if f"check {row['id']}" in message
-                        else f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): {message}") from None
+        raise DataError(
+            message
+            if f"check {row['id']}" in message
+            else f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): {message}"
+        ) from None
     except Exception as error:
         # Not bad data but a bug in the kind's code: keep the traceback, say where it ran.
         error.add_note(f"while running check {row['id']} (kind {row['kind']}, {paths.CHECKS_CSV} line {row['_line']})")
@@ -147,27 +189,46 @@ def run_check(ctx: Context, row: dict) -> Finding:
     quotes = []
     for i in claim_ids:
         c = ctx.claim(i)
-        quotes.append({"claim": i, "page": int(c["page"]),
-                       "footnote": None if pd.isna(c["footnote"]) else int(c["footnote"]), "quote": c["quote"],
-                       "reported_by": c.get("reported_by", ""), "reported_when": c.get("reported_when", ""),
-                       "reported_why": c.get("reported_why", "")})
+        quotes.append(
+            {
+                "claim": i,
+                "page": int(c["page"]),
+                "footnote": None if pd.isna(c["footnote"]) else int(c["footnote"]),
+                "quote": c["quote"],
+                "reported_by": c.get("reported_by", ""),
+                "reported_when": c.get("reported_when", ""),
+                "reported_why": c.get("reported_why", ""),
+            }
+        )
     kind_of_evidence = row.get("evidence") or "arithmetic"
     definitional = bool(row.get("definitional"))
     extras = fields.pop("extras", {})
     undeclared = set(extras) - KIND_SPECS[row["kind"]].provides - TEMPLATE_FIELDS
     if undeclared:
-        raise TypeError(f"check kind {row['kind']} returned {', '.join(sorted(undeclared))} without declaring "
-                        "them: add them to its @kind(provides=...)")
+        raise TypeError(
+            f"check kind {row['kind']} returned {', '.join(sorted(undeclared))} without declaring "
+            "them: add them to its @kind(provides=...)"
+        )
     template = fields.pop("explanation", row["explanation"])
     extras.setdefault("currency", ctx.claim(inputs[0])["unit"] if inputs and inputs[0] in ctx.claims.index else "")
     wording = fields.pop("wording", "")
     uncertain = fields.pop("uncertain", False)
     grade = fields.pop("grade")
     finding = Finding(
-        check=row["id"], kind=row["kind"], title=row["title"], chapter=row["chapter"], inputs=inputs,
+        check=row["id"],
+        kind=row["kind"],
+        title=row["title"],
+        chapter=row["chapter"],
+        inputs=inputs,
         verdict=evidence.fit(kind_of_evidence, grade, wording=wording, uncertain=uncertain, definitional=definitional),
-        grade=grade, evidence=kind_of_evidence, problem=row.get("problem") or row["id"], definitional=definitional,
-        phrase=row.get("phrase_at"), pages=sorted({q["page"] for q in quotes}), quotes=quotes, **fields,
+        grade=grade,
+        evidence=kind_of_evidence,
+        problem=row.get("problem") or row["id"],
+        definitional=definitional,
+        phrase=row.get("phrase_at"),
+        pages=sorted({q["page"] for q in quotes}),
+        quotes=quotes,
+        **fields,
     )
     finding.label = evidence.label(finding)
     finding.explanation = explain(template, finding, extras)
@@ -175,8 +236,12 @@ def run_check(ctx: Context, row: dict) -> Finding:
 
 
 def run_all(
-    checks_path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None, assumptions: Assumptions | None = None,
-    *, rows: list[dict] | None = None, context: Context | None = None,
+    checks_path: Path = paths.CHECKS_CSV,
+    claims: pd.DataFrame | None = None,
+    assumptions: Assumptions | None = None,
+    *,
+    rows: list[dict] | None = None,
+    context: Context | None = None,
 ) -> list[Finding]:
     """Every check of the excerpt, run: the findings, in the order of checks.csv.
 
@@ -194,4 +259,3 @@ def findings_summary(findings: list[Finding] | None = None) -> dict:
     """Distinct problems by evidence kind (see ``evidence.findings_summary``); the
     book's own findings when none are given."""
     return evidence.findings_summary(findings if findings is not None else run_all())
-

@@ -41,8 +41,12 @@ from paper_audit.audit.verdicts import (
     WITHIN_ROUNDING,
 )
 
-_SOURCES = {CONSISTENT: SOURCES_AGREE, WITHIN_ROUNDING: SOURCES_AGREE_ROUNDING,
-            INCONSISTENT: SOURCES_DIFFER, GROSS: SOURCES_DIFFER_GROSSLY}
+_SOURCES = {
+    CONSISTENT: SOURCES_AGREE,
+    WITHIN_ROUNDING: SOURCES_AGREE_ROUNDING,
+    INCONSISTENT: SOURCES_DIFFER,
+    GROSS: SOURCES_DIFFER_GROSSLY,
+}
 # A wording check whose kind gives only a rounding grade: the phrase holds where
 # the numbers agree (within rounding), holds in part where they are off, and
 # does not hold where they are grossly off.
@@ -111,7 +115,9 @@ def worst_by_problem(findings: list) -> dict:
     worst: dict[str, object] = {}
     for f in findings:
         key = (SEVERITY[f.verdict], f.spread or 0.0)
-        if is_problem(f) and (f.problem not in worst or key > (SEVERITY[worst[f.problem].verdict], worst[f.problem].spread or 0.0)):
+        if is_problem(f) and (
+            f.problem not in worst or key > (SEVERITY[worst[f.problem].verdict], worst[f.problem].spread or 0.0)
+        ):
             worst[f.problem] = f
     return worst
 
@@ -130,9 +136,11 @@ def summary_sentence(findings: Iterable) -> str:
     else:
         k = sum(is_problem(f) for f in findings)
         problems = "; ".join(f"{f.title.rstrip('?')} ({f.evidence}: {f.label})" for f in worst.values())
-        text = (f"{k} of the {n} checks in this chapter {'finds' if k == 1 else 'find'} a disagreement, "
-                f"{'one problem' if len(worst) == 1 else f'{len(worst)} distinct problems'}: {problems}. "
-                f"{agree} {'agrees' if agree == 1 else 'agree'}")
+        text = (
+            f"{k} of the {n} checks in this chapter {'finds' if k == 1 else 'find'} a disagreement, "
+            f"{'one problem' if len(worst) == 1 else f'{len(worst)} distinct problems'}: {problems}. "
+            f"{agree} {'agrees' if agree == 1 else 'agree'}"
+        )
     if definitional:
         text += f", and {definitional} only restate{'s' if definitional == 1 else ''} a definition"
     # Typographic apostrophes, as Sphinx's smartquotes would print them: the glued

@@ -50,7 +50,10 @@ class Finding:
         row = asdict(self)
         row["inputs"] = " ".join(self.inputs)
         row["pages"] = " ".join(str(p) for p in self.pages)
-        row["quotes"] = " | ".join(f"p. {q['page']}{', n. ' + str(q['footnote']) if q['footnote'] else ''}: “{q['quote']}”" for q in self.quotes)
+        row["quotes"] = " | ".join(
+            f"p. {q['page']}{', n. ' + str(q['footnote']) if q['footnote'] else ''}: “{q['quote']}”"
+            for q in self.quotes
+        )
         row["phrase"] = f"p. {self.phrase['page']}: “{self.phrase['text']}”" if self.phrase else ""
         row["severity"] = self.severity
         return row

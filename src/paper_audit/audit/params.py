@@ -34,11 +34,19 @@ class Spec:
 
 
 SPECS = {
-    "rubles_per_usd": Spec(float, 0.5, 20.0, True,
-                           "rubles per US dollar used for every ruble conversion (default: footnote 21's rate, 4)"),
-    "yuan_per_usd": Spec(float, 0.5, 20.0, True,
-                         "yuan per US dollar used against the paper's yuan conversions (default: the official rate each check names)"),
-    "nearly_below": Spec(float, 0.0, 0.5, False, "how far below its figure 'nearly X' may fall, as a fraction (default 0.10)"),
+    "rubles_per_usd": Spec(
+        float, 0.5, 20.0, True, "rubles per US dollar used for every ruble conversion (default: footnote 21's rate, 4)"
+    ),
+    "yuan_per_usd": Spec(
+        float,
+        0.5,
+        20.0,
+        True,
+        "yuan per US dollar used against the paper's yuan conversions (default: the official rate each check names)",
+    ),
+    "nearly_below": Spec(
+        float, 0.0, 0.5, False, "how far below its figure 'nearly X' may fall, as a fraction (default 0.10)"
+    ),
     "gross_factor": Spec(float, 1.1, 100.0, False, f"ratio beyond which a gap is a {GROSS} (default 2)"),
 }
 DEFAULTS = {f.name: f.default for f in fields(Assumptions)}
@@ -61,7 +69,9 @@ def coerce(name: str, value: Any) -> Any:
         try:
             value = float(value)
         except ValueError:
-            raise DataError(f"parameter {name!r}: {value!r} is not a number (allowed {spec.low:g} to {spec.high:g})") from None
+            raise DataError(
+                f"parameter {name!r}: {value!r} is not a number (allowed {spec.low:g} to {spec.high:g})"
+            ) from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise DataError(f"parameter {name!r}: {value!r} is not a number (allowed {spec.low:g} to {spec.high:g})")
     value = float(value)
@@ -86,8 +96,10 @@ COMMENTS = {
 
 def parameters_cell() -> str:
     """The parameters cell of a chapter, written from the defaults above (the one place they live)."""
-    lines = ["# Assumptions a reader may change (papermill parameters);",
-             "# validated in the next cell. Defaults: paper_audit.audit.params."]
+    lines = [
+        "# Assumptions a reader may change (papermill parameters);",
+        "# validated in the next cell. Defaults: paper_audit.audit.params.",
+    ]
     for name, spec in SPECS.items():
         lines.append(f"# {COMMENTS[name]}; allowed {spec.low:g} to {spec.high:g}")
         lines.append(f"{name} = {DEFAULTS[name]!r}")

@@ -71,7 +71,11 @@ def rounding_half_unit(printed: str) -> float:
 
 
 def stated_interval(
-    value: float, printed: str, factor: float = 1.0, qualifier: str = "none", unit: str = "",
+    value: float,
+    printed: str,
+    factor: float = 1.0,
+    qualifier: str = "none",
+    unit: str = "",
     nearly_below: float | None = None,
 ) -> Interval:
     """The interval a printed figure stands for, in absolute units.
@@ -104,8 +108,11 @@ def propagate(function: Callable[..., float], inputs: Sequence[Interval]) -> Int
     positive amounts), which is all the checks use.
     """
     point = function(*(i.point for i in inputs))
-    corners = [function(*combo) for combo in itertools.product(*((i.low, i.high) for i in inputs))
-               if all(math.isfinite(c) for c in combo)]
+    corners = [
+        function(*combo)
+        for combo in itertools.product(*((i.low, i.high) for i in inputs))
+        if all(math.isfinite(c) for c in combo)
+    ]
     finite = [c for c in corners if math.isfinite(c)]
     return Interval(min(finite + [point]), max(finite + [point]), point)
 
@@ -124,4 +131,3 @@ def verdict(computed: Interval, stated: Interval, gross_factor: float = GROSS_FA
 
 def relative_gap(computed: float, stated: float) -> float:
     return (computed - stated) / stated if stated else math.inf
-

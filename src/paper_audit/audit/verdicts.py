@@ -137,14 +137,19 @@ class Evidence:
 EVIDENCE = {
     e.name: e
     for e in (
-        Evidence("arithmetic", "the paper's own arithmetic", "in the paper's own arithmetic",
-                 "The paper's own arithmetic"),
-        Evidence("sources", "two sources the paper relays", "where two sources it relays differ",
-                 "Sources that differ"),
-        Evidence("yardstick", "an outside yardstick", "against an outside yardstick",
-                 "Against an outside yardstick"),
-        Evidence("wording", "a phrase against the paper's numbers", "where a phrase goes beyond the paper's numbers",
-                 "A phrase against the numbers"),
+        Evidence(
+            "arithmetic", "the paper's own arithmetic", "in the paper's own arithmetic", "The paper's own arithmetic"
+        ),
+        Evidence(
+            "sources", "two sources the paper relays", "where two sources it relays differ", "Sources that differ"
+        ),
+        Evidence("yardstick", "an outside yardstick", "against an outside yardstick", "Against an outside yardstick"),
+        Evidence(
+            "wording",
+            "a phrase against the paper's numbers",
+            "where a phrase goes beyond the paper's numbers",
+            "A phrase against the numbers",
+        ),
     )
 }
 EVIDENCE_KINDS = tuple(EVIDENCE)
@@ -160,6 +165,8 @@ def stylesheet() -> str:
     for style in STYLES.values():
         if style.line:
             highlight = f"\n  background: {style.highlight};" if style.highlight else ""
-            rules.append(f".audit-claim.{style.css_class} .audit-claim-figure {{ text-decoration-color: {style.line};"
-                         f"{highlight} }}")
+            rules.append(
+                f".audit-claim.{style.css_class} .audit-claim-figure {{ text-decoration-color: {style.line};"
+                f"{highlight} }}"
+            )
     return "\n".join(rules) + "\n"

@@ -39,15 +39,19 @@ def notebook(name: str, title: str, overview: str) -> nbformat.NotebookNode:
         code("from paper_audit.present.chapter import Chapter", metadata=hidden),
         code(params.parameters_cell(), metadata={"tags": ["parameters"]}),
         code(f'chapter = Chapter(\n    "{name}",\n{arguments})\nchapter.summary()', metadata=hidden),
-        md("## The figures and their checks\n\nEach check of this chapter, with the quotes it reads "
-           "and what was computed."),
+        md(
+            "## The figures and their checks\n\nEach check of this chapter, with the quotes it reads "
+            "and what was computed."
+        ),
         code("chapter.walkthrough()", metadata=hidden),
         md("## Summary\n\n{glue:}`summary_findings`"),
         md("## What's next\n\nThe [findings register](../book/findings.ipynb) lists every finding of the book."),
     ]
     book = nbformat.v4.new_notebook(cells=cells)
-    book.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                     "language_info": {"name": "python"}}
+    book.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
     # Like the book's other notebooks: format 4.4, whose cells carry no ids.
     book.nbformat_minor = 4
     for cell in book.cells:
@@ -65,8 +69,10 @@ def add_chapter(name: str, title: str, overview: str = "", after: str | None = N
         raise DataError(f"{target} exists but is not in _toc.yml; list it there or remove it")
     if not title.strip():
         raise DataError("--title is empty")
-    overview = overview or ("The figures of the paper this chapter audits, and the relations between them "
-                            "that the text implies, each checked and graded.")
+    overview = overview or (
+        "The figures of the paper this chapter audits, and the relations between them "
+        "that the text implies, each checked and graded."
+    )
     nbformat.write(notebook(name, title.strip(), overview), str(target))
     toc.insert_chapter(name, after)
     toc.reread()

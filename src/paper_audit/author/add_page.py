@@ -29,7 +29,9 @@ def _read(path: Path, option: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="paper-audit add-page", description=__doc__.splitlines()[0])
     parser.add_argument("page", type=int, help="the printed page number")
-    parser.add_argument("--clean", type=Path, required=True, help="the page's clean transcription (the authority for quotes)")
+    parser.add_argument(
+        "--clean", type=Path, required=True, help="the page's clean transcription (the authority for quotes)"
+    )
     parser.add_argument("--raw", type=Path, help="a raw extraction of the same page (a second witness); default: none")
     parser.add_argument("--footnotes-start", help="hint: the clean text where the footnotes begin, e.g. '22 Ibid.'")
     parser.add_argument("--first-note", type=int, help="hint: the number of the page's first footnote")
@@ -37,14 +39,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clean = _read(args.clean, "--clean")
     raw = _read(args.raw, "--raw") if args.raw else None
-    hint = {"footnotes_start": args.footnotes_start, "first": args.first_note,
-            "raw_footnotes_start": args.raw_footnotes_start}
+    hint = {
+        "footnotes_start": args.footnotes_start,
+        "first": args.first_note,
+        "raw_footnotes_start": args.raw_footnotes_start,
+    }
     segments = source.add_page(args.page, clean, raw, hint)
     schema_sync.write()
     notes = sorted({s.footnote for s in segments if s.kind == "footnote"})
     body = next(s for s in segments if s.layer == "clean" and s.kind == "body")
-    print(f"added page {args.page}: body of {body.end - body.start} characters, "
-          + (f"footnotes {notes[0]}-{notes[-1]}" if notes else "no footnotes")
-          + f"; pages now {source.describe_pages(source.page_numbers())}")
+    print(
+        f"added page {args.page}: body of {body.end - body.start} characters, "
+        + (f"footnotes {notes[0]}-{notes[-1]}" if notes else "no footnotes")
+        + f"; pages now {source.describe_pages(source.page_numbers())}"
+    )
     print(f"next: paper-audit draft --page {args.page}")
     return 0

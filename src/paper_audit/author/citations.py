@@ -28,11 +28,11 @@ class Place:
 
     @property
     def before(self) -> str:
-        return self.text[max(0, self.start - 20):self.start]
+        return self.text[max(0, self.start - 20) : self.start]
 
     @property
     def after(self) -> str:
-        return self.text[self.end:self.end + 3]
+        return self.text[self.end : self.end + 3]
 
 
 def citation_reason(page: source.Page, start: int, end: int, figure: str) -> str | None:
@@ -51,20 +51,27 @@ def citation_reason(page: source.Page, start: int, end: int, figure: str) -> str
 
 def _cited_pages(text: str, start: int, figure: str) -> bool:
     """'pages 163-64', and page ranges abbreviated so that the end looks smaller than the start."""
-    if re.search(r"\b(?:[Pp]ages?|pp?\.)\s$", text[max(0, start - 8):start]):
+    if re.search(r"\b(?:[Pp]ages?|pp?\.)\s$", text[max(0, start - 8) : start]):
         return True
     pages_range = re.fullmatch(r"(\d+)\s?[-–]\s?(\d+)", figure)
-    return bool(pages_range and int(pages_range.group(2)) < int(pages_range.group(1))
-                and not re.fullmatch(rf"{YEAR}\s?[-–]\s?\d\d", figure))
+    return bool(
+        pages_range
+        and int(pages_range.group(2)) < int(pages_range.group(1))
+        and not re.fullmatch(rf"{YEAR}\s?[-–]\s?\d\d", figure)
+    )
 
 
 # Each rule reads one form of citation; the first that answers gives the reason.
 
+
 def _date_of_source(place: Place) -> str | None:
     """The date of a cited document, in its citation: '…,” 16 November 1953.'"""
     month = figures.MONTH
-    if (re.fullmatch(rf"(?:\d{{1,2}} )?(?:{month})(?: \d{{1,2}})?,? \d{{4}}|\d{{1,2}} (?:{month})", place.figure)
-            and re.search(r"(?:,”?|”|\() ?$", place.before) and re.match(r"[,).;]|$", place.after)):
+    if (
+        re.fullmatch(rf"(?:\d{{1,2}} )?(?:{month})(?: \d{{1,2}})?,? \d{{4}}|\d{{1,2}} (?:{month})", place.figure)
+        and re.search(r"(?:,”?|”|\() ?$", place.before)
+        and re.match(r"[,).;]|$", place.after)
+    ):
         return "date_of_source"
     return None
 
@@ -85,8 +92,9 @@ def _year_of_publication(place: Place) -> str | None:
 
 def _archive_reference(place: Place) -> str | None:
     """'f. 5, op. 1, d. 12', 'folio 12'."""
-    if (re.search(r"\b(?:f|op|Op|p|pp|d|l|vol|no|No|fol|fo)\.\s?$", place.before)
-            or re.search(r"\b(?:fond|folio|folios|box|file)\s$", place.before)):
+    if re.search(r"\b(?:f|op|Op|p|pp|d|l|vol|no|No|fol|fo)\.\s?$", place.before) or re.search(
+        r"\b(?:fond|folio|folios|box|file)\s$", place.before
+    ):
         return "archive_reference"
     return None
 
@@ -102,7 +110,7 @@ def _year_after_publisher(place: Place) -> str | None:
     """'(Stanford: Stanford University Press, 1993)'."""
     opened = place.text.rfind("(", 0, place.start)
     closed = place.text.rfind(")", 0, place.start)
-    if opened > closed and ":" in place.text[opened:place.start]:
+    if opened > closed and ":" in place.text[opened : place.start]:
         return "citation_year"
     return None
 
@@ -117,16 +125,20 @@ def _inside_a_quoted_title(place: Place) -> str | None:
 
 def _page_range(place: Place) -> str | None:
     """'163-64' in a note, unless it spans years ('1954-1956')."""
-    if (re.match(r"\d{1,4}-\d{1,3}\b", place.text[place.start:place.start + 12])
-            and not re.fullmatch(r"\d{4}\s?[-–]\s?\d{4}", place.figure)):
+    if re.match(r"\d{1,4}-\d{1,3}\b", place.text[place.start : place.start + 12]) and not re.fullmatch(
+        r"\d{4}\s?[-–]\s?\d{4}", place.figure
+    ):
         return "citation_pages"
     return None
 
 
 def _page_or_year_after_title(place: Place) -> str | None:
     """'…,” 45.' is a page; '…, 1995.' a year, unless it closes a bracket."""
-    if (re.search(r"(?:[,”’]|,”) ?$", place.before) and re.match(r"[.;,)]|$", place.after)
-            and re.fullmatch(r"\d{1,4}", place.figure)):
+    if (
+        re.search(r"(?:[,”’]|,”) ?$", place.before)
+        and re.match(r"[.;,)]|$", place.after)
+        and re.fullmatch(r"\d{1,4}", place.figure)
+    ):
         if not re.fullmatch(YEAR, place.figure) or place.after.startswith(")"):
             return "citation_pages"
         return "citation_year"
@@ -140,6 +152,14 @@ def _year_closing_a_bracket(place: Place) -> str | None:
 
 
 FOOTNOTE_RULES: list[Callable[[Place], str | None]] = [
-    _date_of_source, _number_in_a_title, _year_of_publication, _archive_reference, _series_number,
-    _year_after_publisher, _inside_a_quoted_title, _page_range, _page_or_year_after_title, _year_closing_a_bracket,
+    _date_of_source,
+    _number_in_a_title,
+    _year_of_publication,
+    _archive_reference,
+    _series_number,
+    _year_after_publisher,
+    _inside_a_quoted_title,
+    _page_range,
+    _page_or_year_after_title,
+    _year_closing_a_bracket,
 ]

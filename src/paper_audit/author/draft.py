@@ -59,13 +59,18 @@ def write_drafts(number: int, chapter: str, target: Path | None = None) -> dict[
     target = target or drafts_dir()
     target.mkdir(parents=True, exist_ok=True)
     files = {
-        "claims": (target / f"page-{number}.claims.csv",
-                   csv_text(claim_rows(result.claims, chapter), schema.field_names("claims"))),
-        "checks": (target / f"page-{number}.checks.csv",
-                   csv_text(check_rows(result.checks, chapter, number, check_ids), schema.field_names("checks"))),
-        "not-figures": (target / f"page-{number}.not-figures.csv",
-                        csv_text(not_figure_rows(pages[number], result.claims, result.skipped),
-                                 schema.field_names("not-figures"))),
+        "claims": (
+            target / f"page-{number}.claims.csv",
+            csv_text(claim_rows(result.claims, chapter), schema.field_names("claims")),
+        ),
+        "checks": (
+            target / f"page-{number}.checks.csv",
+            csv_text(check_rows(result.checks, chapter, number, check_ids), schema.field_names("checks")),
+        ),
+        "not-figures": (
+            target / f"page-{number}.not-figures.csv",
+            csv_text(not_figure_rows(pages[number], result.claims, result.skipped), schema.field_names("not-figures")),
+        ),
     }
     for path, text in files.values():
         path.write_text(text, encoding="utf-8")
@@ -77,9 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--page", type=int, help="the page to draft (see paper-audit add-page)")
     group.add_argument("--score", action="store_true", help="draft the curated pages and compare with the data")
-    parser.add_argument("--chapter", default=PLACEHOLDER_CHAPTER,
-                        help="the chapter the drafted rows go to "
-                             "(default: a placeholder the loader refuses until reviewed)")
+    parser.add_argument(
+        "--chapter",
+        default=PLACEHOLDER_CHAPTER,
+        help="the chapter the drafted rows go to (default: a placeholder the loader refuses until reviewed)",
+    )
     parser.add_argument("--out", type=Path, help=f"folder for the drafts (default: {DRAFTS_FOLDER}/, git-ignored)")
     parser.add_argument("-v", "--verbose", action="store_true", help="with --score: list what the drafter missed")
     args = parser.parse_args(argv)
@@ -90,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, path in written.items():
         rows = max(0, len(path.read_text(encoding="utf-8").splitlines()) - 1)
         print(f"wrote {rows} drafted {name} row(s) to {path}")
-    print("review them, set the chapter, then move the rows into data/claims.csv, data/checks.csv "
-          "and data/source/not-figures.csv")
+    print(
+        "review them, set the chapter, then move the rows into data/claims.csv, data/checks.csv "
+        "and data/source/not-figures.csv"
+    )
     return 0

@@ -47,13 +47,19 @@ def score(pages: dict[int, source.Page] | None = None) -> dict:
         "claims_precision": len(claims.matched) / len(all_drafts) if all_drafts else 0.0,
         "checks_recall": len(found) / len(curated_checks) if curated_checks else 0.0,
         "checks_precision": found_drafts / len(drafted_checks) if drafted_checks else 0.0,
-        "n_claims": len(table), "n_drafted": len(all_drafts), "n_matched": len(claims.matched),
-        "misses": claims.misses, "wrong": claims.wrong,
+        "n_claims": len(table),
+        "n_drafted": len(all_drafts),
+        "n_matched": len(claims.matched),
+        "misses": claims.misses,
+        "wrong": claims.wrong,
         "extra": [{"page": d.page, "figure": d.figure, "unit": d.unit, "quote": d.quote} for d in extra],
-        "n_checks": len(curated_checks), "n_drafted_checks": len(drafted_checks), "checks_found": sorted(found),
+        "n_checks": len(curated_checks),
+        "n_drafted_checks": len(drafted_checks),
+        "checks_found": sorted(found),
         "checks_missed": [c["id"] for c in curated_checks if c["id"] not in found],
-        "checks_never_kinds": sorted({c["kind"] for c in curated_checks}
-                                     - {c["kind"] for c in curated_checks if c["id"] in found}),
+        "checks_never_kinds": sorted(
+            {c["kind"] for c in curated_checks} - {c["kind"] for c in curated_checks if c["id"] in found}
+        ),
         "checks_extra": [r for r in drafted_checks if not r["matches"]],
     }
 
@@ -63,8 +69,15 @@ def match_claims(table, all_drafts: list[Draft]) -> ClaimsMatch:
     result = ClaimsMatch()
     for c in table.itertuples():
         overlapping = [d for d in all_drafts if d.page == c.page and d.start < c.figure_end and c.figure_start < d.end]
-        expected = (_number_or_none(c.value), _number_or_none(c.low), _number_or_none(c.high), c.date or "",
-                    c.unit, c.scale or "", c.qualifier)
+        expected = (
+            _number_or_none(c.value),
+            _number_or_none(c.low),
+            _number_or_none(c.high),
+            c.date or "",
+            c.unit,
+            c.scale or "",
+            c.qualifier,
+        )
         for d in overlapping:
             result.located[d.id] = c.id
         hit = next((d for d in overlapping if _agree(d.key(), expected)), None)
@@ -72,8 +85,15 @@ def match_claims(table, all_drafts: list[Draft]) -> ClaimsMatch:
             result.matched[hit.id] = c.id
         elif overlapping:
             d = overlapping[0]
-            result.wrong.append({"claim": c.id, "figure": c.figure, "expected": expected, "drafted": d.key(),
-                                 "drafted_figure": d.figure})
+            result.wrong.append(
+                {
+                    "claim": c.id,
+                    "figure": c.figure,
+                    "expected": expected,
+                    "drafted": d.key(),
+                    "drafted_figure": d.figure,
+                }
+            )
         else:
             result.misses.append({"claim": c.id, "figure": c.figure})
     return result
@@ -84,8 +104,9 @@ def match_checks(drafted_checks: list[dict], located: dict[str, str], curated_ch
     found, found_drafts = set(), 0
     for row in drafted_checks:
         mapped = [located.get(i) for i in row["inputs"]]
-        row["matches"] = next((check["id"] for check in curated_checks if _same_check(check, row["kind"], mapped)),
-                              None)
+        row["matches"] = next(
+            (check["id"] for check in curated_checks if _same_check(check, row["kind"], mapped)), None
+        )
         if row["matches"]:
             found.add(row["matches"])
             found_drafts += 1
@@ -93,21 +114,28 @@ def match_checks(drafted_checks: list[dict], located: dict[str, str], curated_ch
 
 
 def score_line(result: dict) -> str:
-    return (f"claims recall {result['claims_recall']:.2f}, precision {result['claims_precision']:.2f}; "
-            f"checks recall {result['checks_recall']:.2f}, precision {result['checks_precision']:.2f}")
+    return (
+        f"claims recall {result['claims_recall']:.2f}, precision {result['claims_precision']:.2f}; "
+        f"checks recall {result['checks_recall']:.2f}, precision {result['checks_precision']:.2f}"
+    )
 
 
 def report(result: dict, verbose: bool = False) -> list[str]:
     """The lines ``--score`` prints: counts, with ``verbose`` what the drafter missed, then the score line."""
-    lines = [f"{result['n_claims']} curated claims, {result['n_drafted']} drafted, {result['n_matched']} right; "
-             f"{result['n_checks']} curated checks, {result['n_drafted_checks']} drafted, "
-             f"{len(result['checks_found'])} right"]
+    lines = [
+        f"{result['n_claims']} curated claims, {result['n_drafted']} drafted, {result['n_matched']} right; "
+        f"{result['n_checks']} curated checks, {result['n_drafted_checks']} drafted, "
+        f"{len(result['checks_found'])} right"
+    ]
     if verbose:
         lines += [f"  missed claim {miss['claim']}: {miss['figure']!r}" for miss in result["misses"]]
-        lines += [f"  wrong claim {w['claim']}: {w['figure']!r} expected {w['expected']}, drafted {w['drafted']}"
-                  for w in result["wrong"]]
-        lines += [f"  extra claim p. {e['page']}: {e['figure']!r} ({e['unit']}) in “{e['quote']}”"
-                  for e in result["extra"]]
+        lines += [
+            f"  wrong claim {w['claim']}: {w['figure']!r} expected {w['expected']}, drafted {w['drafted']}"
+            for w in result["wrong"]
+        ]
+        lines += [
+            f"  extra claim p. {e['page']}: {e['figure']!r} ({e['unit']}) in “{e['quote']}”" for e in result["extra"]
+        ]
         lines.append("  checks missed: " + ", ".join(result["checks_missed"]))
         lines += [f"  extra check {row['kind']}: {' '.join(row['inputs'])}" for row in result["checks_extra"]]
     lines.append(score_line(result))

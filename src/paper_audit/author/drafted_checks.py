@@ -32,10 +32,14 @@ CURRENCIES = ("won", "rubles", "yuan")
 DURATIONS = ("years", "months", "weeks")
 COUNTED = ("divisions", "people", "acres", "won", "rubles", "yuan", "USD")  # units a count stated twice can have
 
-_BRACKETED = re.compile(r"^\s*(?:\w+ ){0,2}?(?:won|rubles?|yuan)?\s*(?:monthly|a month|per month|a year|annually)?"
-                        r",?\s*(?:\(|or )\s*(?:nearly |about |some |over )?(?:USD|US\$|\$)?\s?$")
-_RATE = re.compile(r"^\s*(?:won|rubles?|yuan)\s+(?:equaled|equalled|equals|equal|were worth|was worth|to)\s+(?:to\s+)?"
-                   r"(?:USD|US\$|\$)\s?$")
+_BRACKETED = re.compile(
+    r"^\s*(?:\w+ ){0,2}?(?:won|rubles?|yuan)?\s*(?:monthly|a month|per month|a year|annually)?"
+    r",?\s*(?:\(|or )\s*(?:nearly |about |some |over )?(?:USD|US\$|\$)?\s?$"
+)
+_RATE = re.compile(
+    r"^\s*(?:won|rubles?|yuan)\s+(?:equaled|equalled|equals|equal|were worth|was worth|to)\s+(?:to\s+)?"
+    r"(?:USD|US\$|\$)\s?$"
+)
 
 Rates = dict[str, tuple[Draft, Draft]]  # currency -> (its amount, the dollars it equals)
 
@@ -45,13 +49,14 @@ def find_rates(drafts: list[Draft], text_of: dict[int, str]) -> Rates:
     rates = {}
     for a, b in pairwise(drafts):
         if a.page == b.page and a.unit in CURRENCIES and b.unit == "USD":
-            if _RATE.match(text_of[a.page][a.end:b.start]):
+            if _RATE.match(text_of[a.page][a.end : b.start]):
                 rates[a.unit] = (a, b)
     return rates
 
 
-def draft_checks(drafts: list[Draft], page_text: str, rates: Rates,
-                 dates_before: list[Draft] | None = None) -> list[dict]:
+def draft_checks(
+    drafts: list[Draft], page_text: str, rates: Rates, dates_before: list[Draft] | None = None
+) -> list[dict]:
     """The checks the text implies, as rows of (kind, inputs, expected_low, expected_high, title).
 
     ``rates`` are the rates stated anywhere in the paper (``find_rates``);
@@ -59,20 +64,29 @@ def draft_checks(drafts: list[Draft], page_text: str, rates: Rates,
     reach back to.
     """
     with_dollars = amounts_with_dollars(drafts, page_text, rates)
-    return (conversions(with_dollars, rates) + same_rates(with_dollars, rates)
-            + shares_of_a_whole(drafts, page_text)
-            + fractions_with_percentages(drafts, page_text) + counts_stated_twice(drafts)
-            + plan_lengths(drafts, page_text)
-            + remainders(drafts, page_text)
-            + durations_between_dates(drafts, page_text, dates_before or []))
+    return (
+        conversions(with_dollars, rates)
+        + same_rates(with_dollars, rates)
+        + shares_of_a_whole(drafts, page_text)
+        + fractions_with_percentages(drafts, page_text)
+        + counts_stated_twice(drafts)
+        + plan_lengths(drafts, page_text)
+        + remainders(drafts, page_text)
+        + durations_between_dates(drafts, page_text, dates_before or [])
+    )
 
 
 def amounts_with_dollars(drafts: list[Draft], page_text: str, rates: Rates) -> list[tuple[Draft, Draft]]:
     """Amounts in a currency with their dollars in brackets ('100 rubles (USD 25)'), the stated rates aside."""
     rate_ids = {d.id for pair in rates.values() for d in pair}
-    return [(a, b) for a, b in pairwise(drafts)
-            if a.unit in CURRENCIES and b.unit == "USD" and a.id not in rate_ids
-            and _BRACKETED.match(page_text[a.end:b.start])]
+    return [
+        (a, b)
+        for a, b in pairwise(drafts)
+        if a.unit in CURRENCIES
+        and b.unit == "USD"
+        and a.id not in rate_ids
+        and _BRACKETED.match(page_text[a.end : b.start])
+    ]
 
 
 def conversions(with_dollars: list[tuple[Draft, Draft]], rates: Rates) -> list[dict]:
@@ -81,8 +95,13 @@ def conversions(with_dollars: list[tuple[Draft, Draft]], rates: Rates) -> list[d
     for a, b in with_dollars:
         if a.unit in rates:
             rate_from, rate_to = rates[a.unit]
-            rows.append({"kind": "conversion", "inputs": [a.id, b.id, rate_from.id, rate_to.id],
-                         "title": f"{a.figure} {a.unit} to dollars at the rate the text states"})
+            rows.append(
+                {
+                    "kind": "conversion",
+                    "inputs": [a.id, b.id, rate_from.id, rate_to.id],
+                    "title": f"{a.figure} {a.unit} to dollars at the rate the text states",
+                }
+            )
     return rows
 
 
@@ -91,9 +110,15 @@ def same_rates(with_dollars: list[tuple[Draft, Draft]], rates: Rates) -> list[di
     by_currency: dict[str, list[tuple[Draft, Draft]]] = {}
     for a, b in with_dollars:
         by_currency.setdefault(a.unit, []).append((a, b))
-    return [{"kind": "same_rate", "inputs": [i for a, b in pairs for i in (a.id, b.id)],
-             "title": f"Do the {currency}-dollar conversions imply one rate?"}
-            for currency, pairs in by_currency.items() if currency not in rates and len(pairs) >= 2]
+    return [
+        {
+            "kind": "same_rate",
+            "inputs": [i for a, b in pairs for i in (a.id, b.id)],
+            "title": f"Do the {currency}-dollar conversions imply one rate?",
+        }
+        for currency, pairs in by_currency.items()
+        if currency not in rates and len(pairs) >= 2
+    ]
 
 
 def shares_of_a_whole(drafts: list[Draft], page_text: str) -> list[dict]:
@@ -102,16 +127,26 @@ def shares_of_a_whole(drafts: list[Draft], page_text: str) -> list[dict]:
     for d in drafts:
         if d.unit == "percent" and d.value is not None:
             by_sentence.setdefault(_sentence_of(page_text, d.start), []).append(d)
-    return [{"kind": "parts_sum", "inputs": [d.id for d in shares], "expected_low": 100, "expected_high": 100,
-             "title": "Do the shares add up to the whole?"}
-            for shares in by_sentence.values() if len(shares) >= 2 and 90 <= sum(d.value for d in shares) <= 110]
+    return [
+        {
+            "kind": "parts_sum",
+            "inputs": [d.id for d in shares],
+            "expected_low": 100,
+            "expected_high": 100,
+            "title": "Do the shares add up to the whole?",
+        }
+        for shares in by_sentence.values()
+        if len(shares) >= 2 and 90 <= sum(d.value for d in shares) <= 110
+    ]
 
 
 def fractions_with_percentages(drafts: list[Draft], page_text: str) -> list[dict]:
     """'one-third (33.3 percent)': the same quantity as a fraction and a percentage."""
-    return [{"kind": "same_quantity", "inputs": [a.id, b.id], "title": f"{a.figure} against {b.figure} percent"}
-            for a, b in pairwise(drafts)
-            if a.unit == "fraction" and b.unit == "percent" and re.fullmatch(r"\s*\(\s*", page_text[a.end:b.start])]
+    return [
+        {"kind": "same_quantity", "inputs": [a.id, b.id], "title": f"{a.figure} against {b.figure} percent"}
+        for a, b in pairwise(drafts)
+        if a.unit == "fraction" and b.unit == "percent" and re.fullmatch(r"\s*\(\s*", page_text[a.end : b.start])
+    ]
 
 
 def counts_stated_twice(drafts: list[Draft]) -> list[dict]:
@@ -125,18 +160,27 @@ def counts_stated_twice(drafts: list[Draft]) -> list[dict]:
         if d.unit in COUNTED and d.value is not None:
             key = (d.value, d.unit, d.scale)
             if key in first and (first[key].after == d.after or d.unit == "divisions"):
-                rows.append({"kind": "same_quantity", "inputs": [first[key].id, d.id],
-                             "title": f"{d.figure} {d.unit}, stated twice"})
+                rows.append(
+                    {
+                        "kind": "same_quantity",
+                        "inputs": [first[key].id, d.id],
+                        "title": f"{d.figure} {d.unit}, stated twice",
+                    }
+                )
             first.setdefault(key, d)
     return rows
 
 
 def plan_lengths(drafts: list[Draft], page_text: str) -> list[dict]:
     """'N-Year Plan (1954-1956)': the range of years against the plan's length."""
-    return [{"kind": "range_length", "inputs": [b.id, a.id], "title": f"{a.figure} years, {b.figure}"}
-            for a, b in pairwise(drafts)
-            if a.unit == "years" and b.unit == "year" and b.low is not None
-            and re.match(r"-Year[^()]{0,40}\($", page_text[a.end:b.start])]
+    return [
+        {"kind": "range_length", "inputs": [b.id, a.id], "title": f"{a.figure} years, {b.figure}"}
+        for a, b in pairwise(drafts)
+        if a.unit == "years"
+        and b.unit == "year"
+        and b.low is not None
+        and re.match(r"-Year[^()]{0,40}\($", page_text[a.end : b.start])
+    ]
 
 
 def remainders(drafts: list[Draft], page_text: str) -> list[dict]:
@@ -146,11 +190,12 @@ def remainders(drafts: list[Draft], page_text: str) -> list[dict]:
         if d.value is None or d.unit not in ("divisions", "people", "count"):
             continue
         _, sentence_end = _sentence_of(page_text, d.start)
-        if re.search(r"\bthe (?:rest|remaining|remainder)\b", page_text[d.end:sentence_end]):
+        if re.search(r"\bthe (?:rest|remaining|remainder)\b", page_text[d.end : sentence_end]):
             totals = [t for t in drafts[:i] if t.unit == d.unit and t.value is not None and t.value > d.value]
             if totals:
-                rows.append({"kind": "remainder", "inputs": [totals[-1].id, d.id],
-                             "title": f"What remains after {d.figure}"})
+                rows.append(
+                    {"kind": "remainder", "inputs": [totals[-1].id, d.id], "title": f"What remains after {d.figure}"}
+                )
     return rows
 
 
@@ -171,15 +216,18 @@ def durations_between_dates(drafts: list[Draft], page_text: str, dates_before: l
 def _duration_check(duration: Draft, page_text: str, earlier: list[Draft], later: list[Draft]) -> dict | None:
     """'N months after' spans the last date before and the first after; 'N months later' the last two
     before; 'for N weeks' holds the next two."""
-    following = page_text[duration.end:duration.end + 40]
+    following = page_text[duration.end : duration.end + 40]
     between = f"{duration.figure} {duration.unit} between the dated events"
     if re.match(r"\s\w+\s+after\b|\s+after\b", following) and earlier and later:
         return {"kind": "date_gap", "inputs": [earlier[-1].id, later[0].id, duration.id], "title": between}
     if re.match(r"\s\w+\s+later\b|\s+later\b", following) and len(earlier) >= 2:
         return {"kind": "date_gap", "inputs": [earlier[-2].id, earlier[-1].id, duration.id], "title": between}
-    if re.search(r"\bfor $", page_text[max(0, duration.start - 4):duration.start]) and len(later) >= 2:
-        return {"kind": "span_within", "inputs": [later[0].id, later[1].id, duration.id],
-                "title": f"The dated events fit in {duration.figure} {duration.unit}"}
+    if re.search(r"\bfor $", page_text[max(0, duration.start - 4) : duration.start]) and len(later) >= 2:
+        return {
+            "kind": "span_within",
+            "inputs": [later[0].id, later[1].id, duration.id],
+            "title": f"The dated events fit in {duration.figure} {duration.unit}",
+        }
     return None
 
 

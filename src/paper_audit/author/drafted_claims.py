@@ -25,8 +25,10 @@ UNIT_WORDS = "|".join(w for w in figures.UNITS if w != "zero")
 TEN_WORDS = "|".join(figures.TENS)
 FRACTION_WORDS = "|".join(figures.FRACTIONS)
 SCALE = "|".join(figures.SCALES)
-NUMBER_WORD = (rf"(?:(?:{TEN_WORDS})-(?:{UNIT_WORDS})|(?:{UNIT_WORDS})-(?:{FRACTION_WORDS})|"
-               rf"{TEN_WORDS}|{UNIT_WORDS}|half)")
+NUMBER_WORD = (
+    rf"(?:(?:{TEN_WORDS})-(?:{UNIT_WORDS})|(?:{UNIT_WORDS})-(?:{FRACTION_WORDS})|"
+    rf"{TEN_WORDS}|{UNIT_WORDS}|half)"
+)
 DIGITS = f"(?:{figures.DIGITS})"
 
 # The forms of a figure, most specific first; each names its own unit when it fixes one.
@@ -57,13 +59,26 @@ UNIT_AFTER = [
     ("years", r"-?[Yy]ears?\b|-year"),
     ("months", r"-?months?\b"),
     ("weeks", r"-?weeks?\b"),
-    ("people", r"(?:[A-Z]\w+ |\w+ )?(?:child )?(?:refugees|people|persons|workers|specialists|students|"
-               r"children|soldiers|volunteers|technicians|experts|advisers|advisors|engineers|teachers|doctors)\b"),
+    (
+        "people",
+        r"(?:[A-Z]\w+ |\w+ )?(?:child )?(?:refugees|people|persons|workers|specialists|students|"
+        r"children|soldiers|volunteers|technicians|experts|advisers|advisors|engineers|teachers|doctors)\b",
+    ),
 ]
 UNIT_BEFORE = [("USD", r"(?:USD|US\$|\$) ?$"), ("rubles", r"rubles? $"), ("yuan", r"yuan $")]
-QUALIFIERS = {"nearly": "nearly", "almost": "nearly", "some": "some", "over": "over", "about": "about",
-              "around": "about", "approximately": "about", "roughly": "about", "exactly": "exactly",
-              "full": "full", "than": "over"}
+QUALIFIERS = {
+    "nearly": "nearly",
+    "almost": "nearly",
+    "some": "some",
+    "over": "over",
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "exactly": "exactly",
+    "full": "full",
+    "than": "over",
+}
 
 
 @dataclass
@@ -141,9 +156,20 @@ def known_claims(table) -> list[Draft]:
     """Accepted claims as drafts, so a new page's dates and rates can refer to them."""
     out = []
     for c in table.itertuples():
-        out.append(Draft(int(c.page), int(c.figure_start), int(c.figure_end), c.figure, c.unit, c.scale or "",
-                         c.qualifier, value=None if c.value is None or c.value != c.value else c.value,
-                         date=c.date or "", id=c.id))
+        out.append(
+            Draft(
+                int(c.page),
+                int(c.figure_start),
+                int(c.figure_end),
+                c.figure,
+                c.unit,
+                c.scale or "",
+                c.qualifier,
+                value=None if c.value is None or c.value != c.value else c.value,
+                date=c.date or "",
+                id=c.id,
+            )
+        )
     return out
 
 
@@ -154,10 +180,11 @@ def _skip(start: int, end: int, reason: str, note: str) -> dict:
 def _not_a_figure(page: source.Page, start: int, end: int, figure: str) -> dict | None:
     """Why a number the forms matched is no figure: an idiom, or part of a citation; None for a figure."""
     text, lower = page.clean, figure.lower()
-    if lower == "one" and not re.match(rf"\s(?:{SCALE}|[a-z]+s\b)", text[end:end + 12]) or lower == "one-time":
+    if lower == "one" and not re.match(rf"\s(?:{SCALE}|[a-z]+s\b)", text[end : end + 12]) or lower == "one-time":
         return _skip(start, end, "idiom", "'one' as a pronoun or article")
-    if lower == "half" and re.search(r"(?:northern|southern|eastern|western|first|second|latter) $",
-                                     text[max(0, start - 10):start]):
+    if lower == "half" and re.search(
+        r"(?:northern|southern|eastern|western|first|second|latter) $", text[max(0, start - 10) : start]
+    ):
         return _skip(start, end, "idiom", "a half of a place or period")
     reason = citations.citation_reason(page, start, end, figure)
     if reason:
@@ -165,8 +192,9 @@ def _not_a_figure(page: source.Page, start: int, end: int, figure: str) -> dict 
     return None
 
 
-def _drafted(page: source.Page, kind: str, start: int, end: int, parsed: figures.Figure,
-             known_dates: list[Draft]) -> Draft:
+def _drafted(
+    page: source.Page, kind: str, start: int, end: int, parsed: figures.Figure, known_dates: list[Draft]
+) -> Draft:
     """The claim a figure reads as: its unit, scale, qualifier and value (divided by the scale), or date."""
     text = page.clean
     figure = text[start:end]
@@ -176,8 +204,18 @@ def _drafted(page: source.Page, kind: str, start: int, end: int, parsed: figures
     unit, after = _unit(page, kind, start, end, figure, parsed)
     if kind == "range" and unit == "count" and parsed.low and 1800 <= parsed.low <= 2100:
         unit = "year"
-    draft = Draft(page.number, start, end, figure, unit, scale, _qualifier(text, start), after=after,
-                  footnote=page.footnote_at(start), quote=_quote(page, start, end))
+    draft = Draft(
+        page.number,
+        start,
+        end,
+        figure,
+        unit,
+        scale,
+        _qualifier(text, start),
+        after=after,
+        footnote=page.footnote_at(start),
+        quote=_quote(page, start, end),
+    )
     if parsed.date is not None:
         draft.date = _dated(parsed.date, text, start, known_dates)
     elif parsed.value is not None:
@@ -209,7 +247,7 @@ def _segment_bounds(page: source.Page, offset: int) -> tuple[int, int]:
 def _unit(page: source.Page, kind: str, start: int, end: int, figure: str, parsed: figures.Figure) -> tuple[str, str]:
     """(unit, the words after the figure that say it)."""
     text = page.clean
-    after = text[end:end + 60]
+    after = text[end : end + 60]
     if kind == "date":
         return "date", ""
     if kind in ("year", "months"):
@@ -218,7 +256,7 @@ def _unit(page: source.Page, kind: str, start: int, end: int, figure: str, parse
         return ("acres", "acres") if re.match(r"\s+of acres", after) else ("count", "")
     if kind == "fraction" or re.fullmatch(rf"(?:{NUMBER_WORD})-(?:{FRACTION_WORDS})|half", figure, flags=re.IGNORECASE):
         return "fraction", ""
-    before = text[max(0, start - 8):start]
+    before = text[max(0, start - 8) : start]
     for unit, pattern in UNIT_BEFORE:
         if re.search(pattern, before):
             return unit, ""
@@ -235,7 +273,7 @@ def _unit(page: source.Page, kind: str, start: int, end: int, figure: str, parse
 
 def _qualifier(text: str, start: int) -> str:
     """The word before the figure that hedges it ('nearly', 'over', 'more than'), as the claims spell it."""
-    words = re.findall(r"[A-Za-z]+", text[max(0, start - 20):start])
+    words = re.findall(r"[A-Za-z]+", text[max(0, start - 20) : start])
     if not words:
         return "none"
     last = words[-1].lower()
@@ -260,7 +298,7 @@ def _quote(page: source.Page, start: int, end: int) -> str:
         match = re.search(r"\S+\s?\S*$", text[lo:position])
         return max(lo, lo + match.start()) if match else position
 
-    right = grow_right(right) if end < hi and not text[end:end + 1].isspace() else right
+    right = grow_right(right) if end < hi and not text[end : end + 1].isspace() else right
     while words_after < 2 and right < hi:
         right, words_after = grow_right(right), words_after + 1
     while words_before < 2 and left > lo:

@@ -25,8 +25,9 @@ class PageDraft:
     checks: list[dict] = field(default_factory=list)
 
 
-def draft_pages(numbers: list[int], pages: dict[int, source.Page], taken: set[str],
-                known: list[Draft] | None = None) -> list[PageDraft]:
+def draft_pages(
+    numbers: list[int], pages: dict[int, source.Page], taken: set[str], known: list[Draft] | None = None
+) -> list[PageDraft]:
     """Draft pages in order; dates and stated rates of earlier pages (and of ``known``) carry forward.
 
     Claim ids are drawn so as not to be in ``taken``, which grows with them.

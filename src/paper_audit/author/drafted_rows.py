@@ -24,16 +24,28 @@ def claim_rows(drafts: list[Draft], chapter: str) -> list[dict]:
     rows = []
     for d in drafts:
         counts = d.after or d.unit
-        rows.append({
-            "id": d.id, "page": d.page, "footnote": "" if d.footnote is None else d.footnote, "quote": d.quote,
-            "figure": d.figure, "value": _cell(d.value), "low": _cell(d.low), "high": _cell(d.high), "date": d.date,
-            "unit": d.unit, "scale": d.scale, "qualifier": d.qualifier,
-            "measure": f"drafted, to review: {counts} in “{d.quote}”",
-            "period": "to review",
-            "reported_by": "the authors" + (f", fn {d.footnote}" if d.footnote else "") + " (to review)",
-            "reported_when": "to review", "reported_why": "to review",
-            "chapter": chapter,
-        })
+        rows.append(
+            {
+                "id": d.id,
+                "page": d.page,
+                "footnote": "" if d.footnote is None else d.footnote,
+                "quote": d.quote,
+                "figure": d.figure,
+                "value": _cell(d.value),
+                "low": _cell(d.low),
+                "high": _cell(d.high),
+                "date": d.date,
+                "unit": d.unit,
+                "scale": d.scale,
+                "qualifier": d.qualifier,
+                "measure": f"drafted, to review: {counts} in “{d.quote}”",
+                "period": "to review",
+                "reported_by": "the authors" + (f", fn {d.footnote}" if d.footnote else "") + " (to review)",
+                "reported_when": "to review",
+                "reported_why": "to review",
+                "chapter": chapter,
+            }
+        )
     return rows
 
 
@@ -45,13 +57,23 @@ def check_rows(drafted: list[dict], chapter: str, page: int, taken: set[str]) ->
         while ident in taken:
             ident += "_x"
         taken.add(ident)
-        rows.append({"id": ident, "kind": row["kind"], "inputs": " ".join(row["inputs"]),
-                     "expected_low": _cell(row.get("expected_low")), "expected_high": _cell(row.get("expected_high")),
-                     "expected_unit": row.get("expected_unit", ""), "chapter": chapter, "title": row["title"],
-                     # Every kind the drafter proposes relates the page's own figures:
-                     # the paper's arithmetic, each check its own problem until reviewed.
-                     "evidence": "arithmetic", "problem": ident,
-                     "explanation": "Drafted by paper-audit draft from the wording of the page; to review."})
+        rows.append(
+            {
+                "id": ident,
+                "kind": row["kind"],
+                "inputs": " ".join(row["inputs"]),
+                "expected_low": _cell(row.get("expected_low")),
+                "expected_high": _cell(row.get("expected_high")),
+                "expected_unit": row.get("expected_unit", ""),
+                "chapter": chapter,
+                "title": row["title"],
+                # Every kind the drafter proposes relates the page's own figures:
+                # the paper's arithmetic, each check its own problem until reviewed.
+                "evidence": "arithmetic",
+                "problem": ident,
+                "explanation": "Drafted by paper-audit draft from the wording of the page; to review.",
+            }
+        )
     return rows
 
 
@@ -65,12 +87,17 @@ def not_figure_rows(page: source.Page, drafts: list[Draft], skipped: list[dict])
             continue
         why = next((r for r in skipped if r["start"] <= token.start < r["end"]), None)
         if why is None:
-            why = {"start": token.start, "end": token.end,
-                   "reason": "ordinal" if token.text.lower() in ORDINALS else "other", "note": "drafted: to review"}
+            why = {
+                "start": token.start,
+                "end": token.end,
+                "reason": "ordinal" if token.text.lower() in ORDINALS else "other",
+                "note": "drafted: to review",
+            }
         start, end = _unique_context(page, min(why["start"], token.start), max(why["end"], token.end), claimed)
         used.append((start, end))
-        rows.append({"page": page.number, "context": page.clean[start:end], "reason": why["reason"],
-                     "note": why["note"]})
+        rows.append(
+            {"page": page.number, "context": page.clean[start:end], "reason": why["reason"], "note": why["note"]}
+        )
     return rows
 
 

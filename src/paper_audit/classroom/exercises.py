@@ -91,8 +91,10 @@ class Question:
         if self.form == "count":
             return "the exact count"
         if self.form == "claims":
-            return ("each figure read to its exact value or date, with a quote found word for word in the "
-                    "passage and the qualifier the passage gives it")
+            return (
+                "each figure read to its exact value or date, with a quote found word for word in the "
+                "passage and the qualifier the passage gives it"
+            )
         if self.form == "findings":
             return "each relation of the passage found, with the verdict the package gives it"
         return "marked by your instructor with the rubric"
@@ -136,23 +138,33 @@ def load_questions() -> dict[str, Question]:
                 # The unit names the currency: "rubles per dollar" lists the ruble pairs.
                 labels = tuple(pairs(row["unit"].split()[0]))
             questions[row["question"]] = Question(
-                assignment=row["assignment"], id=row["question"], form=row["form"], unit=row["unit"],
+                assignment=row["assignment"],
+                id=row["question"],
+                form=row["form"],
+                unit=row["unit"],
                 minimum=_float(row["minimum"], f"{where}, field 'minimum'"),
                 rel_tol=_float(row["rel_tol"], f"{where}, field 'rel_tol'") or 0.0,
                 abs_tol=_float(row["abs_tol"], f"{where}, field 'abs_tol'") or 0.0,
-                hint=row["hint"], labels=labels)
+                hint=row["hint"],
+                labels=labels,
+            )
     return questions
 
 
 def declared(field: str) -> tuple[str, Any]:
     """(assignment, content) of the one assignment in assignments.yml that
     declares ``field`` (``pairs``, ``passage``): no code names an assignment."""
-    found = [(name, content[field]) for name, content in assignments().items()
-             if isinstance(content, dict) and field in content]
+    found = [
+        (name, content[field])
+        for name, content in assignments().items()
+        if isinstance(content, dict) and field in content
+    ]
     if len(found) != 1:
         names = ", ".join(name for name, _ in found)
-        raise DataError(f"{ASSIGNMENTS_YML}: exactly one assignment should declare {field!r}, "
-                        + (f"but {names} do" if found else "but none does"))
+        raise DataError(
+            f"{ASSIGNMENTS_YML}: exactly one assignment should declare {field!r}, "
+            + (f"but {names} do" if found else "but none does")
+        )
     return found[0]
 
 
@@ -197,13 +209,15 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-
 def page_values(assignment: str) -> dict[str, str]:
     """The texts an assignment's prose shows, by glue name: each question's
     tolerance (``tolerance_<question>``) and each field of the reference rates
     it quotes (``ref_<id>_<field>``)."""
-    values = {f"tolerance_{q.id}": q.tolerance() for q in load_questions().values()
-              if q.assignment == assignment and q.form != "written"}
+    values = {
+        f"tolerance_{q.id}": q.tolerance()
+        for q in load_questions().values()
+        if q.assignment == assignment and q.form != "written"
+    }
     for fact_id in assignments().get(assignment, {}).get("references", []):
         _, row = reference.lookup(fact_id)
         for field in ("units_per_usd", "valid_from", "confidence"):
@@ -227,8 +241,9 @@ def quotes(*claim_ids: str):
     return HTML(render.passages(table, passages.passages(table, claim_ids), None))
 
 
-def claim_row(claim_id: str, figure: str, unit: str, *, qualifier: str = "none", quote: str = "",
-              page: int = 1) -> dict:
+def claim_row(
+    claim_id: str, figure: str, unit: str, *, qualifier: str = "none", quote: str = "", page: int = 1
+) -> dict:
     """One row of a hand-made claims frame, read from the figure as printed.
 
     The value (or date) and the scale come from ``figures.parse``, so a figure
@@ -236,8 +251,9 @@ def claim_row(claim_id: str, figure: str, unit: str, *, qualifier: str = "none",
     scale million, factor one million. Dates need ``unit="date"``.
     """
     if qualifier not in rounding.QUALIFIER_WIDENING:
-        raise DataError(f"claim {claim_id}: qualifier {qualifier!r} is not one of: "
-                        f"{', '.join(rounding.QUALIFIER_WIDENING)}")
+        raise DataError(
+            f"claim {claim_id}: qualifier {qualifier!r} is not one of: {', '.join(rounding.QUALIFIER_WIDENING)}"
+        )
     try:
         parsed = figures.parse(figure)
     except figures.FigureError as error:
@@ -246,13 +262,25 @@ def claim_row(claim_id: str, figure: str, unit: str, *, qualifier: str = "none",
     scale = words[-1] if words and words[-1] in claims_mod.SCALE_FACTORS and len(words) > 1 else ""
     factor = claims_mod.SCALE_FACTORS[scale]
     if (unit == "date") != (parsed.date is not None):
-        raise DataError(f"claim {claim_id}: the figure {figure!r} is {'a date' if parsed.date else 'not a date'}, "
-                        f"but the unit is {unit!r}")
+        raise DataError(
+            f"claim {claim_id}: the figure {figure!r} is {'a date' if parsed.date else 'not a date'}, "
+            f"but the unit is {unit!r}"
+        )
     return {
-        "id": claim_id, "figure": figure, "unit": unit, "scale": scale, "factor": factor, "qualifier": qualifier,
+        "id": claim_id,
+        "figure": figure,
+        "unit": unit,
+        "scale": scale,
+        "factor": factor,
+        "qualifier": qualifier,
         "value": None if parsed.value is None else parsed.value / factor,
-        "low": parsed.low, "high": parsed.high, "date": parsed.date or "",
-        "quote": quote or figure, "page": page, "footnote": None, "chapter": "classroom",
+        "low": parsed.low,
+        "high": parsed.high,
+        "date": parsed.date or "",
+        "quote": quote or figure,
+        "page": page,
+        "footnote": None,
+        "chapter": "classroom",
     }
 
 
@@ -267,15 +295,31 @@ def claims_frame(rows: Sequence[dict]) -> pd.DataFrame:
     return frame.set_index("id", drop=False)
 
 
-def check_row(check_id: str, kind: str, inputs: str | Sequence[str], *, title: str = "", expected_low: str = "",
-              expected_high: str = "", expected_unit: str = "", explanation: str = "") -> dict:
+def check_row(
+    check_id: str,
+    kind: str,
+    inputs: str | Sequence[str],
+    *,
+    title: str = "",
+    expected_low: str = "",
+    expected_high: str = "",
+    expected_unit: str = "",
+    explanation: str = "",
+) -> dict:
     """One check, as a row of data/checks.csv would give it, for ``engine.run_check``."""
     if kind not in engine.KINDS:
         raise DataError(f"check {check_id}: kind {kind!r} is not one of: {', '.join(sorted(engine.KINDS))}")
     return {
-        "id": check_id, "kind": kind, "inputs": inputs if isinstance(inputs, str) else " ".join(inputs),
-        "title": title or check_id, "chapter": "classroom", "explanation": explanation, "_line": 0,
-        "expected_low": str(expected_low), "expected_high": str(expected_high), "expected_unit": expected_unit,
+        "id": check_id,
+        "kind": kind,
+        "inputs": inputs if isinstance(inputs, str) else " ".join(inputs),
+        "title": title or check_id,
+        "chapter": "classroom",
+        "explanation": explanation,
+        "_line": 0,
+        "expected_low": str(expected_low),
+        "expected_high": str(expected_high),
+        "expected_unit": expected_unit,
     }
 
 
@@ -292,8 +336,10 @@ def show_passage():
     from IPython.display import HTML  # deferred: IPython is heavy and only a notebook shows the passage
 
     title, text = passage()
-    return HTML(f'<blockquote class="audit-quote classroom-passage"><p><strong>{render.esc(title)}</strong></p>'
-                f"<p>“{render.esc(text)}”</p></blockquote>")
+    return HTML(
+        f'<blockquote class="audit-quote classroom-passage"><p><strong>{render.esc(title)}</strong></p>'
+        f"<p>“{render.esc(text)}”</p></blockquote>"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -349,8 +395,7 @@ def form_problem(question: Question, answer: Any) -> str:
         if not _is_number(answer):
             return f"The answer should be a single finite number, not {_a(answer)}."
         if question.minimum is not None and abs(float(answer)) < question.minimum:
-            return (f"A value this small is not a plain number of {question.unit}: "
-                    "did you give it in millions?")
+            return f"A value this small is not a plain number of {question.unit}: did you give it in millions?"
         return ""
     if form == "numbers":
         if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__"):
@@ -412,6 +457,5 @@ def check(question: str, answer: Any) -> bool:
     if problem:
         say(f"✗ {question}: not in the form asked.\n  {problem}\n  Hint: {q.hint}")
         return False
-    say(f"✓ {question}: in the form asked. Its value is graded by your instructor "
-        f"({q.tolerance()}).")
+    say(f"✓ {question}: in the form asked. Its value is graded by your instructor ({q.tolerance()}).")
     return True

@@ -18,8 +18,9 @@ def _retarget(buttons, branch: str, main: str) -> None:
         if isinstance(button, dict):
             url = button.get("url")
             if isinstance(url, str):
-                button["url"] = (url.replace(f"/{main}?urlpath=", f"/{branch}?urlpath=")
-                                 .replace(f"/blob/{main}/", f"/blob/{branch}/"))
+                button["url"] = url.replace(f"/{main}?urlpath=", f"/{branch}?urlpath=").replace(
+                    f"/blob/{main}/", f"/blob/{branch}/"
+                )
             _retarget(button.get("buttons"), branch, main)
 
 

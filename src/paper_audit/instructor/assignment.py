@@ -45,15 +45,17 @@ def assignment_items(assignment: str) -> list[Item]:
         where = f"{path.name}, cell {number}, metadata.paper_audit"
         qid = meta.get("question")
         if qid not in questions or questions[qid].assignment != assignment:
-            raise DataError(f"{where}: question {qid!r} is not one of this assignment's "
-                            f"in {exercises.QUESTIONS_CSV.name}")
+            raise DataError(
+                f"{where}: question {qid!r} is not one of this assignment's in {exercises.QUESTIONS_CSV.name}"
+            )
         points = meta.get("points")
         if not isinstance(points, (int, float)) or points <= 0:
             raise DataError(f"{where}: 'points' should be a positive number, not {points!r}")
         q = questions[qid]
         if q.form == "written" and points != exercises.rubric_points(qid):
-            raise DataError(f"{where}: {points} points, but the rubric of {qid!r} gives at most "
-                            f"{exercises.rubric_points(qid):g}")
+            raise DataError(
+                f"{where}: {points} points, but the rubric of {qid!r} gives at most {exercises.rubric_points(qid):g}"
+            )
         if q.form != "written" and qid not in key.expected():
             raise DataError(f"{where}: question {qid!r} has no expected answer in {key.ANSWERS_CSV.name}")
         items.append(Item(q, float(points)))
@@ -67,5 +69,8 @@ def assignment_items(assignment: str) -> list[Item]:
 def placeholders(assignment: str) -> dict[str, str]:
     """The written cells as the hand-out has them: unchanged means unanswered."""
     notebook = nbformat.read(notebook_path(assignment), as_version=4)
-    return {c.metadata["paper_audit"]["question"]: c.source for c in notebook.cells
-            if c.cell_type == "markdown" and c.get("metadata", {}).get("paper_audit")}
+    return {
+        c.metadata["paper_audit"]["question"]: c.source
+        for c in notebook.cells
+        if c.cell_type == "markdown" and c.get("metadata", {}).get("paper_audit")
+    }

@@ -91,8 +91,10 @@ def strip_solutions(notebook, name: str = "notebook"):
         gates = [m.group(2) for m in _GATE.finditer(cell.source)] if cell.cell_type == "markdown" else []
         if open_at is not None:
             if "start" in gates:
-                raise DataError(f"{name}: the solution-start in cell {number} comes before the solution-end "
-                                f"of the one in cell {open_at}")
+                raise DataError(
+                    f"{name}: the solution-start in cell {number} comes before the solution-end "
+                    f"of the one in cell {open_at}"
+                )
             if "end" in gates:
                 open_at = None
             continue
@@ -141,8 +143,10 @@ _LINK = re.compile(r"\]\(((?:\.\./)+)([^)#\s]+?)\.(ipynb|md)(#[^)]*)?\)")
 def _resolve_text(source: str, values: dict[str, str], base_url: str, name: str) -> str:
     def glue(match: re.Match) -> str:
         if match.group(1) not in values:
-            raise DataError(f"{name}: the glued value {match.group(1)!r} has no text for the hand-out "
-                            "(exercises.page_values does not give it)")
+            raise DataError(
+                f"{name}: the glued value {match.group(1)!r} has no text for the hand-out "
+                "(exercises.page_values does not give it)"
+            )
         return values[match.group(1)]
 
     def link(match: re.Match) -> str:
@@ -154,7 +158,7 @@ def _resolve_text(source: str, values: dict[str, str], base_url: str, name: str)
     return _LINK.sub(link, _GLUE.sub(glue, source))
 
 
-INSTALL_CELL = '''\
+INSTALL_CELL = """\
 # Set-up: run once. On your computer, after `pip install -e .` in the
 # bundle, it does nothing; on Colab it fetches the bundle first.
 import importlib.util
@@ -177,11 +181,18 @@ if importlib.util.find_spec("paper_audit") is None:
                          "or ask your instructor for its address.")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "-r", str(ROOT / "requirements.txt")], check=True)
-    sys.path.insert(0, str(ROOT / "src"))'''
+    sys.path.insert(0, str(ROOT / "src"))"""
 
 
-def handout(notebook, assignment: str, *, base_url: str, bundle_url: str = "", bundle_branch: str = "student",
-            name: str = "notebook"):
+def handout(
+    notebook,
+    assignment: str,
+    *,
+    base_url: str,
+    bundle_url: str = "",
+    bundle_branch: str = "student",
+    name: str = "notebook",
+):
     """The hand-out of an assignment notebook: no solution, no build cell,
     glued texts written in, links to the published book, an install cell."""
     result = strip_solutions(notebook, name=name)
@@ -222,7 +233,9 @@ def write_package(root: Path) -> None:
     shutil.copy2(paths.REPO_ROOT / "requirements-lab.txt", root / "requirements-lab.txt")
     (root / "requirements.txt").write_text(
         "# What the paper_audit package imports, with everything those packages need,\n"
-        "# pinned as in the project's requirements.txt.\n" + "\n".join(runtime_pins()) + "\n", encoding="utf-8")
+        "# pinned as in the project's requirements.txt.\n" + "\n".join(runtime_pins()) + "\n",
+        encoding="utf-8",
+    )
 
 
 def _name(name: str) -> str:
@@ -278,8 +291,9 @@ def _replace_folder(out_dir: Path, write: Callable[[Path], list[Path]]) -> list[
     """Write into a temporary folder beside ``out_dir``, then swap it in."""
     out_dir = out_dir.resolve()
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise DataError(f"{out_dir}: exists and was not written by 'paper-audit student'; "
-                        "choose an empty or new folder")
+        raise DataError(
+            f"{out_dir}: exists and was not written by 'paper-audit student'; choose an empty or new folder"
+        )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
@@ -298,9 +312,14 @@ def _replace_folder(out_dir: Path, write: Callable[[Path], list[Path]]) -> list[
     return [out_dir / name for name in names]
 
 
-def write_student_bundle(source_dir: Path = exercises.CLASSROOM_DIR, out_dir: Path = STUDENT_DIR, *,
-                         base_url: str | None = None, bundle_url: str | None = None,
-                         bundle_branch: str = "student") -> list[Path]:
+def write_student_bundle(
+    source_dir: Path = exercises.CLASSROOM_DIR,
+    out_dir: Path = STUDENT_DIR,
+    *,
+    base_url: str | None = None,
+    bundle_url: str | None = None,
+    bundle_branch: str = "student",
+) -> list[Path]:
     """Write the bundle; return the paths of the hand-outs.
 
     Every notebook is made into a hand-out before anything is written, and the
@@ -319,8 +338,9 @@ def write_student_bundle(source_dir: Path = exercises.CLASSROOM_DIR, out_dir: Pa
             notebook = nbformat.read(path, as_version=4)
         except Exception as error:  # nbformat raises several types for a bad file
             raise DataError(f"{path}: not a readable notebook ({error})") from None
-        handouts[path.name] = handout(notebook, path.stem, base_url=base_url, bundle_url=bundle_url,
-                                     bundle_branch=bundle_branch, name=str(path))
+        handouts[path.name] = handout(
+            notebook, path.stem, base_url=base_url, bundle_url=bundle_url, bundle_branch=bundle_branch, name=str(path)
+        )
         nbformat.validate(handouts[path.name])
 
     def write(folder: Path) -> list[str]:
@@ -335,23 +355,33 @@ def write_student_bundle(source_dir: Path = exercises.CLASSROOM_DIR, out_dir: Pa
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="paper-audit student",
-                                     description="Write the student bundle: hand-outs without solutions, "
-                                                 "the package without the answer key, the data.")
+    parser = argparse.ArgumentParser(
+        prog="paper-audit student",
+        description="Write the student bundle: hand-outs without solutions, "
+        "the package without the answer key, the data.",
+    )
     parser.add_argument("--out", type=Path, default=STUDENT_DIR, help=f"where it goes (default: {STUDENT_DIR})")
     parser.add_argument("--book-url", default=None, help="the published book (default: from _config.yml)")
-    parser.add_argument("--bundle-url", default=None,
-                        help="the git repository where you will publish the bundle (default: the book's, "
-                             "from _config.yml); the hand-outs' Colab set-up clones it")
-    parser.add_argument("--bundle-branch", default="student",
-                        help="the branch you will publish it as (default: student, which the classroom pages' "
-                             "launch buttons open)")
+    parser.add_argument(
+        "--bundle-url",
+        default=None,
+        help="the git repository where you will publish the bundle (default: the book's, "
+        "from _config.yml); the hand-outs' Colab set-up clones it",
+    )
+    parser.add_argument(
+        "--bundle-branch",
+        default="student",
+        help="the branch you will publish it as (default: student, which the classroom pages' launch buttons open)",
+    )
     parser.add_argument("--source", type=Path, default=exercises.CLASSROOM_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    written = write_student_bundle(args.source, args.out, base_url=args.book_url, bundle_url=args.bundle_url,
-                                   bundle_branch=args.bundle_branch)
-    print(f"Wrote the student bundle to {Path(args.out).resolve()}: the package without the answer key, "
-          f"the data, and {len(written)} hand-out(s) without solutions:")
+    written = write_student_bundle(
+        args.source, args.out, base_url=args.book_url, bundle_url=args.bundle_url, bundle_branch=args.bundle_branch
+    )
+    print(
+        f"Wrote the student bundle to {Path(args.out).resolve()}: the package without the answer key, "
+        f"the data, and {len(written)} hand-out(s) without solutions:"
+    )
     for path in written:
         print(f"  {path}")
     return 0

@@ -33,8 +33,13 @@ def plain(x, depth=0):
         rows = head.where(head.notna(), None).to_dict("records")
         return {"__frame__": [{str(k): plain(v, depth + 1) for k, v in r.items()} for r in rows]}
     if all(hasattr(x, a) for a in ("kind", "inputs", "verdict")):
-        return {"__finding__": {"kind": plain(x.kind, depth + 1), "verdict": plain(x.verdict, depth + 1),
-                                "inputs": plain(list(x.inputs), depth + 1)}}
+        return {
+            "__finding__": {
+                "kind": plain(x.kind, depth + 1),
+                "verdict": plain(x.verdict, depth + 1),
+                "inputs": plain(list(x.inputs), depth + 1),
+            }
+        }
     if hasattr(x, "low") and hasattr(x, "high"):
         return {"__interval__": [plain(x.low, depth + 1), plain(x.high, depth + 1)]}
     if isinstance(x, (list, tuple)) or hasattr(x, "tolist"):

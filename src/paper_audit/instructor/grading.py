@@ -46,9 +46,18 @@ from paper_audit.instructor.submissions import CELL_TIMEOUT, NOTEBOOK_TIMEOUT, R
 __all__ = ["KEY_DIR", "assignment_items", "expected", "grade", "main"]
 
 
-def grade(assignment: str, submissions_dir: Path, out: Path, *, marks_path: Path | None = None,
-          feedback_dir: Path | None = None, workers: int = 2, cell_timeout: int = CELL_TIMEOUT,
-          notebook_timeout: int = NOTEBOOK_TIMEOUT, progress=print) -> list[dict]:
+def grade(
+    assignment: str,
+    submissions_dir: Path,
+    out: Path,
+    *,
+    marks_path: Path | None = None,
+    feedback_dir: Path | None = None,
+    workers: int = 2,
+    cell_timeout: int = CELL_TIMEOUT,
+    notebook_timeout: int = NOTEBOOK_TIMEOUT,
+    progress=print,
+) -> list[dict]:
     """Grade every notebook in ``submissions_dir``; write scores and feedback."""
     items = assignment_items(assignment)
     expected()  # computed before any submission runs: a broken key stops here
@@ -69,8 +78,12 @@ def grade(assignment: str, submissions_dir: Path, out: Path, *, marks_path: Path
         stage = Path(stage_tmp) / "bundle"
         bundle.write_package(stage)
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {pool.submit(run_submission, p, items, stage, cell_timeout=cell_timeout,
-                                   notebook_timeout=notebook_timeout): p.stem for p in paths_}
+            futures = {
+                pool.submit(
+                    run_submission, p, items, stage, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout
+                ): p.stem
+                for p in paths_
+            }
             for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
                 name = futures[future]
                 try:
@@ -80,35 +93,61 @@ def grade(assignment: str, submissions_dir: Path, out: Path, *, marks_path: Path
                 run = runs[name]
                 rows = reports.score_rows(name, run, items, written_placeholders, marks)
                 got = sum(r["points"] or 0 for r in rows)
-                progress(f"[{done}/{len(paths_)}] {name}: {got:g} of {sum(i.points for i in items):g} points "
-                         f"({run.seconds:.1f} s{'; ' + run.problem if run.problem else ''})")
-    rows = reports.write_reports(assignment, {name: runs[name] for name in names}, items, written_placeholders,
-                                 marks, out, feedback_dir)
-    progress(f"Graded {len(paths_)} submission(s) of {assignment} in {time.monotonic() - started:.1f} s: "
-             f"{out} and {feedback_dir}/")
+                progress(
+                    f"[{done}/{len(paths_)}] {name}: {got:g} of {sum(i.points for i in items):g} points "
+                    f"({run.seconds:.1f} s{'; ' + run.problem if run.problem else ''})"
+                )
+    rows = reports.write_reports(
+        assignment, {name: runs[name] for name in names}, items, written_placeholders, marks, out, feedback_dir
+    )
+    progress(
+        f"Graded {len(paths_)} submission(s) of {assignment} in {time.monotonic() - started:.1f} s: "
+        f"{out} and {feedback_dir}/"
+    )
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="paper-audit grade",
-                                     description="Grade every .ipynb in a folder as a submission of one assignment.")
+    parser = argparse.ArgumentParser(
+        prog="paper-audit grade", description="Grade every .ipynb in a folder as a submission of one assignment."
+    )
     parser.add_argument("assignment", help="the assignment notebook's name without .ipynb")
     parser.add_argument("submissions", type=Path, help="the folder of submitted notebooks")
     parser.add_argument("--out", type=Path, default=Path("scores.csv"), help="the scores table (default: scores.csv)")
     parser.add_argument("--feedback", type=Path, default=None, help="feedback folder (default: feedback/ beside --out)")
-    parser.add_argument("--marks", type=Path, default=None,
-                        help="your rubric marks for the written answers (fill in feedback/marks-template.csv)")
+    parser.add_argument(
+        "--marks",
+        type=Path,
+        default=None,
+        help="your rubric marks for the written answers (fill in feedback/marks-template.csv)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="submissions run at a time (default: 2)")
-    parser.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT,
-                        help=f"seconds a cell may run before it is interrupted (default: {CELL_TIMEOUT})")
-    parser.add_argument("--timeout", type=int, default=NOTEBOOK_TIMEOUT,
-                        help=f"seconds a whole notebook may run (default: {NOTEBOOK_TIMEOUT})")
+    parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=CELL_TIMEOUT,
+        help=f"seconds a cell may run before it is interrupted (default: {CELL_TIMEOUT})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=NOTEBOOK_TIMEOUT,
+        help=f"seconds a whole notebook may run (default: {NOTEBOOK_TIMEOUT})",
+    )
     args = parser.parse_args(argv)
     limits = (("--workers", args.workers), ("--cell-timeout", args.cell_timeout), ("--timeout", args.timeout))
     for name, value in limits:
         if value < 1:
             raise DataError(f"{name} should be 1 or more, not {value}")
-    grade(args.assignment, args.submissions, args.out, marks_path=args.marks, feedback_dir=args.feedback,
-          workers=args.workers, cell_timeout=args.cell_timeout, notebook_timeout=args.timeout,
-          progress=lambda line: print(line, file=sys.stderr, flush=True))
+    grade(
+        args.assignment,
+        args.submissions,
+        args.out,
+        marks_path=args.marks,
+        feedback_dir=args.feedback,
+        workers=args.workers,
+        cell_timeout=args.cell_timeout,
+        notebook_timeout=args.timeout,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
     return 0

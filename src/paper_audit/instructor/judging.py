@@ -88,7 +88,8 @@ def _judge_claims(frame: pd.DataFrame, key_rows: list[dict]) -> tuple[float, str
         notes.append(f"{extra} row{'s' if extra > 1 else ''} match{'' if extra > 1 else 'es'} no figure of the passage")
     fraction = max(0, complete - extra) / len(key_rows)
     return fraction, f"{complete} of {len(key_rows)} figures read right, with their quote and qualifier" + (
-        ": " + "; ".join(notes) if notes else "")
+        ": " + "; ".join(notes) if notes else ""
+    )
 
 
 def _judge_findings(findings: list, key_rows: list[dict], claims_answer: Any) -> tuple[float, str]:
@@ -119,8 +120,10 @@ def _judge_findings(findings: list, key_rows: list[dict], claims_answer: Any) ->
     if others:
         notes.append(f"{others} further check{'s' if others > 1 else ''} (not graded)")
     found = sum(1 for n in notes if n.startswith("no check"))
-    return score / len(key_rows), (f"{len(key_rows) - found} of {len(key_rows)} relations of the passage checked"
-                                   + (": " + "; ".join(notes) if notes else ""))
+    return score / len(key_rows), (
+        f"{len(key_rows) - found} of {len(key_rows)} relations of the passage checked"
+        + (": " + "; ".join(notes) if notes else "")
+    )
 
 
 def judge(item: Item, captured: dict | None, answers: dict[str, dict]) -> tuple[float, str]:
@@ -156,8 +159,11 @@ def judge(item: Item, captured: dict | None, answers: dict[str, dict]) -> tuple[
     if q.form == "number":
         right = math.isclose(float(answer), expected, rel_tol=q.rel_tol, abs_tol=q.abs_tol)
     elif q.form == "numbers":
-        off = [label for label, x, e in zip(q.labels, answer, expected, strict=False)
-               if not math.isclose(float(x), e, rel_tol=q.rel_tol)]
+        off = [
+            label
+            for label, x, e in zip(q.labels, answer, expected, strict=False)
+            if not math.isclose(float(x), e, rel_tol=q.rel_tol)
+        ]
         right = not off
         if off and len(off) < len(expected):
             return 0.0, f"Not right for: {'; '.join(off)} ({q.tolerance()})."

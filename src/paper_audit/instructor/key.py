@@ -36,10 +36,13 @@ def passage_key() -> list[dict]:
     rows = []
     for line, row in read_rows(PASSAGE_CLAIMS_CSV):
         if text.count(row["quote"]) != 1 or row["figure"] not in row["quote"]:
-            raise DataError(f"{PASSAGE_CLAIMS_CSV.name}, line {line}, field 'quote': {row['quote']!r} must occur "
-                            "once in the passage and hold the figure")
-        rows.append(exercises.claim_row(row["id"], row["figure"], row["unit"], qualifier=row["qualifier"],
-                                        quote=row["quote"]))
+            raise DataError(
+                f"{PASSAGE_CLAIMS_CSV.name}, line {line}, field 'quote': {row['quote']!r} must occur "
+                "once in the passage and hold the figure"
+            )
+        rows.append(
+            exercises.claim_row(row["id"], row["figure"], row["unit"], qualifier=row["qualifier"], quote=row["quote"])
+        )
     return rows
 
 
@@ -47,11 +50,19 @@ def _passage_findings() -> list[dict]:
     ctx = engine.Context(exercises.claims_frame(passage_key()))
     found = []
     for _, row in read_rows(PASSAGE_CHECKS_CSV):
-        finding = engine.run_check(ctx, exercises.check_row(row["id"], row["kind"], row["inputs"],
-                                                            expected_low=row["expected_low"],
-                                                            expected_high=row["expected_high"]))
-        found.append({"id": row["id"], "kind": row["kind"], "inputs": row["inputs"].split(),
-                      "verdict": finding.verdict})
+        finding = engine.run_check(
+            ctx,
+            exercises.check_row(
+                row["id"],
+                row["kind"],
+                row["inputs"],
+                expected_low=row["expected_low"],
+                expected_high=row["expected_high"],
+            ),
+        )
+        found.append(
+            {"id": row["id"], "kind": row["kind"], "inputs": row["inputs"].split(), "verdict": finding.verdict}
+        )
     return found
 
 
@@ -67,8 +78,10 @@ def _expected_from(source: str, args: list[str]) -> Any:
         return value * float(factor[0]) if factor else value
     if source == "rates":
         table = claims_mod.load_claims()
-        return [claims_mod.absolute(table.loc[a]) / claims_mod.absolute(table.loc[b])
-                for a, b in exercises.pairs(args[0]).values()]
+        return [
+            claims_mod.absolute(table.loc[a]) / claims_mod.absolute(table.loc[b])
+            for a, b in exercises.pairs(args[0]).values()
+        ]
     if source == "same_rate":
         inputs = [claim for pair in exercises.pairs(args[0]).values() for claim in pair]
         row = exercises.check_row("one_rate", "same_rate", inputs)
@@ -96,6 +109,8 @@ def expected() -> dict[str, Any]:
         try:
             found[row["question"]] = _expected_from(row["source"], args)
         except (KeyError, ValueError, IndexError, TypeError) as error:
-            raise DataError(f"{where}: cannot compute the expected answer from source {row['source']!r} "
-                            f"and arguments {row['arguments']!r} ({type(error).__name__}: {error})") from None
+            raise DataError(
+                f"{where}: cannot compute the expected answer from source {row['source']!r} "
+                f"and arguments {row['arguments']!r} ({type(error).__name__}: {error})"
+            ) from None
     return found

@@ -29,22 +29,28 @@ def read_marks(path: Path, items: list[Item], submissions: list[str]) -> dict[tu
         if row["submission"] not in submissions:
             raise DataError(f"{where}, field 'submission': {row['submission']!r} is not a submission in this folder")
         if row["question"] not in written:
-            raise DataError(f"{where}, field 'question': {row['question']!r} is not a written question "
-                            f"of this assignment ({', '.join(sorted(written))})")
+            raise DataError(
+                f"{where}, field 'question': {row['question']!r} is not a written question "
+                f"of this assignment ({', '.join(sorted(written))})"
+            )
         levels = rubrics[row["question"]].get(row["criterion"])
         if levels is None:
-            raise DataError(f"{where}, field 'criterion': {row['criterion']!r} is not one of "
-                            f"{', '.join(rubrics[row['question']])}")
+            raise DataError(
+                f"{where}, field 'criterion': {row['criterion']!r} is not one of {', '.join(rubrics[row['question']])}"
+            )
         if row["level"].strip() not in levels:
             raise DataError(f"{where}, field 'level': {row['level']!r} is not one of {', '.join(levels)}")
         given.setdefault((row["submission"], row["question"]), {})[row["criterion"]] = (
-            row["level"].strip(), (row.get("comment") or "").strip())
+            row["level"].strip(),
+            (row.get("comment") or "").strip(),
+        )
     marks = {}
     for (submission, question), criteria in given.items():
         missing = [c for c in rubrics[question] if c not in criteria]
         if missing:
-            raise DataError(f"{path.name}: {submission}, {question}: no level for the criterion(s) "
-                            f"{', '.join(missing)}")
+            raise DataError(
+                f"{path.name}: {submission}, {question}: no level for the criterion(s) {', '.join(missing)}"
+            )
         points, notes = 0.0, []
         for criterion, (level, comment) in criteria.items():
             level_points, description = rubrics[question][criterion][level]

@@ -39,8 +39,9 @@ def score_rows(name: str, run: Run, items: list[Item], placeholders: dict[str, s
                 points, feedback = None, "To be marked with the rubric (give the marks with --marks)."
         else:
             points, feedback = judge(item, run.captured.get(qid), run.captured)
-        rows.append({"submission": name, "question": qid, "points": points, "max_points": item.points,
-                     "feedback": feedback})
+        rows.append(
+            {"submission": name, "question": qid, "points": points, "max_points": item.points, "feedback": feedback}
+        )
     return rows
 
 
@@ -53,8 +54,12 @@ def feedback_text(name: str, assignment: str, rows: list[dict], run: Run) -> str
     total = sum(r["points"] or 0 for r in rows)
     most = sum(r["max_points"] for r in rows)
     pending = [r["question"] for r in rows if r["points"] is None]
-    lines = [f"# {assignment}: feedback for {name}", "",
-             f"Total: {total:g} of {most:g} points" + (f" (to be marked: {', '.join(pending)})" if pending else ""), ""]
+    lines = [
+        f"# {assignment}: feedback for {name}",
+        "",
+        f"Total: {total:g} of {most:g} points" + (f" (to be marked: {', '.join(pending)})" if pending else ""),
+        "",
+    ]
     if run.problem:
         lines += [f"Note: the notebook {run.problem}.", ""]
     for r in rows:
@@ -64,8 +69,15 @@ def feedback_text(name: str, assignment: str, rows: list[dict], run: Run) -> str
     return "\n".join(lines)
 
 
-def write_reports(assignment: str, runs: dict[str, Run], items: list[Item], placeholders: dict[str, str],
-                  marks: Marks, out: Path, feedback_dir: Path) -> list[dict]:
+def write_reports(
+    assignment: str,
+    runs: dict[str, Run],
+    items: list[Item],
+    placeholders: dict[str, str],
+    marks: Marks,
+    out: Path,
+    feedback_dir: Path,
+) -> list[dict]:
     """Write every file of a graded class (submissions in the order of
     ``runs``); return the score rows."""
     rows = []
@@ -78,11 +90,22 @@ def write_reports(assignment: str, runs: dict[str, Run], items: list[Item], plac
         (feedback_dir / f"{name}.md").write_text(feedback_text(name, assignment, mine, run), encoding="utf-8")
         for item in items:
             if item.question.form == "written":
-                written_lines += [f"## {name}: {item.question.id}", "", run.written.get(item.question.id, "")
-                                  or "(no answer)", ""]
+                written_lines += [
+                    f"## {name}: {item.question.id}",
+                    "",
+                    run.written.get(item.question.id, "") or "(no answer)",
+                    "",
+                ]
                 for criterion in exercises.load_rubrics()[item.question.id]:
-                    template.append({"submission": name, "question": item.question.id, "criterion": criterion,
-                                     "level": "", "comment": ""})
+                    template.append(
+                        {
+                            "submission": name,
+                            "question": item.question.id,
+                            "criterion": criterion,
+                            "level": "",
+                            "comment": "",
+                        }
+                    )
     (feedback_dir / "written-answers.md").write_text("\n".join(written_lines), encoding="utf-8")
     with open(feedback_dir / "marks-template.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=MARKS_COLUMNS)

@@ -63,10 +63,12 @@ class Run:
 def capture_cell(qid: str):
     """The cell that prints the answer to ``qid``: the ``capture`` program,
     executed in a namespace of its own, then forgotten."""
-    source = ("_paper_audit_capture = {'__name__': 'paper_audit_capture'}\n"
-              f"exec({CAPTURE_SOURCE!r}, _paper_audit_capture)\n"
-              f"_paper_audit_capture['capture']({qid!r}, globals().get('answer'))\n"
-              "del _paper_audit_capture\n")
+    source = (
+        "_paper_audit_capture = {'__name__': 'paper_audit_capture'}\n"
+        f"exec({CAPTURE_SOURCE!r}, _paper_audit_capture)\n"
+        f"_paper_audit_capture['capture']({qid!r}, globals().get('answer'))\n"
+        "del _paper_audit_capture\n"
+    )
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata["paper_audit_capture"] = qid
     return cell
@@ -106,9 +108,16 @@ def kernel_env(folder: Path, package_root: Path) -> dict[str, str]:
     # Only what a kernel needs: none of the instructor's other variables (tokens,
     # paths to the repository) reach the submission.
     env = {k: v for k, v in os.environ.items() if k in KEPT_ENV}
-    env.update(PAPER_AUDIT_OFFLINE="1", PYTHONPATH=str(package_root / "src"), HOME=str(folder),
-               PAPER_AUDIT_OUTPUT_DIR=str(folder / "generated"), MPLCONFIGDIR=str(folder / "mpl"),
-               IPYTHONDIR=str(folder / "ipython"), PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="Agg")
+    env.update(
+        PAPER_AUDIT_OFFLINE="1",
+        PYTHONPATH=str(package_root / "src"),
+        HOME=str(folder),
+        PAPER_AUDIT_OUTPUT_DIR=str(folder / "generated"),
+        MPLCONFIGDIR=str(folder / "mpl"),
+        IPYTHONDIR=str(folder / "ipython"),
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        MPLBACKEND="Agg",
+    )
     return env
 
 
@@ -125,14 +134,24 @@ def _written_answers(notebook, items: list[Item]) -> dict[str, str]:
     written = {}
     for item in items:
         if item.question.form == "written":
-            cells = [c for c in notebook.cells if c.cell_type == "markdown"
-                     and (c.get("metadata", {}).get("paper_audit") or {}).get("question") == item.question.id]
+            cells = [
+                c
+                for c in notebook.cells
+                if c.cell_type == "markdown"
+                and (c.get("metadata", {}).get("paper_audit") or {}).get("question") == item.question.id
+            ]
             written[item.question.id] = cells[-1].source if cells else ""
     return written
 
 
-def run_submission(path: Path, items: list[Item], stage: Path, *, cell_timeout: int = CELL_TIMEOUT,
-                   notebook_timeout: int = NOTEBOOK_TIMEOUT) -> Run:
+def run_submission(
+    path: Path,
+    items: list[Item],
+    stage: Path,
+    *,
+    cell_timeout: int = CELL_TIMEOUT,
+    notebook_timeout: int = NOTEBOOK_TIMEOUT,
+) -> Run:
     """Execute one submission in its own folder and read back its answers."""
     run = Run()
     start = time.monotonic()
@@ -150,14 +169,22 @@ def run_submission(path: Path, items: list[Item], stage: Path, *, cell_timeout: 
         work.mkdir()
         nbformat.write(prepare(notebook, items), work / "submission.ipynb")
         executed, pidfile = folder / "executed.ipynb", folder / "kernel.pid"
-        command = [sys.executable, "-m", WORKER, str(work / "submission.ipynb"), str(executed),
-                   str(cell_timeout), str(pidfile)]
+        command = [
+            sys.executable,
+            "-m",
+            WORKER,
+            str(work / "submission.ipynb"),
+            str(executed),
+            str(cell_timeout),
+            str(pidfile),
+        ]
         # The worker imports the grader from the instructor's install; its kernel
         # gets the bundle's package first on its path (PYTHONPATH), never the key.
         env = kernel_env(work, package_root)
         env["PAPER_AUDIT_KERNEL_PYTHONPATH"] = env.pop("PYTHONPATH")
-        process = subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
         try:
             _, stderr = process.communicate(timeout=notebook_timeout)
             if process.returncode:
@@ -200,7 +227,7 @@ def read_outputs(notebook, run: Run) -> None:
                 run.captured[qid] = {"error": f"its cell raised {previous_error}"}
             elif lines:
                 try:
-                    run.captured[qid] = json.loads(lines[-1][len(capture.MARK):])
+                    run.captured[qid] = json.loads(lines[-1][len(capture.MARK) :])
                 except json.JSONDecodeError:
                     run.captured[qid] = {"error": "its value could not be read"}
             elif errors:

@@ -28,9 +28,16 @@ def main(argv: list[str]) -> int:
     """Execute one prepared notebook (``in out cell_timeout pidfile``)."""
     source, target, cell_timeout, pidfile = argv
     notebook = nbformat.read(source, as_version=4)
-    client = NotebookClient(notebook, timeout=int(cell_timeout), kernel_name="python3", allow_errors=True,
-                            interrupt_on_timeout=True, record_timing=False,
-                            resources={"metadata": {"path": os.getcwd()}}, **kernels.client_options())
+    client = NotebookClient(
+        notebook,
+        timeout=int(cell_timeout),
+        kernel_name="python3",
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        record_timing=False,
+        resources={"metadata": {"path": os.getcwd()}},
+        **kernels.client_options(),
+    )
     env = dict(os.environ)
     env["PYTHONPATH"] = env.pop("PAPER_AUDIT_KERNEL_PYTHONPATH", "")
     try:
@@ -40,8 +47,11 @@ def main(argv: list[str]) -> int:
                 try:
                     client.execute_cell(cell, index)
                 except Exception as error:  # a timeout or a dead kernel: record it, go on if we can
-                    cell.setdefault("outputs", []).append(nbformat.v4.new_output(
-                        "error", ename=type(error).__name__, evalue=str(error)[:500], traceback=[]))
+                    cell.setdefault("outputs", []).append(
+                        nbformat.v4.new_output(
+                            "error", ename=type(error).__name__, evalue=str(error)[:500], traceback=[]
+                        )
+                    )
                     if not client.kc or not client.km.is_alive():
                         break
                 # Written as it goes: a notebook killed at its time limit keeps what it answered.

@@ -106,8 +106,12 @@ class Chapter:
     def badge(self, check_id: str) -> None:
         """Glue the badge of a check as ``badge_<check>`` for use in prose."""
         finding = self.findings[check_id]
-        self.publish.html(f"badge_{check_id}", render.badge(finding), claims=finding.inputs,
-                          computed_by=f"paper_audit.audit.engine:{finding.kind}")
+        self.publish.html(
+            f"badge_{check_id}",
+            render.badge(finding),
+            claims=finding.inputs,
+            computed_by=f"paper_audit.audit.engine:{finding.kind}",
+        )
 
     def flag(self, check_id: str) -> HTML:
         """Show the flag of a check where it is discussed."""
@@ -117,15 +121,20 @@ class Chapter:
         """Glue ``summary_findings``: the chapter's findings, each problem once, in
         words generated from the findings (never typed, so never stale)."""
         own = self.own_findings
-        self.publish.value("summary_findings", evidence.summary_sentence(own), claims=[i for f in own for i in f.inputs],
-                           computed_by="paper_audit.audit.evidence:summary_sentence")
+        self.publish.value(
+            "summary_findings",
+            evidence.summary_sentence(own),
+            claims=[i for f in own for i in f.inputs],
+            computed_by="paper_audit.audit.evidence:summary_sentence",
+        )
 
     def chart(self, chart: Chart, claims=()) -> Chart:
         """Glue a chart of ``paper_audit.present.plots`` as ``fig_<name>``, for the
         ``audit-figure`` directive that shows it as a numbered figure; returned,
         so that a notebook interface shows it too (the book hides the cell)."""
-        self.publish.figure(f"fig_{chart.name}", chart, claims=claims,
-                            computed_by=f"paper_audit.present.plots:{chart.name}")
+        self.publish.figure(
+            f"fig_{chart.name}", chart, claims=claims, computed_by=f"paper_audit.present.plots:{chart.name}"
+        )
         return chart
 
     def value(self, name: str, value, fmt: str = "{}", claims=(), computed_by: str = "") -> None:
@@ -147,7 +156,8 @@ class Chapter:
                 f'<section class="audit-walkthrough"><p>{render.badge(finding)} '
                 f"<strong>{render.esc(finding.title)}</strong></p>"
                 + self.quotes(*claim_ids).data
-                + render.flag(finding) + "</section>"
+                + render.flag(finding)
+                + "</section>"
             )
         rest = [i for i in self.own_claims.index if i not in shown]
         if rest:

@@ -75,8 +75,20 @@ def publish(fig, name: str, alt: str, caption: str, output_dir: Path | None = No
     return Chart(name, data, alt, caption)
 
 
-def bars(labels, values, name, *, xlabel, title, alt, caption, reference_line=None, reference_label="",
-         colours=None, value_format="{:g}"):
+def bars(
+    labels,
+    values,
+    name,
+    *,
+    xlabel,
+    title,
+    alt,
+    caption,
+    reference_line=None,
+    reference_label="",
+    colours=None,
+    value_format="{:g}",
+):
     """Horizontal bars, one per label, with an optional vertical reference line."""
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(labels) + 1.4))
@@ -104,7 +116,9 @@ def stacked_share(labels, values, name, *, total_label, alt, caption):
         for i, (label, value) in enumerate(zip(labels, values, strict=True)):
             ax.barh([0], [value], left=left, color=palette[i % len(palette)], edgecolor="white")
             if value >= 5:
-                ax.text(left + value / 2, 0, f"{label}\n{value:g}%", ha="center", va="center", color="white", fontsize=9)
+                ax.text(
+                    left + value / 2, 0, f"{label}\n{value:g}%", ha="center", va="center", color="white", fontsize=9
+                )
             left += value
         ax.axvline(100, color=INK, linestyle="--", linewidth=1)
         ax.text(100, 0.45, "100 %", ha="center", va="bottom", fontsize=9)
@@ -160,7 +174,9 @@ def timeline(events, name, *, alt, caption):
             ax.text(when + dt.timedelta(days=3), i, label, va="center", fontsize=9)
         ax.set_yticks([])
         ax.invert_yaxis()
-        ax.set_xlim(min(e[0] for e in events) - dt.timedelta(days=10), max(e[0] for e in events) + dt.timedelta(days=75))
+        ax.set_xlim(
+            min(e[0] for e in events) - dt.timedelta(days=10), max(e[0] for e in events) + dt.timedelta(days=75)
+        )
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
         ax.set_xlabel("date (1953)")
         ax.grid(axis="y", visible=False)
@@ -176,8 +192,16 @@ def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlab
         ax.scatter(stated, positions, s=55, color=ACCENT, zorder=3, label="as the paper states")
         for i, (label, values) in enumerate(alternatives.items()):
             points = [(v, y) for v, y in zip(values, positions, strict=True) if v == v]
-            ax.scatter([p[0] for p in points], [p[1] for p in points], s=50, facecolors="none",
-                       edgecolors=["#b35c00", "#1b5e20", "#6a1b9a", INK][i % 4], marker=markers[i % 4], zorder=3, label=label)
+            ax.scatter(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                s=50,
+                facecolors="none",
+                edgecolors=["#b35c00", "#1b5e20", "#6a1b9a", INK][i % 4],
+                marker=markers[i % 4],
+                zorder=3,
+                label=label,
+            )
         ax.set_yticks(positions, labels)
         ax.invert_yaxis()
         ax.set_xscale("log")
@@ -223,18 +247,33 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
                 if i == len(verdicts) or verdicts[i] != verdicts[start]:
                     verdict = verdicts[start]
                     colour, hatch = chart_style(verdict)
-                    ax.broken_barh([(edges[start], edges[i] - edges[start])], (y - 0.25, 0.5),
-                                   facecolors=colour, hatch=hatch, edgecolor="white", linewidth=0)
+                    ax.broken_barh(
+                        [(edges[start], edges[i] - edges[start])],
+                        (y - 0.25, 0.5),
+                        facecolors=colour,
+                        hatch=hatch,
+                        edgecolor="white",
+                        linewidth=0,
+                    )
                     present.append(verdict)
                     start = i
         for y, x, text in notes or ():
             ax.plot([x], [y - 0.32], marker="v", color=INK, markersize=6)
             left = x < (edges[0] + edges[-1]) / 2
-            ax.text(x, y - 0.36, f"  {text}" if left else f"{text}  ", ha="left" if left else "right",
-                    va="bottom", fontsize=8, color=INK)
+            ax.text(
+                x,
+                y - 0.36,
+                f"  {text}" if left else f"{text}  ",
+                ha="left" if left else "right",
+                va="bottom",
+                fontsize=8,
+                color=INK,
+            )
         styles = ["--", ":", "-."]
-        handles = [Patch(facecolor=chart_style(v)[0], hatch=chart_style(v)[1], edgecolor="white", label=v)
-                   for v in verdict_order(present)]
+        handles = [
+            Patch(facecolor=chart_style(v)[0], hatch=chart_style(v)[1], edgecolor="white", label=v)
+            for v in verdict_order(present)
+        ]
         for i, (value, label) in enumerate(marks):
             handles.append(ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1.2, label=label))
         ax.set_yticks(range(len(rows)), [label for label, _ in rows])
@@ -242,8 +281,7 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
         ax.set_xlim(edges[0], edges[-1])
         ax.set_xlabel(xlabel)
         ax.grid(axis="y", visible=False)
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8,
-                  frameon=False)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8, frameon=False)
     return publish(fig, name, alt, caption)
 
 
@@ -258,9 +296,16 @@ def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, c
         fig, ax = plt.subplots(figsize=(7.0, 3.4))
         x_edges, y_edges = _edges(x_values), _edges(y_values)
         # One image, not a mesh of cells: browsers draw seams between SVG cells.
-        ax.imshow(codes, cmap=ListedColormap([chart_style(v)[0] for v in order]), vmin=-0.5, vmax=len(order) - 0.5,
-                  extent=(x_edges[0], x_edges[-1], y_edges[0], y_edges[-1]), origin="lower", aspect="auto",
-                  interpolation="nearest")
+        ax.imshow(
+            codes,
+            cmap=ListedColormap([chart_style(v)[0] for v in order]),
+            vmin=-0.5,
+            vmax=len(order) - 0.5,
+            extent=(x_edges[0], x_edges[-1], y_edges[0], y_edges[-1]),
+            origin="lower",
+            aspect="auto",
+            interpolation="nearest",
+        )
         styles = ["--", ":", "-."]
         handles = [Patch(facecolor=chart_style(v)[0], label=v) for v in order]
         for i, (value, label) in enumerate(marks):
@@ -268,8 +313,9 @@ def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, c
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.grid(visible=False)
-        leg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8,
-                        frameon=False)
+        leg = ax.legend(
+            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8, frameon=False
+        )
         for line in leg.get_lines():
             line.set_color(INK)
     return publish(fig, name, alt, caption)

@@ -73,11 +73,16 @@ def flag(finding) -> str:
     quotes = "".join(f"<li><q>{esc(q['quote'])}</q> ({esc(source_line(q))})</li>" for q in finding.quotes)
     reporters = list(dict.fromkeys(reporter(q) for q in finding.quotes if reporter(q)))
     if finding.phrase:
-        quotes = (f"<li>Phrase: <q>{esc(finding.phrase['text'])}</q> "
-                  f"({esc(source_line(finding.phrase))})</li>") + quotes
-    rows = [("Evidence", f"{finding.evidence}: {EVIDENCE[finding.evidence].meaning}"),
-            ("Verdict", finding.label),
-            ("Stated", finding.stated), ("Recomputed", finding.computed), ("Computation", finding.computation)]
+        quotes = (
+            f"<li>Phrase: <q>{esc(finding.phrase['text'])}</q> ({esc(source_line(finding.phrase))})</li>"
+        ) + quotes
+    rows = [
+        ("Evidence", f"{finding.evidence}: {EVIDENCE[finding.evidence].meaning}"),
+        ("Verdict", finding.label),
+        ("Stated", finding.stated),
+        ("Recomputed", finding.computed),
+        ("Computation", finding.computation),
+    ]
     if finding.implied_rate:
         rows.append(("Implied rate", finding.implied_rate))
     if finding.gap_rel is not None and finding.kind not in ("date_in_reference",):
@@ -85,12 +90,12 @@ def flag(finding) -> str:
     rows += [("Reported by", who) for who in reporters]
     if finding.definitional:
         rows.append(("Note", "restates a definition: it cannot fail and is not counted as agreement"))
-    table = "".join(f"<tr><th scope=\"row\">{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    table = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in rows)
     return (
         f'<div class="admonition {verdict.admonition} audit-flag {verdict.css_class}" id="flag-{esc(finding.check)}" '
         f'role="note"><p class="admonition-title">{verdict.symbol} '
-        f'{esc(finding.label[:1].upper() + finding.label[1:])} ({esc(finding.evidence)}): {esc(finding.title)}</p>'
-        f"<ul class=\"audit-quotes\">{quotes}</ul>"
+        f"{esc(finding.label[:1].upper() + finding.label[1:])} ({esc(finding.evidence)}): {esc(finding.title)}</p>"
+        f'<ul class="audit-quotes">{quotes}</ul>'
         f'<table class="audit-computation">{table}</table>'
         f"<p>{esc(finding.explanation)}</p>"
         f'<p><a href="{esc(REGISTER_PAGE)}#{esc(finding_anchor(finding.check))}">In the findings register</a></p></div>'
@@ -126,7 +131,7 @@ def claim_note(claim, findings, note_id: str) -> str:
     where = f"p. {claim['page']}" + (f", note {note}" if note else "")
     lines = [
         f'<span class="audit-note-figure">{esc(claim["figure"])}</span> ({esc(where)}): '
-        f'{esc(claim["measure"])}; {esc(str(claim["period"]).rstrip("."))}.',
+        f"{esc(claim['measure'])}; {esc(str(claim['period']).rstrip('.'))}.",
         f"Reported by {esc(str(claim['reported_by']).rstrip('.'))}.",
     ]
     for finding in findings or ():
@@ -168,8 +173,9 @@ def claim_mark(claim, findings, note_id: str) -> str:
     )
 
 
-def marked_text(page, start: int, end: int, claims, findings: dict | None, id_prefix: str,
-                marker_href: str = "") -> str:
+def marked_text(
+    page, start: int, end: int, claims, findings: dict | None, id_prefix: str, marker_href: str = ""
+) -> str:
     """The clean text of ``page`` from ``start`` to ``end``, escaped, with every
     claim of ``claims`` (a frame) that stands in it marked by ``claim_mark``
     and each footnote marker set as a superscript (a link to the note when
@@ -178,8 +184,7 @@ def marked_text(page, start: int, end: int, claims, findings: dict | None, id_pr
     ``findings`` is ``findings_by_claim(...)``, or None to show no verdicts.
     The one function behind the source-text page and every quoted sentence."""
     text = page.clean
-    inside = claims[(claims["page"] == page.number) & (claims["figure_start"] >= start)
-                    & (claims["figure_end"] <= end)]
+    inside = claims[(claims["page"] == page.number) & (claims["figure_start"] >= start) & (claims["figure_end"] <= end)]
     pieces = [(int(c["figure_start"]), int(c["figure_end"]), "claim", c) for _, c in inside.iterrows()]
     for marker in page.segments_of("clean", "marker"):
         if start <= marker.start and marker.end <= end:
@@ -194,8 +199,11 @@ def marked_text(page, start: int, end: int, claims, findings: dict | None, id_pr
             out.append(claim_mark(what, None if findings is None else findings.get(what["id"], []), note_id))
         else:
             number = esc(what)
-            link = f'<a href="{esc(marker_href.format(n=what))}" aria-label="note {number}">{number}</a>' \
-                if marker_href else number
+            link = (
+                f'<a href="{esc(marker_href.format(n=what))}" aria-label="note {number}">{number}</a>'
+                if marker_href
+                else number
+            )
             out.append(f'<sup class="audit-marker">{link}</sup>')
         cursor = piece_end
     out.append(esc(text[cursor:end]))
@@ -225,8 +233,10 @@ def passage_again(passage) -> str:
     """A pointer to a sentence the chapter has already quoted."""
     span = passage.span
     where = f"p. {span.page}" + (f", note {span.footnote}" if span.footnote else "")
-    return (f'<p class="audit-quote-again">See <a href="#passage-{span.page}-{span.start}">the sentence '
-            f"quoted above</a> ({esc(where)}).</p>")
+    return (
+        f'<p class="audit-quote-again">See <a href="#passage-{span.page}-{span.start}">the sentence '
+        f"quoted above</a> ({esc(where)}).</p>"
+    )
 
 
 def annotated_page(page, claims, findings: dict) -> str:
@@ -236,13 +246,15 @@ def annotated_page(page, claims, findings: dict) -> str:
     parts = []
     for region in sentences.regions(page):
         if region.footnote is None:
-            text = marked_text(page, region.start, region.end, claims, findings, f"note-p{page.number}",
-                               marker_href="#" + anchor)
+            text = marked_text(
+                page, region.start, region.end, claims, findings, f"note-p{page.number}", marker_href="#" + anchor
+            )
             # The body runs on from the page before and onto the next.
-            cut_before = page.clean[region.start:region.start + 1].islower()
-            cut_after = page.clean[region.end - 1:region.end] not in ".?!”"
-            parts.append(f'<p class="audit-page-body">{"… " if cut_before else ""}{text}'
-                         f'{" …" if cut_after else ""}</p>')
+            cut_before = page.clean[region.start : region.start + 1].islower()
+            cut_after = page.clean[region.end - 1 : region.end] not in ".?!”"
+            parts.append(
+                f'<p class="audit-page-body">{"… " if cut_before else ""}{text}{" …" if cut_after else ""}</p>'
+            )
             continue
         number = f"{region.footnote} "
         start = region.start + len(number) if page.clean.startswith(number, region.start) else region.start
@@ -271,16 +283,16 @@ def variants(found, pages, context: int = 30) -> str:
         for row in rows.to_dict("records"):
             # The context stays inside the body or the notes the reading is in.
             region = pages[number].segments_of("clean", row["region"])[0]
-            before = clean[max(region.start, row["clean_start"] - context):row["clean_start"]]
-            after = clean[row["clean_end"]:min(region.end, row["clean_end"] + context)]
-            reading = clean[row["clean_start"]:row["clean_end"]]
+            before = clean[max(region.start, row["clean_start"] - context) : row["clean_start"]]
+            after = clean[row["clean_end"] : min(region.end, row["clean_end"] + context)]
+            reading = clean[row["clean_start"] : row["clean_end"]]
             raw = row["raw"] or ""
             items.append(
                 f'<li><span class="audit-variant-kind">{esc(row["kind"])}</span> '
                 f'<span class="audit-variant-context">…{esc(before.split(" ", 1)[-1] if " " in before else before)}'
                 f'<ins class="audit-variant-clean" title="clean transcription">{esc(reading) or "∅"}</ins>'
                 f'<del class="audit-variant-raw" title="raw extraction">{esc(raw) or "∅"}</del>'
-                f'{esc(after.rsplit(" ", 1)[0] if " " in after else after)}…</span></li>'
+                f"{esc(after.rsplit(' ', 1)[0] if ' ' in after else after)}…</span></li>"
             )
         blocks.append(
             f'<li class="audit-variants-page"><strong>Page {number}</strong> ({len(items)})'
@@ -298,8 +310,11 @@ def found_groups(findings) -> dict[str, list]:
     kind}, for the front page: a problem shared by several findings is listed
     (and counted) once, kinds in the order of ``evidence.KINDS``."""
     worst = list(evidence.worst_by_problem(list(findings)).values())
-    return {kind: [f for f in worst if f.evidence == kind] for kind in EVIDENCE_KINDS
-            if any(f.evidence == kind for f in worst)}
+    return {
+        kind: [f for f in worst if f.evidence == kind]
+        for kind in EVIDENCE_KINDS
+        if any(f.evidence == kind for f in worst)
+    }
 
 
 def found_sentence(groups: dict[str, list]) -> str:
@@ -309,8 +324,9 @@ def found_sentence(groups: dict[str, list]) -> str:
         return "None of them finds a disagreement."
     total = sum(len(found) for found in groups.values())
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return (f"Where they disagree, it comes down to {total} distinct "
-            f"{'problem' if total == 1 else 'problems'}: {listed}.").replace("'", "’")
+    return (
+        f"Where they disagree, it comes down to {total} distinct {'problem' if total == 1 else 'problems'}: {listed}."
+    ).replace("'", "’")
 
 
 def found_list(groups: dict[str, list]) -> str:
@@ -319,18 +335,21 @@ def found_list(groups: dict[str, list]) -> str:
     for label, found in groups.items():
         links = "".join(
             f'<li>{badge_span(f)} <a href="{esc(CHAPTER_PAGES)}{esc(f.chapter)}.html#flag-{esc(f.check)}">'
-            f"{esc(f.title)}</a></li>" for f in found
+            f"{esc(f.title)}</a></li>"
+            for f in found
         )
         heading = EVIDENCE[label].heading if label in EVIDENCE else label
-        items.append(f'<li><strong>{esc(heading)}</strong> ({len(found)})<ul>{links}</ul></li>')
+        items.append(f"<li><strong>{esc(heading)}</strong> ({len(found)})<ul>{links}</ul></li>")
     return f'<ul class="audit-found">{"".join(items)}</ul>'
 
 
 def badge_span(finding) -> str:
     """A verdict badge that is not a link (inside notes and lists of links)."""
     verdict = VERDICTS[finding.verdict]
-    return (f'<span class="audit-badge {verdict.css_class}"><span aria-hidden="true">{verdict.symbol}</span> '
-            f"{esc(verdict.short)}</span>")
+    return (
+        f'<span class="audit-badge {verdict.css_class}"><span aria-hidden="true">{verdict.symbol}</span> '
+        f"{esc(verdict.short)}</span>"
+    )
 
 
 def register(findings, chapter_titles: dict[str, str]) -> str:
@@ -342,7 +361,8 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
     body = []
     for f in findings:
         verdict = VERDICTS[f.verdict]
-        chapter = f'<a href="../notebooks/{esc(f.chapter)}.html#flag-{esc(f.check)}">{esc(chapter_titles.get(f.chapter, f.chapter))}</a>'
+        title = chapter_titles.get(f.chapter, f.chapter)
+        chapter = f'<a href="../notebooks/{esc(f.chapter)}.html#flag-{esc(f.check)}">{esc(title)}</a>'
         rank = f.severity
         body.append(
             f'<tr id="{esc(finding_anchor(f.check))}">'
@@ -352,7 +372,7 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
             f"<small>Problem: {esc(f.problem.replace('_', ' '))}"
             f"{' (a definition, not counted)' if f.definitional else ''}</small></td>"
             f"<td>{esc(f.evidence)}</td>"
-            f"<td data-sort=\"{min(f.pages) if f.pages else 0}\">{esc(', '.join(map(str, f.pages)))}</td>"
+            f'<td data-sort="{min(f.pages) if f.pages else 0}">{esc(", ".join(map(str, f.pages)))}</td>'
             f"<td>{esc(f.stated)}</td><td>{esc(f.computed)}</td><td>{chapter}</td></tr>"
         )
     return f'<table class="audit-register"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
@@ -386,9 +406,7 @@ def table(frame, columns: dict[str, str], formats: dict | None = None, caption: 
     formats = formats or {}
     numeric = {c for c, f in formats.items() if callable(f) or f[:3] in ("{:,", "{:.")}
     number_css = ' class="audit-number"'
-    head = "".join(
-        f'<th scope="col"{number_css if c in numeric else ""}>{esc(h)}</th>' for c, h in columns.items()
-    )
+    head = "".join(f'<th scope="col"{number_css if c in numeric else ""}>{esc(h)}</th>' for c, h in columns.items())
     rows = []
     for record in frame.to_dict("records"):
         cells = []

@@ -70,8 +70,10 @@ def cached_config(root: Path, work: Path, cache: Path) -> tuple[Path, dict]:
     config = read_config(root)
     mode = config.get("execute", {}).get("execute_notebooks")
     if mode != "cache":
-        raise DataError(f"{root / '_config.yml'}, execute.execute_notebooks: {mode!r}; the build keeps an "
-                        "execution cache and drops stale entries itself, so this must be 'cache'")
+        raise DataError(
+            f"{root / '_config.yml'}, execute.execute_notebooks: {mode!r}; the build keeps an "
+            "execution cache and drops stale entries itself, so this must be 'cache'"
+        )
     config["execute"]["cache"] = str(cache)
     target = work / "_config.yml"
     target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -119,16 +121,28 @@ def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> list[str]:
 
     def run(item):
         path, notebook = item
-        return path, notebook, single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout,
-                                                   allow_errors=False, meta_override=True,
-                                                   **kernels.client_options())
+        return (
+            path,
+            notebook,
+            single_nb_execution(
+                notebook,
+                cwd=str(path.parent),
+                timeout=timeout,
+                allow_errors=False,
+                meta_override=True,
+                **kernels.client_options(),
+            ),
+        )
 
     failures = []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for path, notebook, result in pool.map(run, todo):
             if result.err is None:
-                store.cache_notebook_bundle(CacheBundleIn(notebook, str(path), data={"execution_seconds": result.time}),
-                                            check_validity=False, overwrite=True)
+                store.cache_notebook_bundle(
+                    CacheBundleIn(notebook, str(path), data={"execution_seconds": result.time}),
+                    check_validity=False,
+                    overwrite=True,
+                )
                 print(f"  {path.relative_to(root)}: {result.time:.1f} s", flush=True)
             else:
                 print(f"  {path.relative_to(root)}: failed ({type(result.err).__name__})", flush=True)
@@ -136,8 +150,9 @@ def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> list[str]:
     return failures
 
 
-def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | None = None,
-          fresh: bool = False) -> int:
+def build(
+    root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | None = None, fresh: bool = False
+) -> int:
     """Build the book at ``root`` into ``html_dir``; return the exit status.
 
     With ``cache``, notebooks execute here (``preexecute``) into that cache,
@@ -151,8 +166,14 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | 
     os.environ.update(PAPER_AUDIT_OFFLINE="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=html_dir.parent))
     command = [
-        str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
-        "--path-output", str(work), "-n", "-W", "--keep-going",
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(root),
+        "--path-output",
+        str(work),
+        "-n",
+        "-W",
+        "--keep-going",
     ]
     if fresh:
         cache = work / "jupyter_cache"
@@ -196,8 +217,11 @@ def build(root: Path, html_dir: Path, downloads: list[Path] = (), cache: Path | 
         shutil.copy2(download, built / download.name)
     broken = broken_links(built)  # e.g. a register row linking to a chapter not in the book
     if broken:
-        print("\nBUILD FAILED: links to pages that do not exist; the last good book (if any) is left in place at",
-              html_dir, file=sys.stderr)
+        print(
+            "\nBUILD FAILED: links to pages that do not exist; the last good book (if any) is left in place at",
+            html_dir,
+            file=sys.stderr,
+        )
         for line in broken[:20]:
             print(f"  {line}", file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
@@ -218,8 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=paths.REPO_ROOT, help="the book's folder (with _config.yml)")
     parser.add_argument("--html", type=Path, default=None, help="where the built HTML goes (default: ROOT/_build/html)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="execute every notebook, neither reading nor updating the execution cache")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="execute every notebook, neither reading nor updating the execution cache",
+    )
     args = parser.parse_args(argv)
     offline.install()  # nothing is fetched while building
     root = args.root.resolve()
@@ -237,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"BUILD STOPPED before Sphinx ran: {error}", file=sys.stderr)
         print(f"The last good book (if any) is left in place at {html_dir}", file=sys.stderr)
         return 2
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -26,7 +26,9 @@ def validate_and_write_findings(output_dir: Path) -> Path:
             " is neither a claim nor in not-figures.csv"
         )
     findings = engine.run_all(claims=table)
-    target = write_atomically(output_dir / "downloads" / "findings.csv",
-                              engine.findings_frame(findings).to_csv(index=False, lineterminator="\n"))
+    target = write_atomically(
+        output_dir / "downloads" / "findings.csv",
+        engine.findings_frame(findings).to_csv(index=False, lineterminator="\n"),
+    )
     print(f"Data validated: {len(table)} claims, {len(findings)} findings written to {target}", flush=True)
     return target

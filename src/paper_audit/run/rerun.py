@@ -51,8 +51,14 @@ def execute(notebook: Path, out_dir: Path, parameters: dict, timeout: int) -> fl
 
     started = time.perf_counter()
     papermill.execute_notebook(
-        str(notebook), str(out_dir / notebook.name), parameters=parameters, kernel_name="python3",
-        cwd=str(notebook.parent), progress_bar=False, execution_timeout=timeout, log_output=False,
+        str(notebook),
+        str(out_dir / notebook.name),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(notebook.parent),
+        progress_bar=False,
+        execution_timeout=timeout,
+        log_output=False,
         **kernels.client_options(),
     )
     return time.perf_counter() - started
@@ -66,8 +72,15 @@ def changed_findings(rerun_dir: Path, baseline: list[engine.Finding]) -> list[di
         for row in json.loads(path.read_text(encoding="utf-8")):
             old = before.get(row["check"])
             if old is not None and old.verdict != row["verdict"]:
-                changes.append({"check": row["check"], "chapter": path.stem,
-                                "before": old.verdict, "after": row["verdict"], "title": row["title"]})
+                changes.append(
+                    {
+                        "check": row["check"],
+                        "chapter": path.stem,
+                        "before": old.verdict,
+                        "after": row["verdict"],
+                        "title": row["title"],
+                    }
+                )
     return changes
 
 
@@ -83,8 +96,11 @@ def run(parameters: dict, out_dir: Path, jobs: int, timeout: int = 300, notebook
     # The kernels inherit this: their provenance, figures and verdicts go to the
     # rerun's folder, never over the book's own.
     os.environ["PAPER_AUDIT_OUTPUT_DIR"] = str(generated)
-    print(f"Rerunning {len(notebooks)} chapters with {parameters or 'the default parameters'} "
-          f"into {out_dir} ({jobs} at a time)", flush=True)
+    print(
+        f"Rerunning {len(notebooks)} chapters with {parameters or 'the default parameters'} "
+        f"into {out_dir} ({jobs} at a time)",
+        flush=True,
+    )
     times: dict[str, float] = {}
     failures: dict[str, str] = {}
     started = time.perf_counter()
@@ -103,16 +119,22 @@ def run(parameters: dict, out_dir: Path, jobs: int, timeout: int = 300, notebook
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="paper-audit rerun", description=__doc__.splitlines()[0],
-                                     epilog="parameters:\n" + params.describe(),
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="paper-audit rerun",
+        description=__doc__.splitlines()[0],
+        epilog="parameters:\n" + params.describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     parser.add_argument("-y", "--yaml", help="parameters as a YAML mapping, e.g. '{yuan_per_usd: 2.0}'")
     parser.add_argument("--out", type=Path, help="output folder (default: reruns/<parameters>)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="chapters run at once (default: cores)")
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
-    parser.add_argument("--compare-serial", action="store_true",
-                        help="also run the chapters one at a time (into a temporary folder) and print both wall times")
+    parser.add_argument(
+        "--compare-serial",
+        action="store_true",
+        help="also run the chapters one at a time (into a temporary folder) and print both wall times",
+    )
     args = parser.parse_args(argv)
     parameters = parse_parameters(args.parameter, args.yaml)
     if args.jobs < 1:
@@ -127,8 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="rerun-serial-") as scratch:
             one_at_a_time = run(parameters, Path(scratch), 1, args.timeout)
         os.environ["PAPER_AUDIT_OUTPUT_DIR"] = str(result["generated"])
-        print(f"One at a time: {one_at_a_time['wall']:.1f} s; in parallel: {result['wall']:.1f} s; "
-              f"speed-up {one_at_a_time['wall'] / result['wall']:.2f}x (measured in this run)")
+        print(
+            f"One at a time: {one_at_a_time['wall']:.1f} s; in parallel: {result['wall']:.1f} s; "
+            f"speed-up {one_at_a_time['wall'] / result['wall']:.2f}x (measured in this run)"
+        )
     baseline = engine.run_all()
     changes = changed_findings(result["generated"], baseline)
     if changes:
@@ -138,8 +162,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {c['check']:<{width}}  {c['before']:>26} -> {c['after']:<26} ({c['chapter']})")
     else:
         print("\nNo finding changed verdict against the published book.")
-    report = {"parameters": parameters, "when": dt.datetime.now().isoformat(timespec="seconds"),
-              "changes": changes, "failures": result["failures"], "times": result["times"]}
+    report = {
+        "parameters": parameters,
+        "when": dt.datetime.now().isoformat(timespec="seconds"),
+        "changes": changes,
+        "failures": result["failures"],
+        "times": result["times"],
+    }
     (out_dir / "changes.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"Executed notebooks and changes.json are in {out_dir}")
     if result["failures"]:

@@ -68,9 +68,16 @@ def table(claims: pd.DataFrame | None = None, stated_rates: dict[str, float] | N
         value, dollars = claims_mod.absolute(at.claim(amount)), claims_mod.absolute(at.claim(usd))
         implied = at.implied_rate(amount, usd)
         row = {
-            "conversion": claims.loc[amount, "measure"] + end, "amount_claim": amount, "usd_claim": usd,
-            "currency": currency, "amount": value, "stated_usd": dollars, "page": int(claims.loc[amount, "page"]),
-            "implied_rate": implied.point, "implied_low": implied.low, "implied_high": implied.high,
+            "conversion": claims.loc[amount, "measure"] + end,
+            "amount_claim": amount,
+            "usd_claim": usd,
+            "currency": currency,
+            "amount": value,
+            "stated_usd": dollars,
+            "page": int(claims.loc[amount, "page"]),
+            "implied_rate": implied.point,
+            "implied_low": implied.low,
+            "implied_high": implied.high,
         }
         if stated_rates and currency in stated_rates:
             row["usd_at_stated_rate"] = value / stated_rates[currency]
@@ -85,12 +92,16 @@ def reconcile(frame: pd.DataFrame) -> pd.DataFrame:
     out = []
     for currency, group in frame.groupby("currency", sort=False):
         low, high = group["implied_low"].max(), group["implied_high"].min()
-        out.append({
-            "currency": currency, "conversions": len(group),
-            "lowest_implied": group["implied_rate"].min(), "highest_implied": group["implied_rate"].max(),
-            "one_rate_fits": bool(low <= high),
-            "fitting_rates": f"{low:.4g} to {high:.4g}" if low <= high else "none",
-        })
+        out.append(
+            {
+                "currency": currency,
+                "conversions": len(group),
+                "lowest_implied": group["implied_rate"].min(),
+                "highest_implied": group["implied_rate"].max(),
+                "one_rate_fits": bool(low <= high),
+                "fitting_rates": f"{low:.4g} to {high:.4g}" if low <= high else "none",
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -106,19 +117,24 @@ def conversion_checks(currency: str, claims: pd.DataFrame | None = None) -> list
     """The checks that relate an amount in ``currency`` to its dollar value."""
     claims = claims if claims is not None else claims_mod.load_claims()
     pairs = [set(p) for p in conversion_pairs(claims) if claims.loc[p[0], "unit"] == currency]
-    return [row["id"] for row in engine.load_checks(claims=claims)
-            if any(pair <= set(row["inputs"].split()) for pair in pairs)]
+    return [
+        row["id"]
+        for row in engine.load_checks(claims=claims)
+        if any(pair <= set(row["inputs"].split()) for pair in pairs)
+    ]
 
 
-def rate_sweep(currency: str, grid: str, claims: pd.DataFrame | None = None,
-               assumptions: params.Assumptions | None = None) -> sweep.Sweep:
+def rate_sweep(
+    currency: str, grid: str, claims: pd.DataFrame | None = None, assumptions: params.Assumptions | None = None
+) -> sweep.Sweep:
     """The conversion checks of ``currency`` swept over its rate (``START:STOP:POINTS``),
     under the reader's other assumptions; only the checks that move with the rate are kept."""
     claims = claims if claims is not None else claims_mod.load_claims()
     name = rate_parameter(currency)
     fixed = {k: v for k, v in dataclasses.asdict(assumptions or params.Assumptions()).items() if k != name}
-    result = sweep.run(sweep.parse_grid([(name, grid)]), claims=claims, fixed=fixed,
-                       only=conversion_checks(currency, claims))
+    result = sweep.run(
+        sweep.parse_grid([(name, grid)]), claims=claims, fixed=fixed, only=conversion_checks(currency, claims)
+    )
     moving = result.depending()
     result.frame = result.frame[result.frame["check"].isin(moving)].reset_index(drop=True)
     result.titles = {c: t for c, t in result.titles.items() if c in moving}
@@ -133,9 +149,15 @@ def official_rates(currency: str) -> pd.DataFrame:
         start = dt.date.fromisoformat(rate.valid_from)
         end = dt.date.fromisoformat(rate.valid_to) if rate.valid_to else None
         valid = f"{start:%b %Y} to {end:%b %Y}" if end else f"from {start:%b %Y}"
-        rows.append({"id": rate.id, "rate": float(rate.units_per_usd), "valid": valid,
-                     "confidence": rate.confidence,
-                     "label": f"{float(rate.units_per_usd):g}: {valid} ({rate.confidence} confidence)"})
+        rows.append(
+            {
+                "id": rate.id,
+                "rate": float(rate.units_per_usd),
+                "valid": valid,
+                "confidence": rate.confidence,
+                "label": f"{float(rate.units_per_usd):g}: {valid} ({rate.confidence} confidence)",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -152,10 +174,21 @@ def agreement(result: sweep.Sweep, rates: pd.DataFrame) -> pd.DataFrame:
             values = result.axes[0].values
             agrees = verdict in verdicts.AGREEING
             stretches = [(values[0], values[-1])] if agrees else []
-            text = f"{sweep.grid_value_text(values[0])} to {sweep.grid_value_text(values[-1])}" if agrees else sweep.NOT_IN_GRID
+            text = (
+                f"{sweep.grid_value_text(values[0])} to {sweep.grid_value_text(values[-1])}"
+                if agrees
+                else sweep.NOT_IN_GRID
+            )
         inside = [r.label for r in rates.itertuples() if any(lo <= r.rate <= hi for lo, hi in stretches)]
-        rows.append({"check": check, "title": title, "agreeing": stretches, "agreeing_text": text,
-                     "official_inside": "; ".join(inside) or "none"})
+        rows.append(
+            {
+                "check": check,
+                "title": title,
+                "agreeing": stretches,
+                "agreeing_text": text,
+                "official_inside": "; ".join(inside) or "none",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -166,15 +199,19 @@ def _measure(check: str, currency: str, claims: pd.DataFrame) -> str:
     return f"{claims.loc[amount, 'measure']} (p. {int(claims.loc[amount, 'page'])})"
 
 
-def agreement_sentence(agree: pd.DataFrame, rates: pd.DataFrame, currency: str,
-                       claims: pd.DataFrame | None = None) -> str:
+def agreement_sentence(
+    agree: pd.DataFrame, rates: pd.DataFrame, currency: str, claims: pd.DataFrame | None = None
+) -> str:
     """Where the paper's figures in ``currency`` agree, and whether an official
     rate of the time lies there, in words (each conversion named once)."""
     claims = claims if claims is not None else claims_mod.load_claims()
-    parts = list(dict.fromkeys(f"{_measure(r.check, currency, claims)} at {r.agreeing_text}"
-                               for r in agree.itertuples()))
-    holding = {r.label: [r2 for r2 in agree.itertuples() if any(lo <= r.rate <= hi for lo, hi in r2.agreeing)]
-               for r in rates.itertuples()}
+    parts = list(
+        dict.fromkeys(f"{_measure(r.check, currency, claims)} at {r.agreeing_text}" for r in agree.itertuples())
+    )
+    holding = {
+        r.label: [r2 for r2 in agree.itertuples() if any(lo <= r.rate <= hi for lo, hi in r2.agreeing)]
+        for r in rates.itertuples()
+    }
     said = []
     for label, within in holding.items():
         if within and len(within) == len(agree):
@@ -196,24 +233,44 @@ def band_chart(result: sweep.Sweep, rates: pd.DataFrame, agree: pd.DataFrame, na
     for check, title in result.titles.items():
         verdicts = list(result.verdicts(check))
         rows.append((textwrap.fill(title, 32), verdicts))
-        described.append(f"{title}: " + ", ".join(f"{v} {sweep.grid_value_text(lo)}" + (f" to {sweep.grid_value_text(hi)}" if hi != lo else "")
-                                                  for v, lo, hi in sweep.verdict_runs(values, verdicts)))
-    notes = [(i, (r.agreeing[0][0] + r.agreeing[0][1]) / 2, f"consistent at {r.agreeing_text}")
-             for i, r in enumerate(agree.itertuples()) if r.agreeing]
+        described.append(
+            f"{title}: "
+            + ", ".join(
+                f"{v} {sweep.grid_value_text(lo)}" + (f" to {sweep.grid_value_text(hi)}" if hi != lo else "")
+                for v, lo, hi in sweep.verdict_runs(values, verdicts)
+            )
+        )
+    notes = [
+        (i, (r.agreeing[0][0] + r.agreeing[0][1]) / 2, f"consistent at {r.agreeing_text}")
+        for i, r in enumerate(agree.itertuples())
+        if r.agreeing
+    ]
     span = f"{sweep.grid_value_text(values[0])} to {sweep.grid_value_text(values[-1])} {unit} per US dollar"
     marks = [(r.rate, f"official rate {r.label}") for r in rates.itertuples()]
-    alt = (f"Bands showing the verdict of {len(rows)} findings as the rate runs from {span}, "
-           f"checked at {len(values):,} rates. " + ". ".join(described) + ". Vertical lines mark the official rates: "
-           + "; ".join(rates["label"]) + ".")
-    caption = (f"The verdict of each finding that depends on the {unit} rate, from the book's checks run at "
-               f"{len(values):,} rates from {span}. Lines: the official rates of the time, with the dates "
-               "between which each was valid; a triangle marks each stretch where a finding is consistent.")
-    return plots.bands(values, rows, name, xlabel=f"{unit} per US dollar", marks=marks, alt=alt, caption=caption,
-                       notes=notes)
+    alt = (
+        f"Bands showing the verdict of {len(rows)} findings as the rate runs from {span}, "
+        f"checked at {len(values):,} rates. "
+        + ". ".join(described)
+        + ". Vertical lines mark the official rates: "
+        + "; ".join(rates["label"])
+        + "."
+    )
+    caption = (
+        f"The verdict of each finding that depends on the {unit} rate, from the book's checks run at "
+        f"{len(values):,} rates from {span}. Lines: the official rates of the time, with the dates "
+        "between which each was valid; a triangle marks each stretch where a finding is consistent."
+    )
+    return plots.bands(
+        values, rows, name, xlabel=f"{unit} per US dollar", marks=marks, alt=alt, caption=caption, notes=notes
+    )
 
 
-def two_way(check: str, grids: list[tuple[str, str]], claims: pd.DataFrame | None = None,
-            assumptions: params.Assumptions | None = None) -> sweep.Sweep:
+def two_way(
+    check: str,
+    grids: list[tuple[str, str]],
+    claims: pd.DataFrame | None = None,
+    assumptions: params.Assumptions | None = None,
+) -> sweep.Sweep:
     """One check swept over one or two parameters, the reader's other assumptions held."""
     axes = sweep.parse_grid(grids)
     swept = {a.name for a in axes}
@@ -221,8 +278,12 @@ def two_way(check: str, grids: list[tuple[str, str]], claims: pd.DataFrame | Non
     return sweep.run(axes, claims=claims, fixed=fixed, only=[check])
 
 
-def map_summary(result: sweep.Sweep, rates: pd.DataFrame, claims: pd.DataFrame | None = None,
-                assumptions: params.Assumptions | None = None) -> str:
+def map_summary(
+    result: sweep.Sweep,
+    rates: pd.DataFrame,
+    claims: pd.DataFrame | None = None,
+    assumptions: params.Assumptions | None = None,
+) -> str:
     """What a two-parameter sweep of one check shows, in words: where it is
     consistent, and its verdicts along the second parameter at each official rate."""
     (check,) = result.titles
@@ -233,19 +294,31 @@ def map_summary(result: sweep.Sweep, rates: pd.DataFrame, claims: pd.DataFrame |
     if not agree.to_numpy().any():
         where = "it is consistent nowhere in the grid"
     elif agree.to_numpy().sum() == len(columns) * len(y.values):
-        where = (f"it is consistent (exactly or within rounding) only where {x.name} is "
-                 f"{', '.join(sweep.grid_value_text(v) for v in columns)}, whatever the {y.name}")
+        where = (
+            f"it is consistent (exactly or within rounding) only where {x.name} is "
+            f"{', '.join(sweep.grid_value_text(v) for v in columns)}, whatever the {y.name}"
+        )
     else:
         where = f"it is consistent (exactly or within rounding) at {agree.to_numpy().sum():,} of {grid.size:,} points"
     said = [where]
     for rate in rates.drop_duplicates("rate").itertuples():  # a rate may be listed for two periods
         if not x.values[0] <= rate.rate <= x.values[-1]:
             continue
-        at_rate = two_way(check, [(y.name, f"{y.values[0]!r}:{y.values[-1]!r}:{len(y.values)}")], claims,
-                          dataclasses.replace(assumptions or params.Assumptions(), **{x.name: rate.rate}))
+        at_rate = two_way(
+            check,
+            [(y.name, f"{y.values[0]!r}:{y.values[-1]!r}:{len(y.values)}")],
+            claims,
+            dataclasses.replace(assumptions or params.Assumptions(), **{x.name: rate.rate}),
+        )
         stretches = sweep.verdict_runs(list(y.values), list(at_rate.verdicts(check)))
-        said.append(f"at the official rate {rate.rate:g} the verdict is " + " and ".join(
-            f"{v} for {y.name} {sweep.grid_value_text(lo)}" + (f" to {sweep.grid_value_text(hi)}" if hi != lo else "") for v, lo, hi in stretches))
+        said.append(
+            f"at the official rate {rate.rate:g} the verdict is "
+            + " and ".join(
+                f"{v} for {y.name} {sweep.grid_value_text(lo)}"
+                + (f" to {sweep.grid_value_text(hi)}" if hi != lo else "")
+                for v, lo, hi in stretches
+            )
+        )
     return "; ".join(said)
 
 
@@ -255,16 +328,27 @@ def map_chart(result: sweep.Sweep, rates: pd.DataFrame, name: str, summary: str)
     x, y = result.axes
     grid = result.verdicts(check)
     counts = pd.Series(grid.to_numpy().ravel()).value_counts()
-    alt = (f"Heat map of the verdict of the finding “{result.titles[check]}” over {x.describe()} (across) and "
-           f"{y.describe()} (up): " + ", ".join(f"{v} in {counts[v]:,} cells" for v in plots.verdict_order(counts.index))
-           + f"; {summary}. Vertical lines mark "
-           "the official rates: " + "; ".join(rates["label"]) + ".")
+    alt = (
+        f"Heat map of the verdict of the finding “{result.titles[check]}” over {x.describe()} (across) and "
+        f"{y.describe()} (up): "
+        + ", ".join(f"{v} in {counts[v]:,} cells" for v in plots.verdict_order(counts.index))
+        + f"; {summary}. Vertical lines mark "
+        "the official rates: " + "; ".join(rates["label"]) + "."
+    )
     meaning = {a.name: params.SPECS[a.name].doc.split(" (")[0] for a in (x, y)}
-    caption = (f"The verdict of “{result.titles[check]}” over two assumptions at once: {meaning[x.name]} "
-               f"({x.name}, across) and {meaning[y.name]} ({y.name}, up); "
-               f"{len(x.values) * len(y.values):,} grid points. Lines: the official rates of the time.")
-    return plots.verdict_map(list(x.values), list(y.values), grid.to_numpy().tolist(), name,
-                             xlabel=x.name.replace("_", " ").replace("per usd", "per US dollar"),
-                             ylabel=y.name.replace("_", " "), marks=[(r.rate, f"official rate {r.label}")
-                                                                    for r in rates.itertuples()],
-                             alt=alt, caption=caption)
+    caption = (
+        f"The verdict of “{result.titles[check]}” over two assumptions at once: {meaning[x.name]} "
+        f"({x.name}, across) and {meaning[y.name]} ({y.name}, up); "
+        f"{len(x.values) * len(y.values):,} grid points. Lines: the official rates of the time."
+    )
+    return plots.verdict_map(
+        list(x.values),
+        list(y.values),
+        grid.to_numpy().tolist(),
+        name,
+        xlabel=x.name.replace("_", " ").replace("per usd", "per US dollar"),
+        ylabel=y.name.replace("_", " "),
+        marks=[(r.rate, f"official rate {r.label}") for r in rates.itertuples()],
+        alt=alt,
+        caption=caption,
+    )

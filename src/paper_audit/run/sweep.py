@@ -59,7 +59,10 @@ class Axis:
         return (self.values[-1] - self.values[0]) / (len(self.values) - 1)
 
     def describe(self) -> str:
-        return f"{self.name} {grid_value_text(self.values[0])} to {grid_value_text(self.values[-1])} ({len(self.values):,} points)"
+        return (
+            f"{self.name} {grid_value_text(self.values[0])} to {grid_value_text(self.values[-1])} "
+            f"({len(self.values):,} points)"
+        )
 
 
 def grid_value_text(value: float) -> str:
@@ -75,22 +78,29 @@ def parse_axis(name: str, grid: str) -> Axis:
     allowed = f"allowed {spec.low:g} to {spec.high:g}"
     parts = str(grid).split(":")
     if len(parts) != 3:
-        raise DataError(f"parameter {name!r}: grid {grid!r} is not START:STOP:POINTS "
-                        f"(e.g. {spec.low:g}:{spec.high:g}:101; {allowed})")
+        raise DataError(
+            f"parameter {name!r}: grid {grid!r} is not START:STOP:POINTS "
+            f"(e.g. {spec.low:g}:{spec.high:g}:101; {allowed})"
+        )
     start, stop = (params.coerce(name, part) for part in parts[:2])
     try:
         points = int(parts[2])
     except ValueError:
-        raise DataError(f"parameter {name!r}: POINTS {parts[2]!r} in grid {grid!r} is not a whole number "
-                        "(at least 2)") from None
+        raise DataError(
+            f"parameter {name!r}: POINTS {parts[2]!r} in grid {grid!r} is not a whole number (at least 2)"
+        ) from None
     if stop <= start:
-        raise DataError(f"parameter {name!r}: grid {grid!r} stops at or before it starts; "
-                        f"STOP must be greater than START ({allowed})")
+        raise DataError(
+            f"parameter {name!r}: grid {grid!r} stops at or before it starts; "
+            f"STOP must be greater than START ({allowed})"
+        )
     if points < 2:
         raise DataError(f"parameter {name!r}: grid {grid!r} has {points} point(s); a sweep needs at least 2")
     if points > MAX_GRID_POINTS:
-        raise DataError(f"parameter {name!r}: grid {grid!r} has {points:,} points; "
-                        f"at most {MAX_GRID_POINTS:,} grid points fit in memory")
+        raise DataError(
+            f"parameter {name!r}: grid {grid!r} has {points:,} points; "
+            f"at most {MAX_GRID_POINTS:,} grid points fit in memory"
+        )
     # Twelve significant digits: the CSV shows the very value each check ran with.
     values = tuple(float(f"{v:.12g}") for v in np.linspace(start, stop, points))
     return Axis(name, values)
@@ -99,11 +109,13 @@ def parse_axis(name: str, grid: str) -> Axis:
 def parse_grid(pairs: Sequence[Sequence[str]]) -> list[Axis]:
     """The ``-p NAME START:STOP:POINTS`` options, each checked, then the grid as a whole."""
     if not pairs:
-        raise DataError("no parameter to sweep: give -p NAME START:STOP:POINTS, with NAME one of "
-                        + ", ".join(params.SPECS))
+        raise DataError(
+            "no parameter to sweep: give -p NAME START:STOP:POINTS, with NAME one of " + ", ".join(params.SPECS)
+        )
     if len(pairs) > MAX_PARAMETERS:
-        raise DataError(f"parameters {', '.join(repr(n) for n, _ in pairs)}: a sweep takes at most "
-                        f"{MAX_PARAMETERS} parameters")
+        raise DataError(
+            f"parameters {', '.join(repr(n) for n, _ in pairs)}: a sweep takes at most {MAX_PARAMETERS} parameters"
+        )
     axes = [parse_axis(name, grid) for name, grid in pairs]
     names = [a.name for a in axes]
     if len(set(names)) != len(names):
@@ -111,8 +123,10 @@ def parse_grid(pairs: Sequence[Sequence[str]]) -> list[Axis]:
     total = math.prod(len(a.values) for a in axes)
     if total > MAX_GRID_POINTS:
         sizes = " × ".join(f"{len(a.values):,}" for a in axes)
-        raise DataError(f"parameters {' and '.join(repr(n) for n in names)}: {sizes} = {total:,} grid points; "
-                        f"at most {MAX_GRID_POINTS:,} fit in memory")
+        raise DataError(
+            f"parameters {' and '.join(repr(n) for n in names)}: {sizes} = {total:,} grid points; "
+            f"at most {MAX_GRID_POINTS:,} fit in memory"
+        )
     return axes
 
 
@@ -196,9 +210,13 @@ def evidence_of(finding: engine.Finding) -> str:
     return str(getattr(finding, EVIDENCE_FIELD, "") or "")
 
 
-def run(axes: Sequence[Axis], claims: pd.DataFrame | None = None,
-        progress: Callable[[int, int], None] | None = None,
-        fixed: dict | None = None, only: Sequence[str] | None = None) -> Sweep:
+def run(
+    axes: Sequence[Axis],
+    claims: pd.DataFrame | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    fixed: dict | None = None,
+    only: Sequence[str] | None = None,
+) -> Sweep:
     """Every check at every grid point, with the data read once.
 
     ``fixed`` holds the other assumptions (validated with the swept ones);
@@ -270,12 +288,18 @@ def breakpoints(result: Sweep) -> pd.DataFrame:
         row = {"check": check, "title": result.titles[check]}
         if isinstance(verdicts, pd.Series):
             values, labels = [float(v) for v in verdicts.index], list(verdicts)
-            row["changes"] = [(values[i], labels[i - 1], labels[i]) for i in range(1, len(labels))
-                              if labels[i] != labels[i - 1]]
+            row["changes"] = [
+                (values[i], labels[i - 1], labels[i]) for i in range(1, len(labels)) if labels[i] != labels[i - 1]
+            ]
             row["agreeing"] = runs(values, [v in AGREEING for v in labels])
             row["changes_text"] = "; ".join(f"{grid_value_text(v)} ({a} → {b})" for v, a, b in row["changes"])
-            row["agreeing_text"] = (", ".join(f"{grid_value_text(lo)} to {grid_value_text(hi)}" if lo != hi else grid_value_text(lo)
-                                                for lo, hi in row["agreeing"]) or NOT_IN_GRID)
+            row["agreeing_text"] = (
+                ", ".join(
+                    f"{grid_value_text(lo)} to {grid_value_text(hi)}" if lo != hi else grid_value_text(lo)
+                    for lo, hi in row["agreeing"]
+                )
+                or NOT_IN_GRID
+            )
         else:
             grid = verdicts.to_numpy()
             along_1 = grid[:, 1:] != grid[:, :-1]  # the first parameter runs across
@@ -293,8 +317,10 @@ def breakpoints(result: Sweep) -> pd.DataFrame:
                 row["agreeing"] = None
                 row["agreeing_text"] = NOT_IN_GRID
             row["changes_text"] = " | ".join(
-                f"{axis.name} at {_listing(values)}" for axis, values in zip(result.axes, (row["changes_1"], row["changes_2"]), strict=False)
-                if values)
+                f"{axis.name} at {_listing(values)}"
+                for axis, values in zip(result.axes, (row["changes_1"], row["changes_2"]), strict=False)
+                if values
+            )
         out.append(row)
     return pd.DataFrame(out, columns=["check", "title", "changes_text", "agreeing_text"] if not out else None)
 
@@ -317,8 +343,11 @@ def breakpoint_table(result: Sweep) -> str:
         lines.append(f"  no finding changes verdict over the grid ({len(result.titles)} checks).")
         return "\n".join(lines)
     if len(result.axes) == 1:
-        lines.append(f"  (a change is shown at the first grid value with the new verdict; the grid step is "
-                     f"{grid_value_text(result.axes[0].step)}, and a verdict that holds over less than a step may fall between points)")
+        lines.append(
+            f"  (a change is shown at the first grid value with the new verdict; the grid step is "
+            f"{grid_value_text(result.axes[0].step)}, and a verdict that holds over less than a step may fall between "
+            "points)"
+        )
     headers = ("check", "consistent (exactly or within rounding)", "verdict changes at")
     body = [(r.check, r.agreeing_text, r.changes_text) for r in table.itertuples()]
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(headers[:2])]
@@ -348,19 +377,27 @@ def progress_printer(stream=sys.stderr, every: float = 0.1, after_seconds: float
             next_share += every
         elapsed = time.perf_counter() - started
         if elapsed >= after_seconds and done < total:
-            print(f"  swept {done:,} of {total:,} grid points ({done / total:.0%}) in {elapsed:.1f} s",
-                  file=stream, flush=True)
+            print(
+                f"  swept {done:,} of {total:,} grid points ({done / total:.0%}) in {elapsed:.1f} s",
+                file=stream,
+                flush=True,
+            )
 
     return report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="paper-audit sweep", description=__doc__.split("\n\n")[0].replace("\n", " "),
-        epilog="parameters (START and STOP must lie in the allowed range):\n" + params.describe()
+        prog="paper-audit sweep",
+        description=__doc__.split("\n\n")[0].replace("\n", " "),
+        epilog="parameters (START and STOP must lie in the allowed range):\n"
+        + params.describe()
         + f"\n\nAt most {MAX_PARAMETERS} parameters and {MAX_GRID_POINTS:,} grid points.",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "START:STOP:POINTS"))
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "START:STOP:POINTS")
+    )
     parser.add_argument("--out", type=Path, required=True, help="the CSV to write (one row per check and grid point)")
     args = parser.parse_args(argv)
     axes = parse_grid(args.parameter)  # refuse a bad grid before anything runs
@@ -376,8 +413,11 @@ def main(argv: list[str] | None = None) -> int:
         write_csv(result, args.out)
     except OSError as error:
         raise DataError(f"--out: cannot write {args.out}: {error.strerror or error}") from None
-    print(f"Ran {len(result.titles)} checks at {total:,} grid points in {result.seconds:.2f} s; "
-          f"wrote {len(result.frame):,} rows to {args.out}\n", flush=True)
+    print(
+        f"Ran {len(result.titles)} checks at {total:,} grid points in {result.seconds:.2f} s; "
+        f"wrote {len(result.frame):,} rows to {args.out}\n",
+        flush=True,
+    )
     print(breakpoint_table(result))
     return 0
 

@@ -124,8 +124,9 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
     if (low is None) != (high is None):
         raise fail("low" if low is None else "high", "a range needs both low and high")
     if len(filled) != 1:
-        raise fail("value", "exactly one of value, low/high or date must be filled"
-                            f" (found: {', '.join(filled) or 'none'})")
+        raise fail(
+            "value", f"exactly one of value, low/high or date must be filled (found: {', '.join(filled) or 'none'})"
+        )
     if (rec["unit"] == "date") != bool(rec["date"]):
         raise fail("date", "a date is given exactly when the unit is 'date'")
     if rec["date"] and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", rec["date"]):
@@ -167,8 +168,9 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
             typed is not None and not math.isclose(typed * factor, read, rel_tol=1e-5)
         ):
             shown = "nothing" if read is None else f"{read / factor:g}"
-            raise fail(field, f"{rec[field] or 'empty'} differs from the figure {rec['figure']!r},"
-                              f" which reads as {shown}")
+            raise fail(
+                field, f"{rec[field] or 'empty'} differs from the figure {rec['figure']!r}, which reads as {shown}"
+            )
     if parsed.date is not None:
         read_date = parsed.date
         if read_date.startswith("--"):  # the text gives day and month; the row adds the year
@@ -181,10 +183,14 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
         **{k: v for k, v in rec.items() if k != "_line"},
         "page": page,
         "footnote": footnote,
-        "value": value, "low": low, "high": high,
+        "value": value,
+        "low": low,
+        "high": high,
         "factor": factor,
-        "quote_start": start, "quote_end": start + len(rec["quote"]),
-        "figure_start": figure_start, "figure_end": figure_start + len(rec["figure"]),
+        "quote_start": start,
+        "quote_end": start + len(rec["quote"]),
+        "figure_start": figure_start,
+        "figure_end": figure_start + len(rec["figure"]),
         "line": rec["_line"],
     }
 
@@ -198,8 +204,9 @@ def load_claims(path: Path = paths.CLAIMS_CSV, pages: dict[int, source.Page] | N
     typed = []
     for rec in records:
         if rec["id"] in seen:
-            raise DataError(f"{path}, line {rec['_line']} (id {rec['id']}), field 'id':"
-                            f" duplicate of line {seen[rec['id']]}")
+            raise DataError(
+                f"{path}, line {rec['_line']} (id {rec['id']}), field 'id': duplicate of line {seen[rec['id']]}"
+            )
         seen[rec["id"]] = rec["_line"]
         typed.append(validate_record(path, rec, pages))
     # Belt and braces: the same file against the Data Package schema.

@@ -68,8 +68,9 @@ def reread() -> None:
     data_fingerprint.cache_clear()
 
 
-def fingerprint(claims: Iterable[str] = (), checks: Iterable[str] = (), references: Iterable[str] = (),
-                everything: bool = False) -> dict:
+def fingerprint(
+    claims: Iterable[str] = (), checks: Iterable[str] = (), references: Iterable[str] = (), everything: bool = False
+) -> dict:
     """What a notebook read, as hashes of the rows (or of all the data)."""
     return {
         "code": code_fingerprint(),
@@ -105,6 +106,7 @@ def is_stale(notebook: Path, output_dir: Path | None = None) -> bool:
     if not target.exists():
         return True
     recorded = json.loads(target.read_text(encoding="utf-8"))
-    now = fingerprint(recorded["claims"], recorded["checks"], recorded["references"],
-                      everything=recorded["all"] is not None)
+    now = fingerprint(
+        recorded["claims"], recorded["checks"], recorded["references"], everything=recorded["all"] is not None
+    )
     return now != recorded

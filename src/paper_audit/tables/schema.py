@@ -56,7 +56,13 @@ def validate(name: str, path: Path) -> None:
     spec = resource(name)
     path = Path(path).resolve()
     # frictionless refuses absolute paths as unsafe: give it a base folder.
-    res = Resource(path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(spec["schema"]), format="csv", encoding="utf-8")
+    res = Resource(
+        path=path.name,
+        basepath=str(path.parent),
+        schema=Schema.from_descriptor(spec["schema"]),
+        format="csv",
+        encoding="utf-8",
+    )
     report = res.validate()
     if not report.valid:
         errors = report.flatten(["rowNumber", "fieldName", "type", "note"])

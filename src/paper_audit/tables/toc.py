@@ -62,8 +62,12 @@ def insert_chapter(name: str, after: str | None = None, root: Path | None = None
     before the scenarios, else last of the part that holds the chapters."""
     root = (root or paths.REPO_ROOT).resolve()
     site_map = _site_map(root)
-    holders = [(doc, subtree) for doc in site_map.values() for subtree in doc.subtrees
-               if any(str(item) in {f"notebooks/{c}" for c in chapters(root)} for item in subtree.items)]
+    holders = [
+        (doc, subtree)
+        for doc in site_map.values()
+        for subtree in doc.subtrees
+        if any(str(item) in {f"notebooks/{c}" for c in chapters(root)} for item in subtree.items)
+    ]
     if not holders:
         raise DataError(f"{root / '_toc.yml'}: no chapter entry 'notebooks/NAME' to place the new chapter beside")
     if after is not None and after not in chapters(root):
@@ -106,8 +110,10 @@ def _chapters(root: Path) -> tuple[tuple[str, str], ...]:
             continue
         notebook = root / f"{page}.ipynb"
         if not notebook.exists():
-            raise DataError(f"{root / '_toc.yml'}: lists {page}, but {notebook} does not exist "
-                            "(write it with `paper-audit add-chapter`)")
+            raise DataError(
+                f"{root / '_toc.yml'}: lists {page}, but {notebook} does not exist "
+                "(write it with `paper-audit add-chapter`)"
+            )
         found.append((match.group(1), notebook_title(notebook)))
     return tuple(found)
 
@@ -124,8 +130,10 @@ def chapter_notebook(name: str, root: Path | None = None) -> Path:
 def unknown_chapter(name: str, root: Path | None = None) -> str:
     """The message for a chapter that is not in the book: which are, where they are declared, how to add one."""
     known = chapters(root)
-    return (f"{name!r} is not a chapter of the book; its chapters are {', '.join(known)} "
-            f"(declared in {WHERE}); add one with `paper-audit add-chapter {name} --title TITLE`")
+    return (
+        f"{name!r} is not a chapter of the book; its chapters are {', '.join(known)} "
+        f"(declared in {WHERE}); add one with `paper-audit add-chapter {name} --title TITLE`"
+    )
 
 
 def reread() -> None:

@@ -15,22 +15,61 @@ from dataclasses import dataclass
 from number_parser import parse_number
 
 UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 FRACTIONS = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-MONTHS = {m: i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August",
-     "September", "October", "November", "December"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
 
 # Every word that names a number, for the coverage walk over the text.
 NUMBER_WORDS = sorted(
-    set(UNITS) | set(TENS) | set(FRACTIONS) | {"hundred", "hundreds", "thousands"} | set(SCALES)
+    set(UNITS)
+    | set(TENS)
+    | set(FRACTIONS)
+    | {"hundred", "hundreds", "thousands"}
+    | set(SCALES)
     | {"first", "second", "sixth"},
-    key=len, reverse=True,
+    key=len,
+    reverse=True,
 )
 
 # The words number-parser may read: anything else (an ordinal, "a") is refused first.
@@ -52,10 +91,15 @@ class Figure:
 
 # What ``parse`` reads, for the message when it cannot read a figure.
 READABLE_FORMS = (
-    "digits (22,735; 1.147; 33.3)", "number words (thirty-four; Nineteen)",
-    "fraction words (one-third; three-quarters; half; a third)", "either with a scale word (420 billion; one billion)",
-    "a range (100-150; 25-USD 37.50; 1954-1956; 1956-57; 1953 to 1961; 1954 and 1957)", "a decade (1950s)",
-    "a date (31 July 1953; 5 August; July 1953)", "six months to a year", "hundreds of thousands",
+    "digits (22,735; 1.147; 33.3)",
+    "number words (thirty-four; Nineteen)",
+    "fraction words (one-third; three-quarters; half; a third)",
+    "either with a scale word (420 billion; one billion)",
+    "a range (100-150; 25-USD 37.50; 1954-1956; 1956-57; 1953 to 1961; 1954 and 1957)",
+    "a decade (1950s)",
+    "a date (31 July 1953; 5 August; July 1953)",
+    "six months to a year",
+    "hundreds of thousands",
 )
 
 
@@ -80,8 +124,11 @@ def word_number(text: str) -> float:
     if len(parts) == 2 and parts[0] in UNITS and parts[1] in FRACTIONS:
         return UNITS[parts[0]] / FRACTIONS[parts[1]]
     # A hyphen joins only tens and a unit ('thirty-four'), never 'thirty-zero'.
-    hyphens_ok = all(re.fullmatch(rf"(?:{'|'.join(TENS)})-(?:{'|'.join(w for w in UNITS if 0 < UNITS[w] < 10)})", part)
-                     for part in word.split() if "-" in part)
+    hyphens_ok = all(
+        re.fullmatch(rf"(?:{'|'.join(TENS)})-(?:{'|'.join(w for w in UNITS if 0 < UNITS[w] < 10)})", part)
+        for part in word.split()
+        if "-" in part
+    )
     cardinal = not set(word.replace("-", " ").split()) - CARDINAL_WORDS
     if hyphens_ok and re.fullmatch(r"[a-z]+(?:[- ][a-z]+)*", word) and cardinal:
         value = parse_number(word)

@@ -23,8 +23,29 @@ from paper_audit.text import source
 # Abbreviations of the excerpt's citations and prose: a stop after them does
 # not end a sentence. "Ibid." does (it is a whole note), so it is not here.
 ABBREVIATIONS = frozenset(
-    {"p", "pp", "vol", "vols", "no", "nos", "f", "op", "d", "ed", "eds", "al",
-     "cf", "ch", "trans", "e.g", "i.e", "mr", "dr", "st", "jr"}
+    {
+        "p",
+        "pp",
+        "vol",
+        "vols",
+        "no",
+        "nos",
+        "f",
+        "op",
+        "d",
+        "ed",
+        "eds",
+        "al",
+        "cf",
+        "ch",
+        "trans",
+        "e.g",
+        "i.e",
+        "mr",
+        "dr",
+        "st",
+        "jr",
+    }
 )
 _STOP = re.compile(r"[.?!][”’\"')\]]*")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
@@ -88,7 +109,7 @@ def sentences(page: source.Page) -> list[Span]:
     for region in regions(page):
         start = region.start
         if region.footnote is not None:
-            number = re.match(rf"{region.footnote}\s+", text[start:region.end])
+            number = re.match(rf"{region.footnote}\s+", text[start : region.end])
             if number:  # page 2's first note runs on from page 1: no number
                 start += number.end()
         cursor = start
@@ -101,7 +122,7 @@ def sentences(page: source.Page) -> list[Span]:
             while rest < region.end and text[rest] == " ":
                 rest += 1
             if rest in marker_starts:  # "1949.7 The" or "subjects. 6 These"
-                marker = re.match(r"\d+", text[rest:region.end])
+                marker = re.match(r"\d+", text[rest : region.end])
                 end = rest + marker.end()
                 rest = end
                 while rest < region.end and text[rest] == " ":
@@ -109,8 +130,7 @@ def sentences(page: source.Page) -> list[Span]:
             cursor = stop.end()
             if rest >= region.end:
                 break
-            if not (rest > stop.end() and _SENTENCE_START.match(text, rest)
-                    and _ends_sentence(text, stop.start())):
+            if not (rest > stop.end() and _SENTENCE_START.match(text, rest) and _ends_sentence(text, stop.start())):
                 continue
             found.append(Span(page.number, region.footnote, start, end))
             start = cursor = rest
@@ -141,8 +161,7 @@ def passages(claims, claim_ids, pages=None) -> list[Passage]:
         for passage in shown:
             other = passage.span
             if other.page == span.page and other.start < span.end and span.start < other.end:
-                passage.span = Span(span.page, span.footnote, min(other.start, span.start),
-                                    max(other.end, span.end))
+                passage.span = Span(span.page, span.footnote, min(other.start, span.start), max(other.end, span.end))
                 if claim_id not in passage.claims:
                     passage.claims.append(claim_id)
                 break
@@ -151,11 +170,10 @@ def passages(claims, claim_ids, pages=None) -> list[Passage]:
     for passage in shown:
         page = pages[passage.span.page]
         region = next(r for r in regions(page) if r.start <= passage.span.start < r.end)
-        text = page.clean[passage.span.start:passage.span.end]
+        text = page.clean[passage.span.start : passage.span.end]
         # Only the body runs over pages: its first sentence on page 3 begins
         # in lower case, its last on page 2 ends without a stop.
-        passage.cut_before = region.footnote is None and passage.span.start == region.start \
-            and text[:1].islower()
+        passage.cut_before = region.footnote is None and passage.span.start == region.start and text[:1].islower()
         passage.cut_after = passage.span.end == region.end and not _STOP.search(text[-3:])
     return shown
 
@@ -166,7 +184,8 @@ def claims_within(claims, shown: list[Passage]) -> list[str]:
     found = []
     for passage in shown:
         span = passage.span
-        inside = claims[(claims["page"] == span.page) & (claims["figure_start"] >= span.start)
-                        & (claims["figure_end"] <= span.end)]
+        inside = claims[
+            (claims["page"] == span.page) & (claims["figure_start"] >= span.start) & (claims["figure_end"] <= span.end)
+        ]
         found += list(inside.sort_values("figure_start")["id"])
     return found

@@ -15,7 +15,6 @@ authority for quotes.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import json
@@ -118,8 +117,16 @@ def _head_span(page: int, layer: str, text: str, strict: bool) -> tuple[int, int
     return 0, len(text)
 
 
-def _layer_segments(page: int, layer: str, text: str, body_start: int, end_of_text: int,
-                    notes_start: int, first: int | None, markers: range | None) -> list[Segment]:
+def _layer_segments(
+    page: int,
+    layer: str,
+    text: str,
+    body_start: int,
+    end_of_text: int,
+    notes_start: int,
+    first: int | None,
+    markers: range | None,
+) -> list[Segment]:
     body_end = notes_start - 1 if notes_start > body_start and text[notes_start - 1] == " " else notes_start
     segments = [Segment(page, layer, "head", None, 0, body_start)]
     if layer == "raw" and end_of_text < len(text):
@@ -196,8 +203,10 @@ def segment_added_page(page: int, clean: str, raw: str, hint: dict | None = None
     if hint.get("footnotes_start"):
         where = clean.find(hint["footnotes_start"], c_body)
         if where < 0 or clean.count(hint["footnotes_start"]) != 1:
-            raise DataError(f"page {page} (clean): the hint --footnotes-start {hint['footnotes_start']!r} "
-                            "does not occur exactly once in the page's text")
+            raise DataError(
+                f"page {page} (clean): the hint --footnotes-start {hint['footnotes_start']!r} "
+                "does not occur exactly once in the page's text"
+            )
         lead = re.match(r"\d+", clean[where:])
         first = int(hint.get("first") or (lead.group() if lead else 0)) or None
         found = (where, first) if first else None
@@ -217,8 +226,10 @@ def segment_added_page(page: int, clean: str, raw: str, hint: dict | None = None
     else:
         r_notes = _raw_notes_start(clean, notes_start, first, raw, r_body, r_end)
     if r_notes < 0:
-        raise DataError(f"page {page} (raw): the start of the footnotes was not found in the raw layer; "
-                        "give it with --raw-footnotes-start TEXT")
+        raise DataError(
+            f"page {page} (raw): the start of the footnotes was not found in the raw layer; "
+            "give it with --raw-footnotes-start TEXT"
+        )
     segments += _layer_segments(page, "raw", raw, r_body, r_end, r_notes, None, None)
     return segments
 
@@ -301,8 +312,10 @@ def describe_pages(pages) -> str:
 
 def unknown_page(page, pages) -> str:
     """The message for a page that is not in the source, naming how to add it."""
-    return (f"page {page} is not in the source ({describe_pages(pages)} in data/source/manifest.json); "
-            f"add it with `{ADD_PAGE.replace(' N ', f' {page} ')}`")
+    return (
+        f"page {page} is not in the source ({describe_pages(pages)} in data/source/manifest.json); "
+        f"add it with `{ADD_PAGE.replace(' N ', f' {page} ')}`"
+    )
 
 
 def derive(paper_file: Path = paths.PAPER_EXCERPT, source_dir: Path = paths.SOURCE_DIR) -> dict[str, str]:
@@ -359,12 +372,15 @@ def write(files: dict[str, str], target: Path, added: dict[int, dict] | None = N
     load_pages.cache_clear()
 
 
-def add_page(number: int, clean: str, raw: str | None = None, hint: dict | None = None,
-             source_dir: Path = paths.SOURCE_DIR) -> list[Segment]:
+def add_page(
+    number: int, clean: str, raw: str | None = None, hint: dict | None = None, source_dir: Path = paths.SOURCE_DIR
+) -> list[Segment]:
     """Add (or replace) page ``number``: its two layers, its segments and hashes; every other page is kept."""
     if number in SHARED_PAGES:
-        raise DataError(f"page {number} comes from the shared paper, which stays its authority; "
-                        "re-derive it with scripts/extract_source.py instead")
+        raise DataError(
+            f"page {number} comes from the shared paper, which stays its authority; "
+            "re-derive it with scripts/extract_source.py instead"
+        )
     if number < 1:
         raise DataError(f"{number} is not a printed page number")
     clean = " ".join(clean.split())
@@ -375,10 +391,16 @@ def add_page(number: int, clean: str, raw: str | None = None, hint: dict | None 
     segments = segment_added_page(number, clean, raw, hint)
     verify(source_dir)  # never build on a source that was edited by hand
     added = added_pages(source_dir)
-    added[number] = {"from": "paper-audit add-page", "raw": "given" if raw != clean else "none (the clean text twice)",
-                     **({"hint": hint} if hint else {})}
-    files = {name: (source_dir / name).read_text(encoding="utf-8")
-             for name in read_manifest(source_dir)["files"] if name != "segments.csv"}
+    added[number] = {
+        "from": "paper-audit add-page",
+        "raw": "given" if raw != clean else "none (the clean text twice)",
+        **({"hint": hint} if hint else {}),
+    }
+    files = {
+        name: (source_dir / name).read_text(encoding="utf-8")
+        for name in read_manifest(source_dir)["files"]
+        if name != "segments.csv"
+    }
     files[f"page-{number}.clean.txt"], files[f"page-{number}.raw.txt"] = clean, raw
     kept = [s for p in load_pages(source_dir).values() if p.number != number for s in p.segments]
     files["segments.csv"] = _segments_csv(kept + segments)
@@ -416,56 +438,17 @@ def load_pages(source_dir: Path = paths.SOURCE_DIR) -> dict[int, Page]:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             page = int(row["page"])
             if page not in pages:
-                raise DataError(f"{source_dir / 'segments.csv'}, line {line}, field 'page': "
-                                + unknown_page(page, pages))
+                raise DataError(
+                    f"{source_dir / 'segments.csv'}, line {line}, field 'page': " + unknown_page(page, pages)
+                )
             pages[page].segments.append(
-                Segment(page, row["layer"], row["kind"], int(row["footnote"]) if row["footnote"] else None,
-                        int(row["start"]), int(row["end"]))
+                Segment(
+                    page,
+                    row["layer"],
+                    row["kind"],
+                    int(row["footnote"]) if row["footnote"] else None,
+                    int(row["start"]),
+                    int(row["end"]),
+                )
             )
     return pages
-
-
-# Typographic differences that are not readings: curly and straight quotes, dashes.
-_TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-"})
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-
-
-def variants(page: Page) -> list[dict]:
-    """Where the raw layer reads the page differently from the clean one.
-
-    Words are compared after folding quotes and dashes; each difference is
-    classed as a lost or misread footnote marker, a misread footnote number, a
-    misread word, or punctuation.
-    """
-    found = []
-    for region in ("body", "footnotes"):
-        clean_seg = page.segments_of("clean", region)[0]
-        raw_seg = page.segments_of("raw", region)[0]
-        clean_text = page.clean[clean_seg.start:clean_seg.end].translate(_TYPOGRAPHY)
-        raw_text = page.raw[raw_seg.start:raw_seg.end].translate(_TYPOGRAPHY)
-        clean_matches = list(_TOKEN.finditer(clean_text))
-        clean_tokens, raw_tokens = [m.group() for m in clean_matches], _TOKEN.findall(raw_text)
-        markers = {str(s.footnote) for s in page.segments_of("clean", "marker")}
-        notes = {str(s.footnote) for s in page.segments_of("clean", "footnote")}
-        matcher = difflib.SequenceMatcher(None, clean_tokens, raw_tokens, autojunk=False)
-        for op, c0, c1, r0, r1 in matcher.get_opcodes():
-            if op == "equal":
-                continue
-            clean_part, raw_part = " ".join(clean_tokens[c0:c1]), " ".join(raw_tokens[r0:r1])
-            words = [t for t in clean_tokens[c0:c1] if t.isalnum()]
-            if region == "body" and words and all(t in markers for t in words):
-                kind = "footnote marker lost" if op == "delete" else "footnote marker misread"
-            elif region == "footnotes" and words and words[0] in notes:
-                kind = "footnote number lost" if op == "delete" else "footnote number misread or glued"
-            elif not words and not any(t.isalnum() for t in raw_tokens[r0:r1]):
-                kind = "punctuation"
-            else:
-                kind = "misread word"
-            # Where the clean reading stands in the page (an empty reading: where the raw one would go).
-            if c1 > c0:
-                clean_start, clean_end = clean_matches[c0].start(), clean_matches[c1 - 1].end()
-            else:
-                clean_start = clean_end = clean_matches[c0 - 1].end() if c0 else 0
-            found.append({"page": page.number, "region": region, "clean": clean_part, "raw": raw_part, "kind": kind,
-                          "clean_start": clean_seg.start + clean_start, "clean_end": clean_seg.start + clean_end})
-    return found

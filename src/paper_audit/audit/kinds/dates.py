@@ -14,10 +14,12 @@ DAYS_PER_MONTH = 365.25 / 12
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 365.25}
 
 
-
-@kind("date_in_reference", roles=("claim", "event:fact"),
-      does="a date or year against an independently dated event",
-      provides=('reference_start', 'reference_end'))
+@kind(
+    "date_in_reference",
+    roles=("claim", "event:fact"),
+    does="a date or year against an independently dated event",
+    provides=("reference_start", "reference_end"),
+)
 def _date_in_reference(ctx, row, inputs):
     claim_id, fact_id = inputs
     c_start, c_end = ctx.dates(claim_id)
@@ -27,11 +29,15 @@ def _date_in_reference(ctx, row, inputs):
     result = CONSISTENT if overlap else (GROSS if days_off > 365 else INCONSISTENT)
     _, fact = reference.lookup(fact_id)
     return {
-        "grade": result, "gap_abs": float(days_off), "computed_value": float(days_off),
+        "grade": result,
+        "gap_abs": float(days_off),
+        "computed_value": float(days_off),
         "stated": f"{c_start.isoformat()} to {c_end.isoformat()}" if c_start != c_end else c_start.isoformat(),
-        "computed": f"{r_start.isoformat()}" + (f" to {r_end.isoformat()}" if r_end != r_start else "") + f" ({fact['confidence']} confidence)",
-        "computation": f"the text's dates span {c_start} to {c_end}; the reference ({fact['event']}) {r_start} to {r_end}; "
-                       + ("they overlap" if overlap else f"{days_off} days apart"),
+        "computed": f"{r_start.isoformat()}"
+        + (f" to {r_end.isoformat()}" if r_end != r_start else "")
+        + f" ({fact['confidence']} confidence)",
+        "computation": f"the text's dates span {c_start} to {c_end}; the reference ({fact['event']}) {r_start} to "
+        f"{r_end}; " + ("they overlap" if overlap else f"{days_off} days apart"),
         "extras": {"reference_start": r_start.isoformat(), "reference_end": r_end.isoformat()},
     }
 
@@ -40,22 +46,30 @@ def _gap_interval(ctx, start: str, end: str, unit: str) -> Interval:
     s_lo, s_hi = ctx.dates(start)
     e_lo, e_hi = ctx.dates(end)
     per = DAYS_PER_UNIT[unit]
-    return Interval((e_lo - s_hi).days / per, (e_hi - s_lo).days / per, ((e_lo - s_hi).days + (e_hi - s_lo).days) / 2 / per)
+    return Interval(
+        (e_lo - s_hi).days / per, (e_hi - s_lo).days / per, ((e_lo - s_hi).days + (e_hi - s_lo).days) / 2 / per
+    )
 
 
-@kind("date_gap", roles=("start:either", "end:either", "duration?"),
-      expects={"expected_low": "shortest interval the wording allows (without a duration claim)",
-               "expected_high": "longest interval the wording allows (without a duration claim)",
-               "expected_unit": "unit of that interval (without a duration claim)"},
-      does="the interval between two dates against a stated duration or wording",
-      provides=('days_low', 'days_high', 'expected_low', 'expected_high'))
+@kind(
+    "date_gap",
+    roles=("start:either", "end:either", "duration?"),
+    expects={
+        "expected_low": "shortest interval the wording allows (without a duration claim)",
+        "expected_high": "longest interval the wording allows (without a duration claim)",
+        "expected_unit": "unit of that interval (without a duration claim)",
+    },
+    does="the interval between two dates against a stated duration or wording",
+    provides=("days_low", "days_high", "expected_low", "expected_high"),
+)
 def _date_gap(ctx, row, inputs):
     start, end, *duration = inputs
     if duration:
         claim = ctx.claim(duration[0])
         unit = claim["unit"]
         stated = ctx.interval(duration[0])
-        stated_text = f"{claim['qualifier'] + ' ' if claim['qualifier'] not in ('none', 'exactly') else ''}{amount_text(stated.point)} {unit}"
+        qualifier = "" if claim["qualifier"] in ("none", "exactly") else claim["qualifier"] + " "
+        stated_text = f"{qualifier}{amount_text(stated.point)} {unit}"
     else:
         unit = row["expected_unit"]
         lo, hi = float(row["expected_low"]), float(row["expected_high"])
@@ -68,17 +82,21 @@ def _date_gap(ctx, row, inputs):
         result["grade"] = CONSISTENT if stated.low <= computed.low and computed.high <= stated.high else WITHIN_ROUNDING
     days = _gap_interval(ctx, start, end, "days")
     result.update(
-        stated=stated_text, computed=f"{computed.low:.2f} to {computed.high:.2f} {unit}",
+        stated=stated_text,
+        computed=f"{computed.low:.2f} to {computed.high:.2f} {unit}",
         computation=f"from {ctx.dates(start)[0]}…{ctx.dates(start)[1]} to {ctx.dates(end)[0]}…{ctx.dates(end)[1]}: "
-                    f"{computed.low:.2f} to {computed.high:.2f} {unit}",
+        f"{computed.low:.2f} to {computed.high:.2f} {unit}",
         extras={"days_low": days.low, "days_high": days.high, "expected_low": stated.low, "expected_high": stated.high},
     )
     return result
 
 
-@kind("span_within", roles=("start:either", "end:either", "duration"),
-      does="two dated events fit within a stated duration",
-      provides=('span',))
+@kind(
+    "span_within",
+    roles=("start:either", "end:either", "duration"),
+    does="two dated events fit within a stated duration",
+    provides=("span",),
+)
 def _span_within(ctx, row, inputs):
     start, end, duration = inputs
     claim = ctx.claim(duration)
@@ -87,23 +105,28 @@ def _span_within(ctx, row, inputs):
     computed = _gap_interval(ctx, start, end, unit)
     fits = computed.low <= stated.high
     return {
-        "grade": CONSISTENT if fits else INCONSISTENT, "stated_value": stated.point, "computed_value": computed.low,
-        "stated": f"{amount_text(stated.point)} {unit}", "computed": f"at least {computed.low:.2f} {unit} between the dated events",
+        "grade": CONSISTENT if fits else INCONSISTENT,
+        "stated_value": stated.point,
+        "computed_value": computed.low,
+        "stated": f"{amount_text(stated.point)} {unit}",
+        "computed": f"at least {computed.low:.2f} {unit} between the dated events",
         "computation": f"{ctx.dates(start)[0]} to {ctx.dates(end)[0]} is {computed.low:.2f} {unit}, "
-                       + ("which fits within" if fits else "longer than") + f" {amount_text(stated.point)} {unit}",
+        + ("which fits within" if fits else "longer than")
+        + f" {amount_text(stated.point)} {unit}",
         "extras": {"span": computed.low},
     }
 
 
-@kind("range_length", roles=("range", "length"),
-      does="a range of years against its stated length")
+@kind("range_length", roles=("range", "length"), does="a range of years against its stated length")
 def _range_length(ctx, row, inputs):
     range_id, length_id = inputs
     c = ctx.claim(range_id)
     years = c["high"] - c["low"] + 1  # inclusive calendar years: 1954-1956 is three
     length = ctx.interval(length_id)
     result = compare(ctx, Interval(years, years, years), length)
-    result.update(stated=f"{amount_text(length.point)} years", computed=f"{amount_text(years)} calendar years",
-                  computation=f"{int(c['low'])} to {int(c['high'])} inclusive = {years:g} years")
+    result.update(
+        stated=f"{amount_text(length.point)} years",
+        computed=f"{amount_text(years)} calendar years",
+        computation=f"{int(c['low'])} to {int(c['high'])} inclusive = {years:g} years",
+    )
     return result
-

@@ -13,44 +13,62 @@ from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, NOT_SUPP
 from paper_audit.tables import reference
 
 
-@kind("parts_sum", roles=("part",), repeat=2,
-      expects={"expected_low": "the whole the parts add up to", "expected_high": "(optional) the same whole"},
-      does="shares of one whole add up to it",
-      provides=('excess', 'rounding_reach', 'n_parts'))
+@kind(
+    "parts_sum",
+    roles=("part",),
+    repeat=2,
+    expects={"expected_low": "the whole the parts add up to", "expected_high": "(optional) the same whole"},
+    does="shares of one whole add up to it",
+    provides=("excess", "rounding_reach", "n_parts"),
+)
 def _parts_sum(ctx, row, inputs):
     parts = [ctx.interval(i, as_percent=True) for i in inputs]
     computed = propagate(lambda *xs: sum(xs), parts)
     target = float(row["expected_low"])
     result = compare(ctx, computed, Interval(target, target, target))
     result.update(
-        stated=f"{target:g} (the whole)", computed=f"{computed.point:,.4g}",
+        stated=f"{target:g} (the whole)",
+        computed=f"{computed.point:,.4g}",
         computation=" + ".join(f"{p.point:g}" for p in parts) + f" = {computed.point:,.4g}; "
-                    f"with rounding {computed.low:,.4g} to {computed.high:,.4g}",
-        extras={"excess": computed.point - target, "rounding_reach": (computed.high - computed.low) / 2,
-                "n_parts": len(parts)},
+        f"with rounding {computed.low:,.4g} to {computed.high:,.4g}",
+        extras={
+            "excess": computed.point - target,
+            "rounding_reach": (computed.high - computed.low) / 2,
+            "n_parts": len(parts),
+        },
     )
     return result
 
 
-@kind("same_quantity", roles=("first", "second"),
-      does="one quantity reported twice agrees with itself",
-      provides=('ratio',))
+@kind(
+    "same_quantity",
+    roles=("first", "second"),
+    does="one quantity reported twice agrees with itself",
+    provides=("ratio",),
+)
 def _same_quantity(ctx, row, inputs):
     first, second = inputs
     percent = {ctx.claim(i)["unit"] for i in inputs} == {"fraction", "percent"}
     a, b = ctx.interval(first, as_percent=percent), ctx.interval(second, as_percent=percent)
     result = compare(ctx, a, b)
     unit = "percent" if percent else ctx.claim(second)["unit"]
-    result.update(stated=f"{amount_text(b.point)} {unit}", computed=f"{amount_text(a.point)} {unit}",
-                  computation=f"{first}: {amount_text(a.low)} to {amount_text(a.high)}; {second}: {amount_text(b.low)} to {amount_text(b.high)}",
-                  spread=spread(a.point, b.point),
-                  extras={"ratio": max(a.point, b.point) / min(a.point, b.point)})
+    result.update(
+        stated=f"{amount_text(b.point)} {unit}",
+        computed=f"{amount_text(a.point)} {unit}",
+        computation=f"{first}: {amount_text(a.low)} to {amount_text(a.high)}; {second}: {amount_text(b.low)} to "
+        f"{amount_text(b.high)}",
+        spread=spread(a.point, b.point),
+        extras={"ratio": max(a.point, b.point) / min(a.point, b.point)},
+    )
     return result
 
 
-@kind("remainder", roles=("total", "part", "phrase_figure?"),
-      does="what remains of a total after a part left",
-      provides=('total', 'part', 'remainder', 'share'))
+@kind(
+    "remainder",
+    roles=("total", "part", "phrase_figure?"),
+    does="what remains of a total after a part left",
+    provides=("total", "part", "remainder", "share"),
+)
 def _remainder(ctx, row, inputs):
     """What remains of a total after a part left. Optional further inputs are
     the phrase's own figures (shown as quotes). As a wording check: a phrase
@@ -67,17 +85,28 @@ def _remainder(ctx, row, inputs):
     else:
         wording = NOT_SUPPORTED
     return {
-        "grade": CONSISTENT if ok else GROSS, "computed_value": remainder, "stated_value": None, "wording": wording,
-        "stated": "the rest (not stated as a number)", "computed": f"{amount_text(remainder)} {unit}",
+        "grade": CONSISTENT if ok else GROSS,
+        "computed_value": remainder,
+        "stated_value": None,
+        "wording": wording,
+        "stated": "the rest (not stated as a number)",
+        "computed": f"{amount_text(remainder)} {unit}",
         "computation": f"{amount_text(total.point)} − {amount_text(part.point)} = {amount_text(remainder)} {unit}",
-        "extras": {"total": total.point, "part": part.point, "remainder": remainder,
-                   "share": remainder / total.point if total.point else math.nan},
+        "extras": {
+            "total": total.point,
+            "part": part.point,
+            "remainder": remainder,
+            "share": remainder / total.point if total.point else math.nan,
+        },
     }
 
 
-@kind("share_ratio", roles=("share_a", "share_b", "sum_a", "sum_b"),
-      does="two donors' shares against the ratio of the sums the text gives for them",
-      provides=('share_ratio', 'sum_ratio'))
+@kind(
+    "share_ratio",
+    roles=("share_a", "share_b", "sum_a", "sum_b"),
+    does="two donors' shares against the ratio of the sums the text gives for them",
+    provides=("share_ratio", "sum_ratio"),
+)
 def _share_ratio(ctx, row, inputs):
     """Two donors' shares (percent) against the ratio of the sums the paper gives for them."""
     share_a, share_b, sum_a, sum_b = inputs
@@ -85,19 +114,24 @@ def _share_ratio(ctx, row, inputs):
     sums = propagate(lambda x, y: x / y, [ctx.interval(sum_a), ctx.interval(sum_b)])
     result = compare(ctx, sums, shares)
     result.update(
-        stated=f"ratio of shares {shares.point:.4g}", computed=f"ratio of sums {sums.point:.4g}",
-        computation=f"shares {amount_text(ctx.interval(share_a).point)} / {amount_text(ctx.interval(share_b).point)} = {shares.point:.4g} "
-                    f"({shares.low:.4g} to {shares.high:.4g}); sums {amount_text(ctx.interval(sum_a).point)} / "
-                    f"{amount_text(ctx.interval(sum_b).point)} = {sums.point:.4g} ({sums.low:.4g} to {sums.high:.4g})",
+        stated=f"ratio of shares {shares.point:.4g}",
+        computed=f"ratio of sums {sums.point:.4g}",
+        computation=f"shares {amount_text(ctx.interval(share_a).point)} / {amount_text(ctx.interval(share_b).point)} "
+        f"= {shares.point:.4g} "
+        f"({shares.low:.4g} to {shares.high:.4g}); sums {amount_text(ctx.interval(sum_a).point)} / "
+        f"{amount_text(ctx.interval(sum_b).point)} = {sums.point:.4g} ({sums.low:.4g} to {sums.high:.4g})",
         spread=spread(sums.point, shares.point),
         extras={"share_ratio": shares.point, "sum_ratio": sums.point},
     )
     return result
 
 
-@kind("share_implied_sum", roles=("share_other", "share_known", "sum_known", "sum_other:either"),
-      does="a share and its sum give the whole; another share of it against a sum known for that donor",
-      provides=('whole', 'implied', 'known', 'share_of_known'))
+@kind(
+    "share_implied_sum",
+    roles=("share_other", "share_known", "sum_known", "sum_other:either"),
+    does="a share and its sum give the whole; another share of it against a sum known for that donor",
+    provides=("whole", "implied", "known", "share_of_known"),
+)
 def _share_implied_sum(ctx, row, inputs):
     """One donor's share and sum give the whole; another donor's share of that whole
     is held against a sum known for that donor (a claim or a reference sum)."""
@@ -115,13 +149,18 @@ def _share_implied_sum(ctx, row, inputs):
     unit = ctx.claim(sum_known)["unit"]
     result = compare(ctx, implied, other)
     result.update(
-        stated=f"{amount_text(other.point)} {unit} ({other_text})", computed=f"{amount_text(implied.point)} {unit}",
+        stated=f"{amount_text(other.point)} {unit} ({other_text})",
+        computed=f"{amount_text(implied.point)} {unit}",
         computation=f"whole = {amount_text(parts[2].point)} / {parts[1].point:g}% = {amount_text(whole.point)} {unit}; "
-                    f"{parts[0].point:g}% of it = {amount_text(implied.point)} {unit} "
-                    f"(with rounding {amount_text(implied.low)} to {amount_text(implied.high)})",
+        f"{parts[0].point:g}% of it = {amount_text(implied.point)} {unit} "
+        f"(with rounding {amount_text(implied.low)} to {amount_text(implied.high)})",
         spread=spread(implied.point, other.point),
-        extras={"whole": f"{amount_text(whole.point)} {unit}", "implied": f"{amount_text(implied.point)} {unit}",
-                "known": f"{amount_text(other.point)} {unit}", "share_of_known": implied.point / other.point},
+        extras={
+            "whole": f"{amount_text(whole.point)} {unit}",
+            "implied": f"{amount_text(implied.point)} {unit}",
+            "known": f"{amount_text(other.point)} {unit}",
+            "share_of_known": implied.point / other.point,
+        },
     )
     return result
 
@@ -131,33 +170,44 @@ def _share_implied_sum(ctx, row, inputs):
 # --------------------------------------------------------------------------
 
 
-@kind("reference_count", roles=("claim", "count:fact"),
-      does="a count against an independent count")
+@kind("reference_count", roles=("claim", "count:fact"), does="a count against an independent count")
 def _reference_count(ctx, row, inputs):
     claim_id, count_id = inputs
     _, fact = reference.lookup(count_id)
     value = float(fact["value"])
     result = compare(ctx, Interval(value, value, value), ctx.interval(claim_id))
-    result.update(stated=amount_text(ctx.interval(claim_id).point), computed=f"{amount_text(value)} ({fact['confidence']} confidence)",
-                  computation=f"{fact['fact']}: {amount_text(value)}")
+    result.update(
+        stated=amount_text(ctx.interval(claim_id).point),
+        computed=f"{amount_text(value)} ({fact['confidence']} confidence)",
+        computation=f"{fact['fact']}: {amount_text(value)}",
+    )
     return result
 
 
-@kind("count_listed", roles=("counted",),
-      expects={"expected_low": "how many items the sentence lists", "expected_high": "(optional) the same number"},
-      does="a stated count against the items the sentence lists")
+@kind(
+    "count_listed",
+    roles=("counted",),
+    expects={"expected_low": "how many items the sentence lists", "expected_high": "(optional) the same number"},
+    does="a stated count against the items the sentence lists",
+)
 def _count_listed(ctx, row, inputs):
     (claim_id,) = inputs
     listed = float(row["expected_low"])
     result = compare(ctx, Interval(listed, listed, listed), ctx.interval(claim_id))
-    result.update(stated=amount_text(ctx.interval(claim_id).point), computed=f"{listed:g} listed in the text",
-                  computation=f"the sentence lists {listed:g} items")
+    result.update(
+        stated=amount_text(ctx.interval(claim_id).point),
+        computed=f"{listed:g} listed in the text",
+        computation=f"the sentence lists {listed:g} items",
+    )
     return result
 
 
-@kind("footnote_rate", roles=("converted_amount", "footnote_rate"),
-      does="the footnote a sentence cites gives a rate for the currency the sentence converts",
-      provides=('rate_currency', 'note'))
+@kind(
+    "footnote_rate",
+    roles=("converted_amount", "footnote_rate"),
+    does="the footnote a sentence cites gives a rate for the currency the sentence converts",
+    provides=("rate_currency", "note"),
+)
 def _footnote_rate(ctx, row, inputs):
     """Does the footnote a sentence cites give a rate for the currency the sentence converts?"""
     converted_amount, footnote_rate = inputs
@@ -171,7 +221,6 @@ def _footnote_rate(ctx, row, inputs):
         "stated": f"footnote {note}, cited for sums in {currency}",
         "computed": f"a rate for {rate_currency} only",
         "computation": f"the sentence converts {currency} to dollars; footnote {note} gives a rate in {rate_currency}"
-                       + ("" if covers else f" and none for {currency}"),
+        + ("" if covers else f" and none for {currency}"),
         "extras": {"currency": currency, "rate_currency": rate_currency, "note": note},
     }
-

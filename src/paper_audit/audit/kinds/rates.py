@@ -16,9 +16,13 @@ from paper_audit.errors import DataError
 from paper_audit.tables import reference
 
 
-@kind("conversion", roles=("amount", "converted", "rate_from", "rate_to"), ends=True,
-      does="an amount converted at the rate the text states (rate_from units = rate_to units)",
-      provides=('rate',))
+@kind(
+    "conversion",
+    roles=("amount", "converted", "rate_from", "rate_to"),
+    ends=True,
+    does="an amount converted at the rate the text states (rate_from units = rate_to units)",
+    provides=("rate",),
+)
 def _conversion(ctx, row, inputs):
     amount, converted, rate_from, rate_to = inputs
     a, b = ctx.interval(amount), ctx.interval(converted)
@@ -32,10 +36,12 @@ def _conversion(ctx, row, inputs):
     computed = propagate(lambda x, f, t: x * t / f, [a, rf, rt])
     result = compare(ctx, computed, b)
     result.update(
-        stated=f"{amount_text(b.point)} {ub}", computed=f"{amount_text(computed.point)} {ub}",
+        stated=f"{amount_text(b.point)} {ub}",
+        computed=f"{amount_text(computed.point)} {ub}",
         implied_rate=f"{a.point / b.point:,.4g} {ua} per {ub} (stated rate {rf.point / rt.point:,.4g})",
-        computation=f"{amount_text(a.point)} {ua} × {amount_text(rt.point)} / {amount_text(rf.point)} = {amount_text(computed.point)} {ub}; "
-                    f"with rounding {amount_text(computed.low)} to {amount_text(computed.high)}",
+        computation=f"{amount_text(a.point)} {ua} × {amount_text(rt.point)} / {amount_text(rf.point)} = "
+        f"{amount_text(computed.point)} {ub}; "
+        f"with rounding {amount_text(computed.low)} to {amount_text(computed.high)}",
         extras={"rate": rf.point / rt.point},
     )
     if own is not None:
@@ -45,15 +51,20 @@ def _conversion(ctx, row, inputs):
 
 # What a finding under the reader's own rate says instead of the check's explanation,
 # which discusses the book's rates (so a rerun never shows a stale sentence).
-READERS_RATE = ("Computed at the reader's rate of {rate:g} {currency} per dollar (a rerun parameter) instead of "
-                "the rates the book discusses: {label}.")
+READERS_RATE = (
+    "Computed at the reader's rate of {rate:g} {currency} per dollar (a rerun parameter) instead of "
+    "the rates the book discusses: {label}."
+)
 
 UNSURE_CONFIDENCE = ("medium-low", "low", "none")  # a yardstick this weak gives no hard verdict
 
 
 def _describe_rate(rate) -> str:
     end = rate["valid_to"] or "open"
-    return f"{rate['id']}: {float(rate['units_per_usd']):g} {rate['currency']} per USD, valid {rate['valid_from']} to {end}, {rate['confidence']} confidence"
+    return (
+        f"{rate['id']}: {float(rate['units_per_usd']):g} {rate['currency']} per USD, valid {rate['valid_from']} to "
+        f"{end}, {rate['confidence']} confidence"
+    )
 
 
 def _units_note(currency: str, start: dt.date, end: dt.date) -> str:
@@ -64,8 +75,10 @@ def _units_note(currency: str, start: dt.date, end: dt.date) -> str:
     day = dt.date.fromisoformat(reform["date"])
     if start >= day:
         return ""
-    return (f"Sums dated before {day.isoformat()} were counted in old units ({reform['event']}); the paper's figure "
-            f"is read, as its size shows, in new units, and the yardsticks are expressed in new units too.")
+    return (
+        f"Sums dated before {day.isoformat()} were counted in old units ({reform['event']}); the paper's figure "
+        f"is read, as its size shows, in new units, and the yardsticks are expressed in new units too."
+    )
 
 
 def _yardsticks(ctx, row, claim_id: str, currency: str, named: list[str]) -> list:
@@ -76,23 +89,33 @@ def _yardsticks(ctx, row, claim_id: str, currency: str, named: list[str]) -> lis
     for rate_id in named:
         _, rate = reference.lookup(rate_id)
         if rate["currency"] != currency:
-            raise DataError(f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}), field 'inputs': "
-                            f"the yardstick {rate_id} is a rate for {rate['currency']}, the figure is in {currency}")
+            raise DataError(
+                f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}), field 'inputs': "
+                f"the yardstick {rate_id} is a rate for {rate['currency']}, the figure is in {currency}"
+            )
         if not reference.valid_during(rate, start, end):
-            raise DataError(f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}), field 'inputs': "
-                            f"the yardstick {rate_id} (valid {rate['valid_from']} to {rate['valid_to'] or 'open'}) "
-                            f"was not valid during {claim_id}'s period {start} to {end}; "
-                            f"name a rate valid then in data/reference/exchange_rates.csv, or fix the claim's period")
+            raise DataError(
+                f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}), field 'inputs': "
+                f"the yardstick {rate_id} (valid {rate['valid_from']} to {rate['valid_to'] or 'open'}) "
+                f"was not valid during {claim_id}'s period {start} to {end}; "
+                f"name a rate valid then in data/reference/exchange_rates.csv, or fix the claim's period"
+            )
     if not candidates:
-        raise DataError(f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): no reference rate for "
-                        f"{currency} held during {claim_id}'s period {start} to {end}")
+        raise DataError(
+            f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): no reference rate for "
+            f"{currency} held during {claim_id}'s period {start} to {end}"
+        )
     # The named rate first: it is the one the check's explanation discusses.
     return sorted(candidates, key=lambda r: (r["id"] not in named, r["valid_from"], r["id"]))
 
 
-@kind("reference_rate", roles=("amount", "converted", "rate:fact?"), ends=True,
-      does="an amount converted at an independent official rate of the time",
-      provides=('yardsticks', 'range', 'units_note', 'rate'))
+@kind(
+    "reference_rate",
+    roles=("amount", "converted", "rate:fact?"),
+    ends=True,
+    does="an amount converted at an independent official rate of the time",
+    provides=("yardsticks", "range", "units_note", "rate"),
+)
 def _reference_rate(ctx, row, inputs):
     """A conversion held against every official rate valid when the figure was made."""
     amount, converted, *named = inputs
@@ -101,8 +124,17 @@ def _reference_rate(ctx, row, inputs):
     own = ctx.rate_override(ua)
     start, end = ctx.period(amount)
     if own is not None:
-        rates = [{"id": "parameter", "currency": ua, "units_per_usd": own, "valid_from": "", "valid_to": "",
-                  "confidence": "reader's assumption", "basis": "the rate given as a parameter"}]
+        rates = [
+            {
+                "id": "parameter",
+                "currency": ua,
+                "units_per_usd": own,
+                "valid_from": "",
+                "valid_to": "",
+                "confidence": "reader's assumption",
+                "basis": "the rate given as a parameter",
+            }
+        ]
     else:
         rates = _yardsticks(ctx, row, amount, ua, named)
     results = []
@@ -122,8 +154,9 @@ def _reference_rate(ctx, row, inputs):
         reasons.append(f"the figure's period {start} to {end} straddles a change of rate on {', '.join(changes)}")
     if len(values) > 1 and len(windows) < len(results):
         reasons.append("sources of the rate conflict for the same dates")
-    reasons += [f"{r[0]['id']} has {r[0]['confidence']} confidence" for r in results
-                if r[0]["confidence"] in UNSURE_CONFIDENCE]
+    reasons += [
+        f"{r[0]['id']} has {r[0]['confidence']} confidence" for r in results if r[0]["confidence"] in UNSURE_CONFIDENCE
+    ]
     grades = [r[3] for r in results]
     uncertainty = ""
     if reasons and own is None:
@@ -139,26 +172,41 @@ def _reference_rate(ctx, row, inputs):
         result.update(computed_low=low, computed_high=high)
     result.update(
         stated=f"USD {amount_text(b.point)}",
-        computed=f"USD {amount_text(computed.point)}" if len(results) == 1 or own is not None
+        computed=f"USD {amount_text(computed.point)}"
+        if len(results) == 1 or own is not None
         else f"USD {amount_text(min(r[2].point for r in results))} to {amount_text(max(r[2].point for r in results))}",
-        implied_rate=f"{a.point / b.point:,.4g} {ua} per USD " + (
-            f"(reference {per_usd:g}, {rate['confidence']} confidence)" if len(values) == 1
-            else f"(candidate references {values[0]:g} to {values[-1]:g})"),
-        computation="; ".join(f"{amount_text(a.point)} {ua} / {r[1]:g} {ua} per USD ({r[0]['basis']}) = USD {amount_text(r[2].point)}"
-                              for r in results) + (f". Yardstick uncertain: {'; '.join(reasons)}" if uncertainty else ""),
-        uncertain=bool(uncertainty), uncertainty=uncertainty,
-        extras={"yardsticks": "; ".join(_describe_rate(r[0]) for r in results) if own is None else "the reader's rate",
-                "range": f"USD {amount_text(min(r[2].point for r in results))} to {amount_text(max(r[2].point for r in results))}",
-                "units_note": _units_note(ua, start, end), "rate": per_usd},
+        implied_rate=f"{a.point / b.point:,.4g} {ua} per USD "
+        + (
+            f"(reference {per_usd:g}, {rate['confidence']} confidence)"
+            if len(values) == 1
+            else f"(candidate references {values[0]:g} to {values[-1]:g})"
+        ),
+        computation="; ".join(
+            f"{amount_text(a.point)} {ua} / {r[1]:g} {ua} per USD ({r[0]['basis']}) = USD {amount_text(r[2].point)}"
+            for r in results
+        )
+        + (f". Yardstick uncertain: {'; '.join(reasons)}" if uncertainty else ""),
+        uncertain=bool(uncertainty),
+        uncertainty=uncertainty,
+        extras={
+            "yardsticks": "; ".join(_describe_rate(r[0]) for r in results) if own is None else "the reader's rate",
+            "range": f"USD {amount_text(min(r[2].point for r in results))} to "
+            f"{amount_text(max(r[2].point for r in results))}",
+            "units_note": _units_note(ua, start, end),
+            "rate": per_usd,
+        },
     )
     if own is not None:
         result["explanation"] = READERS_RATE
     return result
 
 
-@kind("accounting_rate", roles=("amount", "converted", "accounting_sum:fact", "accounted", "rate_from", "rate_to"),
-      does="an amount converted through an accounting of the time, then at the text's own rate to dollars",
-      provides=('cross_rate', 'accounting_sum', 'via_rate', 'usd_rate', 'confidence'))
+@kind(
+    "accounting_rate",
+    roles=("amount", "converted", "accounting_sum:fact", "accounted", "rate_from", "rate_to"),
+    does="an amount converted through an accounting of the time, then at the text's own rate to dollars",
+    provides=("cross_rate", "accounting_sum", "via_rate", "usd_rate", "confidence"),
+)
 def _accounting_rate(ctx, row, inputs):
     """A sum converted through an accounting of the time: a reference sum in another
     currency for a stated amount gives the cross rate; then the paper's own rate to dollars."""
@@ -172,19 +220,31 @@ def _accounting_rate(ctx, row, inputs):
     result = compare(ctx, computed, b)
     ua, ub, uf = ctx.claim(amount)["unit"], ctx.claim(converted)["unit"], fact["unit"]
     result.update(
-        stated=f"{amount_text(b.point)} {ub}", computed=f"{amount_text(computed.point)} {ub}",
+        stated=f"{amount_text(b.point)} {ub}",
+        computed=f"{amount_text(computed.point)} {ub}",
         implied_rate=f"{a.point / b.point:,.4g} {ua} per {ub} (through the accounting: {rf / rt / per_unit:,.4g})",
-        computation=f"{amount_text(a.point)} {ua} × {per_unit:g} {uf} per {ua} ({fact['fact']}) / {rf / rt:g} {uf} per {ub} "
-                    f"= {amount_text(computed.point)} {ub}; with rounding {amount_text(computed.low)} to {amount_text(computed.high)}",
-        extras={"cross_rate": per_unit, "accounting_sum": f"{amount_text(sum_value)} {uf}", "via_rate": rf / rt,
-                "usd_rate": rf / rt / per_unit, "confidence": fact["confidence"]},
+        computation=f"{amount_text(a.point)} {ua} × {per_unit:g} {uf} per {ua} ({fact['fact']}) / {rf / rt:g} {uf} "
+        f"per {ub} "
+        f"= {amount_text(computed.point)} {ub}; with rounding {amount_text(computed.low)} to "
+        f"{amount_text(computed.high)}",
+        extras={
+            "cross_rate": per_unit,
+            "accounting_sum": f"{amount_text(sum_value)} {uf}",
+            "via_rate": rf / rt,
+            "usd_rate": rf / rt / per_unit,
+            "confidence": fact["confidence"],
+        },
     )
     return result
 
 
-@kind("same_rate", roles=("amount", "converted"), repeat=2,
-      does="several conversions between the same currencies imply one rate",
-      provides=('low_rate', 'high_rate', 'ratio', 'rates'))
+@kind(
+    "same_rate",
+    roles=("amount", "converted"),
+    repeat=2,
+    does="several conversions between the same currencies imply one rate",
+    provides=("low_rate", "high_rate", "ratio", "rates"),
+)
 def _same_rate(ctx, row, inputs):
     if len(inputs) < 4 or len(inputs) % 2:
         raise DataError(f"{paths.CHECKS_CSV}: check {row['id']}: same_rate needs pairs of claims")
@@ -202,14 +262,25 @@ def _same_rate(ctx, row, inputs):
     else:
         result = INCONSISTENT
     ua, ub = ctx.claim(pairs[0][0])["unit"], ctx.claim(pairs[0][1])["unit"]
-    listing = "; ".join(f"{amount_text(ctx.interval(a).point)} / {amount_text(ctx.interval(b).point)} = {r.point:,.4g}" for (a, b), r in zip(pairs, rates, strict=True))
+    listing = "; ".join(
+        f"{amount_text(ctx.interval(a).point)} / {amount_text(ctx.interval(b).point)} = {r.point:,.4g}"
+        for (a, b), r in zip(pairs, rates, strict=True)
+    )
     return {
-        "grade": result, "stated_value": lo, "computed_value": hi, "computed_low": lo, "computed_high": hi,
-        "stated_low": max(r.low for r in rates), "stated_high": min(r.high for r in rates),
-        "gap_abs": hi - lo, "gap_rel": hi / lo - 1, "spread": hi / lo - 1,
-        "stated": f"one rate for {len(pairs)} conversions", "computed": f"rates from {lo:,.4g} to {hi:,.4g} {ua} per {ub}",
+        "grade": result,
+        "stated_value": lo,
+        "computed_value": hi,
+        "computed_low": lo,
+        "computed_high": hi,
+        "stated_low": max(r.low for r in rates),
+        "stated_high": min(r.high for r in rates),
+        "gap_abs": hi - lo,
+        "gap_rel": hi / lo - 1,
+        "spread": hi / lo - 1,
+        "stated": f"one rate for {len(pairs)} conversions",
+        "computed": f"rates from {lo:,.4g} to {hi:,.4g} {ua} per {ub}",
         "implied_rate": ", ".join(f"{r.point:,.4g}" for r in rates) + f" {ua} per {ub}",
-        "computation": listing + ("; one rate fits all within rounding" if common else "; no single rate fits all within rounding"),
+        "computation": listing
+        + ("; one rate fits all within rounding" if common else "; no single rate fits all within rounding"),
         "extras": {"low_rate": lo, "high_rate": hi, "ratio": hi / lo, "rates": ", ".join(f"{p:,.4g}" for p in points)},
     }
-
