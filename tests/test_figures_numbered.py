@@ -36,7 +36,7 @@ def make_book(root: Path, reference: str) -> Path:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     code = textwrap.dedent("""\
-        from paper_audit import plots
+        from paper_audit.present import plots
         from paper_audit.present.glue import Publisher
 
         chart = plots.bars(["a", "b"], [1, 2], "tiny_bars", xlabel="count", title="",

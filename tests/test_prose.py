@@ -7,6 +7,7 @@ import re
 import pytest
 
 from paper_audit import paths
+from paper_audit.audit import verdicts
 from paper_audit.tables import claims
 
 CHAPTERS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -152,3 +153,8 @@ def test_the_method_page_states_the_rules_in_force(monkeypatch):
     prose = "\n".join(markdown(paths.BOOK_DIR / "method.ipynb"))
     for name in ("below_nearly_used", "gross_factor", "comparable_ratio", "unsure_confidence"):
         assert f"{{glue:}}`{name}`" in prose, f"the method page does not show {name}"
+    # The verdict words it defines come from the one table, never typed.
+    for word in verdicts.VERDICTS:
+        assert glued["verdict_" + word.replace(" ", "_")] == word
+    for word in verdicts.GRADES:
+        assert f"**{{glue:}}`verdict_{word.replace(' ', '_')}`**" in prose, f"{word!r} is typed on the method page"
