@@ -99,19 +99,23 @@ def invalidate(cache: Path, root: Path) -> list[str]:
     return dropped
 
 
-def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> list[str]:
+def preexecute(root: Path, cache: Path | None, jobs: int, timeout: int) -> list[str]:
     """Execute, side by side, the notebooks the cache cannot serve, and cache them.
 
     Sphinx executes notebooks one at a time; doing it first, in parallel, lets
     Sphinx find every result in the cache. Returns one line per notebook that
     failed (``execution_failure``): such a notebook is not cached, and the
-    build stops before Sphinx.
+    build stops before Sphinx. Without a cache (another book, as the tests
+    make, which Sphinx then executes as its _config.yml says), every notebook
+    runs here once only to find a failing cell before Sphinx does.
     """
-    store = get_cache(str(cache))
+    store = get_cache(str(cache)) if cache is not None else None
     todo = []
     for path in toc_notebooks(root):
         notebook = nbformat.read(path, as_version=4)
         try:
+            if store is None:
+                raise KeyError(path)
             store.match_cache_notebook(notebook)
         except KeyError:
             todo.append((path, notebook))
@@ -137,14 +141,14 @@ def preexecute(root: Path, cache: Path, jobs: int, timeout: int) -> list[str]:
     failures = []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for path, notebook, result in pool.map(run, todo):
-            if result.err is None:
+            if result.err is None and store is not None:
                 store.cache_notebook_bundle(
                     CacheBundleIn(notebook, str(path), data={"execution_seconds": result.time}),
                     check_validity=False,
                     overwrite=True,
                 )
                 print(f"  {path.relative_to(root)}: {result.time:.1f} s", flush=True)
-            else:
+            elif result.err is not None:
                 print(f"  {path.relative_to(root)}: failed ({type(result.err).__name__})", flush=True)
                 failures.append(execution_failure(path, root, result.nb, result.err))
     return failures
@@ -159,7 +163,8 @@ def build(
     reused while their inputs are unchanged; ``fresh`` uses an empty cache of
     this build's own instead, so every notebook executes the same way.
     Without either (another book, as the tests make), Sphinx executes as its
-    _config.yml says.
+    _config.yml says, after a first run here that stops the build at a failing
+    cell with nbclient's own report.
     """
     html_dir.parent.mkdir(parents=True, exist_ok=True)
     # Every kernel, started here or by Sphinx, inherits this: offline, and quiet.
@@ -184,13 +189,20 @@ def build(
             if dropped:
                 print("Inputs changed, re-executing: " + ", ".join(sorted(dropped)), flush=True)
             failures = preexecute(root, cache, os.cpu_count() or 1, int(config["execute"].get("timeout", 180)))
-            if failures:
-                print("\nBUILD FAILED: the last good book (if any) is left in place at", html_dir, file=sys.stderr)
-                for line in failures:
-                    print(f"  {line}", file=sys.stderr)
-                shutil.rmtree(work, ignore_errors=True)
-                return 1
             command += ["--config", str(config_path)]
+        else:
+            execute = read_config(root).get("execute", {})
+            failures = (
+                []
+                if execute.get("execute_notebooks") == "off"
+                else preexecute(root, None, os.cpu_count() or 1, int(execute.get("timeout", 180)))
+            )
+        if failures:
+            print("\nBUILD FAILED: the last good book (if any) is left in place at", html_dir, file=sys.stderr)
+            for line in failures:
+                print(f"  {line}", file=sys.stderr)
+            shutil.rmtree(work, ignore_errors=True)
+            return 1
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
