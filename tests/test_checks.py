@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from paper_audit import paths
-from paper_audit.audit import engine, evidence, verdicts
+from paper_audit.audit import engine, evidence, params, verdicts
 from paper_audit.audit.context import amount_text
 from paper_audit.audit.kinds import rates
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, PARTLY, UNCERTAIN, WITHIN_ROUNDING
@@ -143,8 +143,11 @@ def test_dates_and_durations():
         claim("aug", unit="date", date="1953-08"),
     )
     assert run(ctx, "date_gap", ["sept", "meet", "two"]).verdict == WITHIN_ROUNDING
-    # From the dated communiqué (20 Sep) it is 57 days: short of a full two months.
-    assert run(ctx, "date_gap", ["soviet_aid_communique", "meet", "two"]).verdict == INCONSISTENT
+    # From the dated communiqué (20 Sep) it is 57 days: short of two calendar months,
+    # but within what the emphasis of "a full two months" leaves open (params.vagueness).
+    assert run(ctx, "date_gap", ["soviet_aid_communique", "meet", "two"]).verdict == CONSISTENT
+    strict = engine.Context(ctx.claims, params.validate({"vagueness": 0.0}))
+    assert run(strict, "date_gap", ["soviet_aid_communique", "meet", "two"]).verdict == INCONSISTENT
     assert run(ctx, "span_within", ["meet", "sign", "weeks"]).verdict == CONSISTENT
     assert run(ctx, "date_in_reference", ["july", "armistice"]).verdict == CONSISTENT
     assert run(ctx, "date_in_reference", ["aug", "armistice"]).verdict == INCONSISTENT
@@ -224,7 +227,7 @@ def test_verdict_words_keep_their_definitions():
         if (
             f.grade == CONSISTENT
             and f.stated_value is not None
-            and f.kind not in ("date_gap", "span_within", "comparison")
+            and f.kind not in ("date_gap", "span_within", "comparison", "sum_against")
         ):
             assert f.computed_value == pytest.approx(f.stated_value, rel=1e-6), f.check
     # The comparison that once read "within rounding" without overlapping intervals.
@@ -237,9 +240,11 @@ def test_verdict_words_keep_their_definitions():
 def test_the_real_excerpt_findings():
     findings = {f.check: f for f in engine.run_all()}
     expected = {
-        "damage_won_usd_rates": verdicts.SOURCES_DIFFER_GROSSLY,
+        # The sentence's dollar value against the note's: the paper's own text, a factor of 20.
+        "damage_won_usd_rates": GROSS,
         "damage_usd_twice": verdicts.SOURCES_DIFFER_GROSSLY,
-        "damage_won_twice": verdicts.SOURCES_DIFFER,
+        # 420 against 430 billion won: estimates of other dates and readers, within the tolerance.
+        "damage_won_twice": verdicts.SOURCES_DIFFER_SLIGHTLY,
         "aid_shares_sum": INCONSISTENT,
         "soviet_aid_fn21": CONSISTENT,
         "ee_commitment_fn21": CONSISTENT,
@@ -247,20 +252,23 @@ def test_the_real_excerpt_findings():
         "aid_ussr_third": WITHIN_ROUNDING,
         "cpv_left_reference": CONSISTENT,
         "china_vs_ussr_shares": PARTLY,
-        "cpv_stayed": PARTLY,
+        "cpv_stayed": verdicts.SUPPORTED,  # the force did leave in 1958
+        "cpv_strength_official": UNCERTAIN,
+        "china_more_generous": verdicts.SUPPORTED,
+        "china_visit_delay_reference": CONSISTENT,  # "a full two months" for 57 days: within its vagueness
         "fn21_ruble_only": verdicts.NOT_SUPPORTED,
         "chinese_gift_official": UNCERTAIN,
         "chinese_debt_official": UNCERTAIN,
         "chinese_first_year_official": UNCERTAIN,
-        "gift_soviet_accounting": CONSISTENT,
-        "debt_soviet_accounting": INCONSISTENT,
+        "first_year_share_of_gift": INCONSISTENT,
         "three_year_plan_length": verdicts.DEFINITIONAL,
     }
     for check, verdict in expected.items():
         assert findings[check].verdict == verdict, check
-    assert findings["damage_won_twice"].label == "sources differ by 2.4 percent"  # 430 against 420
-    # 729 million yuan at the gift's 2 yuan per dollar is 364.5 million, not the printed 362.5.
-    assert findings["debt_soviet_accounting"].computed_value == pytest.approx(364.5e6)
+    assert findings["damage_won_twice"].label == "sources differ slightly (2.4% apart)"  # 430 against 420
+    # 300 of the gift's 800 million yuan, at the gift's own USD 400 million, is USD 150 million, not 125.
+    assert findings["first_year_share_of_gift"].computed_value == pytest.approx(150e6)
+    assert findings["cpv_strength_official"].adverse_everywhere
     assert findings["cpv_stayed"].phrase["text"].endswith("until they were withdrawn in 1958")
     assert findings["aid_shares_sum"].computed_value == pytest.approx(101.0)
     # Every kind the excerpt needs is used at least once.
@@ -364,6 +372,8 @@ def test_one_problem_is_counted_once_and_definitions_not_at_all():
         computed="",
         evidence="arithmetic",
         problem="p",
+        counted=True,
+        severity=2.1,
     )
     b = engine.Finding(
         check="b",
@@ -376,6 +386,8 @@ def test_one_problem_is_counted_once_and_definitions_not_at_all():
         computed="",
         evidence="yardstick",
         problem="p",
+        counted=True,
+        severity=3.0,
     )
     assert evidence.findings_summary([a, b])["problems_by_kind"] == {
         "arithmetic": 0,
@@ -387,7 +399,8 @@ def test_one_problem_is_counted_once_and_definitions_not_at_all():
 
 def test_findings_frame_has_evidence_and_problem():
     frame = engine.findings_frame(engine.run_all())
-    assert {"evidence", "problem", "definitional", "label", "severity"} <= set(frame.columns)
+    assert {"evidence", "problem", "definitional", "label", "severity", "counted"} <= set(frame.columns)
+    assert "grade" not in frame.columns  # a rounding grade beside "sources differ" would contradict it
     assert set(frame["evidence"]) == set(verdicts.EVIDENCE_KINDS)
 
 
@@ -396,7 +409,7 @@ def test_explanations_are_filled_from_the_finding():
     war = findings["damage_won_usd_rates"].explanation
     ratio = findings["damage_won_usd_rates"].spread + 1
     assert f"a factor of {ratio:.0f} apart" in war and "{" not in war
-    assert "364.5 million" in findings["debt_soviet_accounting"].explanation
+    assert "150 million USD, not the printed 125 million USD" in findings["first_year_share_of_gift"].explanation
 
 
 def test_an_explanation_naming_an_unknown_value_is_refused(tmp_path):

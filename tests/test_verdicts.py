@@ -193,8 +193,8 @@ def test_an_explanation_may_name_only_what_its_kind_provides(tmp_path):
     rows = text.splitlines()
     index = next(i for i, line in enumerate(rows) if ",same_quantity," in line)
     assert rows[index].endswith('."'), rows[index]
-    rows[index] = rows[index][:-2] + ' ({cross_rate})."'  # a value only accounting_rate findings provide
+    rows[index] = rows[index][:-2] + ' ({days_low})."'  # a value only date_gap findings provide
     bad = tmp_path / "checks.csv"
     bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"field 'explanation': \{cross_rate\} is not a value a same_quantity finding"):
+    with pytest.raises(DataError, match=r"field 'explanation': \{days_low\} is not a value a same_quantity finding"):
         engine.load_checks(bad)

@@ -177,6 +177,14 @@ def describe_kinds() -> list[dict]:
     return rows
 
 
+def separation(a: Interval, b: Interval) -> float:
+    """How far apart two intervals of positive amounts lie, as the ratio of
+    their nearest ends: 1 where they meet or overlap."""
+    if a.overlaps(b) or min(a.low, a.high, b.low, b.high) <= 0:
+        return 1.0
+    return max(a.low / b.high, b.low / a.high)
+
+
 def compare(ctx, computed: Interval, stated: Interval) -> dict:
     """The fields of a comparison of a recomputed interval with a stated one."""
     return {
@@ -189,6 +197,7 @@ def compare(ctx, computed: Interval, stated: Interval) -> dict:
         "stated_high": stated.high,
         "gap_abs": computed.point - stated.point,
         "gap_rel": relative_gap(computed.point, stated.point),
+        "separation": separation(computed, stated),
     }
 
 

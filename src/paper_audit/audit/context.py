@@ -73,7 +73,15 @@ class Context:
     def interval(self, claim_id: str, as_percent: bool = False) -> Interval:
         c = self.claim(claim_id)
         value = claims_mod.absolute(c)
-        iv = stated_interval(value, c["figure"], c["factor"], c["qualifier"], c["unit"], self.assumptions.nearly_below)
+        iv = stated_interval(
+            value,
+            c["figure"],
+            c["factor"],
+            c["qualifier"],
+            c["unit"],
+            self.assumptions.nearly_below,
+            self.assumptions.vagueness,
+        )
         if as_percent and c["unit"] == "fraction":
             iv = Interval(iv.low * 100, iv.high * 100, iv.point * 100)
         return iv

@@ -220,7 +220,15 @@ def run_check(ctx: Context, row: dict) -> Finding:
         title=row["title"],
         chapter=row["chapter"],
         inputs=inputs,
-        verdict=evidence.fit(kind_of_evidence, grade, wording=wording, uncertain=uncertain, definitional=definitional),
+        verdict=evidence.fit(
+            kind_of_evidence,
+            grade,
+            wording=wording,
+            uncertain=uncertain,
+            definitional=definitional,
+            spread=fields.get("spread"),
+            sources_tolerance=ctx.assumptions.sources_tolerance,
+        ),
         grade=grade,
         evidence=kind_of_evidence,
         problem=row.get("problem") or row["id"],
@@ -230,6 +238,8 @@ def run_check(ctx: Context, row: dict) -> Finding:
         quotes=quotes,
         **fields,
     )
+    finding.counted = evidence.counted(finding)
+    finding.severity = evidence.severity(finding, ctx.assumptions.sources_tolerance)
     finding.label = evidence.label(finding)
     finding.explanation = explain(template, finding, extras)
     return finding

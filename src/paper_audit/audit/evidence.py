@@ -19,12 +19,14 @@ agreement from a problem.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Iterable
 
 from paper_audit.audit.verdicts import (
     CONSISTENT,
     DEFINITIONAL,
+    EVIDENCE,
     EVIDENCE_KINDS,
     GROSS,
     INCONSISTENT,
@@ -36,6 +38,7 @@ from paper_audit.audit.verdicts import (
     SOURCES_AGREE_ROUNDING,
     SOURCES_DIFFER,
     SOURCES_DIFFER_GROSSLY,
+    SOURCES_DIFFER_SLIGHTLY,
     SUPPORTED,
     UNCERTAIN,
     WITHIN_ROUNDING,
@@ -53,12 +56,27 @@ _SOURCES = {
 _WORDING = {CONSISTENT: SUPPORTED, WITHIN_ROUNDING: SUPPORTED, INCONSISTENT: PARTLY, GROSS: NOT_SUPPORTED}
 
 
-def fit(evidence: str, grade: str, *, wording: str = "", uncertain: bool = False, definitional: bool = False) -> str:
-    """The verdict, in the words of its evidence kind, from a computation's grade."""
+def fit(
+    evidence: str,
+    grade: str,
+    *,
+    wording: str = "",
+    uncertain: bool = False,
+    definitional: bool = False,
+    spread: float | None = None,
+    sources_tolerance: float = 0.0,
+) -> str:
+    """The verdict, in the words of its evidence kind, from a computation's grade.
+
+    Two sources that differ by no more than ``sources_tolerance`` (estimates of
+    other dates and purposes seldom agree more closely) differ only slightly."""
     if definitional:
         return DEFINITIONAL
     if evidence == "sources":
-        return _SOURCES[grade]
+        verdict = _SOURCES[grade]
+        if verdict in (SOURCES_DIFFER, SOURCES_DIFFER_GROSSLY) and spread is not None and spread <= sources_tolerance:
+            return SOURCES_DIFFER_SLIGHTLY
+        return verdict
     if evidence == "wording":
         return wording or _WORDING[grade]
     if evidence == "yardstick" and uncertain:
@@ -69,11 +87,12 @@ def fit(evidence: str, grade: str, *, wording: str = "", uncertain: bool = False
 def label(finding) -> str:
     """The verdict as a reader sees it, with the size of a gap where it matters."""
     v = finding.verdict
-    if v in (SOURCES_DIFFER, SOURCES_DIFFER_GROSSLY, SOURCES_AGREE_ROUNDING) and finding.spread is not None:
+    sources = (SOURCES_DIFFER, SOURCES_DIFFER_GROSSLY, SOURCES_DIFFER_SLIGHTLY, SOURCES_AGREE_ROUNDING)
+    if v in sources and finding.spread is not None:
         if finding.spread >= 1:
             return f"{SOURCES_DIFFER} by a factor of {finding.spread + 1:.0f}"
-        if v == SOURCES_AGREE_ROUNDING:
-            return f"{SOURCES_AGREE_ROUNDING} ({finding.spread:.1%} apart)"
+        if v in (SOURCES_AGREE_ROUNDING, SOURCES_DIFFER_SLIGHTLY):
+            return f"{v} ({finding.spread:.1%} apart)"
         return f"{SOURCES_DIFFER} by {finding.spread * 100:.1f} percent"
     if v in (SUPPORTED, PARTLY, NOT_SUPPORTED):
         return f"{v} by the paper's numbers"
@@ -82,8 +101,34 @@ def label(finding) -> str:
     return v
 
 
+def counted(finding) -> bool:
+    """The materiality rule: a finding is part of a counted problem when its
+    verdict is a disagreement beyond the rounding of the figures, the vagueness
+    of the words and, between sources, the tolerance for estimates (all three
+    already weighed in the verdict); an uncertain yardstick counts only when
+    it is off at every candidate. Checks that cannot fail never count."""
+    if finding.definitional:
+        return False
+    if finding.verdict == UNCERTAIN:
+        return finding.adverse_everywhere
+    return SEVERITY[finding.verdict] >= PROBLEM_FROM
+
+
+def severity(finding, sources_tolerance: float = 0.0) -> float:
+    """0 for a finding that is not counted; else the base of its kind of
+    evidence (``verdicts.EVIDENCE``) plus one for every doubling of the gap
+    beyond rounding and vagueness (``separation``; between sources, beyond
+    the tolerance too). Never typed per check: it moves with the gap."""
+    if not finding.counted:
+        return 0.0
+    gap = finding.separation or 1.0
+    if finding.evidence == "sources":
+        gap /= 1 + sources_tolerance
+    return EVIDENCE[finding.evidence].severity_base + math.log2(max(gap, 1.0))
+
+
 def is_problem(finding) -> bool:
-    return not finding.definitional and SEVERITY[finding.verdict] >= PROBLEM_FROM
+    return finding.counted
 
 
 def findings_summary(findings: Iterable) -> dict:
@@ -111,15 +156,12 @@ def findings_summary(findings: Iterable) -> dict:
 
 
 def worst_by_problem(findings: list) -> dict:
-    """Each problem's most severe finding (ties: the larger gap between sources)."""
+    """Each counted problem's most severe finding, gravest problem first."""
     worst: dict[str, object] = {}
     for f in findings:
-        key = (SEVERITY[f.verdict], f.spread or 0.0)
-        if is_problem(f) and (
-            f.problem not in worst or key > (SEVERITY[worst[f.problem].verdict], worst[f.problem].spread or 0.0)
-        ):
+        if f.counted and (f.problem not in worst or f.severity > worst[f.problem].severity):
             worst[f.problem] = f
-    return worst
+    return dict(sorted(worst.items(), key=lambda item: -item[1].severity))
 
 
 def summary_sentence(findings: Iterable) -> str:

@@ -34,16 +34,24 @@ class Finding:
     evidence: str = "arithmetic"  # arithmetic | sources | yardstick | wording
     problem: str = ""  # findings with one root cause share it
     definitional: bool = False  # cannot fail: shown, never counted as agreement
-    grade: str = ""  # the rounding grade of the computation (rounding.VERDICTS)
+    grade: str = ""  # the rounding grade of the computation (verdicts.GRADES); kept out of findings.csv
     stated_low: float | None = None
     stated_high: float | None = None
     spread: float | None = None  # sources: how far apart, relative to the smaller value
     uncertainty: str = ""  # yardstick: why no hard verdict is given, with the range
     phrase: dict | None = None  # wording: the phrase held against the numbers
     label: str = ""  # the verdict as shown, in the words of its evidence kind
+    # How far apart the two sides lie beyond rounding and the vagueness of the
+    # words, as a ratio of their nearest ends (1: they meet); None where the
+    # comparison has no size (a footnote that gives no rate).
+    separation: float | None = None
+    adverse_everywhere: bool = False  # an uncertain yardstick that is off at every candidate
+    counted: bool = False  # part of a problem the book counts (evidence.counted)
+    severity: float = 0.0  # 0 unless counted; then grows with the gap (evidence.severity)
 
     @property
-    def severity(self) -> int:
+    def rank(self) -> int:
+        """The verdict's place in the table (0 agrees ... 4 gross), for sorting by kind of verdict."""
         return SEVERITY[self.verdict]
 
     def as_row(self) -> dict:
@@ -55,7 +63,10 @@ class Finding:
             for q in self.quotes
         )
         row["phrase"] = f"p. {self.phrase['page']}: “{self.phrase['text']}”" if self.phrase else ""
-        row["severity"] = self.severity
+        row["severity"] = round(self.severity, 3)
+        # The rounding grade would contradict a verdict in other words
+        # ("inconsistent" beside "sources differ"): findings.csv keeps the verdict.
+        del row["grade"], row["adverse_everywhere"]
         return row
 
 

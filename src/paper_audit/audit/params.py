@@ -22,6 +22,19 @@ class Assumptions:
     yuan_per_usd: float | None = None  # None: the independent rate each check names
     nearly_below: float = 0.10  # how far below its figure "nearly X" may fall
     gross_factor: float = 2.0  # a gap beyond this factor is a gross inconsistency
+    # The materiality rule (method page): what words of emphasis or comparison
+    # ("a full two months", "surpassing", "much more") leave open, and how far
+    # apart two estimates of one thing, made at other dates for other readers,
+    # may lie before the difference counts as a problem.
+    vagueness: float = 0.10
+    sources_tolerance: float = 0.05
+    # Divisions in a CPV army: the official history counts armies. None: the
+    # assumed range ASSUMED_DIVISIONS_PER_ARMY (an assumption, not a yardstick).
+    divisions_per_army: float | None = None
+
+
+# Two or three divisions to an army: the book's assumption, shown as a range.
+ASSUMED_DIVISIONS_PER_ARMY = (2.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,13 @@ SPECS = {
         float, 0.0, 0.5, False, "how far below its figure 'nearly X' may fall, as a fraction (default 0.10)"
     ),
     "gross_factor": Spec(float, 1.1, 100.0, False, f"ratio beyond which a gap is a {GROSS} (default 2)"),
+    "vagueness": Spec(
+        float, 0.0, 0.5, False, "what words of emphasis or comparison leave open, as a fraction (default 0.10)"
+    ),
+    "sources_tolerance": Spec(
+        float, 0.0, 0.5, False, "how far apart two estimates may lie and still not count, as a fraction (default 0.05)"
+    ),
+    "divisions_per_army": Spec(float, 1.0, 6.0, True, "divisions in a CPV army (default: the assumed range 2 to 3)"),
 }
 DEFAULTS = {f.name: f.default for f in fields(Assumptions)}
 
@@ -91,6 +111,9 @@ COMMENTS = {
     "yuan_per_usd": "yuan per USD (None: each check's official rate)",
     "nearly_below": 'how far below X "nearly X" may fall',
     "gross_factor": "a gap beyond this ratio is gross",
+    "vagueness": "what words of emphasis leave open",
+    "sources_tolerance": "estimates this far apart still agree",
+    "divisions_per_army": "CPV divisions per army (None: 2 to 3)",
 }
 
 

@@ -77,10 +77,13 @@ def stated_interval(
     qualifier: str = "none",
     unit: str = "",
     nearly_below: float | None = None,
+    vagueness: float = 0.0,
 ) -> Interval:
     """The interval a printed figure stands for, in absolute units.
 
-    ``nearly_below`` overrides how far below its figure "nearly X" may fall.
+    ``nearly_below`` overrides how far below its figure "nearly X" may fall;
+    ``vagueness`` is what a word of emphasis leaves open ("a full two months":
+    at least the figure, less what the emphasis leaves open).
     """
     if unit == "fraction":
         half = 0.005
@@ -93,7 +96,7 @@ def stated_interval(
     if qualifier == "nearly" and nearly_below is not None:
         below = nearly_below
     if qualifier == "full":
-        low = value  # "a full two months": not less than the figure
+        low = value * (1 - vagueness)  # "a full two months": the figure, as rhetoric states it
     low = min(low, value * (1 - below))
     high = math.inf if above == math.inf else max(high, value * (1 + above))
     if qualifier == "nearly":

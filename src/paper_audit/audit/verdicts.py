@@ -77,6 +77,7 @@ DEFINITIONAL = "holds by definition"
 SOURCES_AGREE = "sources agree"
 SOURCES_AGREE_ROUNDING = "sources agree within rounding"
 SOURCES_DIFFER = "sources differ"
+SOURCES_DIFFER_SLIGHTLY = "sources differ slightly"  # apart, but within the tolerance for estimates
 SOURCES_DIFFER_GROSSLY = "sources differ grossly"
 UNCERTAIN = "uncertain yardstick"
 SUPPORTED = "supported"
@@ -93,6 +94,7 @@ VERDICTS = {
         Verdict(DEFINITIONAL, 0, "=", "definition", "note", DEFINITIONAL),
         Verdict(SOURCES_AGREE, 0, "✓", "consistent", "tip", SOURCES_AGREE),
         Verdict(SOURCES_AGREE_ROUNDING, 1, "≈", "rounding", "note", SOURCES_AGREE_ROUNDING),
+        Verdict(SOURCES_DIFFER_SLIGHTLY, 1, "≈", "rounding", "note", SOURCES_DIFFER_SLIGHTLY),
         Verdict(SOURCES_DIFFER, 2, "↔", "sources", "note", SOURCES_DIFFER),
         Verdict(SOURCES_DIFFER_GROSSLY, 3, "↔", "inconsistent", "warning", SOURCES_DIFFER_GROSSLY),
         Verdict(UNCERTAIN, 2, "?", "uncertain", "note", UNCERTAIN),
@@ -132,23 +134,43 @@ class Evidence:
     meaning: str  # what it is, after "Evidence: <name>: "
     where: str  # to follow a count: "3 <where>"
     heading: str  # a heading over the problems of this kind
+    # The severity of a counted finding starts here, by how direct the charge
+    # is (the paper against itself; against a yardstick valid at the time; a
+    # phrase against its numbers; two sources it relays, which seldom agree),
+    # and grows by one for each doubling of the gap (``evidence.severity``).
+    severity_base: float
 
 
 EVIDENCE = {
     e.name: e
     for e in (
         Evidence(
-            "arithmetic", "the paper's own arithmetic", "in the paper's own arithmetic", "The paper's own arithmetic"
+            "arithmetic",
+            "the paper's own arithmetic",
+            "in the paper's own arithmetic",
+            "The paper's own arithmetic",
+            severity_base=2.0,
         ),
         Evidence(
-            "sources", "two sources the paper relays", "where two sources it relays differ", "Sources that differ"
+            "sources",
+            "two sources the paper relays",
+            "where two sources it relays differ",
+            "Sources that differ",
+            severity_base=0.5,
         ),
-        Evidence("yardstick", "an outside yardstick", "against an outside yardstick", "Against an outside yardstick"),
+        Evidence(
+            "yardstick",
+            "an outside yardstick",
+            "against an outside yardstick",
+            "Against an outside yardstick",
+            severity_base=1.5,
+        ),
         Evidence(
             "wording",
             "a phrase against the paper's numbers",
             "where a phrase goes beyond the paper's numbers",
             "A phrase against the numbers",
+            severity_base=1.0,
         ),
     )
 }

@@ -33,12 +33,11 @@ def notebook(name: str, title: str, overview: str) -> nbformat.NotebookNode:
     """The chapter skeleton every chapter shares, filled from data only."""
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     hidden = {"tags": ["remove-input"]}
-    arguments = "".join(f"    {p}={p},\n" for p in params.SPECS)
     cells = [
         md(f"# {title}\n\n## Overview\n\n{overview}\n\n## Prerequisites\n\n{PREREQUISITES}"),
-        code("from paper_audit.present.chapter import Chapter", metadata=hidden),
+        code("from paper_audit.present.chapter import Chapter, parameters", metadata=hidden),
         code(params.parameters_cell(), metadata={"tags": ["parameters"]}),
-        code(f'chapter = Chapter(\n    "{name}",\n{arguments})\nchapter.summary()', metadata=hidden),
+        code(f'chapter = Chapter(\n    "{name}",\n    **parameters(globals()),\n)\nchapter.summary()', metadata=hidden),
         md(
             "## The figures and their checks\n\nEach check of this chapter, with the quotes it reads "
             "and what was computed."

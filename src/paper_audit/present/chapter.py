@@ -26,6 +26,13 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+def parameters(namespace: dict) -> dict:
+    """The papermill parameters as a chapter's parameters cell set them (every
+    name of ``params.SPECS``), to pass to ``Chapter``: a new parameter needs
+    no edit of the chapters' code."""
+    return {name: namespace[name] for name in params.SPECS if name in namespace}
+
+
 class Chapter:
     """A chapter's view of the audit, under the reader's assumptions.
 

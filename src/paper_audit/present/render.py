@@ -308,13 +308,11 @@ def variants(found, pages, context: int = 30) -> str:
 def found_groups(findings) -> dict[str, list]:
     """{evidence kind: the most severe finding of each distinct problem of that
     kind}, for the front page: a problem shared by several findings is listed
-    (and counted) once, kinds in the order of ``evidence.KINDS``."""
-    worst = list(evidence.worst_by_problem(list(findings)).values())
-    return {
-        kind: [f for f in worst if f.evidence == kind]
-        for kind in EVIDENCE_KINDS
-        if any(f.evidence == kind for f in worst)
-    }
+    (and counted) once, gravest first; the kind with the gravest problem first."""
+    worst = list(evidence.worst_by_problem(list(findings)).values())  # gravest first
+    groups = {kind: [f for f in worst if f.evidence == kind] for kind in EVIDENCE_KINDS}
+    ranked = sorted((k for k in groups if groups[k]), key=lambda k: (-groups[k][0].severity, EVIDENCE_KINDS.index(k)))
+    return {kind: groups[kind] for kind in ranked}
 
 
 def found_sentence(groups: dict[str, list]) -> str:
@@ -353,7 +351,9 @@ def badge_span(finding) -> str:
 
 
 def register(findings, chapter_titles: dict[str, str]) -> str:
-    """The findings register: one sortable table row per finding."""
+    """The findings register: one sortable table row per finding, ranked: the
+    counted findings by severity, then the rest by the gravity of their verdict."""
+    findings = sorted(findings, key=lambda f: (-f.severity, -f.rank))
     head = "".join(
         f'<th scope="col"><button type="button" class="audit-sort" data-col="{i}">{esc(h)}</button></th>'
         for i, h in enumerate(["Verdict", "Check", "Evidence", "Pages", "Stated", "Recomputed", "Chapter"])
@@ -363,7 +363,7 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
         verdict = VERDICTS[f.verdict]
         title = chapter_titles.get(f.chapter, f.chapter)
         chapter = f'<a href="../notebooks/{esc(f.chapter)}.html#flag-{esc(f.check)}">{esc(title)}</a>'
-        rank = f.severity
+        rank = f"{f.severity:.3f}" if f.counted else f"{-1 + f.rank / 10:.3f}"  # counted ones sort first
         body.append(
             f'<tr id="{esc(finding_anchor(f.check))}">'
             f'<td data-sort="{rank}"><span class="audit-badge {verdict.css_class}"><span aria-hidden="true">'

@@ -30,6 +30,8 @@ def _date_in_reference(ctx, row, inputs):
     _, fact = reference.lookup(fact_id)
     return {
         "grade": result,
+        # A year apart counts as a doubling of the gap (severity grows by one).
+        "separation": 1.0 + days_off / 365.25,
         "gap_abs": float(days_off),
         "computed_value": float(days_off),
         "stated": f"{c_start.isoformat()} to {c_end.isoformat()}" if c_start != c_end else c_start.isoformat(),
@@ -106,6 +108,7 @@ def _span_within(ctx, row, inputs):
     fits = computed.low <= stated.high
     return {
         "grade": CONSISTENT if fits else INCONSISTENT,
+        "separation": 1.0 if fits else computed.low / stated.high,
         "stated_value": stated.point,
         "computed_value": computed.low,
         "stated": f"{amount_text(stated.point)} {unit}",

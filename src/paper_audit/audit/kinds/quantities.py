@@ -8,8 +8,9 @@ import math
 
 from paper_audit.audit.check_kinds import compare, kind, spread
 from paper_audit.audit.context import amount_text
+from paper_audit.audit.params import ASSUMED_DIVISIONS_PER_ARMY
 from paper_audit.audit.rounding import Interval, propagate
-from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, NOT_SUPPORTED, PARTLY, SUPPORTED
+from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, NOT_SUPPORTED, SUPPORTED, WITHIN_ROUNDING
 from paper_audit.tables import reference
 
 
@@ -71,19 +72,14 @@ def _same_quantity(ctx, row, inputs):
 )
 def _remainder(ctx, row, inputs):
     """What remains of a total after a part left. Optional further inputs are
-    the phrase's own figures (shown as quotes). As a wording check: a phrase
-    that has the whole total stay is supported if nothing left, partly if
-    some of it stayed, not at all if nothing did."""
+    the phrase's own figures (shown as quotes). As a wording check on a phrase
+    that has the force stay until a later date: it holds if some of the total
+    was still there (the force as a body stayed), not if none was."""
     total, part, *_ = (ctx.interval(i) for i in inputs)
     remainder = total.point - part.point
     ok = 0 <= remainder <= total.point
     unit = ctx.claim(inputs[0])["unit"]
-    if remainder >= total.point:
-        wording = SUPPORTED
-    elif remainder > 0:
-        wording = PARTLY
-    else:
-        wording = NOT_SUPPORTED
+    wording = SUPPORTED if remainder > 0 else NOT_SUPPORTED
     return {
         "grade": CONSISTENT if ok else GROSS,
         "computed_value": remainder,
@@ -124,50 +120,6 @@ def _share_ratio(ctx, row, inputs):
         extras={"share_ratio": shares.point, "sum_ratio": sums.point},
     )
     return result
-
-
-@kind(
-    "share_implied_sum",
-    roles=("share_other", "share_known", "sum_known", "sum_other:either"),
-    does="a share and its sum give the whole; another share of it against a sum known for that donor",
-    provides=("whole", "implied", "known", "share_of_known"),
-)
-def _share_implied_sum(ctx, row, inputs):
-    """One donor's share and sum give the whole; another donor's share of that whole
-    is held against a sum known for that donor (a claim or a reference sum)."""
-    share_other, share_known, sum_known, sum_other = inputs
-    if sum_other in ctx.claims.index:
-        other = ctx.interval(sum_other)
-        other_text = ctx.claim(sum_other)["measure"]
-    else:
-        _, fact = reference.lookup(sum_other)
-        value = float(fact["value"])
-        other, other_text = Interval(value, value, value), f"{fact['fact']} ({fact['confidence']} confidence)"
-    parts = [ctx.interval(share_other), ctx.interval(share_known), ctx.interval(sum_known)]
-    implied = propagate(lambda so, sk, s: s * so / sk, parts)
-    whole = propagate(lambda sk, s: s * 100 / sk, parts[1:])
-    unit = ctx.claim(sum_known)["unit"]
-    result = compare(ctx, implied, other)
-    result.update(
-        stated=f"{amount_text(other.point)} {unit} ({other_text})",
-        computed=f"{amount_text(implied.point)} {unit}",
-        computation=f"whole = {amount_text(parts[2].point)} / {parts[1].point:g}% = {amount_text(whole.point)} {unit}; "
-        f"{parts[0].point:g}% of it = {amount_text(implied.point)} {unit} "
-        f"(with rounding {amount_text(implied.low)} to {amount_text(implied.high)})",
-        spread=spread(implied.point, other.point),
-        extras={
-            "whole": f"{amount_text(whole.point)} {unit}",
-            "implied": f"{amount_text(implied.point)} {unit}",
-            "known": f"{amount_text(other.point)} {unit}",
-            "share_of_known": implied.point / other.point,
-        },
-    )
-    return result
-
-
-# --------------------------------------------------------------------------
-# Counts and references
-# --------------------------------------------------------------------------
 
 
 @kind("reference_count", roles=("claim", "count:fact"), does="a count against an independent count")
@@ -224,3 +176,47 @@ def _footnote_rate(ctx, row, inputs):
         + ("" if covers else f" and none for {currency}"),
         "extras": {"currency": currency, "rate_currency": rate_currency, "note": note},
     }
+
+
+@kind(
+    "divisions_from_armies",
+    roles=("stated", "divisions:fact", "armies:fact", "more_armies:fact?"),
+    does="a count of divisions against a reference that counts divisions and armies, at an assumed size of an army",
+    provides=("assumed", "range", "divisions", "armies"),
+)
+def _divisions_from_armies(ctx, row, inputs):
+    """A stated number of divisions against a reference that counts some
+    units as divisions and others as armies. An army's size in divisions is
+    an assumption (``params.divisions_per_army``; by default the range
+    ``ASSUMED_DIVISIONS_PER_ARMY``), so the verdict is an uncertain yardstick
+    with the range of results, counted only when it is off at every size."""
+    stated_id, divisions_id, *army_ids = inputs
+    stated = ctx.interval(stated_id)
+    divisions = float(reference.lookup(divisions_id)[1]["value"])
+    armies = sum(float(reference.lookup(i)[1]["value"]) for i in army_ids)
+    own = ctx.assumptions.divisions_per_army
+    sizes = (own, own) if own is not None else ASSUMED_DIVISIONS_PER_ARMY
+    computed = Interval(
+        divisions + armies * sizes[0], divisions + armies * sizes[1], divisions + armies * sum(sizes) / 2
+    )
+    result = compare(ctx, computed, stated)
+    grades = [ctx.verdict(Interval(v, v, v), stated) for v in (computed.low, computed.high)]
+    adverse = all(g in (INCONSISTENT, GROSS) for g in grades)
+    span = f"{amount_text(computed.low)} to {amount_text(computed.high)} divisions"
+    assumed = f"{sizes[0]:g} to {sizes[1]:g}" if sizes[0] != sizes[1] else f"{sizes[0]:g}"
+    if adverse:
+        uncertainty = f"off at every assumed size of an army ({span})"
+    elif all(g in (CONSISTENT, WITHIN_ROUNDING) for g in grades):
+        uncertainty = f"consistent at every assumed size of an army ({span})"
+    else:
+        uncertainty = f"depends on the size of an army ({span})"
+    result.update(
+        uncertain=True,
+        uncertainty=uncertainty,
+        adverse_everywhere=adverse,
+        stated=f"{amount_text(stated.point)} divisions",
+        computed=span,
+        computation=f"{divisions:g} divisions + {armies:g} armies × {assumed} divisions per army = {span}",
+        extras={"assumed": assumed, "range": span, "divisions": divisions, "armies": armies},
+    )
+    return result

@@ -8,7 +8,7 @@ import datetime as dt
 import math
 
 from paper_audit import paths
-from paper_audit.audit.check_kinds import compare, kind
+from paper_audit.audit.check_kinds import compare, kind, separation
 from paper_audit.audit.context import amount_text
 from paper_audit.audit.rounding import Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
@@ -165,6 +165,8 @@ def _reference_rate(ctx, row, inputs):
         span = f"USD {amount_text(min(r[2].point for r in results))} to {amount_text(max(r[2].point for r in results))}"
         if adverse:
             uncertainty = f"off at every candidate rate ({span})"
+            # Counted only so: the least of the gaps, at the candidate nearest the figure.
+            result.update(adverse_everywhere=True, separation=min(separation(r[2], b) for r in results))
         elif agree:
             uncertainty = f"consistent at every candidate rate ({span})"
         else:
@@ -202,38 +204,28 @@ def _reference_rate(ctx, row, inputs):
 
 
 @kind(
-    "accounting_rate",
-    roles=("amount", "converted", "accounting_sum:fact", "accounted", "rate_from", "rate_to"),
-    does="an amount converted through an accounting of the time, then at the text's own rate to dollars",
-    provides=("cross_rate", "accounting_sum", "via_rate", "usd_rate", "confidence"),
+    "part_of_whole",
+    roles=("part", "part_converted", "whole", "whole_converted"),
+    does="a part of a sum converted at the rate its whole implies (the text's own proportion)",
+    provides=("rate",),
 )
-def _accounting_rate(ctx, row, inputs):
-    """A sum converted through an accounting of the time: a reference sum in another
-    currency for a stated amount gives the cross rate; then the paper's own rate to dollars."""
-    amount, converted, accounting_sum, accounted, rate_from, rate_to = inputs
-    a, b = ctx.interval(amount), ctx.interval(converted)
-    _, fact = reference.lookup(accounting_sum)
-    sum_value = float(fact["value"])
-    per_unit = sum_value / ctx.interval(accounted).point  # e.g. rubles per yuan
-    rf, rt = ctx.interval(rate_from).point, ctx.interval(rate_to).point
-    computed = propagate(lambda x: x * per_unit * rt / rf, [a])
-    result = compare(ctx, computed, b)
-    ua, ub, uf = ctx.claim(amount)["unit"], ctx.claim(converted)["unit"], fact["unit"]
+def _part_of_whole(ctx, row, inputs):
+    """A part of a sum, converted at the rate the text gives the whole: the
+    paper's own proportion, whatever rate one would choose for the currency
+    (so a reader's rate does not apply here)."""
+    part, part_converted, whole, whole_converted = inputs
+    p, pc, w, wc = (ctx.interval(i) for i in inputs)
+    computed = propagate(lambda x, total, converted: x * converted / total, [p, w, wc])
+    result = compare(ctx, computed, pc)
+    ua, ub = ctx.claim(part)["unit"], ctx.claim(part_converted)["unit"]
     result.update(
-        stated=f"{amount_text(b.point)} {ub}",
+        stated=f"{amount_text(pc.point)} {ub}",
         computed=f"{amount_text(computed.point)} {ub}",
-        implied_rate=f"{a.point / b.point:,.4g} {ua} per {ub} (through the accounting: {rf / rt / per_unit:,.4g})",
-        computation=f"{amount_text(a.point)} {ua} × {per_unit:g} {uf} per {ua} ({fact['fact']}) / {rf / rt:g} {uf} "
-        f"per {ub} "
-        f"= {amount_text(computed.point)} {ub}; with rounding {amount_text(computed.low)} to "
+        implied_rate=f"{p.point / pc.point:,.4g} {ua} per {ub} (the whole's {w.point / wc.point:,.4g})",
+        computation=f"{amount_text(p.point)} / {amount_text(w.point)} × {amount_text(wc.point)} {ub} = "
+        f"{amount_text(computed.point)} {ub}; with rounding {amount_text(computed.low)} to "
         f"{amount_text(computed.high)}",
-        extras={
-            "cross_rate": per_unit,
-            "accounting_sum": f"{amount_text(sum_value)} {uf}",
-            "via_rate": rf / rt,
-            "usd_rate": rf / rt / per_unit,
-            "confidence": fact["confidence"],
-        },
+        extras={"rate": w.point / wc.point},
     )
     return result
 
@@ -272,8 +264,11 @@ def _same_rate(ctx, row, inputs):
         "computed_value": hi,
         "computed_low": lo,
         "computed_high": hi,
-        "stated_low": max(r.low for r in rates),
-        "stated_high": min(r.high for r in rates),
+        # The band of rates that fits every conversion, where one does; else none,
+        # and the nearest ends of the two farthest apart say how far apart they lie.
+        "stated_low": max(r.low for r in rates) if common else None,
+        "stated_high": min(r.high for r in rates) if common else None,
+        "separation": 1.0 if common else max(r.low for r in rates) / min(r.high for r in rates),
         "gap_abs": hi - lo,
         "gap_rel": hi / lo - 1,
         "spread": hi / lo - 1,

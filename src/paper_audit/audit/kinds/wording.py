@@ -1,40 +1,56 @@
-"""Statements held against numbers: a comparison the text makes."""
+"""Statements held against numbers: a comparison the text makes between two
+figures, or between a sum of two figures and a third.
+
+A comparison word is read with the vagueness the reader allows
+(``params.vagueness``): "surpassing" holds where the first is at least the
+second less that margin, "much more" where it is at least ``expected_low``
+times the second (half as much again, by default) less that margin.
+"""
 
 from __future__ import annotations
 
 from paper_audit.audit.check_kinds import kind
 from paper_audit.audit.context import amount_text
-from paper_audit.audit.verdicts import CONSISTENT, NOT_SUPPORTED, PARTLY, SUPPORTED
+from paper_audit.audit.rounding import propagate
+from paper_audit.audit.verdicts import CONSISTENT, INCONSISTENT, NOT_SUPPORTED, PARTLY, SUPPORTED
 
 COMPARABLE_RATIO = 0.8  # "comparable": the smaller is at least this share of the larger
+MUCH_MORE_RATIO = 1.5  # "much more": at least half as much again
+
+
+def _judge(ctx, ratio: float, needed: float, floor: float) -> tuple[str, float]:
+    """The wording verdict and how far the ratio falls short of what the phrase
+    needs (a ratio of ratios, 1 where it holds), with the words' vagueness."""
+    allowed = needed * (1 - ctx.assumptions.vagueness)
+    if ratio >= allowed:
+        return SUPPORTED, 1.0
+    return (PARTLY if ratio >= floor else NOT_SUPPORTED), allowed / ratio
 
 
 @kind(
     "comparison",
     roles=("first", "second"),
+    expects={"expected_low": "(optional) the ratio of the first to the second the phrase claims (default 1: larger)"},
     does="the text says the first is comparable to or larger than the second",
-    provides=("ratio", "comparable"),
+    provides=("ratio", "comparable", "needed"),
 )
 def _comparison(ctx, row, inputs):
     """The text says the first is comparable to, and even larger than, the second.
 
-    Supported if the first is larger; partly supported if it is at least
-    COMPARABLE_RATIO of the second (comparable, but not surpassing); not
-    supported otherwise. The grade is the plain rounding grade of the two.
+    Supported if the first reaches the claimed ratio (less the words'
+    vagueness); partly supported if it is at least COMPARABLE_RATIO of the
+    second (comparable, but not surpassing); not supported otherwise.
     """
     first, second = inputs
     a, b = ctx.interval(first), ctx.interval(second)
     ratio = a.point / b.point
-    if ratio >= 1:
-        wording = SUPPORTED
-    elif ratio >= COMPARABLE_RATIO:
-        wording = PARTLY
-    else:
-        wording = NOT_SUPPORTED
+    needed = float(row.get("expected_low") or 1.0)
+    wording, short = _judge(ctx, ratio, needed, COMPARABLE_RATIO)
     unit = ctx.claim(first)["unit"]
     return {
-        "grade": CONSISTENT if ratio >= 1 else ctx.verdict(a, b),
+        "grade": CONSISTENT if wording == SUPPORTED else ctx.verdict(a, b),
         "wording": wording,
+        "separation": short,
         "stated_value": b.point,
         "computed_value": a.point,
         "gap_abs": a.point - b.point,
@@ -45,7 +61,49 @@ def _comparison(ctx, row, inputs):
         "gap_rel": ratio - 1,
         "stated": f"{amount_text(b.point)} {unit} (second)",
         "computed": f"{amount_text(a.point)} {unit} (first)",
-        "computation": f"{amount_text(a.point)} / {amount_text(b.point)} = {ratio:.3f} (comparable from "
-        f"{COMPARABLE_RATIO:g})",
-        "extras": {"ratio": ratio, "comparable": COMPARABLE_RATIO},
+        "computation": f"{amount_text(a.point)} / {amount_text(b.point)} = {ratio:.3f} (the phrase needs "
+        f"{needed:g}, less {ctx.assumptions.vagueness:.0%} for its vagueness; comparable from {COMPARABLE_RATIO:g})",
+        "extras": {"ratio": ratio, "comparable": COMPARABLE_RATIO, "needed": needed},
+    }
+
+
+@kind(
+    "sum_against",
+    roles=("first_a", "first_b", "second"),
+    expects={
+        "expected_low": f"(optional) the ratio of the sum to the third the phrase claims (default {MUCH_MORE_RATIO:g})"
+    },
+    does="the text says the sum of two figures is much larger than a third",
+    provides=("ratio", "needed", "first_sum"),
+)
+def _sum_against(ctx, row, inputs):
+    """The text says what one donor gave (two figures, summed) was much more
+    than another's: supported if the sum reaches the claimed ratio to the
+    third (less the words' vagueness); partly if it is larger but not by
+    that much; not supported if it is not larger."""
+    first_a, first_b, second = inputs
+    total = propagate(lambda x, y: x + y, [ctx.interval(first_a), ctx.interval(first_b)])
+    other = ctx.interval(second)
+    ratio = total.point / other.point
+    needed = float(row.get("expected_low") or MUCH_MORE_RATIO)
+    wording, short = _judge(ctx, ratio, needed, 1.0)
+    unit = ctx.claim(second)["unit"]
+    return {
+        "grade": CONSISTENT if wording == SUPPORTED else INCONSISTENT,
+        "wording": wording,
+        "separation": short,
+        "stated_value": other.point,
+        "computed_value": total.point,
+        "computed_low": total.low,
+        "computed_high": total.high,
+        "stated_low": other.low,
+        "stated_high": other.high,
+        "gap_abs": total.point - other.point,
+        "gap_rel": ratio - 1,
+        "stated": f"{amount_text(other.point)} {unit} (the other)",
+        "computed": f"{amount_text(total.point)} {unit} (the sum)",
+        "computation": f"({amount_text(ctx.interval(first_a).point)} + {amount_text(ctx.interval(first_b).point)}) "
+        f"/ {amount_text(other.point)} = {ratio:.3f} (the phrase needs {needed:g}, less "
+        f"{ctx.assumptions.vagueness:.0%} for its vagueness)",
+        "extras": {"ratio": ratio, "needed": needed, "first_sum": f"{amount_text(total.point)} {unit}"},
     }
