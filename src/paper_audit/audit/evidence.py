@@ -166,22 +166,31 @@ def worst_by_problem(findings: list) -> dict:
 
 def summary_sentence(findings: Iterable) -> str:
     """A chapter's summary of its findings, generated so that a rerun under other
-    assumptions never leaves a stale sentence: each distinct problem once (its
-    most severe finding's title and verdict), then how many checks agree."""
+    assumptions never leaves a stale sentence: each counted problem once (its
+    most severe finding's title and verdict), then the checks that agree, and
+    those whose gap the materiality rule leaves uncounted (shown, explained)."""
     findings = list(findings)
     worst = worst_by_problem(findings)
-    agree = sum(1 for f in findings if not f.definitional and not is_problem(f))
     definitional = sum(1 for f in findings if f.definitional)
+    margin = sum(1 for f in findings if not f.definitional and not f.counted and SEVERITY[f.verdict] >= 1)
+    agree = sum(1 for f in findings if not f.definitional and not f.counted) - margin
     n = len(findings)
     if not worst:
-        text = f"{'The one check' if n == 1 else f'All {n} checks'} of this chapter agree{'s' if n == 1 else ''}"
+        checks = "The one check" if n == 1 else f"All {n} checks"
+        text = f"{checks} of this chapter raise{'s' if n == 1 else ''} no problem"
     else:
         k = sum(is_problem(f) for f in findings)
         problems = "; ".join(f"{f.title.rstrip('?')} ({f.evidence}: {f.label})" for f in worst.values())
         text = (
-            f"{k} of the {n} checks in this chapter {'finds' if k == 1 else 'find'} a disagreement, "
+            f"{k} of the {n} checks in this chapter {'finds' if k == 1 else 'find'} a disagreement that counts, "
             f"{'one problem' if len(worst) == 1 else f'{len(worst)} distinct problems'}: {problems}. "
             f"{agree} {'agrees' if agree == 1 else 'agree'}"
+        )
+    if margin:
+        text += (
+            f"{',' if worst or definitional else ':'} {margin} "
+            f"{'differs' if margin == 1 else 'differ'} only within rounding, the vagueness of the words "
+            "or the tolerance for estimates"
         )
     if definitional:
         text += f", and {definitional} only restate{'s' if definitional == 1 else ''} a definition"
