@@ -111,3 +111,9 @@ def test_the_referees_five_problems(findings):
     assert counted == {"won_dollar", "yuan_dollar", "aid_shares", "cpv_strength", "china_surpassing"}
     order = list(evidence.worst_by_problem(list(findings.values())))
     assert order[0] == "won_dollar" and order[-1] == "china_surpassing"
+
+
+def test_every_counted_finding_says_what_it_changes_in_the_argument(findings):
+    missing = [f.check for f in findings.values() if f.counted and not f.bearing]
+    assert not missing, f"say in data/checks.csv (column bearing) what these change: {missing}"
+    assert "bearing" in engine.findings_frame(list(findings.values())).columns

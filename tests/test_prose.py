@@ -98,14 +98,16 @@ def test_every_chapter_has_the_skeleton(notebook):
 
 def test_no_number_is_typed_in_the_checks_explanations_or_titles():
     """Explanations are templates: every number comes from the finding ({field});
-    titles (shown in flags, the register and generated summaries) name no figure."""
+    titles (shown in flags, the register and generated summaries) and what a
+    finding changes in the argument (its bearing) name no figure."""
     import csv
 
     forbidden_words = figure_words()
     problems = []
     with open(paths.CHECKS_CSV, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            prose = unmarked(re.sub(r"\{[a-z_]+(?::[^}]*)?\}", " ", row["explanation"] + " " + row["title"]))
+            text = " ".join((row["explanation"], row["title"], row["bearing"]))
+            prose = unmarked(re.sub(r"\{[a-z_]+(?::[^}]*)?\}", " ", text))
             for match in QUANTITY.finditer(prose):
                 problems.append(f"{row['id']}: quantity {match.group()!r}")
             for match in re.finditer(r"\d+(?:[.,]\d+)*", prose):

@@ -233,6 +233,7 @@ def run_check(ctx: Context, row: dict) -> Finding:
         evidence=kind_of_evidence,
         problem=row.get("problem") or row["id"],
         definitional=definitional,
+        bearing=row.get("bearing", ""),
         phrase=row.get("phrase_at"),
         pages=sorted({q["page"] for q in quotes}),
         quotes=quotes,

@@ -41,6 +41,7 @@ class Finding:
     uncertainty: str = ""  # yardstick: why no hard verdict is given, with the range
     phrase: dict | None = None  # wording: the phrase held against the numbers
     label: str = ""  # the verdict as shown, in the words of its evidence kind
+    bearing: str = ""  # what the finding changes in the paper's argument, and what it does not
     # How far apart the two sides lie beyond rounding and the vagueness of the
     # words, as a ratio of their nearest ends (1: they meet); None where the
     # comparison has no size (a footnote that gives no rate).
