@@ -8,8 +8,8 @@ import pytest
 
 from paper_audit import paths
 from paper_audit.audit import engine, evidence, params, verdicts
-from paper_audit.audit.context import amount_text
 from paper_audit.audit.kinds import rates
+from paper_audit.audit.phrasing import amount_text
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, PARTLY, UNCERTAIN, WITHIN_ROUNDING
 from paper_audit.errors import DataError
 from paper_audit.present import render

@@ -3,6 +3,7 @@ there; a check kind declares the values it provides; a bug in a kind's code
 keeps its traceback instead of passing for bad data."""
 
 import ast
+import csv
 import re
 from pathlib import Path
 
@@ -189,12 +190,14 @@ def test_a_kind_that_returns_an_undeclared_value_is_a_bug(scratch_kind):
 
 
 def test_an_explanation_may_name_only_what_its_kind_provides(tmp_path):
-    text = paths.CHECKS_CSV.read_text(encoding="utf-8")
-    rows = text.splitlines()
-    index = next(i for i, line in enumerate(rows) if ",same_quantity," in line)
-    assert rows[index].endswith('."'), rows[index]
-    rows[index] = rows[index][:-2] + ' ({days_low})."'  # a value only date_gap findings provide
+    with open(paths.CHECKS_CSV, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(r for r in rows if r["kind"] == "same_quantity")
+    row["explanation"] += " ({days_low})"  # a value only date_gap findings provide
     bad = tmp_path / "checks.csv"
-    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with open(bad, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
     with pytest.raises(DataError, match=r"field 'explanation': \{days_low\} is not a value a same_quantity finding"):
         engine.load_checks(bad)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import math
 
 import pandas as pd
 
@@ -108,16 +107,3 @@ class Context:
             raise DataError(f"claim {item} is not a date or a year")
         _, row = reference.lookup(item)
         return reference.date_span(row)
-
-
-def amount_text(value: float) -> str:
-    """An amount as a finding's texts show it: four significant digits and a
-    scale word from a million up ("1.7 billion"). (Tables use
-    ``present.render.amount``, which keeps five digits.)"""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "unbounded"
-    absolute = abs(value)
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if absolute >= size:
-            return f"{value / size:,.4g} {word}"
-    return f"{value:,.4g}"

@@ -5,7 +5,7 @@ length of a range of years."""
 from __future__ import annotations
 
 from paper_audit.audit.check_kinds import compare, kind
-from paper_audit.audit.context import amount_text
+from paper_audit.audit.phrasing import amount_text, date_text, dates_text, span_text
 from paper_audit.audit.rounding import Interval
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 from paper_audit.tables import reference
@@ -34,12 +34,10 @@ def _date_in_reference(ctx, row, inputs):
         "separation": 1.0 + days_off / 365.25,
         "gap_abs": float(days_off),
         "computed_value": float(days_off),
-        "stated": f"{c_start.isoformat()} to {c_end.isoformat()}" if c_start != c_end else c_start.isoformat(),
-        "computed": f"{r_start.isoformat()}"
-        + (f" to {r_end.isoformat()}" if r_end != r_start else "")
-        + f" ({fact['confidence']} confidence)",
-        "computation": f"the text's dates span {c_start} to {c_end}; the reference ({fact['event']}) {r_start} to "
-        f"{r_end}; " + ("they overlap" if overlap else f"{days_off} days apart"),
+        "stated": dates_text(c_start, c_end),
+        "computed": f"{dates_text(r_start, r_end)} ({fact['confidence']} confidence)",
+        "computation": f"the text's date, {dates_text(c_start, c_end)}; the reference ({fact['event']}), "
+        f"{dates_text(r_start, r_end)}: " + ("they overlap" if overlap else f"{days_off} days apart"),
         "extras": {"reference_start": r_start.isoformat(), "reference_end": r_end.isoformat()},
     }
 
@@ -70,13 +68,13 @@ def _date_gap(ctx, row, inputs):
         claim = ctx.claim(duration[0])
         unit = claim["unit"]
         stated = ctx.interval(duration[0])
-        qualifier = "" if claim["qualifier"] in ("none", "exactly") else claim["qualifier"] + " "
+        qualifier = {"none": "", "exactly": "", "full": "a full "}.get(claim["qualifier"], claim["qualifier"] + " ")
         stated_text = f"{qualifier}{amount_text(stated.point)} {unit}"
     else:
         unit = row["expected_unit"]
         lo, hi = float(row["expected_low"]), float(row["expected_high"])
         stated = Interval(lo, hi, (lo + hi) / 2)
-        stated_text = f"{lo:g} to {hi:g} {unit} (how the text's wording is read)"
+        stated_text = f"{span_text(lo, hi, unit)} (how the text's wording is read)"
     computed = _gap_interval(ctx, start, end, unit)
     result = compare(ctx, computed, stated)
     if computed.overlaps(stated) and result["grade"] != CONSISTENT:
@@ -85,9 +83,10 @@ def _date_gap(ctx, row, inputs):
     days = _gap_interval(ctx, start, end, "days")
     result.update(
         stated=stated_text,
-        computed=f"{computed.low:.2f} to {computed.high:.2f} {unit}",
-        computation=f"from {ctx.dates(start)[0]}…{ctx.dates(start)[1]} to {ctx.dates(end)[0]}…{ctx.dates(end)[1]}: "
-        f"{computed.low:.2f} to {computed.high:.2f} {unit}",
+        computed=span_text(computed.low, computed.high, unit),
+        computation=f"from {dates_text(*ctx.dates(start))} to {dates_text(*ctx.dates(end))}: "
+        f"{span_text(days.low, days.high, 'days')}"
+        + ("" if unit == "days" else f", that is {span_text(computed.low, computed.high, unit)}"),
         extras={"days_low": days.low, "days_high": days.high, "expected_low": stated.low, "expected_high": stated.high},
     )
     return result
@@ -112,8 +111,9 @@ def _span_within(ctx, row, inputs):
         "stated_value": stated.point,
         "computed_value": computed.low,
         "stated": f"{amount_text(stated.point)} {unit}",
-        "computed": f"at least {computed.low:.2f} {unit} between the dated events",
-        "computation": f"{ctx.dates(start)[0]} to {ctx.dates(end)[0]} is {computed.low:.2f} {unit}, "
+        "computed": f"at least {span_text(computed.low, computed.low, unit)} between the dated events",
+        "computation": f"{date_text(ctx.dates(start)[0])} to {date_text(ctx.dates(end)[0])} is "
+        f"{span_text(computed.low, computed.low, unit)}, "
         + ("which fits within" if fits else "longer than")
         + f" {amount_text(stated.point)} {unit}",
         "extras": {"span": computed.low},

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 
 from paper_audit.audit.check_kinds import compare, kind, spread
-from paper_audit.audit.context import amount_text
 from paper_audit.audit.params import ASSUMED_DIVISIONS_PER_ARMY
+from paper_audit.audit.phrasing import amount_text
 from paper_audit.audit.rounding import Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, NOT_SUPPORTED, SUPPORTED, WITHIN_ROUNDING
 from paper_audit.tables import reference

@@ -9,7 +9,7 @@ import math
 
 from paper_audit import paths
 from paper_audit.audit.check_kinds import compare, kind, separation
-from paper_audit.audit.context import amount_text
+from paper_audit.audit.phrasing import amount_text
 from paper_audit.audit.rounding import Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 from paper_audit.errors import DataError

@@ -10,7 +10,7 @@ times the second (half as much again, by default) less that margin.
 from __future__ import annotations
 
 from paper_audit.audit.check_kinds import kind
-from paper_audit.audit.context import amount_text
+from paper_audit.audit.phrasing import amount_text
 from paper_audit.audit.rounding import propagate
 from paper_audit.audit.verdicts import CONSISTENT, INCONSISTENT, NOT_SUPPORTED, PARTLY, SUPPORTED
 
