@@ -13,7 +13,7 @@ from paper_audit import cli, paths
 from paper_audit.audit import engine, params, verdicts
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 from paper_audit.errors import DataError
-from paper_audit.run import rerun, sweep
+from paper_audit.run import rerun, scenarios, sweep
 from paper_audit.tables import claims, reference
 
 
@@ -271,8 +271,6 @@ def test_sweep_and_rerun_agree(tmp_path, monkeypatch):
 
 def test_the_scenarios_chapter_bands_come_from_the_sweep(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
-    from paper_audit.run import scenarios
-
     table = claims.load_claims()
     yuan = scenarios.rate_sweep("yuan", "1.5:3.0:301", table)
     # Kept: the checks whose verdict moves with the rate; a check of the paper's

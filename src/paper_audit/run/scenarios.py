@@ -1,5 +1,7 @@
 """The paper's currency conversions under other rates: the paper's own stated
-rate, the rate each conversion implies, and the independent official rates.
+rate, the rate each conversion implies, and the independent official rates,
+chosen as the engine chooses its yardsticks (only rates valid in the figure's
+period; any other rate only in a column marked counterfactual).
 
 The conversions are read from data/checks.csv (every amount-and-dollar pair a
 check relates), so adding a check adds its conversion here too.
@@ -9,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import textwrap
 
 import pandas as pd
 
 from paper_audit.audit import engine, params, verdicts
 from paper_audit.errors import DataError
-from paper_audit.present import plots
+from paper_audit.present import plots, render
 from paper_audit.run import sweep
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
@@ -53,38 +56,162 @@ def _ends(ctx: engine.Context, pairs: list[tuple[str, str]]):
             yield amount, usd, "", ctx
 
 
-def table(claims: pd.DataFrame | None = None, stated_rates: dict[str, float] | None = None) -> pd.DataFrame:
-    """One row per conversion: amount, stated dollars, implied rate, and dollars at each rate.
+# {currency: (day its new units began, old units in one new unit)} for a currency whose reference
+# rates are in the units of their own time. data/reference/ states the 1961 ruble reform only in
+# rub_new_1961's basis (tests/test_scenarios.py holds the two together). Yuan rates are all in new
+# yuan, as the engine reads the paper's yuan sums (data/reference/README.md): no yuan is rescaled.
+REFORMS = {"rubles": (dt.date(1961, 1, 1), 10)}
 
-    ``stated_rates`` maps a currency to the rate the paper states for it
-    (footnote 21 gives only rubles).
-    """
+
+def _units(currency: str, day: dt.date) -> int:
+    """Old units in one unit of ``currency`` as counted on ``day`` (1 before any reform)."""
+    reform = REFORMS.get(currency)
+    return reform[1] if reform and day >= reform[0] else 1
+
+
+def dollars(value: float, currency: str, start: dt.date, rate: pd.Series) -> float:
+    """A sum of ``currency`` counted from ``start``, in US dollars at a reference
+    ``rate``, each read in the units of its own time."""
+    old_units = value * _units(currency, start)
+    return old_units / _units(currency, reference.window(rate)[0]) / float(rate["units_per_usd"])
+
+
+def validity(rate: pd.Series) -> str:
+    """When a reference rate held, in words ("Mar 1950 to Dec 1960", "from Jan 1961")."""
+    start, end = reference.window(rate)
+    return f"{start:%b %Y} to {end:%b %Y}" if rate["valid_to"] else f"from {start:%b %Y}"
+
+
+def _currency_rates(currency: str) -> list[pd.Series]:
+    """Every reference rate of ``currency``, oldest first."""
+    rates = reference.load()["exchange-rates"]
+    rows = [row for _, row in rates[rates["currency"] == currency].iterrows()]
+    return sorted(rows, key=lambda r: (r["valid_from"], r["id"]))
+
+
+def table(claims: pd.DataFrame | None = None, stated_rates: dict | None = None, counterfactual=True) -> pd.DataFrame:
+    """One row per conversion: amount, stated dollars, implied rate, and dollars at the
+    engine's yardsticks, every rate that held in the amount's period (``reference.rates_for``):
+    each in ``usd_at_<id>``, all in ``usd_then_low`` to ``usd_then_high``. Any other rate is used
+    only in ``counterfactual_<id>`` (none if ``counterfactual`` is false). ``stated_rates``:
+    {currency: the rate the paper states (footnote 21: rubles only) or the reader sets}."""
     claims = claims if claims is not None else claims_mod.load_claims()
     ctx = engine.Context(claims)
-    rates = reference.load()["exchange-rates"]
     rows = []
     for amount, usd, end, at in _ends(ctx, conversion_pairs(claims)):
         currency = claims.loc[amount, "unit"]
-        value, dollars = claims_mod.absolute(at.claim(amount)), claims_mod.absolute(at.claim(usd))
+        value, dollars_stated = claims_mod.absolute(at.claim(amount)), claims_mod.absolute(at.claim(usd))
         implied = at.implied_rate(amount, usd)
+        start, stop = at.period(amount)
+        valid = reference.rates_for(currency, start, stop)
+        then = [dollars(value, currency, start, r) for r in valid]
         row = {
             "conversion": claims.loc[amount, "measure"] + end,
             "amount_claim": amount,
             "usd_claim": usd,
             "currency": currency,
             "amount": value,
-            "stated_usd": dollars,
+            "stated_usd": dollars_stated,
             "page": int(claims.loc[amount, "page"]),
+            "period_start": start,
+            "period_end": stop,
+            "period": f"{start.day} {start:%b %Y}" + (f" to {stop.day} {stop:%b %Y}" if stop != start else ""),
             "implied_rate": implied.point,
             "implied_low": implied.low,
             "implied_high": implied.high,
+            "yardsticks": tuple(r["id"] for r in valid),
+            "yardsticks_text": "; ".join(
+                f"{float(r['units_per_usd']):g} ({r['confidence']} confidence, {validity(r)})" for r in valid
+            )
+            or "none known",
+            "usd_then_low": min(then, default=math.nan),
+            "usd_then_high": max(then, default=math.nan),
+            "usd_then": _range_text(min(then), max(then)) if then else math.nan,
         }
         if stated_rates and currency in stated_rates:
             row["usd_at_stated_rate"] = value / stated_rates[currency]
-        for rate in rates[rates["currency"] == currency].itertuples():
-            row[f"usd_at_{rate.id}"] = value / float(rate.units_per_usd)
+        for rate in _currency_rates(currency):
+            if rate["id"] in row["yardsticks"]:
+                row[f"usd_at_{rate['id']}"] = dollars(value, currency, start, rate)
+            elif counterfactual:
+                row[f"counterfactual_{rate['id']}"] = dollars(value, currency, start, rate)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _range_text(low: float, high: float) -> str:
+    return render.amount(low) if low == high else f"{render.amount(low)} to {render.amount(high)}"
+
+
+def counterfactual_heading(rate: pd.Series, rows: pd.DataFrame) -> str:
+    """The heading of a column at a rate that did not hold during its figures' periods."""
+    currency = rate["currency"]
+    starts = rows.loc[rows[f"counterfactual_{rate['id']}"].notna(), "period_start"]
+    day, ratio = REFORMS.get(currency, (None, 1))
+    redenominated = any(_units(currency, s) != _units(currency, reference.window(rate)[0]) for s in starts)
+    return (
+        f"US dollars at {float(rate['units_per_usd']):g} {currency} per dollar (valid {validity(rate)}), "
+        "had it applied: counterfactual, as it was not valid in the figure's period"
+        + (f"; after the {ratio}:1 redenomination of {day:%b %Y}" if redenominated else "")
+    )
+
+
+def currency_table(rows: pd.DataFrame, currency: str) -> str:
+    """The conversions from one currency as an HTML table: the rates valid in
+    each figure's period and the dollars they give (a range where they
+    disagree), then any rate of another time in a column marked counterfactual."""
+    headings = {
+        "conversion": "conversion",
+        "page": "page",
+        "period": "period of the figure",
+        "amount": f"amount ({currency})",
+        "stated_usd": "stated (US dollars)",
+        "implied_rate": "implied rate (per US dollar)",
+        "usd_at_stated_rate": "US dollars at the stated rate (the paper's, or the reader's)",
+        "yardsticks_text": f"official rates valid in the figure's period ({currency} per US dollar)",
+        "usd_then": "US dollars at the official rates valid in the figure's period",
+    }
+    for rate in _currency_rates(currency):
+        column = f"counterfactual_{rate['id']}"
+        if column in rows and rows[column].notna().any():
+            headings[column] = counterfactual_heading(rate, rows)
+    shown = {c: h for c, h in headings.items() if c in rows and rows[c].notna().any()}
+    numbers = {c: render.amount for c in shown if c not in ("conversion", "page", "period", "yardsticks_text")}
+    numbers["usd_then"] = str  # a range of amounts, already written out
+    caption = f"Conversions from {currency}, at the official rates valid in each figure's period"
+    if any(c.startswith("counterfactual_") for c in shown):
+        caption += "; a rate of another time only in a column marked counterfactual"
+    return render.table(rows, shown, numbers, caption=caption)
+
+
+def dollar_chart(frame: pd.DataFrame, name: str) -> plots.Chart:
+    """Each conversion's dollars as stated and at each official rate valid in
+    its figure's period (never a counterfactual one)."""
+    alternatives = {}
+    for currency in frame["currency"].unique():
+        for rate in _currency_rates(currency):
+            column = f"usd_at_{rate['id']}"
+            if column in frame and frame[column].notna().any():
+                label = f"at {float(rate['units_per_usd']):g} {currency}/USD, {validity(rate)} ({rate['confidence']})"
+                alternatives[label] = list(frame[column])
+    labels = [f"{c} (p. {p})" for c, p in zip(frame["conversion"], frame["page"], strict=True)]
+    described = [
+        f"{label}: stated {render.amount(usd)}, "
+        + (f"at the official rates valid then {then}" if then == then else "no rate known")
+        for label, usd, then in zip(labels, frame["stated_usd"], frame["usd_then"], strict=True)
+    ]
+    return plots.dumbbell(
+        labels,
+        list(frame["stated_usd"]),
+        alternatives,
+        name,
+        xlabel="US dollars (log scale)",
+        alt="Dot chart comparing, for each conversion, the dollar value the paper states with the dollar value "
+        "at each official rate valid in the figure's period: " + "; ".join(described) + ".",
+        caption="Each conversion's dollar value as stated (filled) and at each official rate valid in the "
+        "figure's period (hollow); no rate of another time is drawn. Rows without hollow markers have no "
+        "independent rate (won).",
+    )
 
 
 def reconcile(frame: pd.DataFrame) -> pd.DataFrame:
@@ -143,27 +270,35 @@ def rate_sweep(
 
 def official_rates(currency: str) -> pd.DataFrame:
     """The independent rates of ``currency``, with their validity as words."""
-    rates = reference.load()["exchange-rates"]
-    rows = []
-    for rate in rates[rates["currency"] == currency].itertuples():
-        start = dt.date.fromisoformat(rate.valid_from)
-        end = dt.date.fromisoformat(rate.valid_to) if rate.valid_to else None
-        valid = f"{start:%b %Y} to {end:%b %Y}" if end else f"from {start:%b %Y}"
-        rows.append(
-            {
-                "id": rate.id,
-                "rate": float(rate.units_per_usd),
-                "valid": valid,
-                "confidence": rate.confidence,
-                "label": f"{float(rate.units_per_usd):g}: {valid} ({rate.confidence} confidence)",
-            }
-        )
-    return pd.DataFrame(rows)
+    rows = [(r["id"], float(r["units_per_usd"]), validity(r), r["confidence"]) for r in _currency_rates(currency)]
+    frame = pd.DataFrame(rows, columns=["id", "rate", "valid", "confidence"])
+    frame["label"] = [f"{r.rate:g}: {r.valid} ({r.confidence} confidence)" for r in frame.itertuples()]
+    return frame
 
 
-def agreement(result: sweep.Sweep, rates: pd.DataFrame) -> pd.DataFrame:
+def _within(rate: float, stretches) -> bool:
+    return any(lo <= rate <= hi for lo, hi in stretches)
+
+
+def _amount(check: str, currency: str, claims: pd.DataFrame) -> str:
+    """The claim a conversion check converts: its amount in ``currency``."""
+    row = next(r for r in engine.load_checks(claims=claims) if r["id"] == check)
+    return next(i for i in row["inputs"].split() if i in claims.index and claims.loc[i, "unit"] == currency)
+
+
+def valid_rates(check: str, currency: str, claims: pd.DataFrame) -> set[str]:
+    """The ids of the rates of ``currency`` valid during the period of the amount
+    a check converts: the engine's yardsticks for it (``reference.rates_for``)."""
+    amount = _amount(check, currency, claims)
+    return {r["id"] for r in reference.rates_for(currency, *engine.Context(claims).period(amount))}
+
+
+def agreement(result: sweep.Sweep, rates: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """For each finding of a rate sweep: the rates at which it is consistent
-    (exactly or within rounding) and which official rates, if any, lie there."""
+    (exactly or within rounding) and which official rates valid in its figure's
+    period, if any, lie there (a rate of another time is never counted)."""
+    claims = claims if claims is not None else claims_mod.load_claims()
+    currency = result.axes[0].name.removesuffix("_per_usd")
     found = sweep.breakpoints(result).set_index("check")
     rows = []
     for check, title in result.titles.items():
@@ -179,13 +314,15 @@ def agreement(result: sweep.Sweep, rates: pd.DataFrame) -> pd.DataFrame:
                 if agrees
                 else sweep.NOT_IN_GRID
             )
-        inside = [r.label for r in rates.itertuples() if any(lo <= r.rate <= hi for lo, hi in stretches)]
+        valid = valid_rates(check, currency, claims)
+        inside = [r.label for r in rates.itertuples() if r.id in valid and _within(r.rate, stretches)]
         rows.append(
             {
                 "check": check,
                 "title": title,
                 "agreeing": stretches,
                 "agreeing_text": text,
+                "valid_rates": valid,
                 "official_inside": "; ".join(inside) or "none",
             }
         )
@@ -194,8 +331,7 @@ def agreement(result: sweep.Sweep, rates: pd.DataFrame) -> pd.DataFrame:
 
 def _measure(check: str, currency: str, claims: pd.DataFrame) -> str:
     """What a conversion check converts: the measure of its amount in ``currency``."""
-    row = next(r for r in engine.load_checks(claims=claims) if r["id"] == check)
-    amount = next(i for i in row["inputs"].split() if i in claims.index and claims.loc[i, "unit"] == currency)
+    amount = _amount(check, currency, claims)
     return f"{claims.loc[amount, 'measure']} (p. {int(claims.loc[amount, 'page'])})"
 
 
@@ -203,13 +339,14 @@ def agreement_sentence(
     agree: pd.DataFrame, rates: pd.DataFrame, currency: str, claims: pd.DataFrame | None = None
 ) -> str:
     """Where the paper's figures in ``currency`` agree, and whether an official
-    rate of the time lies there, in words (each conversion named once)."""
+    rate valid in each figure's period lies there, in words (each conversion
+    named once)."""
     claims = claims if claims is not None else claims_mod.load_claims()
     parts = list(
         dict.fromkeys(f"{_measure(r.check, currency, claims)} at {r.agreeing_text}" for r in agree.itertuples())
     )
     holding = {
-        r.label: [r2 for r2 in agree.itertuples() if any(lo <= r.rate <= hi for lo, hi in r2.agreeing)]
+        r.label: [a for a in agree.itertuples() if r.id in a.valid_rates and _within(r.rate, a.agreeing)]
         for r in rates.itertuples()
     }
     said = []
@@ -220,7 +357,7 @@ def agreement_sentence(
             names = dict.fromkeys(_measure(r.check, currency, claims) for r in within)
             said.append(f"the official rate {label} lies in the stretch of {', '.join(names)} only")
     if not said:
-        said.append(f"no official rate of the time ({'; '.join(rates['label'])}) lies in any of them")
+        said.append(f"no official rate of a figure's time ({'; '.join(rates['label'])}) lies in any of them")
     return f"{'; '.join(parts)}; {'; '.join(said)}"
 
 
@@ -301,6 +438,9 @@ def map_summary(
     else:
         where = f"it is consistent (exactly or within rounding) at {agree.to_numpy().sum():,} of {grid.size:,} points"
     said = [where]
+    claims = claims if claims is not None else claims_mod.load_claims()
+    if x.name.endswith("_per_usd"):  # only the rates that held when the figure was made
+        rates = rates[rates["id"].isin(valid_rates(check, x.name.removesuffix("_per_usd"), claims))]
     for rate in rates.drop_duplicates("rate").itertuples():  # a rate may be listed for two periods
         if not x.values[0] <= rate.rate <= x.values[-1]:
             continue
