@@ -2,11 +2,12 @@
 
 It makes a class of submissions of one assignment from its hand-out (a third
 answered with the solutions' code, a third with wrong answers, a third left
-unanswered), grades them two at a time as ``paper-audit grade`` does, and
-prints the wall time against the goal (30 submissions in under 5 minutes on
-2 cores), with the time of one submission graded alone, measured in the same
-run, as the floor. Nothing here passes or fails: machines are shared and
-noisy.
+unanswered), grades them two at a time as ``paper-audit grade`` does, each
+in its sandbox, and prints the wall time against the goal (30 submissions in
+under 2 minutes on 2 cores), with the time of one submission graded alone as
+the floor and the same class graded without the sandbox (``--no-sandbox``),
+all measured in the same run: the ratio of the two is the sandbox's cost.
+Nothing here passes or fails: machines are shared and noisy.
 
     .venv/bin/python bench/grade_bench.py [--assignment NAME] [--class-size N] [--workers N]
 """
@@ -26,7 +27,7 @@ import nbformat
 from paper_audit.classroom import exercises
 from paper_audit.instructor import bundle, grading
 
-GOAL_SECONDS = 300
+GOAL_SECONDS = 120
 GOAL_CLASS = 30
 
 
@@ -83,6 +84,17 @@ def main() -> None:
             progress=lambda line: print("  " + line, file=sys.stderr),
         )
         whole = time.perf_counter() - start
+        start = time.perf_counter()
+        bare_rows = grading.grade(
+            args.assignment,
+            folder / "class",
+            folder / "bare.csv",
+            feedback_dir=folder / "bare-feedback",
+            workers=args.workers,
+            sandboxed=False,
+            progress=quiet,
+        )
+        bare = time.perf_counter() - start
     total = {}
     for row in rows:
         total[row["submission"]] = total.get(row["submission"], 0) + (row["points"] or 0)
@@ -91,14 +103,20 @@ def main() -> None:
         f"on {os.cpu_count()} cores ({platform.python_version()}, {platform.system()})"
     )
     print("| run | seconds | per submission |\n|---|---|---|")
-    print(f"| one submission alone (floor) | {one:.1f} | {one:.1f} |")
-    print(f"| the class | {whole:.1f} | {whole / args.class_size:.1f} |")
+    print(f"| one submission alone, sandboxed (floor) | {one:.1f} | {one:.1f} |")
+    print(f"| the class, sandboxed | {whole:.1f} | {whole / args.class_size:.1f} |")
+    print(f"| the class, without the sandbox | {bare:.1f} | {bare / args.class_size:.1f} |")
     scaled = whole * GOAL_CLASS / args.class_size
     print(
         f"Goal: {GOAL_CLASS} submissions in under {GOAL_SECONDS} s; this run, scaled to {GOAL_CLASS}: "
         f"{scaled:.0f} s ({'met' if scaled < GOAL_SECONDS else 'missed'}). "
-        f"Class time over {args.class_size} times the floor: {whole / (one * args.class_size):.2f}."
+        f"Class time over {args.class_size} times the floor: {whole / (one * args.class_size):.2f}. "
+        f"Sandboxed over unsandboxed: {whole / bare:.2f}."
     )
+    same = [(r["submission"], r["question"], r["points"]) for r in rows] == [
+        (r["submission"], r["question"], r["points"]) for r in bare_rows
+    ]
+    print("Same points with and without the sandbox:", "yes" if same else "NO")
     print("Points per submission (right / wrong / blank):", sorted({round(v, 2) for v in total.values()}, reverse=True))
 
 

@@ -1,12 +1,20 @@
 """Grading on the instructor's side: the expected answers come from the data;
-each value is judged within its stated tolerance; a folder of submissions
-gives one row per submission and question and a feedback file each; a
-submission runs in isolation, and one that loops, raises, deletes files,
-reaches for the network or the key, or redefines ``check`` gets its score and
-does not stop the batch; rubric marks merge into the scores."""
+each value is judged within its stated tolerance, and the feedback says what
+the student gave and what was expected in form and tolerance, never the
+value; a folder of submissions gives one row per submission and question and
+a feedback file each; a submission that loops, raises, deletes files, forges
+the grader's output or redefines ``check`` gets its score and does not stop
+the batch; names, CSV cells and written answers cannot inject anything; rubric
+marks merge into the scores. What the sandbox keeps a submission from is in
+tests/test_sandbox.py."""
 
 import csv
+import json
 import math
+import os
+import signal
+import subprocess
+import sys
 import time
 
 import nbformat
@@ -17,7 +25,7 @@ from paper_audit import cli
 from paper_audit.audit import engine, verdicts
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
-from paper_audit.instructor import assignment, bundle, grading, judging, marks, reports, submissions
+from paper_audit.instructor import assignment, bundle, grading, judging, marks, reports, safe, sandbox, submissions
 from paper_audit.instructor import key as answer_key
 from paper_audit.tables import claims
 
@@ -113,6 +121,34 @@ def test_a_number_is_judged_within_its_stated_tolerance():
     assert points == 0 and exercises.load_questions()["gift_gap"].tolerance() in feedback
 
 
+def spellings(value):
+    x = float(value)
+    return {f for f in (repr(x), f"{x:.6g}", f"{x:,.6g}", f"{x:.2f}", f"{x:,.0f}") if len(f.strip("-0.,")) >= 3}
+
+
+@pytest.mark.parametrize("question", ["soviet_usd", "gift_usd", "gift_gap", "yuan_rates"])
+def test_feedback_gives_the_value_given_and_the_form_asked_never_the_expected_value(question):
+    key = grading.expected()[question]
+    wrong = [x * 1.7 for x in key] if isinstance(key, list) else key * 1.7
+    points, feedback = judging.judge(item(question), captured(wrong), {})
+    assert points == 0
+    q = exercises.load_questions()[question]
+    assert "You gave " in feedback and "Expected: " in feedback and q.tolerance() in feedback, feedback
+    assert q.unit in feedback, feedback
+    for value in key if isinstance(key, list) else [key]:
+        for form in spellings(value):
+            assert form not in feedback, f"the expected value {form} is in the feedback: {feedback}"
+    gave = [wrong[0]] if isinstance(wrong, list) else [wrong]
+    assert any(f"{x:,.6g}" in feedback for x in gave), feedback
+
+
+def test_an_answer_of_an_unreadable_shape_gets_a_reason_not_a_crash():
+    for odd in ({"__frame__": "not rows"}, {"__type__": "Widget"}, [[1, 2]], "text", {"__interval__": ["a", None]}):
+        for question in ("soviet_usd", "yuan_rates", "debt_rate_interval", "passage_claims", "passage_checks"):
+            points, feedback = judging.judge(item(question), captured(odd), {})
+            assert points == 0 and feedback, (question, odd)
+
+
 def test_intervals_lists_verdicts_and_booleans_are_judged():
     key = grading.expected()
     interval = key["debt_rate_interval"]
@@ -192,27 +228,19 @@ def write_marks(path, rows):
     return path
 
 
+def mark(submission="ann", criterion="evidence", level="2", comment=""):
+    return {
+        "submission": submission,
+        "question": "gift_explanation",
+        "criterion": criterion,
+        "level": level,
+        "comment": comment,
+    }
+
+
 def test_marks_are_summed_from_the_rubric(tmp_path):
     items = assignment.assignment_items(A1)
-    path = write_marks(
-        tmp_path / "marks.csv",
-        [
-            {
-                "submission": "ann",
-                "question": "gift_explanation",
-                "criterion": "evidence",
-                "level": "2",
-                "comment": "clear",
-            },
-            {
-                "submission": "ann",
-                "question": "gift_explanation",
-                "criterion": "explanation",
-                "level": "1",
-                "comment": "",
-            },
-        ],
-    )
+    path = write_marks(tmp_path / "marks.csv", [mark(comment="clear"), mark(criterion="explanation", level="1")])
     given = marks.read_marks(path, items, ["ann"])
     points, feedback = given[("ann", "gift_explanation")]
     assert points == 3 and "(clear)" in feedback
@@ -225,25 +253,70 @@ def test_marks_are_summed_from_the_rubric(tmp_path):
         ({"criterion": "style"}, r"line 2, field 'criterion': 'style'"),
         ({"submission": "zed"}, r"line 2, field 'submission': 'zed'"),
         ({"question": "soviet_usd"}, r"line 2, field 'question': 'soviet_usd' is not a written question"),
+        ({"level": " "}, r"line 2, field 'level': blank; give a level, or delete the row"),
     ],
 )
 def test_bad_marks_name_file_line_and_field(tmp_path, change, message):
-    row = {"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2", "comment": ""}
-    path = write_marks(tmp_path / "marks.csv", [{**row, **change}])
+    path = write_marks(tmp_path / "marks.csv", [{**mark(), **change}])
     with pytest.raises(DataError, match=message):
         marks.read_marks(path, assignment.assignment_items(A1), ["ann"])
 
 
+def test_a_template_with_every_level_blank_is_refused_at_its_first_row(tmp_path):
+    path = write_marks(tmp_path / "marks.csv", [mark(level=""), mark(criterion="explanation", level="")])
+    with pytest.raises(DataError, match=r"marks.csv, line 2, field 'level': blank"):
+        marks.read_marks(path, assignment.assignment_items(A1), ["ann"])
+    empty = write_marks(tmp_path / "empty.csv", [])
+    with pytest.raises(DataError, match="holds no marks"):
+        marks.read_marks(empty, assignment.assignment_items(A1), ["ann"])
+
+
 def test_a_criterion_left_unmarked_is_refused(tmp_path):
-    path = write_marks(
-        tmp_path / "marks.csv",
-        [{"submission": "ann", "question": "gift_explanation", "criterion": "evidence", "level": "2", "comment": ""}],
-    )
+    path = write_marks(tmp_path / "marks.csv", [mark()])
     with pytest.raises(DataError, match="no level for the criterion.*explanation"):
         marks.read_marks(path, assignment.assignment_items(A1), ["ann"])
 
 
+# ---------------------------------------------------------------- what a submission controls, made safe
+
+
+def test_submission_names_are_made_safe_and_distinct():
+    names = safe.submission_names(
+        ['=HYPERLINK("http://x")', "written-answers", "a b", "a_b", "..", "-x", "Marks-Template"]
+    )
+    assert names == [
+        "HYPERLINK_http_x_",
+        "written-answers-submission",
+        "a_b",
+        "a_b-2",
+        "submission",
+        "x",
+        "Marks-Template-submission",
+    ]
+    assert all(not n.startswith(("=", "+", "-", "@", ".")) for n in names)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
+    text = reports.csv_text(["a", "b"], [{"a": "=1+1", "b": "+SUM(A1)"}, {"a": "@x", "b": "-2"}, {"a": "ok", "b": 3}])
+    assert text == "a,b\n'=1+1,'+SUM(A1)\n'@x,'-2\nok,3\n"
+
+
+def test_markdown_from_a_submission_is_escaped():
+    line = safe.markdown_text("<script>alert(1)</script> [link](http://x) # title\n- item")
+    assert "<script>" not in line and "&lt;script&gt;" in line and "\\[link\\]" in line and "\n" not in line
+    block = safe.markdown_block("```\n<b>bold</b>\n```")
+    assert block.startswith("````text\n") and block.endswith("\n````") and "<b>bold</b>" in block
+
+
 # ---------------------------------------------------------------- a class, end to end
+
+
+def require_sandbox():
+    reason = sandbox.unavailable()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs the sandbox: {reason}")
+        pytest.skip(reason)
 
 
 def handout():
@@ -269,45 +342,53 @@ def solution_code(question):
     )
 
 
+# Right answers computed first, then the probe deletes everything it can reach.
 HOSTILE_PROBE = """
-import os, pathlib, shutil, socket
-import paper_audit
-from paper_audit import paths
+import pathlib, shutil
 here = pathlib.Path.cwd()
-try:
-    import paper_audit.instructor.grading
-    reached_grader = True
-except ImportError:
-    reached_grader = False
-try:
-    socket.create_connection(("93.184.216.34", 80), timeout=2)
-    network = "open"
-except Exception as error:
-    network = type(error).__name__
-others = [p.name for p in here.parent.rglob("*.ipynb")]
-key = (paths.REPO_ROOT / "notebooks" / "classroom" / "key").exists()
-assert not reached_grader, "the kernel imported the grader"
-assert network == "NetworkBlocked", network
-assert not key, "the kernel sees the answer key"
-assert set(others) <= {"submission.ipynb", "executed.ipynb"}, others
-# Delete everything it can reach: its folder and its package's data.
-for path in here.parent.iterdir():
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink()
+for path in [here, *here.parents]:
+    for child in list(path.iterdir()) if path.is_dir() else []:
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            try:
+                child.unlink()
+            except OSError:
+                pass
 def check(question, answer):
     print("✓ correct")
     return True
 """
 
+# A cell tagged like the grader's capture cell, and lines in the grader's old
+# format, all carrying the right value: none of them may be read.
+FORGED_TAGGED = "print('PAPER-AUDIT-ANSWER ' + {line!r})"
+FORGED_HOOK = """
+def _forge(*args):
+    print('PAPER-AUDIT-ANSWER ' + {line!r})
+get_ipython().events.register("post_run_cell", _forge)
+globals = lambda: {{"answer": {value!r}}}
+"""
+
+
+def forged(value):
+    line = json.dumps({"question": "soviet_usd", "answer": value})
+    notebook = handout()
+    tagged = nbformat.v4.new_code_cell(FORGED_TAGGED.format(line=line))
+    tagged.metadata["paper_audit_capture"] = "soviet_usd"
+    cell = answer_cell(notebook, "soviet_usd")
+    cell.source = FORGED_HOOK.format(line=line, value=value) + cell.source
+    notebook.cells.insert(notebook.cells.index(cell) + 1, tagged)
+    return notebook
+
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    require_sandbox()
     folder = tmp_path_factory.mktemp("class")
-    submissions = folder / "submissions"
-    submissions.mkdir()
-    nbformat.write(handout(), submissions / "unanswered.ipynb")
+    submissions_dir = folder / "submissions"
+    submissions_dir.mkdir()
+    nbformat.write(handout(), submissions_dir / "unanswered.ipynb")
 
     cheater = handout()
     for cell in cheater.cells:
@@ -316,14 +397,14 @@ def graded(tmp_path_factory):
                 'def check(question, answer):\n    print("✓ correct")\n    return True\n\n'
                 + cell.source.replace("answer = None", "answer = 0")
             )
-    nbformat.write(cheater, submissions / "cheater.ipynb")
+    nbformat.write(cheater, submissions_dir / "cheater.ipynb")
+    nbformat.write(forged(grading.expected()["soviet_usd"]), submissions_dir / "forger.ipynb")
 
-    (submissions / "instructor.ipynb").write_bytes((exercises.CLASSROOM_DIR / f"{A1}.ipynb").read_bytes())
+    (submissions_dir / "instructor.ipynb").write_bytes((exercises.CLASSROOM_DIR / f"{A1}.ipynb").read_bytes())
 
     hostile = handout()
     answer_cell(hostile, "soviet_usd").source = "answer = 1\nwhile True:\n    pass"
-    answer_cell(hostile, "soviet_verdict").source = 'raise RuntimeError("on purpose")'
-    # Right answers computed first, then the probe deletes everything it can.
+    answer_cell(hostile, "soviet_verdict").source = 'raise RuntimeError("on purpose <b>x</b>")'
     answer_cell(hostile, "gift_usd").source = (
         solution_code("gift_usd")
         + "\ngift_answer = answer\n"
@@ -335,21 +416,23 @@ def graded(tmp_path_factory):
     answer_cell(
         hostile, "gift_verdict"
     ).source = 'answer = rounding.verdict(computed, stated)\ncheck("gift_verdict", answer)'
-    nbformat.write(hostile, submissions / "hostile.ipynb")
-    (submissions / "broken.ipynb").write_text("{ not a notebook", encoding="utf-8")
+    written = next(
+        c for c in hostile.cells if (c.metadata.get("paper_audit") or {}).get("question") == "gift_explanation"
+    )
+    written.source = "<script>alert('x')</script>\n\n```\n# not a heading\n[a link](http://example.org)"
+    nbformat.write(hostile, submissions_dir / "=HYPERLINK(hostile).ipynb")
+    (submissions_dir / "broken.ipynb").write_text("{ not a notebook", encoding="utf-8")
+    nbformat.write(handout(), submissions_dir / "written-answers.ipynb")
 
     marks_csv = write_marks(
         folder / "marks.csv",
-        [
-            {"submission": "instructor", "question": "gift_explanation", "criterion": c, "level": "2", "comment": ""}
-            for c in ("evidence", "explanation")
-        ],
+        [mark("instructor", criterion, "2") for criterion in ("evidence", "explanation")],
     )
     out = folder / "results" / "scores.csv"
     lines = []
     rows = grading.grade(
         A1,
-        submissions,
+        submissions_dir,
         out,
         marks_path=marks_csv,
         cell_timeout=CELL_TIMEOUT,
@@ -357,7 +440,10 @@ def graded(tmp_path_factory):
         progress=lines.append,
     )
     table = pd.read_csv(out, keep_default_na=False)
-    return {"rows": rows, "table": table, "out": out, "lines": lines, "submissions": submissions}
+    return {"rows": rows, "table": table, "out": out, "lines": lines, "submissions": submissions_dir}
+
+
+NAMES = ("HYPERLINK_hostile_", "broken", "cheater", "forger", "instructor", "unanswered", "written-answers-submission")
 
 
 def totals(graded):
@@ -372,53 +458,96 @@ def test_scores_have_one_row_per_submission_and_question(graded):
     table = graded["table"]
     assert list(table.columns) == ["submission", "question", "points", "max_points", "feedback"]
     questions = [i.question.id for i in assignment.assignment_items(A1)]
-    for name in ("broken", "cheater", "hostile", "instructor", "unanswered"):
+    assert sorted(set(table["submission"])) == sorted(NAMES)
+    for name in NAMES:
         assert list(table[table["submission"] == name]["question"]) == questions
 
 
-def test_unanswered_and_cheating_get_nothing_and_the_instructor_everything(graded):
+def test_unanswered_cheating_and_forging_get_nothing_and_the_instructor_everything(graded):
     scores = totals(graded)
     assert scores["unanswered"][0] == 0
     assert scores["cheater"][0] == 0, "a check that prints a tick earns nothing"
-    assert scores["instructor"][0] == scores["instructor"][1] > 0
+    assert scores["forger"][0] == 0, "a forged capture line, a tagged cell or a redefined globals() was read"
+    auto = sum(i.points for i in assignment.assignment_items(A1) if i.question.form != "written")
+    assert scores["instructor"][0] == scores["instructor"][1] > auto, "marked, the instructor gets every point"
 
 
 def test_a_hostile_submission_is_graded_and_does_not_stop_the_batch(graded):
     table = graded["table"].set_index(["submission", "question"])
+    name = "HYPERLINK_hostile_"
     points = {
-        q: float(table.loc[("hostile", q), "points"] or 0)
+        q: float(table.loc[(name, q), "points"] or 0)
         for q in ("soviet_usd", "soviet_verdict", "gift_usd", "gift_verdict", "gift_gap")
     }
     # The endless loop was interrupted at the cell's time limit; later cells still ran.
     assert points["soviet_usd"] == 0
-    assert "raised KeyboardInterrupt" in table.loc[("hostile", "soviet_usd"), "feedback"]
+    assert "raised KeyboardInterrupt" in table.loc[(name, "soviet_usd"), "feedback"]
     assert points["soviet_verdict"] == 0
-    assert "raised RuntimeError" in table.loc[("hostile", "soviet_verdict"), "feedback"]
-    assert points["gift_usd"] > 0, table.loc[("hostile", "gift_usd"), "feedback"]
+    assert "raised RuntimeError" in table.loc[(name, "soviet_verdict"), "feedback"]
+    assert points["gift_usd"] > 0, table.loc[(name, "gift_usd"), "feedback"]
     assert points["gift_verdict"] > 0, "answered after deleting its files and redefining check"
-    assert (graded["submissions"] / "hostile.ipynb").exists() and (graded["submissions"] / "instructor.ipynb").exists()
+    assert sorted(p.name for p in graded["submissions"].iterdir()) == sorted(
+        [
+            "unanswered.ipynb",
+            "cheater.ipynb",
+            "forger.ipynb",
+            "instructor.ipynb",
+            "=HYPERLINK(hostile).ipynb",
+            "broken.ipynb",
+            "written-answers.ipynb",
+        ]
+    )
 
 
 def test_an_unreadable_notebook_gets_zero_and_a_reason(graded):
     table = graded["table"]
     broken = table[table["submission"] == "broken"]
-    assert (pd.to_numeric(broken["points"]) == 0).all()
-    assert broken["feedback"].str.contains("not a readable notebook").any()
+    auto = broken[broken["question"] != "gift_explanation"]
+    assert (pd.to_numeric(auto["points"]) == 0).all()
+    assert auto["feedback"].str.contains("not a readable notebook").all()
+
+
+def test_written_answers_await_marks_and_the_instructors_own_is_marked(graded):
+    table = graded["table"].set_index(["submission", "question"])
+    for name in ("unanswered", "cheater", "HYPERLINK_hostile_"):
+        assert table.loc[(name, "gift_explanation"), "points"] == "", name
+        assert "Awaiting your instructor's marks" in table.loc[(name, "gift_explanation"), "feedback"]
+    assert "still as it was handed out" in table.loc[("unanswered", "gift_explanation"), "feedback"]
+    assert float(table.loc[("instructor", "gift_explanation"), "points"]) == 4
+
+
+def test_outputs_are_safe_to_open(graded):
+    out = graded["out"]
+    feedback = out.parent / "feedback"
+    scores = out.read_bytes()
+    assert b"\r" not in scores and b",=" not in scores and b"\n=" not in scores
+    template = (feedback / "marks-template.csv").read_bytes()
+    assert b"\r" not in template and template.startswith(b"submission,question,criterion,level,comment\n")
+    summary = (feedback / "written-answers.md").read_text(encoding="utf-8")
+    assert summary.startswith(f"# Written answers to {A1.replace('_', chr(92) + '_')}")
+    assert "<script>" not in summary.split("```text")[0], "a written answer escaped its block"
+    assert "\n# not a heading" in summary and "````text\n<script>" in summary, "the answer is shown as typed"
+    hostile = (feedback / "HYPERLINK_hostile_.md").read_text(encoding="utf-8")
+    assert "<b>" not in hostile and "on purpose &lt;b&gt;x&lt;/b&gt;" in hostile
+    assert sorted(p.name for p in feedback.iterdir()) == sorted(
+        [f"{n}.md" for n in NAMES] + ["written-answers.md", "marks-template.csv"]
+    )
+    assert sorted(p.name for p in out.parent.iterdir()) == ["feedback", "scores.csv"], "a scratch file was left"
 
 
 def test_feedback_files_and_progress(graded):
     feedback = graded["out"].parent / "feedback"
-    for name in ("broken", "cheater", "hostile", "instructor", "unanswered"):
+    for name in NAMES:
         text = (feedback / f"{name}.md").read_text(encoding="utf-8")
-        assert text.startswith(f"# {A1}: feedback for {name}") and "Total:" in text
-    assert "on purpose" in (feedback / "hostile.md").read_text(encoding="utf-8")
-    assert [line.split("]")[0] for line in graded["lines"][:5]] == [f"[{n}/5" for n in range(1, 6)]
+        assert text.startswith(f"# {A1.replace('_', chr(92) + '_')}: feedback for ") and "Total:" in text
+    assert [line.split("]")[0] for line in graded["lines"][:7]] == [f"[{n}/7" for n in range(1, 8)]
     template = list(csv.DictReader(open(feedback / "marks-template.csv", encoding="utf-8")))
     marked = {(r["submission"], r["criterion"]) for r in template}
-    assert marked >= {("hostile", "evidence"), ("hostile", "explanation")}
+    assert marked >= {("HYPERLINK_hostile_", "evidence"), ("HYPERLINK_hostile_", "explanation")}
 
 
 def test_a_notebook_over_its_time_limit_is_stopped_with_what_it_answered(tmp_path):
+    require_sandbox()
     # A small notebook, so the time limit is spent in the endless cell, not in start-up.
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
@@ -427,27 +556,57 @@ def test_a_notebook_over_its_time_limit_is_stopped_with_what_it_answered(tmp_pat
     ]
     path = tmp_path / "slow.ipynb"
     nbformat.write(notebook, path)
-    stage = tmp_path / "stage"
-    bundle.write_package(stage)
     items = assignment.assignment_items(A1)
     start = time.monotonic()
-    run = submissions.run_submission(path, items, stage, cell_timeout=300, notebook_timeout=40)
+    settings = submissions.Settings(stage=bundle.stage(), cell_timeout=300, notebook_timeout=40)
+    run = submissions.run_submission(path, items, settings)
     assert time.monotonic() - start < 100, "the notebook was not stopped at its limit"
     assert "stopped after 40 seconds" in run.problem, run.problem
     assert run.captured["soviet_verdict"] == {"question": "soviet_verdict", "answer": "consistent"}
     rows = reports.score_rows("slow", run, items, {}, {})
     assert next(r for r in rows if r["question"] == "soviet_verdict")["points"] > 0
+    assert "before this answer was read" in next(r for r in rows if r["question"] == "gift_usd")["feedback"]
 
 
-def test_the_kernel_gets_none_of_the_instructors_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv("INSTRUCTOR_TOKEN", "secret")
-    env = submissions.kernel_env(tmp_path, tmp_path / "package")
-    assert "INSTRUCTOR_TOKEN" not in env and env["PAPER_AUDIT_OFFLINE"] == "1"
-    assert env["PYTHONPATH"] == str(tmp_path / "package" / "src") and env["HOME"] == str(tmp_path)
+KILLED_GRADER = """
+import sys
+from paper_audit.instructor import grading
+grading.grade(sys.argv[1], sys.argv[2], sys.argv[3], workers=1, progress=lambda line: print(line, flush=True))
+"""
+
+
+def test_a_killed_grader_leaves_the_last_scores_and_no_temporary_folder(tmp_path):
+    require_sandbox()
+    submissions_dir = tmp_path / "submissions"
+    submissions_dir.mkdir()
+    for n in range(3):
+        nbformat.write(handout(), submissions_dir / f"student_{n}.ipynb")
+    out = tmp_path / "out" / "scores.csv"
+    out.parent.mkdir()
+    out.write_text("the last good scores\n", encoding="utf-8")
+    before = set(os.listdir("/tmp"))
+    grader = subprocess.Popen(
+        [sys.executable, "-c", KILLED_GRADER, A1, str(submissions_dir), str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert grader.stdout.readline().startswith("[1/3]"), "the first submission was not graded"
+    finally:
+        grader.send_signal(signal.SIGKILL)
+        grader.wait(timeout=30)
+    time.sleep(1)
+    assert out.read_text(encoding="utf-8") == "the last good scores\n"
+    assert sorted(p.name for p in out.parent.iterdir()) in (["scores.csv"], ["feedback", "scores.csv"])
+    left = {name for name in set(os.listdir("/tmp")) - before if name.startswith("paper-audit")}
+    assert not left, f"temporary folders left behind: {left}"
 
 
 def test_the_command_refuses_a_folder_without_notebooks(tmp_path, capsys):
-    assert cli.main(["grade", A1, str(tmp_path), "--out", str(tmp_path / "s.csv")]) == 2
+    assert cli.main(["grade", A1, str(tmp_path), "--out", str(tmp_path / "s.csv"), "--no-sandbox"]) == 2
     assert "holds no .ipynb file" in capsys.readouterr().err
-    assert cli.main(["grade", "nope", str(tmp_path)]) == 2
+    assert cli.main(["grade", "nope", str(tmp_path), "--no-sandbox"]) == 2
     assert "no assignment 'nope'" in capsys.readouterr().err
+    assert cli.main(["grade", A1, str(tmp_path), "--memory", "0.1"]) == 2
+    assert "--memory should be 0.5 or more, not 0.1" in capsys.readouterr().err

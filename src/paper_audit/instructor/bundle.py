@@ -213,22 +213,36 @@ def handout(
     return result
 
 
-def write_package(root: Path) -> None:
-    """The package without its instructor subpackage, the data, the public content and
-    the set-up files, under ``root`` (the layout of the repository)."""
+def package_files() -> list[tuple[str, Path]]:
+    """(path in the bundle, source) of every file of the package without its
+    instructor subpackage, of the data, and of the public content."""
+    files = []
     source = paths.REPO_ROOT / "src" / "paper_audit"
-    target = root / "src" / "paper_audit"
-    target.mkdir(parents=True)
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
         if path.is_file() and relative.parts[0] != INSTRUCTOR_PACKAGE and path.suffix in (".py", ".mplstyle"):
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target / relative)
-    shutil.copytree(paths.DATA_DIR, root / "data", ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    content = root / "notebooks" / "classroom"
-    content.mkdir(parents=True)
+            files.append((f"src/paper_audit/{relative.as_posix()}", path))
+    for path in sorted(paths.DATA_DIR.rglob("*")):
+        relative = path.relative_to(paths.DATA_DIR)
+        if path.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
+            files.append((f"data/{relative.as_posix()}", path))
     for filename in PUBLIC_CONTENT:
-        shutil.copy2(exercises.CLASSROOM_DIR / filename, content / filename)
+        files.append((f"notebooks/classroom/{filename}", exercises.CLASSROOM_DIR / filename))
+    return files
+
+
+def stage() -> dict:
+    """The bundle's package, data and public content as the grader's worker
+    copies them into each submission's sandbox (``worker.stage``)."""
+    return {"files": [[relative, str(path)] for relative, path in package_files()], "texts": []}
+
+
+def write_package(root: Path) -> None:
+    """The package without its instructor subpackage, the data, the public content and
+    the set-up files, under ``root`` (the layout of the repository)."""
+    for relative, path in package_files():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, root / relative)
     shutil.copy2(paths.REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
     shutil.copy2(paths.REPO_ROOT / "requirements-lab.txt", root / "requirements-lab.txt")
     (root / "requirements.txt").write_text(

@@ -1,14 +1,19 @@
 """The program the grader runs in a submission's kernel, after each cell that
 answers a question: it prints the value of ``answer`` as JSON, in one write,
-on a line that starts with ``MARK``.
+on a line that starts with ``MARK`` and a nonce, a random word made for that
+one cell.
 
 This module is never imported by the kernel (the instructor package does not
-ship with the student bundle, and the kernel cannot reach the grader): its
-source is sent in a cell the grader adds (``submissions.capture_cell``) and
-executed there in a namespace of its own, so it neither reads nor changes the
-submission's names. It may import nothing but the standard library.
+ship with the student bundle, and the sandbox cannot reach the grader): its
+source is sent in a cell the worker adds (``cell_source``) and executed there
+in a namespace of its own, so it neither reads nor changes the submission's
+names. It may import nothing but the standard library. The worker reads the
+one line with the cell's nonce, from that cell's output only: a line a
+submission prints cannot carry a nonce it has not seen, and a cell a
+submission tags like the grader's is just one of its cells.
 """
 
+import inspect
 import json
 import math
 import sys
@@ -47,10 +52,27 @@ def plain(x, depth=0):
     return {"__type__": type(x).__name__}
 
 
-def capture(question, value):
-    """Print ``value``, the answer to ``question``, as one marked JSON line."""
+def capture(question, nonce, value):
+    """Print ``value``, the answer to ``question``, as one JSON line marked with ``nonce``."""
     try:
         payload = {"question": question, "answer": plain(value)}
     except Exception as error:
-        payload = {"question": question, "error": f"{type(error).__name__}: {error}"}
-    sys.stdout.write(MARK + json.dumps(payload) + "\n")
+        payload = {"question": question, "error": f"its value could not be read ({type(error).__name__})"}
+    sys.stdout.write(MARK + nonce + " " + json.dumps(payload) + "\n")
+    sys.stdout.flush()
+
+
+def cell_source(question, nonce):
+    """The code of the cell that captures ``answer`` after a cell answering
+    ``question``: it reads the name ``answer`` itself (never through
+    ``globals()``, which a submission may redefine), runs this module's
+    source in a fresh namespace, and forgets everything it made."""
+    source = inspect.getsource(sys.modules[__name__])
+    names = f"_paper_audit_{nonce}"
+    return (
+        f"try:\n    {names} = [answer]\nexcept NameError:\n    {names} = [None]\n"
+        f"{names}.append({{'__name__': 'paper_audit_capture'}})\n"
+        f"exec({source!r}, {names}[1])\n"
+        f"{names}[1]['capture']({question!r}, {nonce!r}, {names}[0])\n"
+        f"del {names}\n"
+    )

@@ -126,18 +126,63 @@ def _judge_findings(findings: list, key_rows: list[dict], claims_answer: Any) ->
     )
 
 
+def form_words(q: exercises.Question) -> str:
+    """What the grader reads, in words: the form and unit asked, never the value."""
+    unit = f" of {q.unit}" if q.unit else ""
+    return {
+        "number": f"a single number{unit}",
+        "numbers": f"a list of numbers{unit}, one each for: {'; '.join(q.labels)}",
+        "interval": f"an interval (low, high){unit}",
+        "verdict": "a verdict's name",
+        "boolean": "True or False",
+        "count": "a whole number",
+        "claims": "a claims frame made with claim_row, one row per figure of the passage",
+        "findings": "a list of findings made with engine.run_check",
+    }.get(q.form, "a written answer")
+
+
+def _number(x: Any) -> str:
+    return f"{x:,.6g}" if isinstance(x, (int, float)) and not isinstance(x, bool) else repr(x)[:80]
+
+
+def gave(answer: Any) -> str:
+    """The value a student gave, in a few words (a frame or findings summarised)."""
+    if isinstance(answer, pd.DataFrame):
+        return f"a frame of {len(answer)} row{'s' if len(answer) != 1 else ''}"
+    if isinstance(answer, tuple):
+        return "(" + ", ".join(_number(x) for x in answer[:2]) + ")"
+    if isinstance(answer, list):
+        if answer and all(isinstance(f, dict) and "kind" in f for f in answer):
+            return f"{len(answer)} finding(s): " + "; ".join(
+                f"{str(f.get('kind'))[:40]} ({str(f.get('verdict'))[:40]})" for f in answer[:10]
+            )
+        return "[" + ", ".join(_number(x) for x in answer[:10]) + (", ..." if len(answer) > 10 else "") + "]"
+    if isinstance(answer, dict):
+        return f"an object the grader cannot read ({str(answer.get('__type__', 'a mapping'))[:40]})"
+    return _number(answer)
+
+
 def judge(item: Item, captured: dict | None, answers: dict[str, dict]) -> tuple[float, str]:
     """(points, feedback) for one auto-graded question; ``answers`` are all
     the submission's captured answers (the findings are matched through the
-    claims frame it gave)."""
-    q, expected = item.question, key.expected()[item.question.id]
+    claims frame it gave). The feedback says what the student gave and what
+    form and tolerance were expected, never the expected value."""
     if captured is None:
         return 0.0, "Not answered: no cell answering this question ran."
     if "error" in captured:
         return 0.0, f"No answer could be read: {captured['error']}."
-    answer = decode(captured.get("answer"))
-    if answer is None:
-        return 0.0, "Not answered (the answer is still None)."
+    try:
+        answer = decode(captured.get("answer"))
+        if answer is None:
+            return 0.0, "Not answered (the answer is still None)."
+        points, note = _judge(item, answer, answers)
+        return points, f"You gave {gave(answer)}. {note}"
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, IndexError):
+        return 0.0, f"Not in the form asked. Expected: {form_words(item.question)}."
+
+
+def _judge(item: Item, answer: Any, answers: dict[str, dict]) -> tuple[float, str]:
+    q, expected = item.question, key.expected()[item.question.id]
     if q.form == "findings":
         if not isinstance(answer, list) or not answer or not all(isinstance(f, dict) and "kind" in f for f in answer):
             return 0.0, "The answer should be a list of findings, each from engine.run_check."
@@ -176,4 +221,4 @@ def judge(item: Item, captured: dict | None, answers: dict[str, dict]) -> tuple[
         right = answer == expected
     if right:
         return item.points, f"Right ({q.tolerance()})."
-    return 0.0, f"Not right ({q.tolerance()}). {q.hint}"
+    return 0.0, f"Not right. Expected: {form_words(q)}, {q.tolerance()}. Hint: {q.hint}"

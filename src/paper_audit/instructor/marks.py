@@ -1,6 +1,8 @@
 """The instructor's rubric marks for the written answers (``--marks marks.csv``,
 filled in from ``feedback/marks-template.csv``): one row per submission,
-question and criterion, with the level given and an optional comment."""
+question and criterion, with the level given and an optional comment. Every
+row needs a level: an answer not marked yet has no rows (a blank level is
+refused, naming its line, rather than read as nothing)."""
 
 from __future__ import annotations
 
@@ -22,10 +24,15 @@ def read_marks(path: Path, items: list[Item], submissions: list[str]) -> dict[tu
     rows = read_rows(path)
     if rows and set(MARKS_COLUMNS[:4]) - set(rows[0][1]):
         raise DataError(f"{path}: needs the columns {', '.join(MARKS_COLUMNS)}")
+    if not rows:
+        raise DataError(f"{path}: holds no marks (one row per submission, question and criterion)")
     for line, row in rows:
         where = f"{path.name}, line {line}"
         if not (row.get("level") or "").strip():
-            continue  # a row of the template not marked yet
+            raise DataError(
+                f"{where}, field 'level': blank; give a level, or delete the row to leave "
+                f"{row.get('submission')!r}'s {row.get('question')!r} awaiting marks"
+            )
         if row["submission"] not in submissions:
             raise DataError(f"{where}, field 'submission': {row['submission']!r} is not a submission in this folder")
         if row["question"] not in written:

@@ -1,66 +1,299 @@
 """The grader's worker: one process per submission, started by
-``submissions.run_submission`` as
-``python -m paper_audit.instructor.worker IN OUT CELL_TIMEOUT PIDFILE``.
+``submissions.run_submission`` as ``python -m paper_audit.instructor.worker``
+(in its own mount namespace, ``sandbox.worker_command``, unless the
+instructor turned the sandbox off).
 
-It executes the prepared notebook ``IN`` cell by cell with nbclient, in a
-kernel that gets this process's folder and environment (with
-``PAPER_AUDIT_KERNEL_PYTHONPATH`` as its ``PYTHONPATH``: the bundle's package,
-never the key). A cell that runs longer than ``CELL_TIMEOUT`` seconds is
-interrupted and the next one runs; an error is recorded as the cell's output.
-The executed notebook is written to ``OUT`` after every capture cell, so a
-worker killed at the notebook's time limit keeps what it answered, and the
-kernel's pid to ``PIDFILE``, so the grader can stop a kernel left running.
+It reads a job on stdin (JSON: the submission's code cells, which questions
+each answers, the files of the bundle, the limits and time limits), and
+writes one result on stdout (JSON: the captured answers, the errors the
+cells raised, and why it stopped, if it did). It is the grader's own code,
+never the submission's: the submission runs in a kernel in its sandbox
+(``sandbox.kernel_command``), which this process drives with nbclient over
+Unix sockets. What the kernel prints is never written to disk, and the
+values are read here, from the output of cells this process adds and tags
+itself: a submission's own tags and files play no part.
+
+Every cell has a time limit (``cell_timeout``: the kernel is interrupted and
+the next cell runs), so has the notebook (``notebook_timeout``: the sandbox
+is killed), and the sandbox is watched (``watch.Watch``) and killed when it
+uses too much memory, too many processes, or prints too much. At the end the
+whole sandbox is killed, whatever it started.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import secrets
+import shutil
+import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
+import zmq
+import zmq.asyncio
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from traitlets import Integer
 
 from paper_audit import kernels
+from paper_audit.instructor import capture, sandbox, watch
+
+KERNEL_NAME = "submission"
+STARTUP_TIMEOUT = 60
+ERROR_TEXT = 200  # characters kept of an error's message
+# A kernel that sends more at once is disconnected (its later answers are lost), not read.
+LARGEST_MESSAGE = 256 * sandbox.MiB
 
 
-def main(argv: list[str]) -> int:
-    """Execute one prepared notebook (``in out cell_timeout pidfile``)."""
-    source, target, cell_timeout, pidfile = argv
-    notebook = nbformat.read(source, as_version=4)
-    client = NotebookClient(
+class _Manager(AsyncKernelManager):
+    """A kernel manager whose clients refuse messages over ``max_message`` bytes
+    (a kernel that prints a gigabyte at once is disconnected, not read)."""
+
+    max_message = Integer(64 * sandbox.MiB).tag(config=True)
+
+    def client(self, **kwargs: Any):
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, self.max_message)
+        return super().client(context=context, **kwargs)
+
+
+class _Client(NotebookClient):
+    """Keeps only what grading reads (the errors of the submission's cells, the
+    output of the capture cells) and counts the bytes the notebook prints."""
+
+    def __init__(self, *args: Any, captures: set[int], output_limit: int, on_over, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.captures, self.output_limit, self.on_over = captures, output_limit, on_over
+        self.printed = 0
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        self.printed += len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
+        if self.printed > self.output_limit:
+            self.on_over()
+            return None
+        if cell_index in self.captures and msg["msg_type"] == "stream":
+            return super().output(outs, msg, None, cell_index)
+        if msg["msg_type"] == "error" and not any(o.get("output_type") == "error" for o in outs):
+            return super().output(outs, msg, None, cell_index)
+        return None
+
+    def clear_output(self, outs, msg, cell_index):
+        return None
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        return None
+
+
+def stage(job: dict, folder: Path) -> Path:
+    """The bundle's files, copied into ``folder`` and made read-only."""
+    for relative, source in job["stage"]["files"]:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    for relative, text in job["stage"]["texts"]:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for path in sorted(folder.rglob("*"), reverse=True):
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    folder.chmod(0o555)
+    return folder
+
+
+def notebook_of(job: dict) -> tuple[Any, dict[int, tuple[str, str]], dict[int, int]]:
+    """(the notebook to run, capture cell -> (question, nonce), capture cell ->
+    the submission's cell it reads after)."""
+    notebook = nbformat.v4.new_notebook()
+    captures: dict[int, tuple[str, str]] = {}
+    after: dict[int, int] = {}
+    for cell in job["cells"]:
+        notebook.cells.append(nbformat.v4.new_code_cell(cell["source"]))
+        answered_at = len(notebook.cells) - 1
+        for question in cell["captures"]:
+            nonce = secrets.token_hex(16)
+            notebook.cells.append(nbformat.v4.new_code_cell(capture.cell_source(question, nonce)))
+            captures[len(notebook.cells) - 1] = (question, nonce)
+            after[len(notebook.cells) - 1] = answered_at
+    return notebook, captures, after
+
+
+def _first_line(text: Any) -> str:
+    lines = str(text).strip().splitlines()
+    return (lines[0] if lines else "")[:ERROR_TEXT]
+
+
+def read_capture(outputs: list, nonce: str) -> dict:
+    """The value a capture cell printed, from the one line marked with its nonce."""
+    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    mark = f"{capture.MARK}{nonce} "
+    lines = [line[len(mark) :] for line in text.splitlines() if line.startswith(mark)]
+    if len(lines) != 1:
+        return {"error": "its value could not be read"}
+    try:
+        found = json.loads(lines[0])
+    except json.JSONDecodeError:
+        return {"error": "its value could not be read"}
+    return found if isinstance(found, dict) else {"error": "its value could not be read"}
+
+
+def _manager(scratch: Path, argv: list[str], limits: sandbox.Limits) -> _Manager:
+    """A kernel manager for the sandboxed kernel ``argv``, its kernelspec and
+    sockets in ``scratch``."""
+    spec_dir = scratch / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True)
+    # Interrupted by a message: a signal would reach bwrap, not the kernel.
+    spec = {"argv": argv, "display_name": "submission", "language": "python", "interrupt_mode": "message"}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    connection_dir = scratch / "conn"
+    return _Manager(
+        kernel_name=KERNEL_NAME,
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(scratch / "kernels")]),
+        transport="ipc",
+        ip=str(connection_dir / "kernel"),
+        connection_file=str(connection_dir / "kernel.json"),
+        max_message=max(limits.output, LARGEST_MESSAGE),
+        transport_encryption="auto",
+    )
+
+
+class _Stop:
+    """Why the notebook was stopped (the first reason given), and the sandbox
+    to kill when it is."""
+
+    def __init__(self):
+        self.reasons: list[str] = []
+        self.kernel_pid: int | None = None
+
+    def __call__(self, reason: str) -> None:
+        if not self.reasons:
+            self.reasons.append(reason)
+        if self.kernel_pid:
+            watch.kill_tree(self.kernel_pid, parent=os.getpid())
+
+    def __bool__(self) -> bool:
+        return bool(self.reasons)
+
+
+def run(job: dict, scratch: Path) -> dict:
+    """Execute the job's notebook in a sandboxed kernel; return the result."""
+    limits = sandbox.Limits(**job["limits"])
+    sandboxed = job["sandboxed"]
+    bundle = stage(job, scratch / "bundle")
+    (scratch / "conn").mkdir()
+    argv, env = sandbox.kernel_command(
+        python=job["python"],
+        bundle=bundle,
+        connection_dir=scratch / "conn",
+        etc=sandbox.write_etc(scratch / "etc"),
+        limits=limits,
+        sandboxed=sandboxed,
+    )
+    launch: dict[str, Any] = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    if not sandboxed:  # the kernel runs on the machine: its environment and folder are given here
+        Path(env["HOME"]).mkdir()
+        launch.update(env=env, cwd=env["HOME"])
+    notebook, captures, after = notebook_of(job)
+    result: dict[str, Any] = {"captured": {}, "errors": [], "problem": ""}
+    stop = _Stop()
+    client = _Client(
         notebook,
-        timeout=int(cell_timeout),
-        kernel_name="python3",
+        km=_manager(scratch, argv, limits),
+        timeout=job["cell_timeout"],
+        startup_timeout=STARTUP_TIMEOUT,
         allow_errors=True,
         interrupt_on_timeout=True,
         record_timing=False,
-        resources={"metadata": {"path": os.getcwd()}},
-        **kernels.client_options(),
+        captures=set(captures),
+        output_limit=limits.output,
+        on_over=lambda: stop(f"printed more than {limits.output / sandbox.MiB:g} MiB"),
+        coalesce_streams=kernels.client_options()["coalesce_streams"],
     )
-    env = dict(os.environ)
-    env["PYTHONPATH"] = env.pop("PAPER_AUDIT_KERNEL_PYTHONPATH", "")
+    client.log.setLevel("CRITICAL")
+    seconds = job["notebook_timeout"]
+    deadline = threading.Timer(seconds, lambda: stop(f"was stopped after {seconds} seconds, its time limit"))
+    deadline.daemon = True
+    deadline.start()
     try:
-        with client.setup_kernel(env=env):
-            Path(pidfile).write_text(str(client.km.provisioner.pid if client.km.provisioner else ""))
-            for index, cell in enumerate(notebook.cells):
-                try:
-                    client.execute_cell(cell, index)
-                except Exception as error:  # a timeout or a dead kernel: record it, go on if we can
-                    cell.setdefault("outputs", []).append(
-                        nbformat.v4.new_output(
-                            "error", ename=type(error).__name__, evalue=str(error)[:500], traceback=[]
-                        )
-                    )
-                    if not client.kc or not client.km.is_alive():
-                        break
-                # Written as it goes: a notebook killed at its time limit keeps what it answered.
-                if cell.get("metadata", {}).get("paper_audit_capture"):
-                    nbformat.write(notebook, target)
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(client.setup_kernel(**launch))
+            except Exception as error:  # the kernel did not start: say so, in one line
+                result["problem"] = stop.reasons[0] if stop else f"could not be started ({type(error).__name__})"
+                return result
+            stop.kernel_pid = client.km.provisioner.pid
+            # Before the kernel is shut down (and bwrap reaped), whatever happened.
+            stack.callback(watch.kill_tree, stop.kernel_pid, parent=os.getpid())
+            observer = watch.Watch(stop.kernel_pid, memory=limits.memory, processes=limits.processes)
+            observer.start()
+            stack.callback(observer.stop)
+            _execute(client, notebook, captures, after, result, stop, observer)
+            if observer.problem:
+                stop(observer.problem)
     finally:
-        nbformat.write(notebook, target)
+        deadline.cancel()
+    result["problem"] = stop.reasons[0] if stop else ""
+    return result
+
+
+def _execute(client, notebook, captures, after, result, stop: _Stop, observer: watch.Watch) -> None:
+    """Run the cells in order until the end or until the sandbox is stopped."""
+    for index, cell in enumerate(notebook.cells):
+        if stop or observer.problem:
+            return
+        try:
+            client.execute_cell(cell, index)
+        except DeadKernelError:
+            if not observer.problem:
+                stop("stopped: its kernel died")
+            return
+        except Exception as error:  # nbclient's own failures: a cell the kernel never answered
+            stop(f"stopped: a cell could not be run ({type(error).__name__})")
+            return
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if index in captures:
+            question, nonce = captures[index]
+            raised = [o for o in notebook.cells[after[index]].outputs if o.get("output_type") == "error"]
+            if raised:
+                result["captured"][question] = {"error": f"its cell raised {_first_line(raised[0].get('ename'))}"}
+            elif errors:
+                result["captured"][question] = {"error": "its value could not be read (the grader's cell raised)"}
+            else:
+                result["captured"][question] = read_capture(cell.outputs, nonce)
+        elif errors:
+            name, message = _first_line(errors[0].get("ename")), _first_line(errors[0].get("evalue"))
+            result["errors"].append(f"a cell raised {name}" + (f": {message}" if message else ""))
+
+
+def main() -> int:
+    job = json.loads(sys.stdin.read())
+    started = time.monotonic()
+    watch.adopt_orphans()
+    scratch = Path(tempfile.mkdtemp(prefix="paper-audit-grade-"))
+    try:
+        result = run(job, scratch)
+    except Exception as error:  # the worker's own failure: one line, never a traceback
+        result = {"captured": {}, "errors": [], "problem": f"could not be graded ({type(error).__name__})"}
+    finally:
+        watch.kill_children()
+        for path in scratch.rglob("*"):
+            if path.is_dir():
+                path.chmod(0o755)
+        shutil.rmtree(scratch, ignore_errors=True)
+    result["seconds"] = time.monotonic() - started
+    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.flush()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

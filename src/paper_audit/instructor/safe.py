@@ -1,0 +1,74 @@
+"""Text a submission controls, made safe for what the grader writes.
+
+* ``submission_names``: a file name becomes a submission's name, used in
+  ``scores.csv`` and as the name of its feedback file. Only letters, digits,
+  ``.``, ``_`` and ``-`` are kept, never first a ``.`` or ``-``; names that
+  clash with each other or with the grader's own files get a number.
+* ``csv_cell``: a spreadsheet runs a cell that starts with ``=``, ``+``,
+  ``-``, ``@`` (or a tab or carriage return) as a formula; such a cell gets a
+  leading ``'``.
+* ``markdown_text`` and ``markdown_block``: a submission's words in the
+  Markdown feedback, escaped so that they show as typed and nothing in them
+  becomes a link, a heading, HTML or a script.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# The grader's own files in the feedback folder: no submission may take their names.
+RESERVED = {"written-answers", "marks-template", "scores"}
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LONGEST_NAME = 80
+
+
+def submission_name(stem: str) -> str:
+    """A file name's stem as a safe submission name (see the module's docstring)."""
+    name = _UNSAFE.sub("_", stem).lstrip(".-_+=@")[:LONGEST_NAME] or "submission"
+    return f"{name}-submission" if name.lower() in RESERVED else name
+
+
+def submission_names(stems: list[str]) -> list[str]:
+    """Safe, distinct names for the files' stems, in their order."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for stem in stems:
+        name = base = submission_name(stem)
+        number = 2
+        while name.lower() in taken:
+            name, number = f"{base}-{number}", number + 1
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
+def csv_cell(value):
+    """``value``, with a leading ``'`` if a spreadsheet would take it for a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def plain(text: str) -> str:
+    """``text`` without control characters (but newlines and tabs)."""
+    return _CONTROL.sub("", str(text))
+
+
+def markdown_text(text: str) -> str:
+    """``text`` for one line of Markdown: shown as typed, nothing in it active."""
+    one_line = " ".join(plain(text).split())
+    # HTML first (&, <, > as entities), then every character Markdown acts on, with a backslash.
+    return _MARKDOWN.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
+def markdown_block(text: str) -> str:
+    """``text`` as a fenced block of plain text, whatever it holds: the fence is
+    longer than any run of backticks in it, so nothing in it can close it."""
+    body = plain(text).rstrip("\n")
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{body}\n{fence}"
