@@ -70,7 +70,9 @@ class Chapter:
             fingerprints.fingerprint(
                 claims=set(self.own_claims.index) | (inputs & set(self.claims.index)) | self._read,
                 checks=[f.check for f in own],
-                references=[i for table in reference.load().values() for i in table.index],
+                # Every reference fact and the sources they cite (titles shown in flags).
+                references=[i for table in reference.load().values() for i in table.index]
+                + list(reference.sources().index),
             ),
         )
 
