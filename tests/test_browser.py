@@ -143,8 +143,10 @@ def test_next_and_previous_follow_the_table_of_contents(watched_page, book_url):
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_launch_and_download_buttons(visit, book_url, name):
-    """The Binder, Colab and .ipynb download links are in the page (in dropdowns,
-    so present rather than visible), and the download serves the notebook."""
+    """The .ipynb download link is in the page (in a dropdown, so present rather
+    than visible) and serves the notebook; no Binder or Colab button leads to a
+    repository address nobody has confirmed (tests/test_launch.py: they appear
+    once one is)."""
     hrefs = visit(name).hrefs
     binder = [
         h for h in hrefs if h.startswith("https://mybinder.org/v2/gh/") and h.endswith(f"urlpath=tree/{name}.ipynb")
@@ -153,8 +155,7 @@ def test_launch_and_download_buttons(visit, book_url, name):
         h for h in hrefs if h.startswith("https://colab.research.google.com/github/") and h.endswith(f"/{name}.ipynb")
     ]
     download = [h for h in hrefs if h.startswith(book_url) and h.endswith(f"_sources/{name}.ipynb")]
-    assert binder, f"{name}.html has no Binder button"
-    assert colab, f"{name}.html has no Colab button"
+    assert not binder and not colab, f"{name}.html offers a launch button to an unconfirmed address"
     assert download, f"{name}.html has no .ipynb download button"
     with urllib.request.urlopen(download[0], timeout=10) as response:  # the local server
         notebook = json.loads(response.read())

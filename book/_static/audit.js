@@ -81,3 +81,117 @@ document.addEventListener("DOMContentLoaded", function () {
     input.parentElement.insertBefore(button, input);
   });
 });
+
+// Search that finds the paper's figures. Sphinx's search splits "362.5" at the
+// dot and drops terms made of digits, so a query holding a number or a number
+// word is also matched against the figure index the build writes
+// (paper_audit.present.sphinx_search, _static/figure-index.js, loaded by the
+// search page only): the figures it matches lead the results, each to the
+// chapter that discusses it and to the source text.
+var AuditFigureSearch = (function () {
+  "use strict";
+  var NUMBER_WORDS = new RegExp("^(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|" +
+    "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|" +
+    "hundreds?|thousands?|millions?|billions?|half|halves|thirds?|quarters?|fifths?|dozens?)$");
+  // A number with thousands separators (22,735), a number with decimals
+  // (2.4618), or a word; dashes, slashes and punctuation separate them.
+  var TOKEN = /\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)*|[\p{L}]+/gu;
+
+  function canonical(token) {
+    if (!/^\d/.test(token)) return token;
+    var plain = token.replace(/,/g, "");
+    return plain.indexOf(".") < 0 ? plain : plain.replace(/0+$/, "").replace(/\.$/, "");
+  }
+  function tokens(text) {
+    return (String(text || "").toLowerCase().match(TOKEN) || []).map(canonical);
+  }
+  function numeric(token) { return /^\d/.test(token) || NUMBER_WORDS.test(token); }
+  function within(haystack, needle) {
+    for (var i = 0; i + needle.length <= haystack.length; i++) {
+      var j = 0;
+      while (j < needle.length && haystack[i + j] === needle[j]) j++;
+      if (j === needle.length) return true;
+    }
+    return false;
+  }
+  // The entries a query finds, best first: the figure as printed (4) or
+  // written otherwise (3, "34" for "thirty-four"), a figure that holds the
+  // query (2), a quoted sentence that holds it (1).
+  function find(index, query) {
+    var wanted = tokens(query);
+    if (!wanted.length || !wanted.some(numeric)) return [];
+    var found = [];
+    (index.entries || []).forEach(function (entry, position) {
+      var score = tokens(entry.figure).join(" ") === wanted.join(" ") ? 4 : 0;
+      entry.keys.forEach(function (key) {
+        var have = tokens(key);
+        if (have.join(" ") === wanted.join(" ")) score = Math.max(score, 3);
+        else if (within(have, wanted)) score = Math.max(score, 2);
+      });
+      if (!score && within(tokens(entry.context || entry.description), wanted)) score = 1;
+      if (score) found.push({ entry: entry, score: score, position: position });
+    });
+    found.sort(function (a, b) { return b.score - a.score || a.position - b.position; });
+    return found.map(function (match) { return match.entry; });
+  }
+  function escape(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+  // Sphinx's results, [docname, title, anchor, description, score, filename],
+  // best first: one per page a found figure leads to.
+  function results(index, query) {
+    var out = [];
+    find(index, query).forEach(function (entry) {
+      entry.links.forEach(function (link) {
+        out.push([link[0], escape(entry.figure) + " · " + escape(link[2]), link[1], escape(entry.description),
+          10000 - out.length, link[0]]);
+      });
+    });
+    return out;
+  }
+  // Sphinx shows its results from the end of the list: the figures go last.
+  function install() {
+    if (typeof Search === "undefined" || typeof AUDIT_FIGURE_INDEX === "undefined" || Search.auditFigures) return;
+    var stock = Search._performSearch;
+    Search._performSearch = function (query) {
+      return stock.apply(Search, arguments).concat(results(AUDIT_FIGURE_INDEX, query).reverse());
+    };
+    Search.auditFigures = true;
+  }
+  // audit.js comes before searchtools.js in the page: this runs before Search.init.
+  install();
+  document.addEventListener("DOMContentLoaded", install);
+  return { tokens: tokens, find: find, results: results, install: install };
+})();
+
+// Printed pages say what they are: the book's title (written into the page by
+// paper_audit.present.sphinx_print) and, set as the page is printed, its
+// address and the date (never at build time: two builds stay identical).
+// Code cells with nothing to show are marked so that print leaves them out.
+document.addEventListener("DOMContentLoaded", function () {
+  var header = document.querySelector(".audit-print-header");
+  var printTop = document.getElementById("jb-print-docs-body");
+  if (header && printTop) printTop.parentNode.insertBefore(header, printTop);
+  // Nothing to show: folded away, the fold button itself, no text and no
+  // picture; a cell whose every part is blank.
+  function blank(element) {
+    if (element.hidden || element.matches("button.audit-code-toggle")) return true;
+    if (element.matches("div.cell")) return Array.prototype.every.call(element.children, blank);
+    return !element.textContent.trim() && !element.querySelector("img, svg, iframe, video, canvas, table, math, input");
+  }
+  function prepare() {
+    var lang = document.documentElement.lang || undefined;
+    var date = new Date().toLocaleDateString(lang, { year: "numeric", month: "long", day: "numeric" });
+    document.querySelectorAll(".audit-print-address").forEach(function (element) {
+      element.textContent = window.location.href;
+    });
+    document.querySelectorAll(".audit-print-date").forEach(function (element) {
+      element.textContent = "printed " + date;
+    });
+    document.querySelectorAll("div.cell, div.cell_input, div.cell_output").forEach(function (element) {
+      element.classList.toggle("audit-print-empty", blank(element));
+    });
+  }
+  prepare();
+  window.addEventListener("beforeprint", prepare);
+});
