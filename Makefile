@@ -12,7 +12,7 @@ ARGS   ?=
 
 # Every target names an action, never a file: without .PHONY `make book`
 # would see the book/ folder and do nothing.
-.PHONY: book test setup setup-dev rerun sweep student lab grade bench lock lock-lab clean
+.PHONY: book test setup setup-dev rerun sweep student lab grade bench lock lock-lab clean bundle-wheels
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ setup-dev: $(DEV_STAMP)
 book: $(STAMP)
 	$(PY) -m paper_audit.run.build
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) bundle-wheels
 	$(PY) -m pytest $(ARGS)
 
 rerun: $(STAMP)
@@ -44,22 +44,51 @@ sweep: $(STAMP)
 student: $(STAMP)
 	$(VENV)/bin/paper-audit student $(ARGS)
 
-# The notebook interface, in its own environment on top of .venv (a .pth file
-# adds .venv's packages), so JupyterLab never slows the book's build.
+# The wheels of what the student bundle needs (its requirements.txt, derived from
+# what the hand-outs import), fetched once here so that tests/test_bundle_env.py
+# can build a clean environment from the bundle alone, offline. Redone when the
+# pins, the package or the hand-outs change.
+BUNDLE_WHEELS := $(VENV)/bundle-wheels
+BUNDLE_WHEELS_STAMP := $(BUNDLE_WHEELS)/.downloaded
+$(BUNDLE_WHEELS_STAMP): requirements.txt $(STAMP) $(shell find src/paper_audit notebooks/classroom -name '*.py' -o -name '*.ipynb')
+	mkdir -p $(BUNDLE_WHEELS)
+	$(VENV)/bin/paper-audit student --requirements > $(BUNDLE_WHEELS)/requirements.txt
+	@# and the build backend its pyproject.toml names, for `pip install -e` of the bundle
+	$(PY) -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
+		-d $(BUNDLE_WHEELS) -r $(BUNDLE_WHEELS)/requirements.txt "setuptools>=64"
+	touch $(BUNDLE_WHEELS_STAMP)
+
+bundle-wheels: $(BUNDLE_WHEELS_STAMP)
+
+# The notebook interface on the student bundle, as a student has it: `student/`
+# (written only if missing: `paper-audit student` never replaces a folder where
+# a file changed, so a hand-out worked in is never lost) and .venv-lab, an
+# environment built from the bundle's own requirements with the bundle's
+# package installed from student/ (never the instructor's, so neither the
+# grader nor the key can be imported from JupyterLab), plus JupyterLab and its
+# MyST extension, pinned apart from the book's environment.
 LAB      := .venv-lab
 LAB_SITE := $(LAB)/lib/python3.11/site-packages
 LAB_STAMP := $(LAB)/.installed
-$(LAB_STAMP): requirements-lab.txt requirements.txt $(STAMP)
+LAB_PIP  := $(LAB)/bin/python -m pip install --quiet --disable-pip-version-check
+student/requirements.txt: | $(STAMP)
+	$(VENV)/bin/paper-audit student
+
+$(LAB_STAMP): requirements-lab.txt student/requirements.txt
+	rm -rf $(LAB)
 	$(PYTHON) -m venv $(LAB)
-	echo "import site; site.addsitedir('$(abspath $(VENV))/lib/python3.11/site-packages')" > $(LAB_SITE)/paper-audit-base.pth
-	$(LAB)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.txt -r requirements-lab.txt
+	$(LAB_PIP) -r student/requirements.txt
+	$(LAB_PIP) -c student/constraints.txt -r requirements-lab.txt
+	$(LAB_PIP) --no-deps -e student
 	@# An extension built for another JupyterLab loads as "X": fail here, not in the browser.
 	$(LAB)/bin/python -m jupyter labextension list 2>&1 | grep -q "jupyterlab-myst.*enabled.*OK" \
 		|| { echo "jupyterlab-myst is not compatible with the pinned JupyterLab" >&2; exit 1; }
+	@# The bundle's package, not the instructor's: no grader, no key.
+	$(LAB)/bin/python -c "import paper_audit, importlib.util as u; \
+		assert u.find_spec('paper_audit.instructor') is None, paper_audit.__file__"
 	touch $(LAB_STAMP)
 
 lab: $(LAB_STAMP)
-	$(VENV)/bin/paper-audit student
 	$(LAB)/bin/jupyter-lab student/notebooks/classroom $(ARGS)
 
 # make grade ASSIGNMENT=02_implied_rates SUBMISSIONS=folder [ARGS="--marks marks.csv"]
@@ -125,10 +154,15 @@ lock: $(DEV_STAMP)
 	$(PY) -c "$$LOCK_SPLIT"
 	touch $(STAMP) $(DEV_STAMP)
 
-# Rewrite requirements-lab.txt from what .venv-lab adds (after a deliberate pip install there).
+# Rewrite requirements-lab.txt from what .venv-lab holds beyond requirements.txt's
+# pins (after a deliberate pip install there).
 lock-lab: $(LAB_STAMP)
-	{ sed -n '/^#/p' requirements-lab.txt; $(LAB)/bin/python -m pip freeze --path $(LAB_SITE) | sort -f; } > requirements-lab.txt.tmp
+	grep -v '^#' requirements.txt > requirements-lab.txt.pins
+	{ sed -n '/^#/p' requirements-lab.txt; $(LAB)/bin/python -m pip freeze --exclude-editable --path $(LAB_SITE) \
+		| grep -v -i -x -F -f requirements-lab.txt.pins | grep -v -i '^\(pip\|setuptools\)==' | sort -f; } \
+		> requirements-lab.txt.tmp
 	mv requirements-lab.txt.tmp requirements-lab.txt
+	rm -f requirements-lab.txt.pins
 
 clean:
 	rm -rf _build .jupyter_cache jupyter_execute

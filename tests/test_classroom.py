@@ -595,11 +595,10 @@ def test_the_book_shows_solutions_folded_and_well_formed(built_html):
             if q.form != "written":
                 assert q.tolerance() in text, f"{name}: the tolerance of {q.id} is not shown"
         assert "fingerprints.record_everything" not in text and "Publisher(" not in text
+        # No repository address is confirmed yet: no launch button at all (tests/test_launch.py
+        # shows the classroom pages' buttons, on the student branch, once one is).
         launch = [a["href"] for a in page.select("a[href]") if "mybinder.org" in a["href"] or "colab." in a["href"]]
-        assert launch and all("/student" in url and "/main" not in url for url in launch), launch
-        assert all(f"notebooks/classroom/{name}.ipynb" in url for url in launch), launch
-    chapter = (built_html / "notebooks" / "war_damage.html").read_text(encoding="utf-8")
-    assert "nkidp-wp4-audit/main?urlpath=" in chapter, "the chapters' buttons still open the main branch"
+        assert not launch, launch
 
 
 # ---------------------------------------------------------------- the notebook interface
@@ -622,18 +621,57 @@ def test_the_lab_group_is_pinned_apart_from_the_books_environment():
     assert not set(lab) & set(book), "a package pinned twice can disagree"
     makefile = (paths.REPO_ROOT / "Makefile").read_text(encoding="utf-8")
     lab_rules = makefile[makefile.index("LAB      :=") : makefile.index("# make grade")]
-    assert "-r requirements-lab.txt" in lab_rules and "-c requirements.txt" in lab_rules
+    assert "-r requirements-lab.txt" in lab_rules and "-c student/constraints.txt" in lab_rules
     assert "requirements-lab" not in makefile[: makefile.index("LAB      :=")], "installed by another target"
     assert "\nlab:" in makefile and "\ngrade:" in makefile and "\nstudent:" in makefile
 
 
-def test_the_bundle_pins_what_the_package_needs_and_no_more(student_dir):
+def test_the_lab_runs_on_the_bundles_package_never_the_instructors():
+    makefile = (paths.REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    lab_rules = makefile[makefile.index("LAB      :=") : makefile.index("# make grade")]
+    assert "-r student/requirements.txt" in lab_rules and "-e student" in lab_rules
+    assert ".pth" not in lab_rules and "addsitedir" not in lab_rules and "$(VENV)/lib" not in lab_rules, (
+        "the lab sees the instructor's environment"
+    )
+    assert "find_spec('paper_audit.instructor') is None" in lab_rules
+    # The bundle is written only when missing: `paper-audit student` is the rule for its requirements file.
+    recipe = lab_rules[lab_rules.index("student/requirements.txt:") :].split("\n\n")[0]
+    assert "paper-audit student" in recipe and "--force" not in lab_rules
+
+
+def test_the_bundle_ships_its_requirements_pyproject_and_constraints(student_dir):
     shipped = pins(student_dir / "requirements.txt")
     project = pins(paths.REPO_ROOT / "requirements.txt")
     assert shipped.items() <= project.items(), "the bundle pins what the project does not"
-    assert {"pandas", "numpy", "matplotlib", "myst-nb", "frictionless", "pyyaml", "ipykernel"} <= set(shipped)
-    assert not {"jupyter-book", "playwright", "pytest", "hypothesis"} & set(shipped), "the book's tools are shipped"
+    assert {"pandas", "numpy", "number-parser", "pyyaml", "ipykernel", "ipython"} <= set(shipped)
+    assert not {"jupyter-book", "playwright", "pytest", "hypothesis", "papermill"} & set(shipped), "tools shipped"
     assert pins(student_dir / "requirements-lab.txt") == pins(paths.REPO_ROOT / "requirements-lab.txt")
+    assert pins(student_dir / "constraints.txt") == project
+    pyproject = (student_dir / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"number-parser"' in pyproject and '"jupyter-book"' not in pyproject and "[project.scripts]" not in pyproject
+
+
+def test_a_bundle_someone_worked_in_is_never_replaced(tmp_path, capsys):
+    out = tmp_path / "student"
+    bundle.write_student_bundle(exercises.CLASSROOM_DIR, out)
+    (out / "src" / "paper_audit" / "__pycache__").mkdir(exist_ok=True)
+    (out / "notebooks" / "classroom" / ".ipynb_checkpoints").mkdir()
+    bundle.write_student_bundle(exercises.CLASSROOM_DIR, out)  # what Python and Jupyter make does not count
+    handout = out / "notebooks" / "classroom" / f"{NAMES[0]}.ipynb"
+    handout.write_text(handout.read_text(encoding="utf-8").replace("answer = None", "answer = 42", 1), encoding="utf-8")
+    (out / "notebooks" / "classroom" / "my notes.ipynb").write_text("{}", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"{NAMES[0]}.ipynb.*my notes.ipynb changed since .* --force"):
+        bundle.write_student_bundle(exercises.CLASSROOM_DIR, out)
+    assert "answer = 42" in handout.read_text(encoding="utf-8"), "the work was replaced"
+    assert cli.main(["student", "--out", str(out)]) == 2 and "--force" in capsys.readouterr().err
+    assert cli.main(["student", "--out", str(out), "--force"]) == 0
+    assert "answer = 42" not in handout.read_text(encoding="utf-8")
+
+
+def test_the_command_prints_the_requirements_and_writes_nothing(tmp_path, capsys):
+    assert cli.main(["student", "--requirements", "--out", str(tmp_path / "x")]) == 0
+    printed = capsys.readouterr().out.split()
+    assert any(line.startswith("number-parser==") for line in printed) and not (tmp_path / "x").exists()
 
 
 def test_an_edit_to_the_classroom_content_re_executes_the_classroom(tmp_path, monkeypatch):

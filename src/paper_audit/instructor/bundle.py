@@ -11,114 +11,41 @@ It writes a folder that runs on its own, for students:
 * ``notebooks/classroom/{questions.csv,assignments.yml,rubrics.csv}``: the
   public content (forms, tolerances, hints, rubrics).
 * ``src/paper_audit/``: the package without its instructor-only modules
-  (``INSTRUCTOR_PACKAGE``); ``data/``: the data; ``requirements.txt``: the
-  pins of what the package imports; ``requirements-lab.txt``: JupyterLab
-  with its MyST extension, pinned; ``pyproject.toml``; a README.
+  (``INSTRUCTOR_PACKAGE``); ``data/``: the data; ``requirements.txt``: what
+  the hand-outs need, pinned, derived from their imports (``requirements``);
+  ``pyproject.toml`` declaring the same; ``requirements-lab.txt``:
+  JupyterLab with its MyST extension, pinned, installed with
+  ``constraints.txt`` (the project's pins); a README.
 
 The answer key (``notebooks/classroom/key/``) and the grader never go in.
 The grader runs every submission against a copy of this same package
-(``write_package``), so students are graded in the environment they had.
+(``package_files``, ``stage``), so students are graded in the environment
+they had. The folder is replaced whole, never over work done in it
+(``bundle_folder``).
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import importlib.metadata
 import re
 import shutil
-import tempfile
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 import yaml
-from packaging.requirements import Requirement
 
 from paper_audit import paths
 from paper_audit.classroom import exercises
+from paper_audit.classroom.solutions import strip_solutions
 from paper_audit.errors import DataError
+from paper_audit.instructor import bundle_folder, requirements
 
 STUDENT_DIR = paths.REPO_ROOT / "student"
-# Written into every student folder: a folder without it is never replaced.
-MARKER = ".paper-audit-student"
+MARKER = bundle_folder.MARKER
 INSTRUCTOR_PACKAGE = "instructor"  # paper_audit.instructor: the bundle and the grader, never shipped
 PUBLIC_CONTENT = ("questions.csv", "assignments.yml", "rubrics.csv")
-# What the package imports, pinned as in requirements.txt (Colab installs these).
-RUNTIME = ("pandas", "numpy", "matplotlib", "myst-nb", "frictionless", "papermill", "pyyaml", "ipython")
 BUILD_TAG = "build"
-
-SOLUTION_TAGS = {"solution", "hidden-tests"}
-_GATE = re.compile(r"^[ \t]*(`{3,}|:{3,})\{solution-(start|end)\}", re.M)
-_SOLUTION_OPEN = re.compile(r"^[ \t]*(`{3,}|:{3,})\{solution\}")
-
-
-def _remove_solution_blocks(text: str) -> str:
-    """``text`` without its ```{solution} ... ``` (or :::{solution}) blocks.
-
-    A block closes at a line of the same fence character, at least as long as
-    the opening fence (CommonMark's rule); an unclosed one runs to the end.
-    """
-    if not any(_SOLUTION_OPEN.match(line) for line in text.splitlines()):
-        return text
-    kept, fence = [], None
-    for line in text.splitlines(keepends=True):
-        if fence is None:
-            match = _SOLUTION_OPEN.match(line)
-            if match:
-                fence = match.group(1)
-                continue
-            kept.append(line)
-        else:
-            stripped = line.strip()
-            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
-                fence = None
-    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip("\n")
-
-
-def strip_solutions(notebook, name: str = "notebook"):
-    """A copy of ``notebook`` without solution material, outputs or execution counts.
-
-    Removed: cells tagged ``solution`` or ``hidden-tests``; every cell from a
-    markdown cell opening a ``{solution-start}`` through the cell with its
-    ``{solution-end}``, both included; ``{solution}`` blocks inside markdown
-    cells. A ``solution-start`` without its ``solution-end`` (or an end without
-    a start) is refused with a ``DataError`` naming ``name``.
-    """
-    result = copy.deepcopy(notebook)
-    cells, open_at = [], None
-    for number, cell in enumerate(result.cells, start=1):
-        gates = [m.group(2) for m in _GATE.finditer(cell.source)] if cell.cell_type == "markdown" else []
-        if open_at is not None:
-            if "start" in gates:
-                raise DataError(
-                    f"{name}: the solution-start in cell {number} comes before the solution-end "
-                    f"of the one in cell {open_at}"
-                )
-            if "end" in gates:
-                open_at = None
-            continue
-        if gates:
-            if gates[0] == "end":
-                raise DataError(f"{name}: the solution-end in cell {number} has no solution-start before it")
-            if "end" not in gates[1:]:
-                open_at = number
-            continue
-        if SOLUTION_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
-        if cell.cell_type == "markdown":
-            cell.source = _remove_solution_blocks(cell.source)
-            if not cell.source.strip():
-                continue
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-            cell.metadata.pop("execution", None)
-        cells.append(cell)
-    if open_at is not None:
-        raise DataError(f"{name}: the solution-start in cell {open_at} has no solution-end")
-    result.cells = cells
-    return result
 
 
 def repository_url() -> str:
@@ -237,43 +164,51 @@ def stage() -> dict:
     return {"files": [[relative, str(path)] for relative, path in package_files()], "texts": []}
 
 
-def write_package(root: Path) -> None:
-    """The package without its instructor subpackage, the data, the public content and
-    the set-up files, under ``root`` (the layout of the repository)."""
+PYPROJECT = """\
+# The student bundle's package: paper_audit without its instructor subpackage.
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "paper-audit"
+version = "{version}"
+requires-python = ">=3.11,<3.12"
+# Derived from what the hand-outs import (requirements.txt pins them all).
+dependencies = [{dependencies}]
+
+[tool.setuptools.packages.find]
+where = ["src"]
+include = ["paper_audit", "paper_audit.*"]
+"""
+
+
+def write_package(root: Path, handouts: dict[str, object]) -> None:
+    """The package without its instructor subpackage, the data, the public
+    content and the set-up files for ``handouts`` (name -> notebook), under
+    ``root`` (the layout of the repository)."""
     for relative, path in package_files():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, root / relative)
-    shutil.copy2(paths.REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    pins = requirements.runtime_pins(handouts)
+    names = ", ".join(f'"{line.split("==")[0]}"' for line in pins)
+    version = importlib.metadata.version("paper-audit")
+    (root / "pyproject.toml").write_text(PYPROJECT.format(version=version, dependencies=names), encoding="utf-8")
     shutil.copy2(paths.REPO_ROOT / "requirements-lab.txt", root / "requirements-lab.txt")
-    (root / "requirements.txt").write_text(
-        "# What the paper_audit package imports, with everything those packages need,\n"
-        "# pinned as in the project's requirements.txt.\n" + "\n".join(runtime_pins()) + "\n",
+    (root / "constraints.txt").write_text(
+        "# The versions of everything the book's project pins: what JupyterLab pulls in\n"
+        "# beyond requirements.txt is installed at these (pip install -c constraints.txt).\n"
+        + "\n".join(requirements.project_pins().values())
+        + "\n",
         encoding="utf-8",
     )
-
-
-def _name(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def runtime_pins() -> list[str]:
-    """The lines of requirements.txt the package needs at run time: RUNTIME
-    and what they require, found from the installed packages' metadata."""
-    pins = {}
-    for line in (paths.REPO_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        if "==" in line and not line.startswith("#"):
-            pins[_name(line.split("==")[0])] = line.strip()
-    needed, todo = set(), list(RUNTIME)
-    while todo:
-        name = _name(todo.pop())
-        if name in needed or name not in pins:
-            continue
-        needed.add(name)
-        for text in importlib.metadata.requires(name) or []:
-            requirement = Requirement(text)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                todo.append(requirement.name)
-    return [pins[name] for name in sorted(needed)]
+    (root / "requirements.txt").write_text(
+        "# What the hand-outs import, through the paper_audit package, and the kernel that\n"
+        "# runs them, with everything those need, pinned as in the project's requirements.txt.\n"
+        + "\n".join(pins)
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 README = """# {title}: classroom assignments
@@ -287,9 +222,12 @@ with every chapter they link to, is at {base_url}.
 python -m venv .venv
 .venv/bin/pip install -r requirements.txt
 .venv/bin/pip install --no-deps -e .
-.venv/bin/pip install -c requirements.txt -r requirements-lab.txt   # JupyterLab with MyST
+.venv/bin/pip install -c constraints.txt -r requirements-lab.txt   # JupyterLab with MyST
 .venv/bin/jupyter lab notebooks/classroom
 ```
+
+`requirements.txt` holds what the hand-outs need, pinned, and nothing
+else; JupyterLab is apart, in `requirements-lab.txt`.
 
 On Colab or Binder (the launch buttons of the book's classroom pages), run
 the hand-out's first code cell: it sets the package up.
@@ -301,31 +239,6 @@ instructor grades the values. Hand in the notebooks as they are.
 """
 
 
-def _replace_folder(out_dir: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
-    """Write into a temporary folder beside ``out_dir``, then swap it in."""
-    out_dir = out_dir.resolve()
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise DataError(
-            f"{out_dir}: exists and was not written by 'paper-audit student'; choose an empty or new folder"
-        )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
-        work.chmod(0o755)  # mkdtemp makes it private; the hand-outs are ordinary files
-        names = write(work)
-        (work / MARKER).write_text("Written by paper-audit student; replaced on every run.\n", encoding="utf-8")
-        old = out_dir.with_name(f".{out_dir.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if out_dir.exists():
-            out_dir.rename(old)
-        work.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    return [out_dir / name for name in names]
-
-
 def write_student_bundle(
     source_dir: Path = exercises.CLASSROOM_DIR,
     out_dir: Path = STUDENT_DIR,
@@ -333,13 +246,37 @@ def write_student_bundle(
     base_url: str | None = None,
     bundle_url: str | None = None,
     bundle_branch: str = "student",
+    force: bool = False,
 ) -> list[Path]:
     """Write the bundle; return the paths of the hand-outs.
 
     Every notebook is made into a hand-out before anything is written, and the
     folder is replaced in one rename, so a refused notebook leaves no
-    half-written folder.
+    half-written folder; a folder where a file changed since it was written is
+    not replaced unless ``force`` (``bundle_folder``).
     """
+    handouts = make_handouts(source_dir, base_url=base_url, bundle_url=bundle_url, bundle_branch=bundle_branch)
+    base_url = base_url or book_url()
+
+    def write(folder: Path) -> list[str]:
+        write_package(folder, handouts)
+        for filename, notebook in handouts.items():
+            nbformat.write(notebook, folder / "notebooks" / "classroom" / filename)
+        title = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+        (folder / "README.md").write_text(README.format(title=title, base_url=base_url), encoding="utf-8")
+        return [f"notebooks/classroom/{filename}" for filename in handouts]
+
+    return bundle_folder.replace_folder(Path(out_dir), write, force=force)
+
+
+def make_handouts(
+    source_dir: Path = exercises.CLASSROOM_DIR,
+    *,
+    base_url: str | None = None,
+    bundle_url: str | None = None,
+    bundle_branch: str = "student",
+) -> dict[str, object]:
+    """File name -> hand-out, for every assignment notebook in ``source_dir``."""
     source_dir = Path(source_dir)
     base_url = base_url or book_url()
     bundle_url = repository_url() if bundle_url is None else bundle_url
@@ -356,16 +293,7 @@ def write_student_bundle(
             notebook, path.stem, base_url=base_url, bundle_url=bundle_url, bundle_branch=bundle_branch, name=str(path)
         )
         nbformat.validate(handouts[path.name])
-
-    def write(folder: Path) -> list[str]:
-        write_package(folder)
-        for filename, notebook in handouts.items():
-            nbformat.write(notebook, folder / "notebooks" / "classroom" / filename)
-        title = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
-        (folder / "README.md").write_text(README.format(title=title, base_url=base_url), encoding="utf-8")
-        return [f"notebooks/classroom/{filename}" for filename in handouts]
-
-    return _replace_folder(Path(out_dir), write)
+    return handouts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -387,10 +315,26 @@ def main(argv: list[str] | None = None) -> int:
         default="student",
         help="the branch you will publish it as (default: student, which the classroom pages' launch buttons open)",
     )
+    parser.add_argument(
+        "--force", action="store_true", help="replace the folder even where a file in it changed since it was written"
+    )
+    parser.add_argument(
+        "--requirements",
+        action="store_true",
+        help="print the bundle's requirements.txt (what the hand-outs need, pinned) and write nothing",
+    )
     parser.add_argument("--source", type=Path, default=exercises.CLASSROOM_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.requirements:
+        print("\n".join(requirements.runtime_pins(make_handouts(args.source, base_url=args.book_url))))
+        return 0
     written = write_student_bundle(
-        args.source, args.out, base_url=args.book_url, bundle_url=args.bundle_url, bundle_branch=args.bundle_branch
+        args.source,
+        args.out,
+        base_url=args.book_url,
+        bundle_url=args.bundle_url,
+        bundle_branch=args.bundle_branch,
+        force=args.force,
     )
     print(
         f"Wrote the student bundle to {Path(args.out).resolve()}: the package without the answer key, "
