@@ -12,7 +12,8 @@ ARGS   ?=
 
 # Every target names an action, never a file: without .PHONY `make book`
 # would see the book/ folder and do nothing.
-.PHONY: book test setup setup-dev rerun sweep student lab grade bench lock lock-lab clean bundle-wheels
+.PHONY: book test setup setup-dev rerun sweep student lab grade bench lock lock-lab clean bundle-wheels \
+	instructor-book
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +91,11 @@ $(LAB_STAMP): requirements-lab.txt student/requirements.txt
 
 lab: $(LAB_STAMP)
 	$(LAB)/bin/jupyter-lab student/notebooks/classroom $(ARGS)
+
+# The instructor's edition: the book with every solution folded under its exercise
+# (the public book, `make book`, has none), into its own folder; never publish it.
+instructor-book: $(STAMP)
+	PAPER_AUDIT_EDITION=instructor $(PY) -m paper_audit.run.build --html _build/instructor/html
 
 # make grade ASSIGNMENT=02_implied_rates SUBMISSIONS=folder [ARGS="--marks marks.csv"]
 grade: $(STAMP)

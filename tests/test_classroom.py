@@ -574,31 +574,37 @@ def test_the_default_folder_is_git_ignored():
 
 
 @pytest.mark.build
-def test_the_book_shows_solutions_folded_and_well_formed(built_html):
-    """Read the classroom pages of the built book: each solution is a
-    dropdown, each solution's answer passes the public check, and every
-    tolerance is written out."""
+def test_the_public_book_shows_no_solution(built_html):
+    """Read the classroom pages of the built (public) book: every exercise is
+    there with its answer cell and tolerance, and no solution is, in the page,
+    its downloadable source (the search index: in the fast test above); launch
+    buttons, if any, open the hand-outs on the student branch."""
     from bs4 import BeautifulSoup
 
     assert (built_html / "book" / "instructor.html").exists()
     for name in NAMES:
-        page = BeautifulSoup(
-            (built_html / "notebooks" / "classroom" / f"{name}.html").read_text(encoding="utf-8"), "html.parser"
-        )
+        original = nbformat.read(exercises.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
+        html = (built_html / "notebooks" / "classroom" / f"{name}.html").read_text(encoding="utf-8")
+        page = BeautifulSoup(html, "html.parser")
         questions = [q for q in QUESTIONS.values() if q.assignment == name]
-        folded = page.select("div.solution.dropdown.admonition")
-        assert len(folded) == len(page.select("div.exercise.admonition")) == len(questions)
-        assert not [c for c in page.select("div.tag_solution") if not c.find_parent("div", class_="solution")]
+        assert len(page.select("div.exercise.admonition")) == len(questions)
+        assert not page.select("div.solution") and not page.select("div.tag_solution"), f"{name}: a solution shows"
         text = page.get_text()
-        assert text.count("✓") == len([q for q in questions if q.form != "written"]) and "✗" not in text, name
+        assert "✓" not in text and "✗" not in text, f"{name}: a solution's check was run on the page"
+        assert text.count("not answered yet") == len([q for q in questions if q.form != "written"]), name
         for q in questions:
             if q.form != "written":
                 assert q.tolerance() in text, f"{name}: the tolerance of {q.id} is not shown"
+        sources = "".join(p.read_text(encoding="utf-8") for p in (built_html / "_sources").rglob(f"{name}.ipynb*"))
+        for source in solution_cells(original):
+            words = " ".join(source.split()[:8])
+            assert words not in " ".join(text.split()), f"{name}: solution shown: {words!r}"
+            assert source not in sources, f"{name}: solution in the downloadable source: {source[:60]!r}"
         assert "fingerprints.record_everything" not in text and "Publisher(" not in text
-        # No repository address is confirmed yet: no launch button at all (tests/test_launch.py
-        # shows the classroom pages' buttons, on the student branch, once one is).
+        # Launch buttons, where the book shows them (present.sphinx_launch decides), open the hand-outs.
         launch = [a["href"] for a in page.select("a[href]") if "mybinder.org" in a["href"] or "colab." in a["href"]]
-        assert not launch, launch
+        assert all("/student" in url and "/main" not in url for url in launch), launch
+        assert all(f"notebooks/classroom/{name}.ipynb" in url for url in launch), launch
 
 
 # ---------------------------------------------------------------- the notebook interface
@@ -692,3 +698,85 @@ def test_an_edit_to_the_classroom_content_re_executes_the_classroom(tmp_path, mo
     assert fingerprints.data_fingerprint() != before
     monkeypatch.undo()
     fingerprints.reread()
+
+
+# ---------------------------------------------------------------- the public book and the instructor's edition
+
+
+SECRET = "secret-solution-text"
+
+
+def classroom_project(root):
+    """A one-page book: an exercise with a gated solution, a solution block and a tagged cell."""
+    folder = root / "notebooks" / "classroom"
+    folder.mkdir(parents=True)
+    notebook = markdown_notebook(
+        [
+            ("md", "# A page\n\n```{exercise} Do it\n:label: ex-a\n\nThe exercise text.\n```"),
+            ("code", "answer = None"),
+            ("md", "```{solution-start} ex-a\n:class: dropdown\n```"),
+            ("code", f"print('{SECRET} one')"),
+            ("md", f"A model answer: {SECRET} two."),
+            ("md", "```{solution-end}\n```"),
+            ("code", f"x = '{SECRET} three'"),
+            ("md", f"```{{solution}} ex-a\n{SECRET} four\n```\n\nThe page goes on."),
+        ]
+    )
+    notebook.cells[6].metadata["tags"] = ["solution"]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["language_info"] = {"name": "python"}
+    nbformat.write(notebook, folder / "a.ipynb")
+    (root / "index.md").write_text("# Book\n\n```{toctree}\nnotebooks/classroom/a\n```\n", encoding="utf-8")
+    (root / "conf.py").write_text(
+        "extensions = ['myst_nb', 'sphinx_exercise', 'paper_audit.classroom.sphinx_classroom']\n"
+        "nb_execution_mode = 'off'\nexclude_patterns = ['_build']\n",
+        encoding="utf-8",
+    )
+
+
+def build_classroom(root, *options):
+    out = root / "_build" / ("instructor" if options else "public")
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(root), str(out), *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "PAPER_AUDIT_EDITION"},
+    )
+    assert result.returncode == 0, result.stderr
+    page = re.sub(r"<[^>]+>", "", (out / "notebooks" / "classroom" / "a.html").read_text(encoding="utf-8"))
+    sources = "".join(p.read_text(encoding="utf-8") for p in (out / "_sources").rglob("a.ipynb*"))
+    index = (out / "searchindex.js").read_text(encoding="utf-8")
+    return page, sources, index
+
+
+def test_the_public_book_shows_no_solution_and_the_instructors_edition_does(tmp_path):
+    classroom_project(tmp_path)
+    page, sources, index = build_classroom(tmp_path)
+    assert "The exercise text." in page and "The page goes on." in page and "answer = None" in page
+    assert SECRET not in page, "a solution is in the public page"
+    assert sources and SECRET not in sources, "a solution is in the page's downloadable source"
+    assert SECRET.split("-")[0] not in index.lower(), "a solution is in the search index"
+    page, sources, _ = build_classroom(tmp_path, "-D", "classroom_solutions=1")
+    assert all(f"{SECRET} {n}" in page for n in ("one", "two", "three", "four")), "the instructor's edition lacks one"
+    assert SECRET in sources
+
+
+def test_the_edition_is_chosen_by_the_environment(monkeypatch):
+    from paper_audit.classroom import sphinx_classroom
+
+    values = {}
+
+    class App:
+        def add_config_value(self, name, default, rebuild):
+            values[name] = default
+
+        def connect(self, *args, **kwargs):
+            pass
+
+    monkeypatch.setenv("PAPER_AUDIT_EDITION", "instructor")
+    sphinx_classroom.setup(App())
+    assert values["classroom_solutions"] is True
+    monkeypatch.delenv("PAPER_AUDIT_EDITION")
+    sphinx_classroom.setup(App())
+    assert values["classroom_solutions"] is False
