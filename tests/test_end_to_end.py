@@ -87,11 +87,11 @@ def corrupt_claims(root: Path):
 def missing_claim_in_check(root: Path):
     replace_once(
         root / "data" / "checks.csv",
-        "cpv_peak_twice,same_quantity,cpv_divisions_peak_body",
-        "cpv_peak_twice,same_quantity,cpv_divisions_peak_text",
+        "cpv_stayed,remainder,cpv_divisions_peak_body",
+        "cpv_stayed,remainder,cpv_divisions_peak_text",
     )
     return (
-        r"checks\.csv, line \d+ \(check cpv_peak_twice\), field 'inputs':"
+        r"checks\.csv, line \d+ \(check cpv_stayed\), field 'inputs':"
         r" 'cpv_divisions_peak_text' is neither a claim"
     )
 

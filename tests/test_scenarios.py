@@ -15,7 +15,7 @@ import pytest
 
 from paper_audit import paths
 from paper_audit.present import render
-from paper_audit.run import scenarios
+from paper_audit.run import rate_sweeps, scenarios
 from paper_audit.tables import claims, reference
 
 RATE_COLUMN = re.compile(r"usd_at_(?!stated_rate$)(.+)")
@@ -164,15 +164,15 @@ def test_the_ruble_reform_agrees_with_the_reference_rate():
 def test_a_sweep_counts_no_rate_of_another_time(table):
     """Were the 1961 rate the one at which the ruble figures agree, the
     chapter must still not say it lies in their stretch: it was not valid then."""
-    ruble = scenarios.rate_sweep("rubles", "3.5:4.5:101", table)
-    rates = scenarios.official_rates("rubles")
+    ruble = rate_sweeps.rate_sweep("rubles", "3.5:4.5:101", table)
+    rates = rate_sweeps.official_rates("rubles")
     moved = rates["id"] == "rub_new_1961"
     rates.loc[moved, "rate"] = 4.0
     rates.loc[moved, "label"] = "a rate of 1961 set to 4"
-    agree = scenarios.agreement(ruble, rates)
+    agree = rate_sweeps.agreement(ruble, rates)
     assert not any("1961" in text for text in agree["official_inside"])
     assert all(text.startswith("4: Mar 1950") for text in agree["official_inside"])
-    sentence = scenarios.agreement_sentence(agree, rates, "rubles", table)
+    sentence = rate_sweeps.agreement_sentence(agree, rates, "rubles", table)
     assert "a rate of 1961 set to 4 lies" not in sentence
 
 

@@ -13,7 +13,7 @@ from paper_audit import cli, paths
 from paper_audit.audit import engine, params, verdicts
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 from paper_audit.errors import DataError
-from paper_audit.run import rerun, scenarios, sweep
+from paper_audit.run import rate_sweeps, rerun, sweep
 from paper_audit.tables import claims, reference
 
 
@@ -272,26 +272,26 @@ def test_sweep_and_rerun_agree(tmp_path, monkeypatch):
 def test_the_scenarios_chapter_bands_come_from_the_sweep(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
     table = claims.load_claims()
-    yuan = scenarios.rate_sweep("yuan", "1.5:3.0:301", table)
+    yuan = rate_sweeps.rate_sweep("yuan", "1.5:3.0:301", table)
     # Kept: the checks whose verdict moves with the rate; a check of the paper's
     # own rates against each other (same_rate) does not, and is left out.
     kinds = {row["id"]: row["kind"] for row in engine.load_checks()}
     assert yuan.titles and all(kinds[c] != "same_rate" for c in yuan.titles)
-    assert set(yuan.titles) <= set(scenarios.conversion_checks("yuan", table))
+    assert set(yuan.titles) <= set(rate_sweeps.conversion_checks("yuan", table))
     low, high = (
         {f.check: f.computed_value for f in engine.run_all(assumptions=params.validate({"yuan_per_usd": r}))}
         for r in (1.5, 3.0)
     )
     assert all(low[check] != high[check] for check in yuan.titles)
-    rates = scenarios.official_rates("yuan")
-    agree = scenarios.agreement(yuan, rates)
+    rates = rate_sweeps.official_rates("yuan")
+    agree = rate_sweeps.agreement(yuan, rates)
     assert set(agree["official_inside"]) == {"none"}  # no rate of the time makes a yuan figure agree
-    ruble = scenarios.rate_sweep("rubles", "0.5:6.0:551", table)
-    ruble_agree = scenarios.agreement(ruble, scenarios.official_rates("rubles"))
+    ruble = rate_sweeps.rate_sweep("rubles", "0.5:6.0:551", table)
+    ruble_agree = rate_sweeps.agreement(ruble, rate_sweeps.official_rates("rubles"))
     assert all(text.startswith("4:") for text in ruble_agree["official_inside"])
-    chart = scenarios.band_chart(yuan, rates, agree, "test_bands")
+    chart = rate_sweeps.band_chart(yuan, rates, agree, "test_bands")
     assert all(title in chart.alt for title in yuan.titles.values())
     assert "2.4618: Mar 1955 to Nov 1971" in chart.alt and chart.caption.startswith("The verdict of each finding")
     assert (tmp_path / "figures" / "test_bands.svg").exists()
-    sentence = scenarios.agreement_sentence(agree, rates, "yuan", table)
+    sentence = rate_sweeps.agreement_sentence(agree, rates, "yuan", table)
     assert "Chinese aid gift (p. 6) at" in sentence and sentence.endswith("lies in any of them")

@@ -9,17 +9,14 @@ check relates), so adding a check adds its conversion here too.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
-import textwrap
 
 import pandas as pd
 
-from paper_audit.audit import engine, params, verdicts
+from paper_audit.audit import engine
 from paper_audit.errors import DataError
 from paper_audit.present import plots, render
-from paper_audit.run import sweep
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
 
@@ -82,7 +79,7 @@ def validity(rate: pd.Series) -> str:
     return f"{start:%b %Y} to {end:%b %Y}" if rate["valid_to"] else f"from {start:%b %Y}"
 
 
-def _currency_rates(currency: str) -> list[pd.Series]:
+def currency_rates(currency: str) -> list[pd.Series]:
     """Every reference rate of ``currency``, oldest first."""
     rates = reference.load()["exchange-rates"]
     rows = [row for _, row in rates[rates["currency"] == currency].iterrows()]
@@ -102,8 +99,11 @@ def table(claims: pd.DataFrame | None = None, stated_rates: dict | None = None, 
         currency = claims.loc[amount, "unit"]
         value, dollars_stated = claims_mod.absolute(at.claim(amount)), claims_mod.absolute(at.claim(usd))
         implied = at.implied_rate(amount, usd)
-        start, stop = at.period(amount)
-        valid = reference.rates_for(currency, start, stop)
+        try:
+            start, stop = at.period(amount)
+        except DataError:  # a figure whose time is not given (a page being added): no yardstick can be chosen
+            start = stop = None
+        valid = reference.rates_for(currency, start, stop) if start is not None else ()
         then = [dollars(value, currency, start, r) for r in valid]
         row = {
             "conversion": claims.loc[amount, "measure"] + end,
@@ -115,7 +115,9 @@ def table(claims: pd.DataFrame | None = None, stated_rates: dict | None = None, 
             "page": int(claims.loc[amount, "page"]),
             "period_start": start,
             "period_end": stop,
-            "period": f"{start.day} {start:%b %Y}" + (f" to {stop.day} {stop:%b %Y}" if stop != start else ""),
+            "period": "not given"
+            if start is None
+            else f"{start.day} {start:%b %Y}" + (f" to {stop.day} {stop:%b %Y}" if stop != start else ""),
             "implied_rate": implied.point,
             "implied_low": implied.low,
             "implied_high": implied.high,
@@ -130,10 +132,10 @@ def table(claims: pd.DataFrame | None = None, stated_rates: dict | None = None, 
         }
         if stated_rates and currency in stated_rates:
             row["usd_at_stated_rate"] = value / stated_rates[currency]
-        for rate in _currency_rates(currency):
+        for rate in currency_rates(currency):
             if rate["id"] in row["yardsticks"]:
                 row[f"usd_at_{rate['id']}"] = dollars(value, currency, start, rate)
-            elif counterfactual:
+            elif counterfactual and start is not None:
                 row[f"counterfactual_{rate['id']}"] = dollars(value, currency, start, rate)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -171,7 +173,7 @@ def currency_table(rows: pd.DataFrame, currency: str) -> str:
         "yardsticks_text": f"official rates valid in the figure's period ({currency} per US dollar)",
         "usd_then": "US dollars at the official rates valid in the figure's period",
     }
-    for rate in _currency_rates(currency):
+    for rate in currency_rates(currency):
         column = f"counterfactual_{rate['id']}"
         if column in rows and rows[column].notna().any():
             headings[column] = counterfactual_heading(rate, rows)
@@ -189,7 +191,7 @@ def dollar_chart(frame: pd.DataFrame, name: str) -> plots.Chart:
     its figure's period (never a counterfactual one)."""
     alternatives = {}
     for currency in frame["currency"].unique():
-        for rate in _currency_rates(currency):
+        for rate in currency_rates(currency):
             column = f"usd_at_{rate['id']}"
             if column in frame and frame[column].notna().any():
                 label = f"at {float(rate['units_per_usd']):g} {currency}/USD, {validity(rate)} ({rate['confidence']})"
@@ -230,265 +232,3 @@ def reconcile(frame: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
-
-
-def rate_parameter(currency: str) -> str:
-    """The reader's parameter that sets the rate of ``currency`` (e.g. ``yuan_per_usd``)."""
-    name = f"{currency}_per_usd"
-    if name not in params.SPECS:
-        raise DataError(f"no parameter sets the rate of {currency}; known parameters: {', '.join(params.SPECS)}")
-    return name
-
-
-def conversion_checks(currency: str, claims: pd.DataFrame | None = None) -> list[str]:
-    """The checks that relate an amount in ``currency`` to its dollar value."""
-    claims = claims if claims is not None else claims_mod.load_claims()
-    pairs = [set(p) for p in conversion_pairs(claims) if claims.loc[p[0], "unit"] == currency]
-    return [
-        row["id"]
-        for row in engine.load_checks(claims=claims)
-        if any(pair <= set(row["inputs"].split()) for pair in pairs)
-    ]
-
-
-def rate_sweep(
-    currency: str, grid: str, claims: pd.DataFrame | None = None, assumptions: params.Assumptions | None = None
-) -> sweep.Sweep:
-    """The conversion checks of ``currency`` swept over its rate (``START:STOP:POINTS``),
-    under the reader's other assumptions; only the checks that move with the rate are kept."""
-    claims = claims if claims is not None else claims_mod.load_claims()
-    name = rate_parameter(currency)
-    fixed = {k: v for k, v in dataclasses.asdict(assumptions or params.Assumptions()).items() if k != name}
-    result = sweep.run(
-        sweep.parse_grid([(name, grid)]), claims=claims, fixed=fixed, only=conversion_checks(currency, claims)
-    )
-    moving = result.depending()
-    result.frame = result.frame[result.frame["check"].isin(moving)].reset_index(drop=True)
-    result.titles = {c: t for c, t in result.titles.items() if c in moving}
-    return result
-
-
-def official_rates(currency: str) -> pd.DataFrame:
-    """The independent rates of ``currency``, with their validity as words."""
-    rows = [(r["id"], float(r["units_per_usd"]), validity(r), r["confidence"]) for r in _currency_rates(currency)]
-    frame = pd.DataFrame(rows, columns=["id", "rate", "valid", "confidence"])
-    frame["label"] = [f"{r.rate:g}: {r.valid} ({r.confidence} confidence)" for r in frame.itertuples()]
-    return frame
-
-
-def _within(rate: float, stretches) -> bool:
-    return any(lo <= rate <= hi for lo, hi in stretches)
-
-
-def _amount(check: str, currency: str, claims: pd.DataFrame) -> str:
-    """The claim a conversion check converts: its amount in ``currency``."""
-    row = next(r for r in engine.load_checks(claims=claims) if r["id"] == check)
-    return next(i for i in row["inputs"].split() if i in claims.index and claims.loc[i, "unit"] == currency)
-
-
-def valid_rates(check: str, currency: str, claims: pd.DataFrame) -> set[str]:
-    """The ids of the rates of ``currency`` valid during the period of the amount
-    a check converts: the engine's yardsticks for it (``reference.rates_for``)."""
-    amount = _amount(check, currency, claims)
-    return {r["id"] for r in reference.rates_for(currency, *engine.Context(claims).period(amount))}
-
-
-def agreement(result: sweep.Sweep, rates: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """For each finding of a rate sweep: the rates at which it is consistent
-    (exactly or within rounding) and which official rates valid in its figure's
-    period, if any, lie there (a rate of another time is never counted)."""
-    claims = claims if claims is not None else claims_mod.load_claims()
-    currency = result.axes[0].name.removesuffix("_per_usd")
-    found = sweep.breakpoints(result).set_index("check")
-    rows = []
-    for check, title in result.titles.items():
-        if check in found.index:
-            stretches, text = found.loc[check, "agreeing"], found.loc[check, "agreeing_text"]
-        else:  # one verdict over the whole grid
-            verdict = result.frame.loc[result.frame["check"] == check, "verdict"].iloc[0]
-            values = result.axes[0].values
-            agrees = verdict in verdicts.AGREEING
-            stretches = [(values[0], values[-1])] if agrees else []
-            text = (
-                f"{sweep.grid_value_text(values[0])} to {sweep.grid_value_text(values[-1])}"
-                if agrees
-                else sweep.NOT_IN_GRID
-            )
-        valid = valid_rates(check, currency, claims)
-        inside = [r.label for r in rates.itertuples() if r.id in valid and _within(r.rate, stretches)]
-        rows.append(
-            {
-                "check": check,
-                "title": title,
-                "agreeing": stretches,
-                "agreeing_text": text,
-                "valid_rates": valid,
-                "official_inside": "; ".join(inside) or "none",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _measure(check: str, currency: str, claims: pd.DataFrame) -> str:
-    """What a conversion check converts: the measure of its amount in ``currency``."""
-    amount = _amount(check, currency, claims)
-    return f"{claims.loc[amount, 'measure']} (p. {int(claims.loc[amount, 'page'])})"
-
-
-def agreement_sentence(
-    agree: pd.DataFrame, rates: pd.DataFrame, currency: str, claims: pd.DataFrame | None = None
-) -> str:
-    """Where the paper's figures in ``currency`` agree, and whether an official
-    rate valid in each figure's period lies there, in words (each conversion
-    named once)."""
-    claims = claims if claims is not None else claims_mod.load_claims()
-    parts = list(
-        dict.fromkeys(f"{_measure(r.check, currency, claims)} at {r.agreeing_text}" for r in agree.itertuples())
-    )
-    holding = {
-        r.label: [a for a in agree.itertuples() if r.id in a.valid_rates and _within(r.rate, a.agreeing)]
-        for r in rates.itertuples()
-    }
-    said = []
-    for label, within in holding.items():
-        if within and len(within) == len(agree):
-            said.append(f"the official rate {label} lies in every one of them")
-        elif within:
-            names = dict.fromkeys(_measure(r.check, currency, claims) for r in within)
-            said.append(f"the official rate {label} lies in the stretch of {', '.join(names)} only")
-    if not said:
-        said.append(f"no official rate of a figure's time ({'; '.join(rates['label'])}) lies in any of them")
-    return f"{'; '.join(parts)}; {'; '.join(said)}"
-
-
-def band_chart(result: sweep.Sweep, rates: pd.DataFrame, agree: pd.DataFrame, name: str) -> str:
-    """The verdict of each finding of a rate sweep as bands, official rates marked."""
-    axis = result.axes[0]
-    unit = axis.name.removesuffix("_per_usd")
-    values = list(axis.values)
-    rows, described = [], []
-    for check, title in result.titles.items():
-        verdicts = list(result.verdicts(check))
-        rows.append((textwrap.fill(title, 32), verdicts))
-        described.append(
-            f"{title}: "
-            + ", ".join(
-                f"{v} {sweep.grid_value_text(lo)}" + (f" to {sweep.grid_value_text(hi)}" if hi != lo else "")
-                for v, lo, hi in sweep.verdict_runs(values, verdicts)
-            )
-        )
-    notes = [
-        (i, (r.agreeing[0][0] + r.agreeing[0][1]) / 2, f"consistent at {r.agreeing_text}")
-        for i, r in enumerate(agree.itertuples())
-        if r.agreeing
-    ]
-    span = f"{sweep.grid_value_text(values[0])} to {sweep.grid_value_text(values[-1])} {unit} per US dollar"
-    marks = [(r.rate, f"official rate {r.label}") for r in rates.itertuples()]
-    alt = (
-        f"Bands showing the verdict of {len(rows)} findings as the rate runs from {span}, "
-        f"checked at {len(values):,} rates. "
-        + ". ".join(described)
-        + ". Vertical lines mark the official rates: "
-        + "; ".join(rates["label"])
-        + "."
-    )
-    caption = (
-        f"The verdict of each finding that depends on the {unit} rate, from the book's checks run at "
-        f"{len(values):,} rates from {span}. Lines: the official rates of the time, with the dates "
-        "between which each was valid; a triangle marks each stretch where a finding is consistent."
-    )
-    return plots.bands(
-        values, rows, name, xlabel=f"{unit} per US dollar", marks=marks, alt=alt, caption=caption, notes=notes
-    )
-
-
-def two_way(
-    check: str,
-    grids: list[tuple[str, str]],
-    claims: pd.DataFrame | None = None,
-    assumptions: params.Assumptions | None = None,
-) -> sweep.Sweep:
-    """One check swept over one or two parameters, the reader's other assumptions held."""
-    axes = sweep.parse_grid(grids)
-    swept = {a.name for a in axes}
-    fixed = {k: v for k, v in dataclasses.asdict(assumptions or params.Assumptions()).items() if k not in swept}
-    return sweep.run(axes, claims=claims, fixed=fixed, only=[check])
-
-
-def map_summary(
-    result: sweep.Sweep,
-    rates: pd.DataFrame,
-    claims: pd.DataFrame | None = None,
-    assumptions: params.Assumptions | None = None,
-) -> str:
-    """What a two-parameter sweep of one check shows, in words: where it is
-    consistent, and its verdicts along the second parameter at each official rate."""
-    (check,) = result.titles
-    x, y = result.axes
-    grid = result.verdicts(check)
-    agree = grid.isin(verdicts.AGREEING)
-    columns = [float(v) for v in grid.columns[agree.all(axis=0)]]
-    if not agree.to_numpy().any():
-        where = "it is consistent nowhere in the grid"
-    elif agree.to_numpy().sum() == len(columns) * len(y.values):
-        where = (
-            f"it is consistent (exactly or within rounding) only where {x.name} is "
-            f"{', '.join(sweep.grid_value_text(v) for v in columns)}, whatever the {y.name}"
-        )
-    else:
-        where = f"it is consistent (exactly or within rounding) at {agree.to_numpy().sum():,} of {grid.size:,} points"
-    said = [where]
-    claims = claims if claims is not None else claims_mod.load_claims()
-    if x.name.endswith("_per_usd"):  # only the rates that held when the figure was made
-        rates = rates[rates["id"].isin(valid_rates(check, x.name.removesuffix("_per_usd"), claims))]
-    for rate in rates.drop_duplicates("rate").itertuples():  # a rate may be listed for two periods
-        if not x.values[0] <= rate.rate <= x.values[-1]:
-            continue
-        at_rate = two_way(
-            check,
-            [(y.name, f"{y.values[0]!r}:{y.values[-1]!r}:{len(y.values)}")],
-            claims,
-            dataclasses.replace(assumptions or params.Assumptions(), **{x.name: rate.rate}),
-        )
-        stretches = sweep.verdict_runs(list(y.values), list(at_rate.verdicts(check)))
-        said.append(
-            f"at the official rate {rate.rate:g} the verdict is "
-            + " and ".join(
-                f"{v} for {y.name} {sweep.grid_value_text(lo)}"
-                + (f" to {sweep.grid_value_text(hi)}" if hi != lo else "")
-                for v, lo, hi in stretches
-            )
-        )
-    return "; ".join(said)
-
-
-def map_chart(result: sweep.Sweep, rates: pd.DataFrame, name: str, summary: str) -> str:
-    """A heat map of one check's verdict over two parameters, official rates marked."""
-    (check,) = result.titles
-    x, y = result.axes
-    grid = result.verdicts(check)
-    counts = pd.Series(grid.to_numpy().ravel()).value_counts()
-    alt = (
-        f"Heat map of the verdict of the finding “{result.titles[check]}” over {x.describe()} (across) and "
-        f"{y.describe()} (up): "
-        + ", ".join(f"{v} in {counts[v]:,} cells" for v in plots.verdict_order(counts.index))
-        + f"; {summary}. Vertical lines mark "
-        "the official rates: " + "; ".join(rates["label"]) + "."
-    )
-    meaning = {a.name: params.SPECS[a.name].doc.split(" (")[0] for a in (x, y)}
-    caption = (
-        f"The verdict of “{result.titles[check]}” over two assumptions at once: {meaning[x.name]} "
-        f"({x.name}, across) and {meaning[y.name]} ({y.name}, up); "
-        f"{len(x.values) * len(y.values):,} grid points. Lines: the official rates of the time."
-    )
-    return plots.verdict_map(
-        list(x.values),
-        list(y.values),
-        grid.to_numpy().tolist(),
-        name,
-        xlabel=x.name.replace("_", " ").replace("per usd", "per US dollar"),
-        ylabel=y.name.replace("_", " "),
-        marks=[(r.rate, f"official rate {r.label}") for r in rates.itertuples()],
-        alt=alt,
-        caption=caption,
-    )
