@@ -20,13 +20,26 @@ import time
 import nbformat
 import pandas as pd
 import pytest
+import yaml
 
 from paper_audit import cli
 from paper_audit.audit import engine, verdicts
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
-from paper_audit.instructor import assignment, bundle, grading, judging, marks, reports, safe, sandbox, submissions
+from paper_audit.instructor import (
+    assignment,
+    bundle,
+    grading,
+    judging,
+    marks,
+    reports,
+    safe,
+    sandbox,
+    submissions,
+    variants,
+)
 from paper_audit.instructor import key as answer_key
+from paper_audit.instructor.csvfile import read_rows
 from paper_audit.tables import claims
 
 A1 = "01_recompute_a_conversion"
@@ -610,3 +623,108 @@ def test_the_command_refuses_a_folder_without_notebooks(tmp_path, capsys):
     assert "no assignment 'nope'" in capsys.readouterr().err
     assert cli.main(["grade", A1, str(tmp_path), "--memory", "0.1"]) == 2
     assert "--memory should be 0.5 or more, not 0.1" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- a class's own variant of the passage
+
+A3 = "03_audit_a_passage"
+SEEDS = [f"class-seed-{n:02d}-0123456789" for n in range(20)]
+
+
+def test_a_class_seed_gives_its_own_passage_and_the_book_keeps_its_own():
+    book_text = exercises.passage()[1]
+    assert answer_key.class_passage(None)[0] == book_text
+    first, again = answer_key.class_passage(SEEDS[0]), answer_key.class_passage(SEEDS[0])
+    assert first == again, "the same seed gives the same variant"
+    texts = {answer_key.class_passage(seed)[0] for seed in SEEDS}
+    assert len(texts) == len(SEEDS) and book_text not in texts
+    title = exercises.passage()[0]
+    assert "invented" in title, "a variant is still fiction, and says so"
+
+
+def test_every_variant_is_well_formed_and_its_answers_differ_from_class_to_class():
+    verdicts_by_check = {}
+    for seed in SEEDS:
+        text, rows = answer_key.class_passage(seed)
+        assert all(text.count(row["quote"]) == 1 and row["figure"] in row["quote"] for row in rows)
+        key = answer_key.expected(seed)
+        for finding in key["passage_checks"]:
+            assert finding["verdict"] in verdicts.GRADES, finding
+            verdicts_by_check.setdefault(finding["id"], set()).add(finding["verdict"])
+        assert [r["figure"] for r in key["passage_claims"]] != [r["figure"] for r in answer_key.passage_key()]
+    assert all(len(found) >= 2 for found in verdicts_by_check.values()), verdicts_by_check
+
+
+def test_a_seed_is_made_once_and_kept_private(tmp_path):
+    path = tmp_path / "seeds" / "class-a"
+    seed = variants.class_seed(path, create=True)
+    assert len(seed) >= 16 and (path.stat().st_mode & 0o077) == 0
+    assert variants.class_seed(path, create=True) == seed, "an existing seed is never replaced"
+    (tmp_path / "short").write_text("abc")
+    with pytest.raises(DataError, match="short: a class seed should hold at least 16 characters"):
+        variants.class_seed(tmp_path / "short")
+    with pytest.raises(DataError, match="missing: the class seed cannot be read"):
+        variants.class_seed(tmp_path / "missing")
+
+
+def test_the_bundle_of_a_class_holds_its_variant_and_not_its_answers(tmp_path):
+    seed = SEEDS[3]
+    out = tmp_path / "student"
+    bundle.write_student_bundle(exercises.CLASSROOM_DIR, out, seed=seed)
+    shipped = (out / "notebooks" / "classroom" / "assignments.yml").read_text(encoding="utf-8")
+    text = answer_key.class_passage(seed)[0]
+    assert " ".join(yaml.safe_load(shipped)[A3]["passage"]["text"].split()) == text
+    book_figures = [row["quote"] for row in answer_key.class_passage(None)[1] if row["id"] != "rate_usd"]
+    assert not [quote for quote in book_figures if quote in " ".join(shipped.split())], "the book's figures are shipped"
+    everything = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*") if p.is_file())
+    for finding in answer_key.expected(seed)["passage_checks"]:
+        assert f"{finding['id']}," not in everything
+    handout = nbformat.read(out / "notebooks" / "classroom" / f"{A3}.ipynb", as_version=4)
+    assert handout.metadata["paper_audit"]["variant"] == variants.label(seed) != "book"
+    assert seed not in everything and variants.label(seed) not in seed
+
+
+def variant_solution(seed):
+    """The third hand-out answered right for the class with ``seed``."""
+    notebook = bundle.handout(
+        nbformat.read(exercises.CLASSROOM_DIR / f"{A3}.ipynb", as_version=4), A3, base_url="https://example.org/"
+    )
+    rows = ", ".join(
+        f"claim_row({r['id']!r}, {r['figure']!r}, {r['unit']!r}, qualifier={r['qualifier']!r}, quote={r['quote']!r})"
+        for r in answer_key.class_passage(seed)[1]
+    )
+    checks = ", ".join(
+        f"check_row({row['id']!r}, {row['kind']!r}, {row['inputs']!r}, expected_low={row['expected_low']!r}, "
+        f"expected_high={row['expected_high']!r})"
+        for _, row in read_rows(answer_key.PASSAGE_CHECKS_CSV)
+    )
+    for cell in notebook.cells:
+        question = (cell.metadata.get("paper_audit") or {}).get("question")
+        if cell.cell_type == "code" and question == "passage_claims":
+            # Answered only if the sandbox shows the class's passage, as the student's bundle does.
+            cell.source = (
+                f"from paper_audit.classroom import exercises\n"
+                f"shown = exercises.passage()[1] == {answer_key.class_passage(seed)[0]!r}\n"
+                f"passage = claims_frame([{rows}]) if shown else None\n"
+                "answer = passage\ncheck('passage_claims', answer)"
+            )
+        elif cell.cell_type == "code" and question == "passage_checks":
+            cell.source = (
+                f"ctx = engine.Context(passage)\nanswer = [engine.run_check(ctx, row) for row in [{checks}]]\n"
+                "check('passage_checks', answer)"
+            )
+    return notebook
+
+
+def test_a_class_is_graded_against_its_own_variant(tmp_path):
+    require_sandbox()
+    seed = SEEDS[5]
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    nbformat.write(variant_solution(seed), folder / "right.ipynb")
+    (folder / "book.ipynb").write_bytes((exercises.CLASSROOM_DIR / f"{A3}.ipynb").read_bytes())
+    rows = grading.grade(A3, folder, tmp_path / "scores.csv", seed=seed, notebook_timeout=240, progress=lambda _: None)
+    points = {(r["submission"], r["question"]): r["points"] for r in rows}
+    assert points[("right", "passage_claims")] == item("passage_claims").points, rows
+    assert points[("right", "passage_checks")] == item("passage_checks").points, rows
+    assert points[("book", "passage_claims")] < item("passage_claims").points, "the book's answers fit another class"

@@ -27,6 +27,7 @@ they had. The folder is replaced whole, never over work done in it
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib.metadata
 import re
 import shutil
@@ -39,7 +40,7 @@ from paper_audit import paths
 from paper_audit.classroom import exercises
 from paper_audit.classroom.solutions import strip_solutions
 from paper_audit.errors import DataError
-from paper_audit.instructor import bundle_folder, requirements
+from paper_audit.instructor import bundle_folder, key, requirements, variants
 
 STUDENT_DIR = paths.REPO_ROOT / "student"
 MARKER = bundle_folder.MARKER
@@ -158,10 +159,31 @@ def package_files() -> list[tuple[str, Path]]:
     return files
 
 
-def stage() -> dict:
+ASSIGNMENTS = "notebooks/classroom/assignments.yml"
+
+
+def class_assignments(seed: str | None) -> str | None:
+    """The text of assignments.yml for the class with ``seed``: its variant of
+    the passage in place of the book's (None without a seed: the file as it is)."""
+    if seed is None:
+        return None
+    content = copy.deepcopy(exercises.assignments())
+    name, _ = exercises.declared("passage")
+    content[name]["passage"]["text"] = key.class_passage(seed)[0]
+    header = (
+        "# The content of the assignments, written for one class by paper-audit student:\n"
+        f"# the invented passage is this class's variant ({variants.label(seed)}).\n"
+    )
+    return header + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=80)
+
+
+def stage(seed: str | None = None) -> dict:
     """The bundle's package, data and public content as the grader's worker
-    copies them into each submission's sandbox (``worker.stage``)."""
-    return {"files": [[relative, str(path)] for relative, path in package_files()], "texts": []}
+    copies them into each submission's sandbox (``worker.stage``), with the
+    class's variant of the passage when there is a ``seed``."""
+    text = class_assignments(seed)
+    files = [[relative, str(path)] for relative, path in package_files() if not (text and relative == ASSIGNMENTS)]
+    return {"files": files, "texts": [[ASSIGNMENTS, text]] if text else []}
 
 
 PYPROJECT = """\
@@ -183,13 +205,17 @@ include = ["paper_audit", "paper_audit.*"]
 """
 
 
-def write_package(root: Path, handouts: dict[str, object]) -> None:
+def write_package(root: Path, handouts: dict[str, object], seed: str | None = None) -> None:
     """The package without its instructor subpackage, the data, the public
-    content and the set-up files for ``handouts`` (name -> notebook), under
-    ``root`` (the layout of the repository)."""
+    content (with the class's variant of the passage, given a ``seed``) and
+    the set-up files for ``handouts`` (name -> notebook), under ``root`` (the
+    layout of the repository)."""
     for relative, path in package_files():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, root / relative)
+    text = class_assignments(seed)
+    if text:
+        (root / ASSIGNMENTS).write_text(text, encoding="utf-8")
     pins = requirements.runtime_pins(handouts)
     names = ", ".join(f'"{line.split("==")[0]}"' for line in pins)
     version = importlib.metadata.version("paper-audit")
@@ -247,19 +273,23 @@ def write_student_bundle(
     bundle_url: str | None = None,
     bundle_branch: str = "student",
     force: bool = False,
+    seed: str | None = None,
 ) -> list[Path]:
     """Write the bundle; return the paths of the hand-outs.
 
     Every notebook is made into a hand-out before anything is written, and the
     folder is replaced in one rename, so a refused notebook leaves no
     half-written folder; a folder where a file changed since it was written is
-    not replaced unless ``force`` (``bundle_folder``).
+    not replaced unless ``force`` (``bundle_folder``). With a class ``seed``,
+    the invented passage is the class's variant (``variants``).
     """
     handouts = make_handouts(source_dir, base_url=base_url, bundle_url=bundle_url, bundle_branch=bundle_branch)
+    for notebook in handouts.values():
+        notebook.metadata["paper_audit"]["variant"] = variants.label(seed)
     base_url = base_url or book_url()
 
     def write(folder: Path) -> list[str]:
-        write_package(folder, handouts)
+        write_package(folder, handouts, seed)
         for filename, notebook in handouts.items():
             nbformat.write(notebook, folder / "notebooks" / "classroom" / filename)
         title = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
@@ -319,6 +349,13 @@ def main(argv: list[str] | None = None) -> int:
         "--force", action="store_true", help="replace the folder even where a file in it changed since it was written"
     )
     parser.add_argument(
+        "--seed-file",
+        type=Path,
+        default=None,
+        help="your class's seed (made there if missing; keep it, never publish it): the invented passage "
+        "becomes this class's variant, whose answers are in no public file; grade with the same file",
+    )
+    parser.add_argument(
         "--requirements",
         action="store_true",
         help="print the bundle's requirements.txt (what the hand-outs need, pinned) and write nothing",
@@ -328,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.requirements:
         print("\n".join(requirements.runtime_pins(make_handouts(args.source, base_url=args.book_url))))
         return 0
+    seed = variants.class_seed(args.seed_file, create=True) if args.seed_file else None
     written = write_student_bundle(
         args.source,
         args.out,
@@ -335,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         bundle_url=args.bundle_url,
         bundle_branch=args.bundle_branch,
         force=args.force,
+        seed=seed,
     )
     print(
         f"Wrote the student bundle to {Path(args.out).resolve()}: the package without the answer key, "

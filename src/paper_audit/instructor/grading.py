@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from paper_audit.errors import DataError
-from paper_audit.instructor import bundle, reports, safe, sandbox
+from paper_audit.instructor import bundle, reports, safe, sandbox, variants
 from paper_audit.instructor.assignment import assignment_items, placeholders
 from paper_audit.instructor.key import KEY_DIR, expected
 from paper_audit.instructor.marks import read_marks
@@ -66,16 +66,18 @@ def grade(
     notebook_timeout: int = NOTEBOOK_TIMEOUT,
     limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
     sandboxed: bool = True,
+    seed: str | None = None,
     progress=print,
 ) -> list[dict]:
-    """Grade every notebook in ``submissions_dir``; write scores and feedback."""
+    """Grade every notebook in ``submissions_dir``; write scores and feedback.
+    ``seed`` is the class's (``variants``): the one its bundle was made with."""
     if sandboxed and sandbox.unavailable():
         raise DataError(
             f"refusing to grade without a sandbox: {sandbox.unavailable()}. Install bubblewrap, or pass "
             f"--no-sandbox if you accept that {UNPROTECTED}"
         )
     items = assignment_items(assignment)
-    expected()  # computed before any submission runs: a broken key stops here
+    expected(seed)  # computed before any submission runs: a broken key stops here
     submissions_dir = Path(submissions_dir)
     if not submissions_dir.is_dir():
         raise DataError(f"{submissions_dir}: not a folder of submissions")
@@ -92,7 +94,7 @@ def grade(
     runs: dict[str, Run] = {}
     started = time.monotonic()
     settings = Settings(
-        stage=bundle.stage(),
+        stage=bundle.stage(seed),
         limits=limits,
         cell_timeout=cell_timeout,
         notebook_timeout=notebook_timeout,
@@ -107,14 +109,14 @@ def grade(
             except Exception as error:  # never let one submission stop the batch
                 runs[name] = Run(problem=f"could not be graded ({type(error).__name__})")
             run = runs[name]
-            rows = reports.score_rows(name, run, items, written_placeholders, marks)
+            rows = reports.score_rows(name, run, items, written_placeholders, marks, seed)
             got = sum(r["points"] or 0 for r in rows)
             progress(
                 f"[{done}/{len(paths_)}] {name}: {got:g} of {sum(i.points for i in items):g} points "
                 f"({run.seconds:.1f} s{'; ' + run.problem if run.problem else ''})"
             )
     rows = reports.write_reports(
-        assignment, {name: runs[name] for name in names}, items, written_placeholders, marks, out, feedback_dir
+        assignment, {name: runs[name] for name in names}, items, written_placeholders, marks, out, feedback_dir, seed
     )
     progress(
         f"Graded {len(paths_)} submission(s) of {assignment} in {time.monotonic() - started:.1f} s: "
@@ -164,6 +166,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"processes and threads a submission may run at once (default: {default.processes})",
     )
     parser.add_argument(
+        "--seed-file",
+        type=Path,
+        default=None,
+        help="your class's seed, the file the bundle was made with (paper-audit student --seed-file)",
+    )
+    parser.add_argument(
         "--no-sandbox",
         action="store_true",
         help="grade without the sandbox (bubblewrap): only where it cannot be had, and only if you trust "
@@ -192,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         notebook_timeout=args.timeout,
         limits=limits,
         sandboxed=not args.no_sandbox,
+        seed=variants.class_seed(args.seed_file) if args.seed_file else None,
         progress=lambda line: print(line, file=sys.stderr, flush=True),
     )
     return 0

@@ -65,8 +65,8 @@ def _match_claims(frame: pd.DataFrame, key_rows: list[dict]) -> dict[str, dict]:
     return matched
 
 
-def _judge_claims(frame: pd.DataFrame, key_rows: list[dict]) -> tuple[float, str]:
-    text = exercises.passage()[1]
+def _judge_claims(frame: pd.DataFrame, key_rows: list[dict], seed: str | None) -> tuple[float, str]:
+    text = key.class_passage(seed)[0]
     matched = _match_claims(frame, key_rows)
     complete, notes = 0, []
     for k in key_rows:
@@ -92,11 +92,11 @@ def _judge_claims(frame: pd.DataFrame, key_rows: list[dict]) -> tuple[float, str
     )
 
 
-def _judge_findings(findings: list, key_rows: list[dict], claims_answer: Any) -> tuple[float, str]:
+def _judge_findings(findings: list, key_rows: list[dict], claims_answer: Any, seed: str | None) -> tuple[float, str]:
     frame = decode(claims_answer.get("answer")) if isinstance(claims_answer, dict) else None
     if not isinstance(frame, pd.DataFrame) or "id" not in frame:
         return 0.0, "Your claims frame (the previous question) could not be read, so your checks cannot be matched."
-    to_key = {str(row["id"]): kid for kid, row in _match_claims(frame, key.passage_key()).items()}
+    to_key = {str(row["id"]): kid for kid, row in _match_claims(frame, key.passage_key(seed)).items()}
     score, notes = 0.0, []
     used = set()
     for k in key_rows:
@@ -162,10 +162,11 @@ def gave(answer: Any) -> str:
     return _number(answer)
 
 
-def judge(item: Item, captured: dict | None, answers: dict[str, dict]) -> tuple[float, str]:
+def judge(item: Item, captured: dict | None, answers: dict[str, dict], seed: str | None = None) -> tuple[float, str]:
     """(points, feedback) for one auto-graded question; ``answers`` are all
     the submission's captured answers (the findings are matched through the
-    claims frame it gave). The feedback says what the student gave and what
+    claims frame it gave); ``seed``, the class's (its variant of the passage,
+    ``variants``). The feedback says what the student gave and what
     form and tolerance were expected, never the expected value."""
     if captured is None:
         return 0.0, "Not answered: no cell answering this question ran."
@@ -175,18 +176,18 @@ def judge(item: Item, captured: dict | None, answers: dict[str, dict]) -> tuple[
         answer = decode(captured.get("answer"))
         if answer is None:
             return 0.0, "Not answered (the answer is still None)."
-        points, note = _judge(item, answer, answers)
+        points, note = _judge(item, answer, answers, seed)
         return points, f"You gave {gave(answer)}. {note}"
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError, IndexError):
         return 0.0, f"Not in the form asked. Expected: {form_words(item.question)}."
 
 
-def _judge(item: Item, answer: Any, answers: dict[str, dict]) -> tuple[float, str]:
-    q, expected = item.question, key.expected()[item.question.id]
+def _judge(item: Item, answer: Any, answers: dict[str, dict], seed: str | None) -> tuple[float, str]:
+    q, expected = item.question, key.expected(seed)[item.question.id]
     if q.form == "findings":
         if not isinstance(answer, list) or not answer or not all(isinstance(f, dict) and "kind" in f for f in answer):
             return 0.0, "The answer should be a list of findings, each from engine.run_check."
-        fraction, note = _judge_findings(answer, expected, answers.get("passage_claims"))
+        fraction, note = _judge_findings(answer, expected, answers.get("passage_claims"), seed)
         return round(item.points * fraction, 2), note + "."
     if q.form == "interval":
         ends = answer if isinstance(answer, tuple) else exercises.interval_ends(answer)
@@ -198,7 +199,7 @@ def _judge(item: Item, answer: Any, answers: dict[str, dict]) -> tuple[float, st
     else:
         if not isinstance(answer, pd.DataFrame) or not {"value", "factor", "date"} <= set(answer.columns):
             return 0.0, "Not in the form asked: the answer should be a claims frame built with claim_row."
-        fraction, note = _judge_claims(answer, expected)
+        fraction, note = _judge_claims(answer, expected, seed)
         return round(item.points * fraction, 2), note + "."
     right = False
     if q.form == "number":

@@ -3,8 +3,9 @@
 ``notebooks/classroom/key/answers.csv`` says how each one is derived (its
 ``source`` and ``arguments``): a finding of the book's checks, the rates a set
 of pairs implies, the invented passage's own claims and checks, read from
-``key/passage_claims.csv`` and ``key/passage_checks.csv``. The key never goes
-into the student bundle (``bundle.INSTRUCTOR_PACKAGE``).
+``key/passage_claims.csv`` and ``key/passage_checks.csv``. With a class seed
+(``variants``), the passage is that class's variant, and so are its answers.
+The key never goes into the student bundle (``bundle.INSTRUCTOR_PACKAGE``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from paper_audit.audit import engine, rounding
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
+from paper_audit.instructor import variants
 from paper_audit.instructor.csvfile import read_rows
 from paper_audit.tables import claims as claims_mod
 
@@ -29,25 +31,36 @@ def _book_findings() -> dict[str, engine.Finding]:
     return {f.check: f for f in engine.run_all(claims=claims_mod.load_claims())}
 
 
-def passage_key() -> list[dict]:
+@functools.lru_cache(maxsize=8)
+def class_passage(seed: str | None = None) -> tuple[str, tuple[dict, ...]]:
+    """(text, key rows of its claims) of the passage: the book's, or the variant of the class with ``seed``."""
+    text = exercises.passage()[1]
+    rows = [row for _, row in read_rows(PASSAGE_CLAIMS_CSV)]
+    if seed is not None:
+        checks = [row for _, row in read_rows(PASSAGE_CHECKS_CSV)]
+        text, rows = variants.make(seed, exercises.declared("passage")[0], text, rows, checks)
+    return text, tuple(rows)
+
+
+def passage_key(seed: str | None = None) -> list[dict]:
     """The invented passage's figures as the key reads them (id, quote, figure,
     unit, qualifier, and what claim_row makes of them)."""
-    text = exercises.passage()[1]
-    rows = []
-    for line, row in read_rows(PASSAGE_CLAIMS_CSV):
+    text, rows = class_passage(seed)
+    found = []
+    for line, row in enumerate(rows, start=2):
         if text.count(row["quote"]) != 1 or row["figure"] not in row["quote"]:
             raise DataError(
                 f"{PASSAGE_CLAIMS_CSV.name}, line {line}, field 'quote': {row['quote']!r} must occur "
                 "once in the passage and hold the figure"
             )
-        rows.append(
+        found.append(
             exercises.claim_row(row["id"], row["figure"], row["unit"], qualifier=row["qualifier"], quote=row["quote"])
         )
-    return rows
+    return found
 
 
-def _passage_findings() -> list[dict]:
-    ctx = engine.Context(exercises.claims_frame(passage_key()))
+def _passage_findings(seed: str | None = None) -> list[dict]:
+    ctx = engine.Context(exercises.claims_frame(passage_key(seed)))
     found = []
     for _, row in read_rows(PASSAGE_CHECKS_CSV):
         finding = engine.run_check(
@@ -71,7 +84,7 @@ def _pair_rate(kind: str, label: str) -> rounding.Interval:
     return engine.Context(claims_mod.load_claims()).implied_rate(*pair)
 
 
-def _expected_from(source: str, args: list[str]) -> Any:
+def _expected_from(source: str, args: list[str], seed: str | None) -> Any:
     if source == "finding":
         check_id, field_name, *factor = args
         value = getattr(_book_findings()[check_id], field_name)
@@ -91,15 +104,16 @@ def _expected_from(source: str, args: list[str]) -> Any:
     if source == "rates_overlap":
         return _pair_rate(args[0], args[1]).overlaps(_pair_rate(args[0], args[2]))
     if source == "passage_claims":
-        return passage_key()
+        return passage_key(seed)
     if source == "passage_findings":
-        return _passage_findings()
+        return _passage_findings(seed)
     raise KeyError(source)
 
 
-@functools.lru_cache(maxsize=1)
-def expected() -> dict[str, Any]:
-    """Every question's expected answer, computed now from the data."""
+@functools.lru_cache(maxsize=8)
+def expected(seed: str | None = None) -> dict[str, Any]:
+    """Every question's expected answer, computed now from the data (for the
+    class with ``seed``, from its variant of the passage)."""
     found = {}
     for line, row in read_rows(ANSWERS_CSV):
         where = f"{ANSWERS_CSV.name}, line {line}"
@@ -107,7 +121,7 @@ def expected() -> dict[str, Any]:
             raise DataError(f"{where}, field 'question': {row['question']!r} is not in {exercises.QUESTIONS_CSV.name}")
         args = [a for a in row["arguments"].split(";") if a]
         try:
-            found[row["question"]] = _expected_from(row["source"], args)
+            found[row["question"]] = _expected_from(row["source"], args, seed)
         except (KeyError, ValueError, IndexError, TypeError) as error:
             raise DataError(
                 f"{where}: cannot compute the expected answer from source {row['source']!r} "

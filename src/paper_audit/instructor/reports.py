@@ -42,9 +42,11 @@ def _written_row(name: str, item: Item, run: Run, placeholders: dict[str, str], 
     return None, AWAITING.format(criteria=criteria) + note
 
 
-def score_rows(name: str, run: Run, items: list[Item], placeholders: dict[str, str], marks: Marks) -> list[dict]:
+def score_rows(
+    name: str, run: Run, items: list[Item], placeholders: dict[str, str], marks: Marks, seed: str | None = None
+) -> list[dict]:
     """One row per question for submission ``name``; ``points`` is None for a
-    written answer not marked yet."""
+    written answer not marked yet; ``seed``: the class's (``variants``)."""
     rows = []
     for item in items:
         qid = item.question.id
@@ -53,7 +55,7 @@ def score_rows(name: str, run: Run, items: list[Item], placeholders: dict[str, s
         elif run.problem and qid not in run.captured:
             points, feedback = 0.0, f"Not graded: the notebook {run.problem}, before this answer was read."
         else:
-            points, feedback = judge(item, run.captured.get(qid), run.captured)
+            points, feedback = judge(item, run.captured.get(qid), run.captured, seed)
         rows.append(
             {"submission": name, "question": qid, "points": points, "max_points": item.points, "feedback": feedback}
         )
@@ -108,13 +110,14 @@ def write_reports(
     marks: Marks,
     out: Path,
     feedback_dir: Path,
+    seed: str | None = None,
 ) -> list[dict]:
     """Write every file of a graded class (submissions in the order of
     ``runs``, their names already safe); return the score rows."""
     rows, template = [], []
     written_lines = [f"# Written answers to {safe.markdown_text(assignment)}", ""]
     for name, run in runs.items():
-        mine = score_rows(name, run, items, placeholders, marks)
+        mine = score_rows(name, run, items, placeholders, marks, seed)
         rows += mine
         write_atomically(feedback_dir / f"{name}.md", feedback_text(name, assignment, mine, run))
         for item in (i for i in items if i.question.form == "written"):

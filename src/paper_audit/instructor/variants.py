@@ -1,0 +1,157 @@
+"""A class's own variant of the invented passage, made from a seed only the
+instructor holds.
+
+The repository is public, and so is the passage the book shows: its figures,
+and so its expected answers, can be read there. For a class, the instructor
+keeps a seed (``class_seed``: a file of random text, made once); from it,
+every figure of the passage that a check of the key relates is drawn anew
+(``make``), so the answers of that class are in no public file, and another
+class (another seed) gets others. The draws follow the kind of each check of
+``key/passage_checks.csv``, and may or may not agree: which verdict a
+relation gets differs from class to class, and is computed, like every
+expected answer, by the package.
+
+* ``conversion`` (amount, converted, rate, unit): a whole amount, a rate with
+  one decimal, and the converted amount right to one decimal or off by a
+  slipped decimal point;
+* ``parts_sum`` (parts; whole): shares with one decimal that make the whole,
+  or fall short of it by half a point to two points;
+* ``date_gap`` (start, end, stated length): a start date, a length in whole
+  months written in words, and an end date a few days after the length, or
+  some days before it.
+
+The quotes of ``key/passage_claims.csv`` and the passage's text follow: each
+figure is replaced in its quote, and each quote in the text.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import random
+import secrets
+from pathlib import Path
+
+from paper_audit.errors import DataError
+
+TRIES = 100
+UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen \
+seventeen eighteen nineteen".split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def words(n: int) -> str:
+    """``n`` (0 to 99) in English words, hyphenated as printed ("twenty-four")."""
+    if n < 20:
+        return UNITS[n]
+    tens, units = divmod(n, 10)
+    return TENS[tens] + (f"-{UNITS[units]}" if units else "")
+
+
+def _scale(figure: str) -> str:
+    parts = figure.split()
+    return f" {parts[-1]}" if len(parts) > 1 else ""
+
+
+def _conversion(inputs, claims, check, rng) -> dict[str, str]:
+    amount, converted, rate, _unit = inputs
+    whole, per = rng.randint(12, 96), rng.randint(20, 99) / 10
+    exact = whole / per
+    shown = f"{round(exact, 1):g}" if rng.random() < 0.5 else f"{round(exact * 10):g}"
+    return {
+        amount: f"{whole}{_scale(claims[amount]['figure'])}",
+        converted: f"{shown}{_scale(claims[converted]['figure'])}",
+        rate: f"{per:g}",
+    }
+
+
+def _parts_sum(inputs, claims, check, rng) -> dict[str, str]:
+    whole = round(float(check.get("expected_low") or 100) * 10)  # in tenths
+    left = whole - rng.choice([0, 0, 0, 5, 10, 15, 20])
+    weights = [rng.uniform(1, 3) for _ in inputs]
+    parts = [round(left * w / sum(weights) / 5) * 5 for w in weights[:-1]]
+    parts.append(left - sum(parts))
+    if min(parts) <= 0:
+        raise ValueError("a share would not be positive")
+    return {claim: f"{part / 10:.1f}" for claim, part in zip(inputs, parts, strict=True)}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _date_gap(inputs, claims, check, rng) -> dict[str, str]:
+    start_id, end_id, length_id = inputs
+    start = dt.date(rng.randint(1950, 1958), rng.randint(1, 12), rng.randint(1, 28))
+    months = rng.randint(12, 30)
+    shift = rng.randint(2, 25) if rng.random() < 0.5 else -rng.randint(10, 60)
+    end = _add_months(start, months) + dt.timedelta(days=shift)
+    return {
+        start_id: f"{start.day} {calendar.month_name[start.month]} {start.year}",
+        end_id: f"{end.day} {calendar.month_name[end.month]} {end.year}",
+        length_id: words(months),
+    }
+
+
+MAKERS = {"conversion": _conversion, "parts_sum": _parts_sum, "date_gap": _date_gap}
+
+
+def _substitute(text: str, claims: list[dict], figures: dict[str, str]) -> tuple[str, list[dict]] | None:
+    """The text and claims with ``figures`` in place, or None if a quote would
+    then not occur exactly once, or not hold its figure."""
+    rows = []
+    for row in claims:
+        figure = figures.get(row["id"], row["figure"])
+        quote = row["quote"].replace(row["figure"], figure, 1)
+        text = text.replace(row["quote"], quote, 1)
+        rows.append({**row, "figure": figure, "quote": quote})
+    if all(text.count(row["quote"]) == 1 and row["figure"] in row["quote"] for row in rows):
+        return text, rows
+    return None
+
+
+def make(seed: str, name: str, text: str, claims: list[dict], checks: list[dict]) -> tuple[str, list[dict]]:
+    """(text, claim rows) of the class's variant of passage ``name``."""
+    rng = random.Random(hashlib.sha256(f"{seed}\n{name}".encode()).hexdigest())
+    by_id = {row["id"]: row for row in claims}
+    for _ in range(TRIES):
+        figures: dict[str, str] = {}
+        try:
+            for check in checks:
+                maker = MAKERS.get(check["kind"])
+                if maker is None:
+                    raise DataError(f"passage_checks.csv: no variant can be drawn for a {check['kind']!r} check")
+                figures.update(maker(check["inputs"].split(), by_id, check, rng))
+        except (ValueError, KeyError) as error:
+            if isinstance(error, DataError):
+                raise
+            continue
+        made = _substitute(text, claims, figures)
+        if made:
+            return made
+    raise DataError(f"no variant of the passage could be drawn from this seed in {TRIES} tries")
+
+
+def class_seed(path: Path, *, create: bool = False) -> str:
+    """The seed in ``path``; with ``create``, a new one is written there first if
+    there is none (readable by you alone)."""
+    path = Path(path).expanduser()
+    if create and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(16) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    try:
+        seed = path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise DataError(f"{path}: the class seed cannot be read ({error.strerror})") from None
+    if len(seed) < 16:
+        raise DataError(f"{path}: a class seed should hold at least 16 characters of random text")
+    return seed
+
+
+def label(seed: str | None) -> str:
+    """A short name of a variant that gives nothing of its seed away ('book' without one)."""
+    return "book" if seed is None else hashlib.sha256(f"label\n{seed}".encode()).hexdigest()[:10]
