@@ -1,15 +1,16 @@
 """Grading benchmark: how long ``paper-audit grade`` takes for a class.
 
-It makes a class of submissions of one assignment from its hand-out (a third
-answered with the solutions' code, a third with wrong answers, a third left
-unanswered), grades them two at a time as ``paper-audit grade`` does, each
+It makes a class of submissions of one assignment from its hand-out (by
+default a third answered with the solutions' code, a third with wrong
+answers, a third left unanswered; ``--answers right``: all answered with the
+solutions' code), grades them two at a time as ``paper-audit grade`` does, each
 in its sandbox, and prints the wall time against the goal (30 submissions in
 under 2 minutes on 2 cores), with the time of one submission graded alone as
 the floor and the same class graded without the sandbox (``--no-sandbox``),
 all measured in the same run: the ratio of the two is the sandbox's cost.
 Nothing here passes or fails: machines are shared and noisy.
 
-    .venv/bin/python bench/grade_bench.py [--assignment NAME] [--class-size N] [--workers N]
+    .venv/bin/python bench/grade_bench.py [--assignment NAME] [--class-size N] [--workers N] [--answers right]
 """
 
 from __future__ import annotations
@@ -42,12 +43,12 @@ def solutions(source) -> dict[str, str]:
     return found
 
 
-def make_class(assignment: str, size: int, folder: Path) -> None:
+def make_class(assignment: str, size: int, folder: Path, mix: str = "mixed") -> None:
     source = nbformat.read(exercises.CLASSROOM_DIR / f"{assignment}.ipynb", as_version=4)
     answers = solutions(source)
     for number in range(size):
         notebook = bundle.handout(source, assignment, base_url="https://example.org/")
-        kind = ("right", "wrong", "blank")[number % 3]
+        kind = "right" if mix == "right" else ("right", "wrong", "blank")[number % 3]
         for cell in notebook.cells:
             question = (cell.metadata.get("paper_audit") or {}).get("question")
             if cell.cell_type != "code" or question not in answers:
@@ -64,12 +65,13 @@ def main() -> None:
     parser.add_argument("--assignment", default="02_implied_rates")
     parser.add_argument("--class-size", type=int, default=GOAL_CLASS)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--answers", choices=("mixed", "right"), default="mixed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         folder = Path(tmp)
         (folder / "one").mkdir()
         (folder / "class").mkdir()
-        make_class(args.assignment, args.class_size, folder / "class")
+        make_class(args.assignment, args.class_size, folder / "class", args.answers)
         (folder / "one" / "student_01.ipynb").write_bytes((folder / "class" / "student_01.ipynb").read_bytes())
         quiet = lambda line: None  # noqa: E731
         start = time.perf_counter()
@@ -99,7 +101,8 @@ def main() -> None:
     for row in rows:
         total[row["submission"]] = total.get(row["submission"], 0) + (row["points"] or 0)
     print(
-        f"Grading benchmark: {args.assignment}, {args.class_size} submissions, {args.workers} at a time, "
+        f"Grading benchmark: {args.assignment}, {args.class_size} submissions ({args.answers} answers), "
+        f"{args.workers} at a time, "
         f"on {os.cpu_count()} cores ({platform.python_version()}, {platform.system()})"
     )
     print("| run | seconds | per submission |\n|---|---|---|")
