@@ -46,20 +46,21 @@ student: $(STAMP)
 	$(VENV)/bin/paper-audit student $(ARGS)
 
 # The wheels of what the student bundle needs (its requirements.txt, derived from
-# what the hand-outs import), fetched once here so that tests/test_bundle_env.py
-# can build a clean environment from the bundle alone, offline. Redone when the
-# pins, the package or the hand-outs change.
+# what the hand-outs import), fetched here so that tests/test_bundle_env.py can
+# build a clean environment from the bundle alone, offline. Fetched again only
+# when those requirements change (the list is derived anew each time, in a second).
 BUNDLE_WHEELS := $(VENV)/bundle-wheels
-BUNDLE_WHEELS_STAMP := $(BUNDLE_WHEELS)/.downloaded
-$(BUNDLE_WHEELS_STAMP): requirements.txt $(STAMP) $(shell find src/paper_audit notebooks/classroom -name '*.py' -o -name '*.ipynb')
-	mkdir -p $(BUNDLE_WHEELS)
-	$(VENV)/bin/paper-audit student --requirements > $(BUNDLE_WHEELS)/requirements.txt
-	@# and the build backend its pyproject.toml names, for `pip install -e` of the bundle
-	$(PY) -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
-		-d $(BUNDLE_WHEELS) -r $(BUNDLE_WHEELS)/requirements.txt "setuptools>=64"
-	touch $(BUNDLE_WHEELS_STAMP)
-
-bundle-wheels: $(BUNDLE_WHEELS_STAMP)
+bundle-wheels: $(STAMP)
+	@mkdir -p $(BUNDLE_WHEELS)
+	@$(VENV)/bin/paper-audit student --requirements > $(BUNDLE_WHEELS)/requirements.new
+	@# with the build backend the bundle's pyproject.toml names, for `pip install -e` of the bundle
+	@if cmp -s $(BUNDLE_WHEELS)/requirements.new $(BUNDLE_WHEELS)/requirements.txt; then \
+		rm $(BUNDLE_WHEELS)/requirements.new; \
+	else \
+		$(PY) -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
+			-d $(BUNDLE_WHEELS) -r $(BUNDLE_WHEELS)/requirements.new "setuptools>=64" \
+		&& mv $(BUNDLE_WHEELS)/requirements.new $(BUNDLE_WHEELS)/requirements.txt; \
+	fi
 
 # The notebook interface on the student bundle, as a student has it: `student/`
 # (written only if missing: `paper-audit student` never replaces a folder where

@@ -21,6 +21,7 @@ import nbformat
 import pytest
 
 from paper_audit import paths
+from paper_audit.errors import DataError
 from paper_audit.instructor import assignment, bundle, grading, sandbox, submissions, watch
 
 A1 = "01_recompute_a_conversion"
@@ -248,7 +249,7 @@ def test_scratch_space_is_limited(items, tmp_path):
 def test_the_sandbox_is_refused_without_bwrap_unless_told(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "unavailable", lambda: "bubblewrap (bwrap) is not installed")
     (tmp_path / "a.ipynb").write_text("{}", encoding="utf-8")
-    with pytest.raises(Exception, match="refusing to grade without a sandbox: bubblewrap .* --no-sandbox"):
+    with pytest.raises(DataError, match="refusing to grade without a sandbox: bubblewrap .* --no-sandbox"):
         grading.grade(A1, tmp_path, tmp_path / "scores.csv")
     message = grading.UNPROTECTED
     assert "answer key" in message and "network" in message and "processes running" in message

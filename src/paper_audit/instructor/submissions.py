@@ -168,6 +168,7 @@ def run_submission(path: Path, items: list[Item], settings: Settings) -> Run:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env=env,
+        cwd="/",  # the grader's own folder may be hidden in the worker's namespace (/tmp)
         start_new_session=True,
     )
     try:
