@@ -728,3 +728,17 @@ def test_a_class_is_graded_against_its_own_variant(tmp_path):
     assert points[("right", "passage_claims")] == item("passage_claims").points, rows
     assert points[("right", "passage_checks")] == item("passage_checks").points, rows
     assert points[("book", "passage_claims")] < item("passage_claims").points, "the book's answers fit another class"
+
+
+def test_nothing_is_read_back_from_a_worker_that_died(tmp_path):
+    """A worker that printed a result and was then killed gives no point: only
+    the answer of a worker that finished counts."""
+    fake = tmp_path / "python"
+    forged = json.dumps({"captured": {"soviet_usd": {"answer": grading.expected()["soviet_usd"]}}})
+    fake.write_text(f"#!/bin/sh\necho '{forged}'\nkill -9 $$\n", encoding="utf-8")
+    fake.chmod(0o755)
+    notebook = tmp_path / "submission.ipynb"
+    nbformat.write(handout(), notebook)
+    settings = submissions.Settings(stage=bundle.stage(), sandboxed=False, python=str(fake), notebook_timeout=30)
+    run = submissions.run_submission(notebook, assignment.assignment_items(A1), settings)
+    assert run.captured == {} and "the grader's worker failed" in run.problem, (run.captured, run.problem)
