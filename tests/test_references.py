@@ -120,7 +120,7 @@ def test_every_source_is_listed_on_the_references_page():
     # Each source says which facts rest on it.
     for source_id in declared:
         entry = page.split(f'id="{render.source_anchor(source_id)}"', 1)[1].split("</li></ul></li>", 1)[0]
-        assert all(f"({fact}, " in entry for fact in reference.facts_of(source_id)), source_id
+        assert all(render.esc(reference.fact_line(fact)) in entry for fact in reference.facts_of(source_id)), source_id
     # The check can fail: a page without one source's entry.
     first = declared[0]
     assert unlisted_sources(page.replace(f'id="{render.source_anchor(first)}"', ""), declared) == [first]

@@ -178,9 +178,9 @@ def rates_quoted(computation: str) -> list[str]:
 
 def fact_line(fact_id: str) -> str:
     """A fact as a yardstick line and the references page show it: what it
-    states, its id and its confidence."""
+    states and its confidence (no id: the reader never needs one)."""
     text = describe(fact_id)
-    return f"{text[:1].upper()}{text[1:]} ({fact_id}, {lookup(fact_id)[1]['confidence']} confidence)"
+    return f"{text[:1].upper()}{text[1:]} ({lookup(fact_id)[1]['confidence']} confidence)"
 
 
 def citation(source_id: str) -> tuple[str, str, str, bool]:
