@@ -5,13 +5,13 @@ does not exist fails the strict build (``-n -W``)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from tiny_book import build
 
 pytestmark = pytest.mark.build
 
@@ -50,16 +50,6 @@ def make_book(root: Path, reference: str) -> Path:
     ]
     nbformat.write(notebook, root / "chapter.ipynb")
     return root
-
-
-def build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-n", "-W", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=root,
-    )
 
 
 def test_a_chart_is_a_numbered_figure_and_a_broken_reference_fails(tmp_path):

@@ -10,8 +10,6 @@ would run fails the build."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import yaml
 
 from paper_audit import paths
 from paper_audit.present import sphinx_launch
+from tiny_book import build
 
 PROJECT = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPOSITORY = PROJECT["repository"]["url"]
@@ -102,16 +101,6 @@ def make_book(root: Path, confirmed: bool, install_tags=("install", "skip-execut
     )
     nbformat.write(installing, root / "installing.ipynb")
     return root
-
-
-def build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-n", "-W", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=root,
-    )
 
 
 def pages(root: Path) -> dict[str, str]:

@@ -11,8 +11,6 @@ date at print time."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -21,6 +19,7 @@ import yaml
 
 from paper_audit import paths
 from paper_audit.present import sphinx_print
+from tiny_book import build
 
 STATIC = paths.REPO_ROOT / "book" / "_static"
 TITLE = "Tiny <book> & its title"
@@ -101,16 +100,6 @@ def make_book(root: Path) -> Path:
     ]
     nbformat.write(notebook, root / "chapter.ipynb")
     return root
-
-
-def build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-n", "-W", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=root,
-    )
 
 
 @pytest.mark.build

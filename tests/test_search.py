@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from paper_audit import paths
 from paper_audit.present import sphinx_search
 from paper_audit.tables import claims as claims_table
 from paper_audit.tables import reference, schema
+from tiny_book import build
 
 CLAIMS = claims_table.load_claims()
 CHAPTERS = sorted(set(CLAIMS["chapter"]))
@@ -119,16 +119,6 @@ def make_book(root: Path) -> Path:
         (root / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
         (root / f"{name}.md").write_text(f"# Page {name.split('/')[-1]}\n\nWords only.\n", encoding="utf-8")
     return root
-
-
-def build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-n", "-W", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=root,
-    )
 
 
 @pytest.fixture(scope="module")

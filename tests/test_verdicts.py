@@ -7,9 +7,9 @@ import csv
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from check_cases import claim, context, run
 from paper_audit import paths
 from paper_audit.audit import check_kinds, engine, verdicts
 from paper_audit.errors import DataError
@@ -18,44 +18,8 @@ from paper_audit.present import plots, render
 SRC = paths.REPO_ROOT / "src" / "paper_audit"
 
 
-def tiny_context() -> engine.Context:
-    """One claim, a: 5 million USD."""
-    row = {
-        "id": "a",
-        "value": 5,
-        "figure": "5 million",
-        "unit": "USD",
-        "factor": 1e6,
-        "qualifier": "none",
-        "date": "",
-        "low": None,
-        "high": None,
-        "page": 2,
-        "footnote": None,
-        "quote": "5 million",
-        "chapter": "war_damage",
-        "period_start": "",
-        "period_end": "",
-    }
-    return engine.Context(pd.DataFrame([row]).set_index("id", drop=False))
-
-
-def checks_row(kind: str, inputs: list[str]) -> dict:
-    return {
-        "id": "case",
-        "kind": kind,
-        "inputs": " ".join(inputs),
-        "title": "t",
-        "chapter": "war_damage",
-        "explanation": "e",
-        "_line": 2,
-        "expected_low": "",
-        "expected_high": "",
-        "expected_unit": "",
-    }
-
-
 VOCABULARY = Path(verdicts.__file__).resolve()
+TINY = context(claim("a", 5, figure="5 million", factor=1e6))  # one claim: 5 million USD
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -168,7 +132,7 @@ def test_a_bug_in_a_kind_keeps_its_traceback(scratch_kind):
 
     scratch_kind("broken_for_test", broken)
     with pytest.raises(ZeroDivisionError) as caught:
-        engine.run_check(tiny_context(), checks_row("broken_for_test", ["a"]))
+        run(TINY, "broken_for_test", ["a"])
     assert not isinstance(caught.value, DataError)
     assert any("while running check case (kind broken_for_test" in note for note in caught.value.__notes__)
     assert caught.traceback[-1].name == "broken"  # the traceback reaches into the kind's code
@@ -186,7 +150,7 @@ def test_a_kind_that_returns_an_undeclared_value_is_a_bug(scratch_kind):
 
     scratch_kind("chatty_for_test", chatty, provides=("declared",))
     with pytest.raises(TypeError, match="returned undeclared without declaring"):
-        engine.run_check(tiny_context(), checks_row("chatty_for_test", ["a"]))
+        run(TINY, "chatty_for_test", ["a"])
 
 
 def test_an_explanation_may_name_only_what_its_kind_provides(tmp_path):
