@@ -16,6 +16,7 @@ import signal
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 PROC = Path("/proc")
 INTERVAL = 0.1
@@ -70,18 +71,7 @@ def kill_tree(root: int, parent: int | None = None, timeout: float = 10.0) -> bo
     """SIGKILL ``root`` (if still a child of ``parent``) and everything below
     it, until none is left or ``timeout`` seconds have passed; True if none is
     left."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        alive = [pid for pid, threads in descendants(root, parent).items() if threads]
-        if not alive:
-            return True
-        for pid in alive:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        time.sleep(0.02)
-    return not any(descendants(root, parent).values())
+    return _kill_until_gone(lambda: [pid for pid, threads in descendants(root, parent).items() if threads], timeout)
 
 
 def kill_children(timeout: float = 10.0) -> bool:
@@ -89,18 +79,24 @@ def kill_children(timeout: float = 10.0) -> bool:
     sandbox off, processes a submission detached were made its children,
     ``adopt_orphans``); True if none is left."""
     me = os.getpid()
+    return _kill_until_gone(lambda: [pid for pid, threads in descendants(me).items() if pid != me and threads], timeout)
+
+
+def _kill_until_gone(alive: Callable[[], list[int]], timeout: float) -> bool:
+    """SIGKILL every pid ``alive()`` names, again and again, until it names
+    none (True) or ``timeout`` seconds have passed (whether none is left then)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        alive = [pid for pid, threads in descendants(me).items() if pid != me and threads]
-        if not alive:
+        pids = alive()
+        if not pids:
             return True
-        for pid in alive:
+        for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
         time.sleep(0.02)
-    return False
+    return not alive()
 
 
 def adopt_orphans() -> None:
