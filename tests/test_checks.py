@@ -13,7 +13,7 @@ from paper_audit.audit.kinds import rates
 from paper_audit.audit.phrasing import amount_text
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, PARTLY, UNCERTAIN, WITHIN_ROUNDING
 from paper_audit.errors import DataError
-from paper_audit.present import render
+from paper_audit.present import flags, marks, register, render
 from paper_audit.tables import claims
 
 RATE = [claim("r_from", 4, unit="rubles"), claim("r_to", 1)]
@@ -259,7 +259,7 @@ def test_text_from_data_is_escaped_in_html():
         explanation=evil,
         quotes=[{"claim": "c", "page": 2, "footnote": None, "quote": evil}],
     )
-    for html in (render.flag(finding), render.badge(finding), render.register([finding], {})):
+    for html in (flags.flag(finding), render.badge(finding), register.register([finding], {})):
         assert "<script>" not in html and "&lt;script&gt;" in html
     claim = pd.Series(
         {
@@ -274,7 +274,7 @@ def test_text_from_data_is_escaped_in_html():
         }
     )
     for findings in (None, [finding]):
-        mark = render.claim_mark(claim, findings, "note-c")
+        mark = marks.claim_mark(claim, findings, "note-c")
         assert "<script>" not in mark and "&lt;script&gt;" in mark
 
 

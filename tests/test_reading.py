@@ -9,7 +9,7 @@ import re
 import pytest
 
 from paper_audit.audit import engine, verdicts
-from paper_audit.present import render
+from paper_audit.present import marks, render
 from paper_audit.tables import claims
 from paper_audit.text import passages
 
@@ -59,21 +59,21 @@ def test_claims_of_one_sentence_are_quoted_once(table, pages):
 
 
 def test_every_claim_is_marked_once_on_its_page(table, pages):
-    by_claim = render.findings_by_claim(engine.run_all(claims=table))
+    by_claim = marks.findings_by_claim(engine.run_all(claims=table))
     for number, page in pages.items():
-        html = render.annotated_page(page, table, by_claim)
+        html = marks.annotated_page(page, table, by_claim)
         marked = re.findall(r'data-claim="([a-z0-9_]+)"', html)
         expected = sorted(table[table["page"] == number].index)
         assert sorted(marked) == expected, f"page {number}"
 
 
 def test_the_badge_shows_the_gravest_verdict(table):
-    by_claim = render.findings_by_claim(engine.run_all(claims=table))
+    by_claim = marks.findings_by_claim(engine.run_all(claims=table))
     several = {c: fs for c, fs in by_claim.items() if len({f.verdict for f in fs}) > 1}
     assert several, "no figure feeds checks of different verdicts: nothing to test"
     for claim_id, found in several.items():
         gravest = max(found, key=lambda f: verdicts.SEVERITY[f.verdict])
-        mark = render.claim_mark(table.loc[claim_id], found, "n")
+        mark = marks.claim_mark(table.loc[claim_id], found, "n")
         badge = re.search(r'<a class="audit-badge ([a-z-]+)"', mark).group(1)
         assert badge == verdicts.VERDICTS[gravest.verdict].css_class, claim_id
         for finding in found:  # and the note links every check's flag

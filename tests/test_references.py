@@ -19,7 +19,7 @@ import pytest
 from paper_audit import paths
 from paper_audit.audit import engine
 from paper_audit.errors import DataError
-from paper_audit.present import render
+from paper_audit.present import flags, render, yardsticks
 from paper_audit.tables import claims, reference
 
 NOTEBOOK = paths.BOOK_DIR / "references.ipynb"
@@ -64,18 +64,18 @@ def unknown_sources(fact_rows: dict[str, list[dict]], declared: set[str]) -> lis
 
 def page_html() -> str:
     """What the references page shows of the sources: the notebook's calls, rendered."""
-    return "".join(render.reference_sources(group) for group in notebook_groups())
+    return "".join(yardsticks.reference_sources(group) for group in notebook_groups())
 
 
 def notebook_groups() -> list[str]:
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    return re.findall(r"render\.reference_sources\(\"([a-z-]+)\"\)", code)
+    return re.findall(r"yardsticks\.reference_sources\(\"([a-z-]+)\"\)", code)
 
 
 def unlisted_sources(page: str, declared: list[str]) -> list[str]:
     """Each declared source the page does not anchor exactly once."""
-    return [s for s in declared if page.count(f'id="{render.source_anchor(s)}"') != 1]
+    return [s for s in declared if page.count(f'id="{yardsticks.source_anchor(s)}"') != 1]
 
 
 def miscapitalised(text: str) -> list[str]:
@@ -119,11 +119,11 @@ def test_every_source_is_listed_on_the_references_page():
     assert not unlisted_sources(page, declared)
     # Each source says which facts rest on it.
     for source_id in declared:
-        entry = page.split(f'id="{render.source_anchor(source_id)}"', 1)[1].split("</li></ul></li>", 1)[0]
+        entry = page.split(f'id="{yardsticks.source_anchor(source_id)}"', 1)[1].split("</li></ul></li>", 1)[0]
         assert all(render.esc(reference.fact_line(fact)) in entry for fact in reference.facts_of(source_id)), source_id
     # The check can fail: a page without one source's entry.
     first = declared[0]
-    assert unlisted_sources(page.replace(f'id="{render.source_anchor(first)}"', ""), declared) == [first]
+    assert unlisted_sources(page.replace(f'id="{yardsticks.source_anchor(first)}"', ""), declared) == [first]
 
 
 def test_frus_imf_and_the_cpv_history_are_cited_capitalised():
@@ -140,14 +140,14 @@ def test_frus_imf_and_the_cpv_history_are_cited_capitalised():
 def test_a_yardstick_flag_links_to_its_sources(findings):
     anchors = set(re.findall(r'id="(source-[a-z0-9-]+)"', page_html()))
     for check, expected in EXPECTED_LINKS.items():
-        flag = render.flag(findings[check])
+        flag = flags.flag(findings[check])
         assert sorted(set(linked_sources(flag))) == sorted(expected), check
         assert "Yardstick: " in flag
     for finding in findings.values():
-        for source_id in linked_sources(render.flag(finding)):
-            assert render.source_anchor(source_id) in anchors, f"{finding.check}: no anchor for {source_id}"
+        for source_id in linked_sources(flags.flag(finding)):
+            assert yardsticks.source_anchor(source_id) in anchors, f"{finding.check}: no anchor for {source_id}"
     # The check can fail: a flag of the paper's own arithmetic cites no yardstick.
-    assert linked_sources(render.flag(findings["soviet_aid_fn21"])) == []
+    assert linked_sources(flags.flag(findings["soviet_aid_fn21"])) == []
 
 
 def test_a_rate_yardstick_is_every_candidate_rate_of_the_figure_s_time(findings):
@@ -174,7 +174,7 @@ def test_the_flags_escape_what_the_sources_say(tmp_path, monkeypatch, findings):
     text = path.read_text(encoding="utf-8").replace("International Financial Statistics", "<script>x</script>", 1)
     path.write_text(text, encoding="utf-8")
     monkeypatch.setattr(reference, "_loaded", lambda: reference.read(copy))
-    for shown in (render.flag(findings["chinese_gift_official"]), render.reference_sources("exchange-rates")):
+    for shown in (flags.flag(findings["chinese_gift_official"]), yardsticks.reference_sources("exchange-rates")):
         assert "<script>" not in shown and "&lt;script&gt;x&lt;/script&gt;" in shown
 
 

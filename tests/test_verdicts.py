@@ -13,7 +13,7 @@ from check_cases import claim, context, run
 from paper_audit import paths
 from paper_audit.audit import check_kinds, engine, verdicts
 from paper_audit.errors import DataError
-from paper_audit.present import plots, render
+from paper_audit.present import marks, plots, render
 
 SRC = paths.REPO_ROOT / "src" / "paper_audit"
 
@@ -93,7 +93,7 @@ def test_badges_charts_and_counts_read_the_table(monkeypatch):
     badge = render.badge(finding)
     assert "★" in badge and "verdict-gross" in badge
     assert plots.chart_style(finding.verdict) == verdicts.chart_style(verdicts.GROSS)
-    assert render.worst([finding]) is finding
+    assert marks.worst([finding]) is finding
 
 
 def test_severity_orders_the_grades_and_problems_start_where_the_table_says():

@@ -36,7 +36,7 @@ import yaml
 from paper_audit import paths
 from paper_audit.audit import engine, rounding, verdicts
 from paper_audit.errors import DataError
-from paper_audit.present import render
+from paper_audit.present import marks, render
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
 from paper_audit.text import figures, passages
@@ -238,7 +238,7 @@ def quotes(*claim_ids: str):
 
     table = claims_mod.load_claims()
     # No verdicts: they are what the student is asked to find.
-    return HTML(render.passages(table, passages.passages(table, claim_ids), None))
+    return HTML(marks.passages(table, passages.passages(table, claim_ids), None))
 
 
 def claim_row(

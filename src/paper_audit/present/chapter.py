@@ -11,7 +11,7 @@ from IPython.display import HTML
 from paper_audit import paths
 from paper_audit.audit import engine, evidence, params
 from paper_audit.errors import DataError
-from paper_audit.present import render
+from paper_audit.present import flags, marks, render
 from paper_audit.present.glue import Publisher
 from paper_audit.present.plots import Chart
 from paper_audit.tables import claims, fingerprints, reference, toc
@@ -108,9 +108,9 @@ class Chapter:
         self._quoted |= {(p.span.page, p.span.start) for p in shown}
         for claim_id in passages.claims_within(self.claims, found):
             self.claim(claim_id)  # what is shown is read: its changes re-execute the chapter
-        findings = render.findings_by_claim(self.findings.values())
-        html = render.passages(self.claims, shown, findings, id_prefix=f"note-{self.name}")
-        return HTML(html + "".join(render.passage_again(p) for p in again))
+        findings = marks.findings_by_claim(self.findings.values())
+        html = marks.passages(self.claims, shown, findings, id_prefix=f"note-{self.name}")
+        return HTML(html + "".join(marks.passage_again(p) for p in again))
 
     def badge(self, check_id: str) -> None:
         """Glue the badge of a check as ``badge_<check>`` for use in prose."""
@@ -124,7 +124,7 @@ class Chapter:
 
     def flag(self, check_id: str) -> HTML:
         """Show the flag of a check where it is discussed."""
-        return HTML(render.flag(self.findings[check_id]))
+        return HTML(flags.flag(self.findings[check_id]))
 
     def summary(self) -> None:
         """Glue ``summary_findings``: the chapter's findings, each problem once, in
@@ -165,7 +165,7 @@ class Chapter:
                 f'<section class="audit-walkthrough"><p>{render.badge(finding)} '
                 f"<strong>{render.esc(finding.title)}</strong></p>"
                 + self.quotes(*claim_ids).data
-                + render.flag(finding)
+                + flags.flag(finding)
                 + "</section>"
             )
         rest = [i for i in self.own_claims.index if i not in shown]

@@ -3,7 +3,7 @@
 A chapter that shows figures quotes the sentence each figure stands in,
 once, however many of its figures that sentence holds; the source-text page
 shows whole pages. Both mark the figures with the same code
-(``render.marked_text``); this module only finds where sentences begin and
+(``marks.marked_text``); this module only finds where sentences begin and
 end in the clean layer, which is the authority for every offset.
 
 Sentences are found in the body and in each footnote separately (a footnote
