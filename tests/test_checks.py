@@ -258,6 +258,7 @@ def test_text_from_data_is_escaped_in_html():
         computed="1",
         explanation=evil,
         quotes=[{"claim": "c", "page": 2, "footnote": None, "quote": evil}],
+        judges=["c"],  # so that the figure wears the badge, whose title is the evil one
     )
     for html in (flags.flag(finding), render.badge(finding), register.register([finding], {})):
         assert "<script>" not in html and "&lt;script&gt;" in html
@@ -274,8 +275,9 @@ def test_text_from_data_is_escaped_in_html():
         }
     )
     for findings in (None, [finding]):
-        mark = marks.claim_mark(claim, findings, "note-c")
+        mark = marks.claim_mark(claim, findings, "note-c", tail=evil)
         assert "<script>" not in mark and "&lt;script&gt;" in mark
+    assert 'class="audit-badge' in mark  # the badge and its title were escaped too
 
 
 def test_every_claim_is_discussed_in_exactly_one_chapter():

@@ -67,16 +67,17 @@ def test_every_claim_is_marked_once_on_its_page(table, pages):
         assert sorted(marked) == expected, f"page {number}"
 
 
-def test_the_badge_shows_the_gravest_verdict(table):
+def test_a_figure_wears_the_gravest_verdict_of_the_checks_that_judge_it(table):
     by_claim = marks.findings_by_claim(engine.run_all(claims=table))
-    several = {c: fs for c, fs in by_claim.items() if len({f.verdict for f in fs}) > 1}
-    assert several, "no figure feeds checks of different verdicts: nothing to test"
+    several = {c: fs for c, fs in by_claim.items() if len({f.verdict for f in fs if c in f.judges}) > 1}
+    assert several, "no figure is judged by checks of different verdicts: nothing to test"
     for claim_id, found in several.items():
-        gravest = max(found, key=lambda f: verdicts.SEVERITY[f.verdict])
+        judging = [f for f in found if claim_id in f.judges and not f.definitional]
+        gravest = max(judging, key=lambda f: verdicts.SEVERITY[f.verdict])
         mark = marks.claim_mark(table.loc[claim_id], found, "n")
-        badge = re.search(r'<a class="audit-badge ([a-z-]+)"', mark).group(1)
-        assert badge == verdicts.VERDICTS[gravest.verdict].css_class, claim_id
-        for finding in found:  # and the note links every check's flag
+        badges = re.findall(r'<a class="audit-badge ([a-z-]+)" href="[^"]*#flag-([a-z0-9_]+)"', mark)
+        assert badges == [(verdicts.VERDICTS[gravest.verdict].css_class, gravest.check)], claim_id
+        for finding in found:  # and the note links every check's flag, judging or not
             assert f"#flag-{finding.check}" in mark
 
 

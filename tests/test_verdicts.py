@@ -14,6 +14,7 @@ from paper_audit import paths
 from paper_audit.audit import check_kinds, engine, verdicts
 from paper_audit.errors import DataError
 from paper_audit.present import marks, plots, render
+from paper_audit.tables import claims as claims_table
 
 SRC = paths.REPO_ROOT / "src" / "paper_audit"
 
@@ -90,8 +91,11 @@ def test_badges_charts_and_counts_read_the_table(monkeypatch):
     renamed = verdicts.Verdict(finding.verdict, 4, "★", "gross", "danger", "a new short label")
     monkeypatch.setitem(verdicts.VERDICTS, finding.verdict, renamed)
     monkeypatch.setitem(verdicts.SEVERITY, finding.verdict, 4)
-    badge = render.badge(finding)
-    assert "★" in badge and "verdict-gross" in badge
+    assert finding.judges, "the first check judges no figure: nothing to show a badge on"
+    claim = claims_table.load_claims().loc[finding.judges[0]]
+    badge = marks.claim_mark(claim, [finding], "n")
+    assert "★" in badge and "verdict-gross" in badge and "a new short label" in badge
+    assert "★" in render.badge_span(finding) and "verdict-gross" in render.badge_span(finding)
     assert plots.chart_style(finding.verdict) == verdicts.chart_style(verdicts.GROSS)
     assert marks.worst([finding]) is finding
 

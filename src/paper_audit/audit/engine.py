@@ -89,8 +89,9 @@ def _both_ends(low: dict, high: dict) -> dict:
 
 def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None) -> list[dict]:
     """The checks, validated: known kinds and evidence, every input a claim or a
-    reference fact, a phrase (wording checks) found once in the excerpt, and an
-    explanation whose ``{fields}`` are names a finding can fill."""
+    reference fact, every judged figure (``judges``) a claim among the inputs,
+    a phrase (wording checks) found once in the excerpt, and an explanation
+    whose ``{fields}`` are names a finding can fill."""
     claims = claims if claims is not None else claims_mod.load_claims()
     rows = claims_mod.read_csv_strict(path, schema.field_names("checks"))
     known_refs = {i for table in reference.load().values() for i in table.index}
@@ -131,6 +132,18 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
             if item not in claims.index and item not in known_refs:
                 raise DataError(
                     f"{where}, field 'inputs': {item!r} is neither a claim in data/claims.csv nor a reference fact"
+                )
+        inputs = row["inputs"].split()
+        for item in row.get("judges", "").split():
+            if item not in inputs:
+                raise DataError(
+                    f"{where}, field 'judges': {item!r} is not among the check's inputs ({row['inputs']}); a check "
+                    "judges only figures it reads: add it to 'inputs' or remove it from 'judges'"
+                )
+            if item not in claims.index:
+                raise DataError(
+                    f"{where}, field 'judges': {item!r} is a reference fact, not a figure of the paper; a check "
+                    "judges the paper's figures only: remove it from 'judges'"
                 )
         check_against_spec(where, row, claims, known_refs)
         offered = TEMPLATE_FIELDS | KIND_SPECS[row["kind"]].provides
@@ -235,6 +248,7 @@ def run_check(ctx: Context, row: dict) -> Finding:
         definitional=definitional,
         bearing=row.get("bearing", ""),
         phrase=row.get("phrase_at"),
+        judges=(row.get("judges") or "").split(),
         pages=sorted({q["page"] for q in quotes}),
         quotes=quotes,
         **fields,

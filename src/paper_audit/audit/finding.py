@@ -49,6 +49,9 @@ class Finding:
     adverse_everywhere: bool = False  # an uncertain yardstick that is off at every candidate
     counted: bool = False  # part of a problem the book counts (evidence.counted)
     severity: float = 0.0  # 0 unless counted; then grows with the gap (evidence.severity)
+    # The claims among the inputs that the check judges (checks.csv ``judges``): only
+    # they wear its badge where the text is quoted; empty when it judges a relation.
+    judges: list[str] = field(default_factory=list)
 
     @property
     def rank(self) -> int:
@@ -58,6 +61,7 @@ class Finding:
     def as_row(self) -> dict:
         row = asdict(self)
         row["inputs"] = " ".join(self.inputs)
+        row["judges"] = " ".join(self.judges)
         row["pages"] = " ".join(str(p) for p in self.pages)
         row["quotes"] = " | ".join(
             f"p. {q['page']}{', n. ' + str(q['footnote']) if q['footnote'] else ''}: “{q['quote']}”"

@@ -1,13 +1,47 @@
 """The paper's text with its figures marked: each figure focusable, with its
-note and the badge of the check that judges it. The one place behind the
-source-text page and every quoted sentence. Text from data is escaped."""
+note and the badge of the checks that judge it. The one place behind the
+source-text page and every quoted sentence. Text from data is escaped.
+
+A figure wears the badge of a check only if the check judges it (checks.csv
+``judges``: the figures that would be wrong if the finding is right); the
+other checks it feeds are listed quietly in its note. A check that cannot
+fail (``definitional``) puts a badge on nothing. The badge follows the whole
+figure: the word it stands in and its unit ("33.3 percent", "Three-Year Plan").
+"""
 
 from __future__ import annotations
+
+import re
 
 from paper_audit.audit.verdicts import NO_VERDICT, SEVERITY, VERDICTS
 from paper_audit.present.render import CHAPTER_PAGES, REGISTER_PAGE, badge_span, esc, finding_anchor
 from paper_audit.text import passages as sentences
 from paper_audit.text import source
+
+# The words that complete a figure, by the claim's ``unit`` (the unit itself,
+# when it is a word, is added): "170 million US dollars", "729 million Chinese
+# yuan", "three stages". A figure's ``scale`` word ("million") completes it too.
+UNIT_WORDS = {
+    "percent": ("percent", "per cent"),
+    "USD": ("US dollars", "dollars"),
+    "yuan": ("Chinese yuan",),
+    "rubles": ("roubles",),
+    "divisions": ("Chinese divisions",),
+    "armies": ("armies",),
+    "years": ("year",),
+    "months": ("month",),
+    "weeks": ("week",),
+    "days": ("day",),
+    "acres": ("of acres",),
+    "count": ("stages",),  # what the count counts, as the text names it
+}
+# Units that name a kind of value, not a word the text prints after the figure.
+VALUE_KINDS = ("date", "year", "fraction", "count")
+# Nouns that make a figure's word part of a name: a badge after "Three-Year"
+# would split "Three-Year Plan".
+NAME_NOUNS = ("Plan",)
+# The characters that join a word: "Three-Year", "pre-1950", "Moscow’s".
+WORD_JOINERS = "-‐‑'’"
 
 
 def _footnote_of(claim) -> int | None:
@@ -16,8 +50,8 @@ def _footnote_of(claim) -> int | None:
 
 
 def worst(findings) -> object | None:
-    """The finding with the gravest verdict (the badge beside a figure that feeds
-    several checks), by the severity ``verdicts.SEVERITY`` gives every verdict word."""
+    """The finding with the gravest verdict (the badge of a figure that several
+    checks judge), by the severity ``verdicts.SEVERITY`` gives every verdict word."""
     return max(findings, key=lambda f: SEVERITY[f.verdict], default=None)
 
 
@@ -31,10 +65,22 @@ def findings_by_claim(findings) -> dict[str, list]:
     return {c: sorted(fs, key=lambda f: -SEVERITY[f.verdict]) for c, fs in found.items()}
 
 
+def judging(claim_id: str, findings) -> list:
+    """The findings whose badge the figure wears: those whose check judges it
+    (``Finding.judges``) and can fail, gravest first."""
+    return [f for f in findings if claim_id in getattr(f, "judges", ()) and not getattr(f, "definitional", False)]
+
+
+def _flag_href(finding) -> str:
+    return f"{CHAPTER_PAGES}{finding.chapter}.html#flag-{finding.check}"
+
+
 def claim_note(claim, findings, note_id: str) -> str:
     """What a marked figure's note says: what it measures, who reported it,
     and a link to each check it feeds (its flag in the chapter and its row in
-    the register). ``findings`` None: verdicts are not shown (classroom)."""
+    the register): with its verdict badge for the checks that judge the figure,
+    quietly ("Used in") for the others. ``findings`` None: verdicts are not
+    shown (classroom)."""
     note = _footnote_of(claim)
     where = f"p. {claim['page']}" + (f", note {note}" if note else "")
     lines = [
@@ -42,12 +88,13 @@ def claim_note(claim, findings, note_id: str) -> str:
         f"{esc(claim['measure'])}; {esc(str(claim['period']).rstrip('.'))}.",
         f"Reported by {esc(str(claim['reported_by']).rstrip('.'))}.",
     ]
-    for finding in findings or ():
-        flag_href = f"{CHAPTER_PAGES}{finding.chapter}.html#flag-{finding.check}"
-        # Issue 11 adds the kind of evidence (arithmetic, sources, yardstick, wording).
+    judged = judging(claim["id"], findings or ())
+    for finding in judged + [f for f in findings or () if all(f is not j for j in judged)]:
         evidence = getattr(finding, "evidence", None)
+        judges_it = any(finding is j for j in judged)
+        lead = badge_span(finding) if judges_it else '<span class="audit-note-uses">Used in</span>'
         lines.append(
-            f'{badge_span(finding)} <a href="{esc(flag_href)}">{esc(finding.title)}</a>'
+            f'{lead} <a href="{esc(_flag_href(finding))}">{esc(finding.title)}</a>'
             + (f" ({esc(evidence)})" if evidence else "")
             + f' · <a href="{esc(REGISTER_PAGE)}#{esc(finding_anchor(finding.check))}">register</a>'
         )
@@ -57,28 +104,71 @@ def claim_note(claim, findings, note_id: str) -> str:
     return f'<span class="audit-note" id="{esc(note_id)}">{body}</span>'
 
 
-def claim_mark(claim, findings, note_id: str) -> str:
+def claim_mark(claim, findings, note_id: str, tail: str = "") -> str:
     """A figure where it stands: the figure (focusable, it opens its note on
-    hover, focus or tap), the badge of its gravest check beside it, and the note.
-    The element carries ``data-claim``."""
-    gravest = worst(findings or ())
+    hover, focus or tap), ``tail`` (the rest of its word and its unit, as the
+    text has them: " percent", "-Year Plan"), the badge of the gravest check
+    that judges it, and the note. The element carries ``data-claim``."""
+    judged = judging(claim["id"], findings or ())
+    gravest = worst(judged)
     badge_html = ""
     css = NO_VERDICT
     if gravest is not None:
         verdict = VERDICTS[gravest.verdict]
         css, symbol, label = verdict.css_class, verdict.symbol, verdict.short
-        more = f" (worst of {len(findings)} checks)" if len(findings) > 1 else ""
-        href = f"{CHAPTER_PAGES}{gravest.chapter}.html#flag-{gravest.check}"
+        more = f" (gravest of {len(judged)} checks that judge this figure)" if len(judged) > 1 else ""
         badge_html = (
-            f' <a class="audit-badge {css}" href="{esc(href)}" title="{esc(gravest.title)}{esc(more)}">'
+            # A no-break space: the badge never starts a line away from its figure.
+            f'\u00a0<a class="audit-badge {css}" href="{esc(_flag_href(gravest))}" '
+            f'title="{esc(gravest.title)}{esc(more)}">'
             f'<span aria-hidden="true">{symbol}</span> {esc(label)}</a>'
         )
     return (
         f'<span class="audit-claim {css}" data-claim="{esc(claim["id"])}">'
         f'<span class="audit-claim-figure" tabindex="0" role="button" aria-expanded="false" '
         f'aria-controls="{esc(note_id)}">{esc(claim["figure"])}</span>'
-        f"{badge_html}{claim_note(claim, findings, note_id)}</span>"
+        f"{esc(tail)}{badge_html}{claim_note(claim, findings, note_id)}</span>"
     )
+
+
+def _word(value) -> str:
+    """A unit or scale cell as a word, "" when empty or not a word."""
+    text = "" if value is None or value != value else str(value)
+    return text if text.isalpha() else ""
+
+
+def _completing_words(claim) -> list[str]:
+    """The words that may follow a figure as part of it, longest first."""
+    unit, scale = _word(claim.get("unit")), _word(claim.get("scale"))
+    words = [*UNIT_WORDS.get(unit, ()), *NAME_NOUNS]
+    if unit.islower() and unit not in VALUE_KINDS:  # "percent", "won", "divisions"; not "USD"
+        words.append(unit)
+    if scale and not str(claim["figure"]).endswith(scale):
+        words.append(scale)
+    return sorted(set(words), key=len, reverse=True)
+
+
+def figure_end(text: str, claim, limit: int) -> int:
+    """Where a figure's badge goes: after the end of the word the figure stands
+    in ("Three" in "Three-Year") and of the unit words that follow it ("33.3
+    percent", "420 billion won"), but never at or past ``limit`` (the end of the
+    region, or the next marked figure or footnote marker)."""
+    end = int(claim["figure_end"])
+    while end < limit and (
+        text[end].isalnum() or (text[end] in WORD_JOINERS and end + 1 < limit and text[end + 1].isalnum())
+    ):
+        end += 1
+    words = _completing_words(claim)
+    extended = True
+    while extended:
+        extended = False
+        for word in words:
+            found = re.match(rf"[ \u00a0]+{re.escape(word)}(?![\w{re.escape(WORD_JOINERS)}])", text[end:limit])
+            if found:
+                end += found.end()
+                extended = True
+                break
+    return end
 
 
 def marked_text(
@@ -97,14 +187,19 @@ def marked_text(
     for marker in page.segments_of("clean", "marker"):
         if start <= marker.start and marker.end <= end:
             pieces.append((marker.start, marker.end, "marker", marker.footnote))
+    pieces.sort(key=lambda p: p[0])
     out, cursor = [], start
-    for piece_start, piece_end, kind, what in sorted(pieces, key=lambda p: p[0]):
+    for n, (piece_start, piece_end, kind, what) in enumerate(pieces):
         if piece_start < cursor:
             raise ValueError(f"page {page.number}: figures overlap at offset {piece_start}")
         out.append(esc(text[cursor:piece_start]))
         if kind == "claim":
             note_id = f"{id_prefix}-{what['id']}"
-            out.append(claim_mark(what, None if findings is None else findings.get(what["id"], []), note_id))
+            # The badge follows the figure's word and unit, up to the next figure or marker.
+            limit = pieces[n + 1][0] if n + 1 < len(pieces) else end
+            piece_end = figure_end(text, what, limit)
+            tail = text[int(what["figure_end"]) : piece_end]
+            out.append(claim_mark(what, None if findings is None else findings.get(what["id"], []), note_id, tail))
         else:
             number = esc(what)
             link = (

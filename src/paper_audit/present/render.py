@@ -37,21 +37,18 @@ def finding_anchor(check_id: str) -> str:
 
 
 def badge(finding, register: str = REGISTER_PAGE) -> str:
-    """An inline badge: the verdict at a glance, linking to the finding in the register."""
-    verdict = VERDICTS[finding.verdict]
+    """A quiet link from our own prose to a check's flag: a small arrow, the
+    verdict in its title (and its accessible name), no colour. A coloured
+    verdict badge goes only on the figure its check judges, where the paper is
+    quoted (``marks``), nowhere else. ``register`` is no longer used (the flag
+    links on to the register); it stays so that existing callers keep working."""
+    href = f"{CHAPTER_PAGES}{finding.chapter}.html#flag-{finding.check}"
+    verdict = f"{finding.label or finding.verdict} ({finding.evidence})"
     return (
-        f'<a class="audit-badge {verdict.css_class}" href="{esc(register)}#{esc(finding_anchor(finding.check))}" '
-        f'title="{esc(finding.title)}: {esc(finding.label)} ({esc(finding.evidence)})">'
-        f'<span aria-hidden="true">{verdict.symbol}</span> {esc(badge_text(finding, verdict.short))}</a>'
+        f'<a class="audit-see-finding" href="{esc(href)}" title="{esc(finding.title)}: {esc(verdict)}" '
+        f'aria-label="see the finding: {esc(finding.title)}, {esc(verdict)}">'
+        f'<span aria-hidden="true">→</span></a>'
     )
-
-
-def badge_text(finding, label: str) -> str:
-    """The badge's words: the verdict and its kind of evidence ("consistent ·
-    arithmetic"); a difference between sources with its size."""
-    if finding.evidence == "sources":
-        return finding.label
-    return f"{label} · {finding.evidence}"
 
 
 def source_line(quote: dict) -> str:
