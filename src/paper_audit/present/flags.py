@@ -1,44 +1,133 @@
-"""A flag: the admonition a chapter shows where the paper states a figure a
-check judges, with the computation written out. Text from data is escaped."""
+"""A flag: the note a chapter shows where the paper states a figure a check
+judges. It reads as a colleague would write it: the question as its title,
+then a short paragraph that opens with the verdict and says what was found
+and what it changes; the quotes, the computation and the yardsticks are
+folded beneath it for the reader who wants to follow the working. Text from
+data is escaped."""
 
 from __future__ import annotations
 
-from paper_audit.audit.verdicts import EVIDENCE, VERDICTS
-from paper_audit.present.render import REGISTER_PAGE, esc, finding_anchor, reporter, source_line
+import re
+
+from paper_audit.audit.verdicts import EVIDENCE, UNCERTAIN, VERDICTS
+from paper_audit.present.render import REGISTER_PAGE, esc, finding_anchor, source_line
 from paper_audit.present.yardsticks import yardstick_lines
 
+# The fold's handle: what a reader finds by opening it.
+DETAILS_SUMMARY = "The quotes and the computation"
+# The run-in heading of what a finding changes in the paper's argument.
+BEARING_LEAD = "What it changes."
+# A size at the end of a verdict's label: "(2.4% apart)", "(USD 278.6 million to 296.1 million)".
+SIZE_IN_LABEL = re.compile(r" \([^()]*\d[^()]*\)$")
 
-def flag(finding) -> str:
-    """An admonition at the point of discussion, with the computation written out."""
-    verdict = VERDICTS[finding.verdict]
-    quotes = "".join(f"<li><q>{esc(q['quote'])}</q> ({esc(source_line(q))})</li>" for q in finding.quotes)
-    reporters = list(dict.fromkeys(reporter(q) for q in finding.quotes if reporter(q)))
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def verdict_sentence(finding) -> str:
+    """The paragraph's opening: the verdict in the words of its kind of evidence.
+
+    A rounding grade names the evidence it rests on ("Consistent, by an outside
+    yardstick."); the words of the other kinds already say it ("Partly
+    supported by the paper's numbers."); an uncertain yardstick says so before
+    what it found ("Uncertain yardstick: off at every candidate rate."). The
+    size of a gap is left to the explanation, which gives it once in the words
+    that suit it: the label loses its size, or where the size is part of its
+    words ("sources differ by a factor of 21"), gives way to the bare verdict."""
+    words = SIZE_IN_LABEL.sub("", finding.label or finding.verdict)
+    if any(c.isdigit() for c in words):
+        words = finding.verdict
+    if finding.verdict == UNCERTAIN and words != UNCERTAIN:
+        return f"{capitalised(UNCERTAIN)}: {words}."
+    if VERDICTS[finding.verdict].grade:
+        return f"{capitalised(words)}, by {EVIDENCE[finding.evidence].meaning}."
+    return f"{capitalised(words)}."
+
+
+def paragraphs(finding) -> str:
+    """What shows: the verdict (its symbol beside its words, as on a badge) and
+    the explanation as one paragraph, and what the finding changes in the
+    argument, where the check says."""
+    symbol = f'<span aria-hidden="true">{VERDICTS[finding.verdict].symbol}</span>'
+    lead = f"<strong>{symbol} {esc(verdict_sentence(finding))}</strong>"
+    text = f'<p class="audit-flag-text">{lead} {esc(finding.explanation)}</p>'
+    if finding.bearing:
+        text += f'<p class="audit-flag-bearing"><em>{esc(BEARING_LEAD)}</em> {esc(finding.bearing)}</p>'
+    return text
+
+
+def quote_line(quote: dict) -> str:
+    """A quote of the paper with its page and note, and who reported the figure
+    (the chapter's list of reporters, ``reporters``, says when and why, once)."""
+    who = str(quote.get("reported_by") or "")
+    return f"<q>{esc(quote['quote'])}</q> ({esc(source_line(quote))})" + (f", reported by {esc(who)}" if who else "")
+
+
+def quotes(finding) -> str:
+    """The paper's words the check reads; a phrase held against the numbers first."""
+    items = [f"<li>{quote_line(q)}</li>" for q in finding.quotes]
     if finding.phrase:
-        quotes = (
-            f"<li>Phrase: <q>{esc(finding.phrase['text'])}</q> ({esc(source_line(finding.phrase))})</li>"
-        ) + quotes
+        phrase = finding.phrase
+        items.insert(0, f"<li>The phrase: <q>{esc(phrase['text'])}</q> ({esc(source_line(phrase))})</li>")
+    return f'<ul class="audit-quotes">{"".join(items)}</ul>' if items else ""
+
+
+def working(finding) -> list[tuple[str, str]]:
+    """The computation, item by item. No gap in percent of the stated value:
+    the paragraph gives the gap once, in the words that suit it."""
     rows = [
-        ("Evidence", f"{finding.evidence}: {EVIDENCE[finding.evidence].meaning}"),
-        ("Verdict", finding.label),
         ("Stated", finding.stated),
         ("Recomputed", finding.computed),
         ("Computation", finding.computation),
+        ("Implied rate", finding.implied_rate),
+        ("Evidence", EVIDENCE[finding.evidence].meaning),
     ]
-    if finding.implied_rate:
-        rows.append(("Implied rate", finding.implied_rate))
-    if finding.gap_rel is not None and finding.kind not in ("date_in_reference",):
-        rows.append(("Gap", f"{finding.gap_rel:+.1%} of the stated value"))
-    rows += [("Reported by", who) for who in reporters]
     if finding.definitional:
-        rows.append(("Note", "restates a definition: it cannot fail and is not counted as agreement"))
-    table = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in rows)
+        rows.append(("Not counted", "it restates a definition, so it cannot fail and is no evidence of agreement"))
+    return [(term, text) for term, text in rows if text]
+
+
+def details(finding) -> str:
+    """The fold: quotes, computation, and the yardsticks with their sources."""
+    items = "".join(f"<li>{esc(term)}: {esc(text)}</li>" for term, text in working(finding))
+    return (
+        f'<details class="audit-flag-details"><summary>{esc(DETAILS_SUMMARY)}</summary>'
+        f'{quotes(finding)}<ul class="audit-computation">{items}</ul>{yardstick_lines(finding)}</details>'
+    )
+
+
+def flag(finding) -> str:
+    """The note at the point of discussion: title, paragraph, the working folded."""
+    verdict = VERDICTS[finding.verdict]
     return (
         f'<div class="admonition {verdict.admonition} audit-flag {verdict.css_class}" id="flag-{esc(finding.check)}" '
-        f'role="note"><p class="admonition-title">{verdict.symbol} '
-        f"{esc(finding.label[:1].upper() + finding.label[1:])} ({esc(finding.evidence)}): {esc(finding.title)}</p>"
-        f'<ul class="audit-quotes">{quotes}</ul>'
-        f'<table class="audit-computation">{table}</table>'
-        f"<p>{esc(finding.explanation)}</p>"
-        f"{yardstick_lines(finding)}"
-        f'<p><a href="{esc(REGISTER_PAGE)}#{esc(finding_anchor(finding.check))}">In the findings register</a></p></div>'
+        f'role="note"><p class="admonition-title">{esc(finding.title)}</p>'
+        f"{paragraphs(finding)}{details(finding)}"
+        f'<p class="audit-flag-register"><a href="{esc(REGISTER_PAGE)}#{esc(finding_anchor(finding.check))}">'
+        "In the findings register</a></p></div>"
     )
+
+
+def pages_text(pages: list[int]) -> str:
+    """p. 2; pp. 2 and 6; pp. 2, 5 and 6."""
+    if len(pages) == 1:
+        return f"p. {pages[0]}"
+    return f"pp. {', '.join(map(str, pages[:-1]))} and {pages[-1]}"
+
+
+def reporters(findings) -> str:
+    """Who reported the figures that a chapter's checks read, each once, in the
+    order the paper first quotes them: who, when and why, and where the paper
+    quotes them. Each flag names only the reporter of each of its quotes."""
+    pages: dict[tuple[str, str, str], set[int]] = {}
+    for finding in findings:
+        for quote in finding.quotes:
+            who = tuple(str(quote.get(f) or "") for f in ("reported_by", "reported_when", "reported_why"))
+            if who[0]:
+                pages.setdefault(who, set()).add(int(quote["page"]))
+    items = []
+    for (who, when, why), where in sorted(pages.items(), key=lambda item: min(item[1])):
+        said = f"{capitalised(who)}" + (f", {when}" if when else "") + (f": {why}" if why else "")
+        items.append(f"<li>{esc(said.rstrip('.'))}. Quoted on {esc(pages_text(sorted(where)))}.</li>")
+    return f'<ul class="audit-reporters">{"".join(items)}</ul>' if items else ""
