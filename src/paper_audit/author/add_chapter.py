@@ -3,7 +3,8 @@ chapter skeleton, with no Python to write.
 
     paper-audit add-chapter aid_1954_1957 --title "Aid from 1954 to 1957" [--after CHAPTER] [--overview TEXT]
 
-Writes ``notebooks/NAME.ipynb`` (overview, prerequisites, imports, the
+Writes ``notebooks/NAME.ipynb`` (overview with the paper's sentences and the
+findings, prerequisites, imports, the hidden
 parameters cell from ``paper_audit.audit.params``, the chapter's checks shown from
 the data, summary, what's next), lists it in ``_toc.yml`` and rewrites the
 Data Package's enums of chapters. Its claims and checks are rows of
@@ -26,23 +27,35 @@ PREREQUISITES = """| concept | where |
 |---|---|
 | how a figure is tied to its quote | [Method](../book/method.ipynb) |
 | what the badges mean | [Introduction](../book/intro.ipynb) |
-| changing the assumptions | the parameters cell below |"""
+| changing the assumptions | `paper-audit rerun` (see the README), or the hidden parameters cell |"""
 
 
 def notebook(name: str, title: str, overview: str) -> nbformat.NotebookNode:
-    """The chapter skeleton every chapter shares, filled from data only."""
+    """The chapter skeleton every chapter shares, filled from data only: the
+    paper's sentences and the findings first, the bookkeeping hidden (the
+    layout ``tests/test_chapter_layout.py`` holds every chapter to)."""
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    hidden = {"tags": ["remove-input"]}
+    hidden, removed = {"tags": ["remove-input"]}, {"tags": ["remove-cell"]}
     cells = [
-        md(f"# {title}\n\n## Overview\n\n{overview}\n\n## Prerequisites\n\n{PREREQUISITES}"),
-        code("from paper_audit.present.chapter import Chapter, parameters", metadata=hidden),
-        code(params.parameters_cell(), metadata={"tags": ["parameters"]}),
-        code(f'chapter = Chapter(\n    "{name}",\n    **parameters(globals()),\n)\nchapter.summary()', metadata=hidden),
+        md(f"# {title}\n\n## Overview\n\n{overview}\n\nThe sentences of the paper this chapter checks:"),
+        code("from paper_audit.present.chapter import Chapter, parameters", metadata=removed),
+        code(params.parameters_cell(), metadata={"tags": ["parameters", "remove-cell"]}),
+        code(f'chapter = Chapter("{name}", **parameters(globals()))\nchapter.summary()', metadata=hidden),
+        code("chapter.quotes(*chapter.own_claims.index)", metadata=hidden),
+        md("**What this chapter finds.** {glue:}`summary_findings`"),
+        md(f"## Prerequisites\n\n{PREREQUISITES}"),
+        md(
+            "## Imports\n\nThis chapter is made from data alone: its checks are rows of "
+            "`data/checks.csv`, computed by the package. The button shows the one import."
+        ),
+        code("from paper_audit.audit import engine", metadata={"tags": ["hide-input"]}),
         md(
             "## The figures and their checks\n\nEach check of this chapter, with the quotes it reads "
             "and what was computed."
         ),
         code("chapter.walkthrough()", metadata=hidden),
+        md("## Who reported these figures"),
+        code("chapter.reporters()", metadata=hidden),
         md("## Summary\n\n{glue:}`summary_findings`"),
         md("## What's next\n\nThe [findings register](../book/findings.ipynb) lists every finding of the book."),
     ]

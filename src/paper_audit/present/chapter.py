@@ -4,6 +4,7 @@ re-implement."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from IPython.display import HTML
@@ -98,9 +99,42 @@ class Chapter:
                 self._record_inputs()
         return self.claims.loc[claim_id]
 
+    def figure(self, claim_id: str) -> float:
+        """A figure of the paper as a plain number in its unit, scale applied:
+        "420 billion won" is 420,000,000,000."""
+        return claims.absolute(self.claim(claim_id))
+
+    def date(self, item: str) -> dt.date:
+        """The day a claim of the paper names, or the day of a dated event of
+        the reference data (``data/reference``)."""
+        if item in self.claims.index:
+            where, day = f"{paths.CLAIMS_CSV} (claim {item})", self.claim(item)["date"]
+        else:
+            table, fact = reference.lookup(item)
+            where, day = f"{paths.REFERENCE_DIR / reference.FILES[table]} (fact {item})", fact["date"]
+        try:
+            return dt.date.fromisoformat(day)
+        except (TypeError, ValueError):
+            raise DataError(
+                f"{where}, field 'date': {day!r} is not a day (YYYY-MM-DD); a month or a year has no single day, "
+                "so the chapter cannot count days from it: give the day there, or recompute with another date"
+            ) from None
+
     def quotes(self, *claim_ids: str) -> HTML:
         """Show the sentences of the paper these claims stand in, each once,
         with page and footnote, every figure in them marked with its verdict."""
+        return HTML(self._quotes_html(claim_ids))
+
+    def recall(self, *claim_ids: str) -> HTML:
+        """Quote sentences another chapter discusses (their claims stay that
+        chapter's), with a link to it: for a chapter that gathers the others'
+        figures, such as the scenarios."""
+        owners = dict.fromkeys(self.claims.loc[list(claim_ids), "chapter"])
+        titles = toc.chapters()
+        links = ", ".join(f'<a href="{render.esc(n)}.html">{render.esc(titles[n])}</a>' for n in owners)
+        return HTML(self._quotes_html(claim_ids) + f'<p class="audit-quote-again">Discussed in {links}.</p>')
+
+    def _quotes_html(self, claim_ids) -> str:
         found = passages.passages(self.claims, claim_ids)
         # A sentence already quoted in this chapter is pointed to, not repeated.
         shown = [p for p in found if (p.span.page, p.span.start) not in self._quoted]
@@ -110,7 +144,7 @@ class Chapter:
             self.claim(claim_id)  # what is shown is read: its changes re-execute the chapter
         findings = marks.findings_by_claim(self.findings.values())
         html = marks.passages(self.claims, shown, findings, id_prefix=f"note-{self.name}")
-        return HTML(html + "".join(marks.passage_again(p) for p in again))
+        return html + "".join(marks.passage_again(p) for p in again)
 
     def badge(self, check_id: str) -> None:
         """Glue the badge of a check as ``badge_<check>`` for use in prose."""
@@ -125,6 +159,12 @@ class Chapter:
     def flag(self, check_id: str) -> HTML:
         """Show the flag of a check where it is discussed."""
         return HTML(flags.flag(self.findings[check_id]))
+
+    def reporters(self) -> HTML:
+        """Who reported the figures this chapter checks, once for the chapter
+        (a flag names the reporter of its own quotes)."""
+        listed = flags.reporters(self.own_findings)
+        return HTML(listed or "<p>The paper names no reporter for the figures this chapter checks.</p>")
 
     def summary(self) -> None:
         """Glue ``summary_findings``: the chapter's findings, each problem once, in
