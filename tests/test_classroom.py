@@ -184,19 +184,54 @@ def test_a_bad_question_row_names_file_line_and_field(tmp_path, monkeypatch):
         exercises.load_questions.cache_clear()
 
 
-def test_the_passage_is_data_and_says_it_is_invented():
-    title, text = exercises.passage()
-    assert "invented" in title and "not from Shen and Xia" in title
-    assert title in exercises.show_passage().data
+def test_every_assignment_works_on_an_invented_passage_that_says_so():
+    assert exercises.passage_names() == NAMES
     code = (paths.REPO_ROOT / "src" / "paper_audit" / "classroom" / "exercises.py").read_text(encoding="utf-8")
-    assert text[:40] not in code, "the passage is typed in the package"
+    for name in NAMES:
+        title, text = exercises.passage(name)
+        assert "invented" in title and "not from Shen and Xia" in title
+        assert title in exercises.show_passage(name).data
+        assert text[:40] not in code, "the passage is typed in the package"
+
+
+def test_the_first_two_passages_give_their_claims_and_the_third_does_not():
+    for name in NAMES[:2]:
+        table = exercises.passage_table(name)
+        text = exercises.passage(name)[1]
+        assert all(text.count(quote) == 1 for quote in table["quote"]), name
+    assert exercises.passage_claims(NAMES[2]) == [], "finding the claims is the third assignment's exercise"
+    with pytest.raises(DataError, match="gives no claims"):
+        exercises.passage_table(NAMES[2])
+
+
+def test_a_given_claim_whose_quote_is_not_in_the_passage_is_refused(monkeypatch):
+    import copy
+
+    content = copy.deepcopy(exercises.assignments())
+    content[NAMES[0]]["passage"]["claims"][0]["quote"] = "no such words"
+    monkeypatch.setattr(exercises, "assignments", lambda: content)
+    with pytest.raises(DataError, match=r"01_recompute_a_conversion, passage claim 1 \(soviet_credit_rubles\)"):
+        exercises.passage_table(NAMES[0])
 
 
 def test_pairs_are_read_from_the_assignments_content():
     assert list(exercises.RUBLE_PAIRS) == list(exercises.assignments()["02_implied_rates"]["pairs"]["rubles"])
-    table = claims.load_claims()
+    table = exercises.passage_table("02_implied_rates")
     for pair in list(exercises.RUBLE_PAIRS.values()) + list(exercises.YUAN_PAIRS.values()):
         assert all(claim in table.index for claim in pair)
+
+
+def test_every_written_question_states_its_rubric_in_its_exercise():
+    for q in QUESTIONS.values():
+        if q.form != "written":
+            continue
+        notebook = nbformat.read(exercises.CLASSROOM_DIR / f"{q.assignment}.ipynb", as_version=4)
+        text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        assert f"{{glue:}}`rubric_{q.id}`" in text, f"{q.id}: the exercise does not state its rubric"
+        rubric = exercises.page_values(q.assignment)[f"rubric_{q.id}"]
+        for criterion, levels in exercises.load_rubrics()[q.id].items():
+            assert criterion.capitalize() in rubric
+            assert all(description.rstrip(".")[1:] in rubric for _, description in levels.values())
 
 
 # ---------------------------------------------------------------- the assignments
@@ -276,7 +311,9 @@ def test_no_figure_is_typed_in_the_assignments_prose(path):
         problems += [f"digits {m.group()!r}" for m in re.finditer(r"\d+(?:[.,]\d+)*", prose)]
         problems += [f"figure word {w!r}" for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", prose) if w.lower() in words]
     assert not problems, f"{path.name}: {problems}"
-    assert exercises.passage()[1][:40] not in json.dumps(notebook), "the invented passage is shown from the data"
+    for name in exercises.passage_names():
+        shown = exercises.passage(name)[1][:40]
+        assert shown not in json.dumps(notebook), "the invented passage is shown from the data"
 
 
 @pytest.mark.parametrize("path", ASSIGNMENTS, ids=lambda p: p.stem)

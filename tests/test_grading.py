@@ -39,10 +39,10 @@ from paper_audit.instructor import (
     variants,
 )
 from paper_audit.instructor import key as answer_key
-from paper_audit.instructor.csvfile import read_rows
 from paper_audit.tables import claims
 
 A1 = "01_recompute_a_conversion"
+A3 = "03_audit_a_passage"
 # Long enough for an ordinary answer cell (imports, loading the data) on a busy
 # 2-core machine, where a few seconds would cut legitimate cells and fail the
 # instructor's notebook; the endless loop pays it once.
@@ -52,23 +52,30 @@ CELL_TIMEOUT = 45
 # ---------------------------------------------------------------- the key
 
 
-def test_expected_answers_are_computed_from_the_data():
-    table = claims.load_claims()
-    rubles = claims.absolute(table.loc["soviet_aid_rubles"])
-    rate = claims.absolute(table.loc["fn21_rate_rubles"]) / claims.absolute(table.loc["fn21_rate_usd"])
+def test_expected_answers_are_computed_from_the_passages():
+    conversion = exercises.passage_table(A1)
+    rubles = claims.absolute(conversion.loc["soviet_credit_rubles"])
+    rate = claims.absolute(conversion.loc["note_rate_rubles"]) / claims.absolute(conversion.loc["note_rate_usd"])
     key = grading.expected()
     assert math.isclose(key["soviet_usd"], rubles / rate)
-    gift = claims.absolute(table.loc["chinese_gift_yuan"])
-    assert math.isclose(
-        key["debt_rate_interval"].low * 0 + key["yuan_rates"][1], gift / claims.absolute(table.loc["chinese_gift_usd"])
-    )
+    official = float(exercises.page_values(A1)["ref_cny_official_1955_units_per_usd"])
+    gift_usd = claims.absolute(conversion.loc["gift_yuan"]) / official
+    assert math.isclose(key["gift_usd"], gift_usd, rel_tol=1e-9)
+    printed = claims.absolute(conversion.loc["gift_usd"])
+    assert math.isclose(key["gift_gap"], (gift_usd - printed) / printed * 100, rel_tol=1e-9)
+    pairs = exercises.passage_table("02_implied_rates")
+    gift = claims.absolute(pairs.loc["gift_yuan"]) / claims.absolute(pairs.loc["gift_usd"])
+    assert math.isclose(key["yuan_rates"][1], gift)
+    assert key["debt_rate_interval"].low < key["yuan_rates"][0] < key["debt_rate_interval"].high
     assert key["yuan_one_rate"] in verdicts.GRADES
     assert {f["id"] for f in key["passage_checks"]} == {"passage_conversion", "passage_shares", "passage_duration"}
 
 
 def test_a_broken_key_row_names_file_line_and_field(tmp_path, monkeypatch):
     bad = tmp_path / "answers.csv"
-    bad.write_text("question,source,arguments\nsoviet_usd,finding,no_such_check;computed_value\n", encoding="utf-8")
+    bad.write_text(
+        "question,source,arguments\nsoviet_usd,passage_finding,no_such_check;computed_value\n", encoding="utf-8"
+    )
     monkeypatch.setattr(answer_key, "ANSWERS_CSV", bad)
     answer_key.expected.cache_clear()
     try:
@@ -186,7 +193,7 @@ def frame_answer(rows):
 
 def key_rows(**changes):
     rows = []
-    for row in answer_key.passage_key():
+    for row in answer_key.passage_key(A3):
         quote = changes.get(row["id"], {}).get("quote", row["quote"])
         qualifier = changes.get(row["id"], {}).get("qualifier", row["qualifier"])
         rows.append(exercises.claim_row(row["id"], row["figure"], row["unit"], qualifier=qualifier, quote=quote))
@@ -627,31 +634,30 @@ def test_the_command_refuses_a_folder_without_notebooks(tmp_path, capsys):
 
 # ---------------------------------------------------------------- a class's own variant of the passage
 
-A3 = "03_audit_a_passage"
 SEEDS = [f"class-seed-{n:02d}-0123456789" for n in range(20)]
 
 
 def test_a_class_seed_gives_its_own_passage_and_the_book_keeps_its_own():
-    book_text = exercises.passage()[1]
-    assert answer_key.class_passage(None)[0] == book_text
-    first, again = answer_key.class_passage(SEEDS[0]), answer_key.class_passage(SEEDS[0])
+    book_text = exercises.passage(A3)[1]
+    assert answer_key.class_passage(A3, None)[0] == book_text
+    first, again = answer_key.class_passage(A3, SEEDS[0]), answer_key.class_passage(A3, SEEDS[0])
     assert first == again, "the same seed gives the same variant"
-    texts = {answer_key.class_passage(seed)[0] for seed in SEEDS}
+    texts = {answer_key.class_passage(A3, seed)[0] for seed in SEEDS}
     assert len(texts) == len(SEEDS) and book_text not in texts
-    title = exercises.passage()[0]
+    title = exercises.passage(A3)[0]
     assert "invented" in title, "a variant is still fiction, and says so"
 
 
 def test_every_variant_is_well_formed_and_its_answers_differ_from_class_to_class():
     verdicts_by_check = {}
     for seed in SEEDS:
-        text, rows = answer_key.class_passage(seed)
+        text, rows = answer_key.class_passage(A3, seed)
         assert all(text.count(row["quote"]) == 1 and row["figure"] in row["quote"] for row in rows)
         key = answer_key.expected(seed)
         for finding in key["passage_checks"]:
             assert finding["verdict"] in verdicts.GRADES, finding
             verdicts_by_check.setdefault(finding["id"], set()).add(finding["verdict"])
-        assert [r["figure"] for r in key["passage_claims"]] != [r["figure"] for r in answer_key.passage_key()]
+        assert [r["figure"] for r in key["passage_claims"]] != [r["figure"] for r in answer_key.passage_key(A3)]
     assert all(len(found) >= 2 for found in verdicts_by_check.values()), verdicts_by_check
 
 
@@ -672,9 +678,9 @@ def test_the_bundle_of_a_class_holds_its_variant_and_not_its_answers(tmp_path):
     out = tmp_path / "student"
     bundle.write_student_bundle(exercises.CLASSROOM_DIR, out, seed=seed)
     shipped = (out / "notebooks" / "classroom" / "assignments.yml").read_text(encoding="utf-8")
-    text = answer_key.class_passage(seed)[0]
+    text = answer_key.class_passage(A3, seed)[0]
     assert " ".join(yaml.safe_load(shipped)[A3]["passage"]["text"].split()) == text
-    book_figures = [row["quote"] for row in answer_key.class_passage(None)[1] if row["id"] != "rate_usd"]
+    book_figures = [row["quote"] for row in answer_key.class_passage(A3, None)[1] if row["id"] != "rate_usd"]
     assert not [quote for quote in book_figures if quote in " ".join(shipped.split())], "the book's figures are shipped"
     everything = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*") if p.is_file())
     for finding in answer_key.expected(seed)["passage_checks"]:
@@ -691,12 +697,12 @@ def variant_solution(seed):
     )
     rows = ", ".join(
         f"claim_row({r['id']!r}, {r['figure']!r}, {r['unit']!r}, qualifier={r['qualifier']!r}, quote={r['quote']!r})"
-        for r in answer_key.class_passage(seed)[1]
+        for r in answer_key.class_passage(A3, seed)[1]
     )
     checks = ", ".join(
         f"check_row({row['id']!r}, {row['kind']!r}, {row['inputs']!r}, expected_low={row['expected_low']!r}, "
         f"expected_high={row['expected_high']!r})"
-        for _, row in read_rows(answer_key.PASSAGE_CHECKS_CSV)
+        for row in answer_key.passage_checks(A3)
     )
     for cell in notebook.cells:
         question = (cell.metadata.get("paper_audit") or {}).get("question")
@@ -704,7 +710,7 @@ def variant_solution(seed):
             # Answered only if the sandbox shows the class's passage, as the student's bundle does.
             cell.source = (
                 f"from paper_audit.classroom import exercises\n"
-                f"shown = exercises.passage()[1] == {answer_key.class_passage(seed)[0]!r}\n"
+                f"shown = exercises.passage({A3!r})[1] == {answer_key.class_passage(A3, seed)[0]!r}\n"
                 f"passage = claims_frame([{rows}]) if shown else None\n"
                 "answer = passage\ncheck('passage_claims', answer)"
             )

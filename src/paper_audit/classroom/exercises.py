@@ -5,16 +5,19 @@
   verdict's name, quotes found in the passage) and says what tolerance the
   grader allows, but holds no expected value: the values are graded on the
   instructor's side (``paper_audit.instructor.grading``, which never ships to students).
-* ``quotes``, ``claim_row``, ``claims_frame``, ``check_row`` and
-  ``show_passage`` are the helpers the assignments call.
+* ``show_passage``, ``passage_table``, ``claim_row``, ``claims_frame`` and
+  ``check_row`` are the helpers the assignments call. Every assignment
+  works on an invented passage: the first two give students its claims
+  (``passage_table``), the third asks them to find them.
 * ``page_values(assignment)`` are the texts the assignment's prose shows
   (tolerances, reference rates): glued in the book, written into the text of
   the hand-outs.
 
 The content lives beside the assignments, in ``notebooks/classroom/``:
 ``questions.csv`` (form, unit, tolerance and hint of every question),
-``assignments.yml`` (the pairs of claims, the invented passage, the reference
-rates quoted) and ``rubrics.csv`` (criteria and levels of the written
+``assignments.yml`` (the invented passages, the claims given with them, the
+pairs of claims, the reference rates quoted: the book's own variant, which a
+class's bundle replaces with that class's) and ``rubrics.csv`` (criteria and levels of the written
 answers). Points are in the assignment notebooks' answer cells
 (``metadata.paper_audit``).
 """
@@ -35,16 +38,16 @@ import yaml
 
 from paper_audit import paths
 from paper_audit.audit import engine, rounding, verdicts
+from paper_audit.classroom.rubrics import RUBRICS_CSV, load_rubrics, rubric_points, rubric_text  # noqa: F401 (public here)
 from paper_audit.errors import DataError
-from paper_audit.present import marks, render
+from paper_audit.present import render
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
-from paper_audit.text import figures, passages
+from paper_audit.text import figures
 
 CLASSROOM_DIR = paths.NOTEBOOKS_DIR / "classroom"
 QUESTIONS_CSV = CLASSROOM_DIR / "questions.csv"
 ASSIGNMENTS_YML = CLASSROOM_DIR / "assignments.yml"
-RUBRICS_CSV = CLASSROOM_DIR / "rubrics.csv"
 
 FORMS = ("number", "numbers", "interval", "verdict", "boolean", "count", "claims", "findings", "written")
 
@@ -153,7 +156,7 @@ def load_questions() -> dict[str, Question]:
 
 def declared(field: str) -> tuple[str, Any]:
     """(assignment, content) of the one assignment in assignments.yml that
-    declares ``field`` (``pairs``, ``passage``): no code names an assignment."""
+    declares ``field`` (such as ``pairs``): no code names an assignment."""
     found = [
         (name, content[field])
         for name, content in assignments().items()
@@ -178,28 +181,6 @@ def pairs(kind: str) -> dict[str, tuple[str, str]]:
     return {label: tuple(ids) for label, ids in found.items()}
 
 
-@functools.lru_cache(maxsize=1)
-def load_rubrics() -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
-    """question -> criterion -> level -> (points, description), from rubrics.csv."""
-    rubrics: dict = {}
-    with open(RUBRICS_CSV, encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            where = f"{RUBRICS_CSV.name}, line {line}"
-            points = _float(row["points"], f"{where}, field 'points'")
-            if points is None or points < 0:
-                raise DataError(f"{where}, field 'points': give the level's points (0 or more)")
-            levels = rubrics.setdefault(row["question"], {}).setdefault(row["criterion"], {})
-            if row["level"] in levels:
-                raise DataError(f"{where}, field 'level': level {row['level']!r} of {row['criterion']!r} is used twice")
-            levels[row["level"]] = (points, row["description"])
-    return rubrics
-
-
-def rubric_points(question: str) -> float:
-    """The most a rubric gives: the best level of every criterion."""
-    return sum(max(points for points, _ in levels.values()) for levels in load_rubrics()[question].values())
-
-
 def __getattr__(name: str):
     # RUBLE_PAIRS and YUAN_PAIRS are read from assignments.yml when first used.
     if name == "RUBLE_PAIRS":
@@ -211,12 +192,15 @@ def __getattr__(name: str):
 
 def page_values(assignment: str) -> dict[str, str]:
     """The texts an assignment's prose shows, by glue name: each question's
-    tolerance (``tolerance_<question>``) and each field of the reference rates
-    it quotes (``ref_<id>_<field>``)."""
+    tolerance (``tolerance_<question>``), or its rubric if it is written
+    (``rubric_<question>``), and each field of the reference rates it quotes
+    (``ref_<id>_<field>``)."""
     values = {
-        f"tolerance_{q.id}": q.tolerance()
+        f"rubric_{q.id}" if q.form == "written" else f"tolerance_{q.id}": (
+            rubric_text(q.id) if q.form == "written" else q.tolerance()
+        )
         for q in load_questions().values()
-        if q.assignment == assignment and q.form != "written"
+        if q.assignment == assignment
     }
     for fact_id in assignments().get(assignment, {}).get("references", []):
         _, row = reference.lookup(fact_id)
@@ -230,15 +214,6 @@ def page_values(assignment: str) -> dict[str, str]:
 # --------------------------------------------------------------------------
 # Helpers the assignments call
 # --------------------------------------------------------------------------
-
-
-def quotes(*claim_ids: str):
-    """Show claims of the paper as marked quotations, with page and footnote."""
-    from IPython.display import HTML  # deferred: IPython is heavy and only a notebook shows quotes
-
-    table = claims_mod.load_claims()
-    # No verdicts: they are what the student is asked to find.
-    return HTML(marks.passages(table, passages.passages(table, claim_ids), None))
 
 
 def claim_row(
@@ -323,19 +298,61 @@ def check_row(
     }
 
 
-def passage() -> tuple[str, str]:
-    """(title, text) of the invented passage, from the assignment that declares it."""
-    name, found = declared("passage")
+def passage_names() -> list[str]:
+    """The assignments that declare an invented passage, in the order of assignments.yml."""
+    return [name for name, content in assignments().items() if isinstance(content, dict) and "passage" in content]
+
+
+def _declared_passage(assignment: str) -> dict:
+    found = assignments().get(assignment)
+    found = found.get("passage") if isinstance(found, dict) else None
     if not isinstance(found, dict) or not found.get("title") or not found.get("text"):
-        raise DataError(f"{ASSIGNMENTS_YML}: {name} needs passage: title and text")
+        raise DataError(f"{ASSIGNMENTS_YML}: {assignment} needs passage: title and text")
+    return found
+
+
+def passage(assignment: str) -> tuple[str, str]:
+    """(title, text) of the invented passage of ``assignment``."""
+    found = _declared_passage(assignment)
     return found["title"], " ".join(found["text"].split())
 
 
-def show_passage():
-    """The invented passage, as a marked quotation that says it is invented."""
+PERIOD_FIELDS = ("period_start", "period_end")  # when a figure was made: what a yardstick rate needs
+
+
+def passage_claims(assignment: str) -> list[dict]:
+    """The claims given with the passage of ``assignment`` (its ``claims`` in
+    assignments.yml), quotes checked; [] where finding them is the exercise."""
+    text = passage(assignment)[1]
+    rows = _declared_passage(assignment).get("claims") or []
+    for number, row in enumerate(rows, start=1):
+        where = f"{ASSIGNMENTS_YML}: {assignment}, passage claim {number}"
+        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in ("id", "quote", "figure", "unit")):
+            raise DataError(f"{where}: give id, quote, figure and unit, each as text")
+        if text.count(row["quote"]) != 1 or row["figure"] not in row["quote"]:
+            raise DataError(f"{where} ({row['id']}): the quote must occur once in the passage and hold the figure")
+    return [dict(row) for row in rows]
+
+
+def passage_table(assignment: str) -> pd.DataFrame:
+    """The claims given with the passage of ``assignment``, as a claims frame indexed by id."""
+    rows = passage_claims(assignment)
+    if not rows:
+        raise DataError(f"{ASSIGNMENTS_YML}: the passage of {assignment} gives no claims")
+    return claims_frame(
+        [
+            claim_row(r["id"], r["figure"], r["unit"], qualifier=r.get("qualifier", "none"), quote=r["quote"])
+            | {field: r[field] for field in PERIOD_FIELDS if field in r}
+            for r in rows
+        ]
+    )
+
+
+def show_passage(assignment: str):
+    """The invented passage of ``assignment``, as a marked quotation that says it is invented."""
     from IPython.display import HTML  # deferred: IPython is heavy and only a notebook shows the passage
 
-    title, text = passage()
+    title, text = passage(assignment)
     return HTML(
         f'<blockquote class="audit-quote classroom-passage"><p><strong>{render.esc(title)}</strong></p>'
         f"<p>“{render.esc(text)}”</p></blockquote>"
@@ -429,7 +446,7 @@ def form_problem(question: Question, answer: Any) -> str:
         missing = [c for c in needed if c not in answer.columns]
         if missing:
             return "The frame lacks the column(s) " + ", ".join(missing) + ": build its rows with claim_row."
-        problems = quote_problems(answer, passage()[1])
+        problems = quote_problems(answer, passage(question.assignment)[1])
         return ("Some quotes do not come from the passage: " + "; ".join(problems) + ".") if problems else ""
     if form == "findings":
         if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__") or not len(answer):

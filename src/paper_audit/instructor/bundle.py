@@ -164,15 +164,23 @@ ASSIGNMENTS = "notebooks/classroom/assignments.yml"
 
 def class_assignments(seed: str | None) -> str | None:
     """The text of assignments.yml for the class with ``seed``: its variant of
-    the passage in place of the book's (None without a seed: the file as it is)."""
+    every invented passage, text and given claims, in place of the book's
+    (None without a seed: the file as it is)."""
     if seed is None:
         return None
     content = copy.deepcopy(exercises.assignments())
-    name, _ = exercises.declared("passage")
-    content[name]["passage"]["text"] = key.class_passage(seed)[0]
+    for name in exercises.passage_names():
+        text, rows = key.class_passage(name, seed)
+        declared = content[name]["passage"]
+        declared["text"] = text
+        if declared.get("claims"):
+            # Only the fields the book gives students: the key's own stay out.
+            declared["claims"] = [
+                {k: row[k] for k in given} for row, given in zip(rows, declared["claims"], strict=True)
+            ]
     header = (
         "# The content of the assignments, written for one class by paper-audit student:\n"
-        f"# the invented passage is this class's variant ({variants.label(seed)}).\n"
+        f"# the invented passages are this class's variant ({variants.label(seed)}).\n"
     )
     return header + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=80)
 
@@ -180,7 +188,7 @@ def class_assignments(seed: str | None) -> str | None:
 def stage(seed: str | None = None) -> dict:
     """The bundle's package, data and public content as the grader's worker
     copies them into each submission's sandbox (``worker.stage``), with the
-    class's variant of the passage when there is a ``seed``."""
+    class's variants of the passages when there is a ``seed``."""
     text = class_assignments(seed)
     files = [[relative, str(path)] for relative, path in package_files() if not (text and relative == ASSIGNMENTS)]
     return {"files": files, "texts": [[ASSIGNMENTS, text]] if text else []}
@@ -207,7 +215,7 @@ include = ["paper_audit", "paper_audit.*"]
 
 def write_package(root: Path, handouts: dict[str, object], seed: str | None = None) -> None:
     """The package without its instructor subpackage, the data, the public
-    content (with the class's variant of the passage, given a ``seed``) and
+    content (with the class's variants of the passages, given a ``seed``) and
     the set-up files for ``handouts`` (name -> notebook), under ``root`` (the
     layout of the repository)."""
     for relative, path in package_files():
@@ -258,10 +266,16 @@ else; JupyterLab is apart, in `requirements-lab.txt`.
 On Colab or Binder (the launch buttons of the book's classroom pages), run
 the hand-out's first code cell: it sets the package up.
 
+Each assignment works on a short passage invented for it, and your class may
+have its own version of each, with other figures than the published book
+shows: work from the passage in your hand-out (the book's pages show the same
+exercises on the book's own version).
+
 In each assignment, replace `None` in every answer cell with your answer and run
 it: `check` says whether the answer has the form asked (a number of dollars, a
 list of rates, a verdict's name) and what tolerance the grader allows. Your
-instructor grades the values. Hand in the notebooks as they are.
+instructor grades the values; the written answers are marked with the rubric
+each exercise states. Hand in the notebooks as they are.
 """
 
 
@@ -281,7 +295,7 @@ def write_student_bundle(
     folder is replaced in one rename, so a refused notebook leaves no
     half-written folder; a folder where a file changed since it was written is
     not replaced unless ``force`` (``bundle_folder``). With a class ``seed``,
-    the invented passage is the class's variant (``variants``).
+    every invented passage is the class's variant (``variants``).
     """
     handouts = make_handouts(source_dir, base_url=base_url, bundle_url=bundle_url, bundle_branch=bundle_branch)
     for notebook in handouts.values():
@@ -352,8 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         "--seed-file",
         type=Path,
         default=None,
-        help="your class's seed (made there if missing; keep it, never publish it): the invented passage "
-        "becomes this class's variant, whose answers are in no public file; grade with the same file",
+        help="your class's seed (made there if missing; keep it, never publish it): the invented passages "
+        "become this class's variant, whose answers are in no public file; grade with the same file",
     )
     parser.add_argument(
         "--requirements",

@@ -65,8 +65,8 @@ def _match_claims(frame: pd.DataFrame, key_rows: list[dict]) -> dict[str, dict]:
     return matched
 
 
-def _judge_claims(frame: pd.DataFrame, key_rows: list[dict], seed: str | None) -> tuple[float, str]:
-    text = key.class_passage(seed)[0]
+def _judge_claims(frame: pd.DataFrame, key_rows: list[dict], assignment: str, seed: str | None) -> tuple[float, str]:
+    text = key.class_passage(assignment, seed)[0]
     matched = _match_claims(frame, key_rows)
     complete, notes = 0, []
     for k in key_rows:
@@ -92,11 +92,13 @@ def _judge_claims(frame: pd.DataFrame, key_rows: list[dict], seed: str | None) -
     )
 
 
-def _judge_findings(findings: list, key_rows: list[dict], claims_answer: Any, seed: str | None) -> tuple[float, str]:
+def _judge_findings(
+    findings: list, key_rows: list[dict], claims_answer: Any, assignment: str, seed: str | None
+) -> tuple[float, str]:
     frame = decode(claims_answer.get("answer")) if isinstance(claims_answer, dict) else None
     if not isinstance(frame, pd.DataFrame) or "id" not in frame:
         return 0.0, "Your claims frame (the previous question) could not be read, so your checks cannot be matched."
-    to_key = {str(row["id"]): kid for kid, row in _match_claims(frame, key.passage_key(seed)).items()}
+    to_key = {str(row["id"]): kid for kid, row in _match_claims(frame, key.passage_key(assignment, seed)).items()}
     score, notes = 0.0, []
     used = set()
     for k in key_rows:
@@ -187,7 +189,7 @@ def _judge(item: Item, answer: Any, answers: dict[str, dict], seed: str | None) 
     if q.form == "findings":
         if not isinstance(answer, list) or not answer or not all(isinstance(f, dict) and "kind" in f for f in answer):
             return 0.0, "The answer should be a list of findings, each from engine.run_check."
-        fraction, note = _judge_findings(answer, expected, answers.get("passage_claims"), seed)
+        fraction, note = _judge_findings(answer, expected, answers.get("passage_claims"), q.assignment, seed)
         return round(item.points * fraction, 2), note + "."
     if q.form == "interval":
         ends = answer if isinstance(answer, tuple) else exercises.interval_ends(answer)
@@ -199,7 +201,7 @@ def _judge(item: Item, answer: Any, answers: dict[str, dict], seed: str | None) 
     else:
         if not isinstance(answer, pd.DataFrame) or not {"value", "factor", "date"} <= set(answer.columns):
             return 0.0, "Not in the form asked: the answer should be a claims frame built with claim_row."
-        fraction, note = _judge_claims(answer, expected, seed)
+        fraction, note = _judge_claims(answer, expected, q.assignment, seed)
         return round(item.points * fraction, 2), note + "."
     right = False
     if q.form == "number":

@@ -1,18 +1,26 @@
-"""A class's own variant of the invented passage, made from a seed only the
+"""A class's own variant of each invented passage, made from a seed only the
 instructor holds.
 
-The repository is public, and so is the passage the book shows: its figures,
-and so its expected answers, can be read there. For a class, the instructor
-keeps a seed (``class_seed``: a file of random text, made once); from it,
-every figure of the passage that a check of the key relates is drawn anew
-(``make``), so the answers of that class are in no public file, and another
-class (another seed) gets others. The draws follow the kind of each check of
-``key/passage_checks.csv``, and may or may not agree: which verdict a
-relation gets differs from class to class, and is computed, like every
-expected answer, by the package.
+The repository is public, and so are the passages the book shows: their
+figures, and so their expected answers, can be read there. For a class, the
+instructor keeps a seed (``class_seed``: a file of random text, made once);
+from it, every figure of a passage that a relation of the key connects is
+drawn anew (``make``; each assignment's passage from its own stream of the
+seed), so the answers of that class are in no public file, and another class
+(another seed) gets others. The draws follow the kind of each relation
+(``key.passage_checks``), and may or may not agree: which verdict a relation
+gets differs from class to class, and is computed, like every expected
+answer, by the package.
 
 * ``conversion`` (amount, converted, rate, unit): a whole amount, a rate with
   one decimal, and the converted amount right to one decimal or off by a
+  slipped decimal point;
+* ``reference_rate`` (amount, converted, reference rate): a round amount, and
+  the converted amount made at another rate than the reference, by a tenth
+  to a quarter either way, or off by a slipped decimal point;
+* ``same_rate`` (pairs of amount and converted): one rate near the book's,
+  amounts in the same order of size as the book's, and every pair converted
+  at that rate, or one pair at a rate a tenth to a quarter apart, or with a
   slipped decimal point;
 * ``parts_sum`` (parts; whole): shares with one decimal that make the whole,
   or fall short of it by half a point to two points;
@@ -20,8 +28,8 @@ expected answer, by the package.
   months written in words, and an end date a few days after the length, or
   some days before it.
 
-The quotes of ``key/passage_claims.csv`` and the passage's text follow: each
-figure is replaced in its quote, and each quote in the text.
+The claims' quotes and the passage's text follow: each figure is replaced in
+its quote, and each quote in the text.
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ import secrets
 from pathlib import Path
 
 from paper_audit.errors import DataError
+from paper_audit.tables import reference
+from paper_audit.text import figures as figure_text
 
 TRIES = 100
 UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen \
@@ -96,7 +106,60 @@ def _date_gap(inputs, claims, check, rng) -> dict[str, str]:
     }
 
 
-MAKERS = {"conversion": _conversion, "parts_sum": _parts_sum, "date_gap": _date_gap}
+def _off_rate(rng) -> float:
+    """A rate a tenth to a quarter away from another, either way."""
+    return rng.uniform(1.1, 1.25) ** rng.choice([1, -1])
+
+
+def _money(x: float) -> str:
+    """An amount as a text of the time prints it: whole from a hundred, else to one decimal."""
+    return f"{round(x):g}" if x >= 100 else f"{round(x, 1):g}"
+
+
+def _reference_rate(inputs, claims, check, rng) -> dict[str, str]:
+    amount, converted, fact = inputs
+    per = float(reference.lookup(fact)[1]["units_per_usd"])
+    whole = rng.randint(12, 96) * 10
+    made = whole / (per * _off_rate(rng))
+    if rng.random() < 0.25:
+        made = whole / per / 10
+    return {
+        amount: f"{whole}{_scale(claims[amount]['figure'])}",
+        converted: f"{_money(made)}{_scale(claims[converted]['figure'])}",
+    }
+
+
+def _same_rate(inputs, claims, check, rng) -> dict[str, str]:
+    pairs = list(zip(inputs[::2], inputs[1::2], strict=True))
+
+    def value(claim: str) -> float:
+        return figure_text.parse(claims[claim]["figure"]).value
+
+    rate = float(f"{value(pairs[0][0]) / value(pairs[0][1]) * rng.uniform(0.75, 1.3):.3g}")
+    # The book's order of size: the largest amount where the book has its largest.
+    order = sorted(range(len(pairs)), key=lambda i: value(pairs[i][0]))
+    drawn = sorted(rng.sample(range(40, 990), len(pairs)))
+    amounts = dict(zip(order, drawn, strict=True))
+    rates = [rate] * len(pairs)
+    odd, chance = rng.randrange(len(pairs)), rng.random()
+    if chance < 0.45:
+        rates[odd] = rate * _off_rate(rng)
+    elif chance < 0.6:
+        rates[odd] = rate * rng.choice([10, 0.1])
+    found = {}
+    for i, (a, b) in enumerate(pairs):
+        found[a] = f"{amounts[i]}{_scale(claims[a]['figure'])}"
+        found[b] = f"{_money(amounts[i] / rates[i])}{_scale(claims[b]['figure'])}"
+    return found
+
+
+MAKERS = {
+    "conversion": _conversion,
+    "reference_rate": _reference_rate,
+    "same_rate": _same_rate,
+    "parts_sum": _parts_sum,
+    "date_gap": _date_gap,
+}
 
 
 def _substitute(text: str, claims: list[dict], figures: dict[str, str]) -> tuple[str, list[dict]] | None:
