@@ -1,76 +1,94 @@
-"""The findings register and the front page's ranked list: findings ranked
-by severity, each linked to its flag. Text from data is escaped."""
+"""The findings register: one row per check, ranked (the counted findings by
+severity, then the rest by the gravity of their verdict), in four columns a
+laptop's text column holds: the verdict, the finding with the size of its gap,
+its kind of evidence and the chapter that discusses it. What was stated and
+what it was held against, the computation and the pages are folded into the
+row (``<details>``), for whoever wants them. Every cell carries its column's
+name (``data-label``), which book/_static/register.css prints before the value
+where a phone stacks the row. Text from data is escaped."""
 
 from __future__ import annotations
 
-from paper_audit.audit import evidence
-from paper_audit.audit.verdicts import EVIDENCE, EVIDENCE_KINDS, VERDICTS
-from paper_audit.present.render import CHAPTER_PAGES, badge_span, esc, finding_anchor
+from paper_audit.audit import gaps
+from paper_audit.audit.verdicts import EVIDENCE, VERDICTS
+from paper_audit.present.front import typographic
+from paper_audit.present.render import CHAPTER_PAGES, esc, finding_anchor
+
+# The visible columns, in order: (heading, what the sort of its button reads).
+COLUMNS = ("Verdict", "Finding", "Evidence", "Chapter")
+DETAILS_SUMMARY = "Figures and computation"
+# What each side of a comparison is, by kind of evidence: two sources the paper
+# relays are two reports, not a statement and its recomputation.
+SIDES = {
+    "arithmetic": ("Stated", "Recomputed"),
+    "sources": ("One source", "The other source"),
+    "yardstick": ("Stated", "By the yardstick"),
+    "wording": ("The words", "The paper's numbers"),
+}
+NOT_COUNTED = "Restates a definition: shown, counted neither as agreement nor as a problem."
 
 
-# What the front page counts. Today: the findings that are not consistent,
-# grouped by verdict, gravest first. When findings carry their problem and
-# evidence kind, group distinct problems by evidence kind here instead; the
-# front page, its sentence, its list and its chart follow.
-def found_groups(findings) -> dict[str, list]:
-    """{evidence kind: the most severe finding of each distinct problem of that
-    kind}, for the front page: a problem shared by several findings is listed
-    (and counted) once, gravest first; the kind with the gravest problem first."""
-    worst = list(evidence.worst_by_problem(list(findings)).values())  # gravest first
-    groups = {kind: [f for f in worst if f.evidence == kind] for kind in EVIDENCE_KINDS}
-    ranked = sorted((k for k in groups if groups[k]), key=lambda k: (-groups[k][0].severity, EVIDENCE_KINDS.index(k)))
-    return {kind: groups[kind] for kind in ranked}
+def verdict_words(finding) -> str:
+    """The verdict as the badge says it, without a size: the size is the
+    finding's own (``gaps.size``), shown once beside its title."""
+    return finding.verdict if any(c.isdigit() for c in finding.label) else finding.label
 
 
-def found_sentence(groups: dict[str, list]) -> str:
-    """One sentence with the count of each group (plain text, glued)."""
-    parts = [f"{len(found)} {EVIDENCE[kind].where}" for kind, found in groups.items()]
-    if not parts:
-        return "None of them finds a disagreement."
-    total = sum(len(found) for found in groups.values())
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def sort_key(finding) -> str:
+    """The verdict column's sort value: the counted findings by severity, above
+    the others by the gravity of their verdict."""
+    return f"{finding.severity:.3f}" if finding.counted else f"{-1 + finding.rank / 10:.3f}"
+
+
+def pages_text(pages) -> str:
+    return ("p. " if len(pages) == 1 else "pp. ") + ", ".join(map(str, pages)) if pages else ""
+
+
+def details(finding) -> str:
+    """The folded part of a row: both sides of the comparison, the computation, the pages."""
+    stated, other = SIDES.get(finding.evidence, SIDES["arithmetic"])
+    rows = [(stated, finding.stated), (other, finding.computed), ("Computation", finding.computation)]
+    rows.append(("Pages", pages_text(finding.pages)))
+    items = "".join(f"<dt>{esc(term)}</dt><dd>{esc(value)}</dd>" for term, value in rows if value)
     return (
-        f"Where they disagree, it comes down to {total} distinct {'problem' if total == 1 else 'problems'}: {listed}."
-    ).replace("'", "’")
+        f'<details class="audit-register-details"><summary>{esc(DETAILS_SUMMARY)}</summary><dl>{items}</dl></details>'
+    )
 
 
-def found_list(groups: dict[str, list]) -> str:
-    """Each group's findings, each linked to its flag in its chapter."""
-    items = []
-    for label, found in groups.items():
-        links = "".join(
-            f'<li>{badge_span(f)} <a href="{esc(CHAPTER_PAGES)}{esc(f.chapter)}.html#flag-{esc(f.check)}">'
-            f"{esc(f.title)}</a></li>"
-            for f in found
-        )
-        heading = EVIDENCE[label].heading if label in EVIDENCE else label
-        items.append(f"<li><strong>{esc(heading)}</strong> ({len(found)})<ul>{links}</ul></li>")
-    return f'<ul class="audit-found">{"".join(items)}</ul>'
+def finding_cell(finding) -> str:
+    size = gaps.size(finding)
+    gap = f'<span class="audit-register-size">{esc(size)}</span>' if size else ""
+    note = f'<span class="audit-register-note">{esc(NOT_COUNTED)}</span>' if finding.definitional else ""
+    return (
+        f'<strong class="audit-register-title">{esc(typographic(finding.title))}</strong>{gap}{note}{details(finding)}'
+    )
 
 
 def register(findings, chapter_titles: dict[str, str]) -> str:
-    """The findings register: one sortable table row per finding, ranked: the
-    counted findings by severity, then the rest by the gravity of their verdict."""
+    """The findings register as an HTML table, each column sortable (book/_static/audit.js)."""
     findings = sorted(findings, key=lambda f: (-f.severity, -f.rank))
     head = "".join(
         f'<th scope="col"><button type="button" class="audit-sort" data-col="{i}">{esc(h)}</button></th>'
-        for i, h in enumerate(["Verdict", "Check", "Evidence", "Pages", "Stated", "Recomputed", "Chapter"])
+        for i, h in enumerate(COLUMNS)
     )
     body = []
     for f in findings:
         verdict = VERDICTS[f.verdict]
         title = chapter_titles.get(f.chapter, f.chapter)
-        chapter = f'<a href="../notebooks/{esc(f.chapter)}.html#flag-{esc(f.check)}">{esc(title)}</a>'
-        rank = f"{f.severity:.3f}" if f.counted else f"{-1 + f.rank / 10:.3f}"  # counted ones sort first
-        body.append(
-            f'<tr id="{esc(finding_anchor(f.check))}">'
-            f'<td data-sort="{rank}"><span class="audit-badge {verdict.css_class}"><span aria-hidden="true">'
-            f"{verdict.symbol}</span> {esc(f.label)}</span></td>"
-            f"<td><strong>{esc(f.title)}</strong><br><small>{esc(f.computation)}</small><br>"
-            f"<small>Problem: {esc(f.problem.replace('_', ' '))}"
-            f"{' (a definition, not counted)' if f.definitional else ''}</small></td>"
-            f"<td>{esc(f.evidence)}</td>"
-            f'<td data-sort="{min(f.pages) if f.pages else 0}">{esc(", ".join(map(str, f.pages)))}</td>'
-            f"<td>{esc(f.stated)}</td><td>{esc(f.computed)}</td><td>{chapter}</td></tr>"
+        kind = EVIDENCE[f.evidence].meaning if f.evidence in EVIDENCE else f.evidence
+        cells = (
+            (
+                f' data-sort="{sort_key(f)}"',
+                f'<span class="audit-badge {verdict.css_class}"><span aria-hidden="true">'
+                f"{verdict.symbol}</span> {esc(verdict_words(f))}</span>",
+            ),
+            (f' data-sort="{esc(f.title)}"', finding_cell(f)),
+            ("", esc(typographic(kind))),
+            ("", f'<a href="{esc(CHAPTER_PAGES)}{esc(f.chapter)}.html#flag-{esc(f.check)}">{esc(title)}</a>'),
         )
+        row = "".join(
+            f'<td data-label="{esc(label)}"{sort}>{html}</td>'
+            for label, (sort, html) in zip(COLUMNS, cells, strict=True)
+        )
+        body.append(f'<tr id="{esc(finding_anchor(f.check))}">{row}</tr>')
     return f'<table class="audit-register"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'

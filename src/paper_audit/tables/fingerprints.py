@@ -50,6 +50,11 @@ def data_fingerprint() -> str:
     return _digest(p.read_bytes() for p in files)
 
 
+def citation_fingerprint() -> str:
+    cff = paths.REPO_ROOT / "CITATION.cff"
+    return _digest([cff.read_bytes()] if cff.exists() else [])
+
+
 @lru_cache(maxsize=None)
 def _rows(table: str) -> dict[str, str]:
     files = TABLES[table]()
@@ -75,6 +80,9 @@ def fingerprint(
     return {
         "code": code_fingerprint(),
         "all": data_fingerprint() if everything else None,
+        # The book's citation (authors, version, date of the data) is shown by
+        # the pages that read everything; kept apart from the data's own hash.
+        "citation": citation_fingerprint() if everything else None,
         "claims": {i: _rows("claims").get(i) for i in sorted(set(claims))},
         "checks": {i: _rows("checks").get(i) for i in sorted(set(checks))},
         "references": {i: _rows("references").get(i) for i in sorted(set(references))},

@@ -1,0 +1,359 @@
+"""The front page states the findings: an abstract of three sentences whose
+numbers are all glued and which names the gravest problem with its size, then
+every counted problem once, gravest first, each with its size and a link to
+its flag; the book's authors, citation and data version come from CITATION.cff
+and the data files. The findings register shows four columns, each cell
+labelled for a phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import shutil
+import tomllib
+from html.parser import HTMLParser
+
+import pytest
+import yaml
+
+from paper_audit import paths
+from paper_audit.audit import engine, gaps, phrasing
+from paper_audit.errors import DataError
+from paper_audit.present import front, glue, register
+from paper_audit.present.chapter import CHAPTER_TITLES
+from paper_audit.tables import citation, fingerprints
+from test_prose import QUANTITY, unmarked
+
+INTRO = paths.BOOK_DIR / "intro.ipynb"
+
+
+@pytest.fixture(scope="module")
+def findings():
+    return engine.run_all()
+
+
+@pytest.fixture(scope="module")
+def glued():
+    """What the front page's code glues, run with a publisher that records
+    (plain text for values, the HTML for HTML)."""
+    recorded = {}
+
+    class Recorder:
+        def __init__(self, chapter):
+            pass
+
+        def value(self, name, value, fmt="{}", **_):
+            recorded[name] = fmt.format(value)
+
+        def html(self, name, html, **_):
+            recorded[name] = html
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(glue, "Publisher", Recorder)
+        patch.setattr(fingerprints, "record_everything", lambda *a, **k: None)
+        namespace = {}
+        for cell in json.loads(INTRO.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                exec("".join(cell["source"]), namespace)
+    return recorded
+
+
+def markdown_cells() -> list[str]:
+    cells = json.loads(INTRO.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+
+
+def abstract_source() -> str:
+    """The abstract as written: the body of the ``audit-abstract`` container."""
+    found = re.search(r":::\{container\} audit-abstract\n(.*?)\n:::", "\n".join(markdown_cells()), re.S)
+    assert found, "the front page has no abstract (a container of class audit-abstract)"
+    return found.group(1)
+
+
+def as_read(source: str, glued: dict) -> str:
+    """The abstract as a reader sees it: glue pasted, citations as names and year."""
+    text = re.sub(r"\{glue:?\}`([^`]+)`", lambda m: glued[m.group(1)], source)
+    text = re.sub(r"\{cite:t\}`[^`]+`", "Shen and Xia (2012)", text)
+    return re.sub(r"\*\*([^*]+)\*\*", r"\1", " ".join(text.split()))
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, with what a quotation says left whole ("… a single rate?" inside
+    quotation marks ends no sentence) and a decimal point ending none."""
+    text = re.sub(r"“[^”]*”", "“…”", text)
+    parts = re.split(r"(?<=[.?!])\s+(?=[A-Z0-9“])", text.strip())
+    return [p for p in parts if p]
+
+
+def same_quotes(text: str) -> str:
+    """Text with every quotation mark and apostrophe alike (the page prints typographic ones)."""
+    return re.sub("[’‘“”'\"]", "'", text)
+
+
+def gravest(findings):
+    counted = [f for f in findings if f.counted]
+    return max(counted, key=lambda f: f.severity)
+
+
+# --- the abstract -------------------------------------------------------------
+
+
+def test_the_abstract_has_three_sentences(glued):
+    text = as_read(abstract_source(), glued)
+    found = sentences(text.removeprefix("Abstract. "))
+    assert len(found) == 3, f"the abstract has {len(found)} sentences: {found}"
+    assert all(s.endswith((".", "?", "!")) for s in found), found
+
+
+def test_the_sentence_count_would_see_a_fourth_sentence():
+    three = "One rate, “Is it 2.4?” (a factor of 20). Two rates. Three in all."
+    assert len(sentences(three)) == 3
+    assert len(sentences(three + " A fourth.")) == 4
+
+
+def test_every_number_in_the_abstract_is_glued():
+    prose = unmarked(abstract_source())
+    assert not re.search(r"\d", prose), f"digits typed in the abstract: {prose}"
+    assert not QUANTITY.search(prose), f"a quantity typed in the abstract: {prose}"
+    # The detector sees a number typed into it.
+    assert re.search(r"\d", unmarked(abstract_source().replace("{glue:}`n_checks`", "37")))
+
+
+def test_the_abstract_names_the_gravest_problem_with_its_size(glued, findings):
+    worst = gravest(findings)
+    text = as_read(abstract_source(), glued)
+    assert gaps.size(worst), f"the gravest finding ({worst.title}) has no size"
+    assert gaps.size(worst) in text, f"the abstract does not give the gravest gap, {gaps.size(worst)!r}: {text}"
+    assert same_quotes(worst.title) in same_quotes(text), f"the abstract does not name {worst.title!r}: {text}"
+    assert f"{len({f.problem for f in findings if f.counted})} distinct problem" in text, text
+
+
+# --- the ranked list ----------------------------------------------------------
+
+
+def ranked_checks(html: str) -> list[str]:
+    return re.findall(r'href="\.\./notebooks/[a-z0-9_]+\.html#flag-([A-Za-z0-9_]+)"', html)
+
+
+def test_the_findings_are_ranked_by_severity(glued, findings):
+    """One entry per counted problem, its gravest finding, in order of severity."""
+    best: dict[str, object] = {}
+    for f in findings:
+        if f.counted and (f.problem not in best or f.severity > best[f.problem].severity):
+            best[f.problem] = f
+    expected = [f.check for f in sorted(best.values(), key=lambda f: -f.severity)]
+    listed = ranked_checks(glued["ranked_problems"])
+    assert len(expected) >= 2, "too few problems for the order to mean anything"
+    assert listed == expected, f"listed {listed}, by severity {expected}"
+    # The comparison sees a swapped pair.
+    assert listed[::-1] != expected
+
+
+def test_each_entry_gives_its_size_a_description_and_its_flag(glued, findings):
+    by_check = {f.check: f for f in findings}
+    items = re.findall(r"<li>(.*?)</li>", glued["ranked_problems"])
+    assert items, "the ranked list is empty"
+    for item, check in zip(items, ranked_checks(glued["ranked_problems"]), strict=True):
+        f = by_check[check]
+        text = html.unescape(re.sub(r"<[^>]+>", "", item))
+        assert text.startswith(gaps.size(f) or f.verdict), f"{check}: the entry does not open with its size"
+        assert same_quotes(f.title) in same_quotes(text), f"{check}: the entry does not name its check"
+        assert f'href="../notebooks/{f.chapter}.html#flag-{check}"' in item
+
+
+def test_the_front_page_shows_the_list_right_after_the_abstract():
+    head = markdown_cells()[0]
+    assert head.startswith("# "), "the page opens with its title"
+    order = [head.index(mark) for mark in ("audit-byline", "audit-abstract", "{glue:} ranked_problems")]
+    assert order == sorted(order), "title, byline, abstract, then the ranked list"
+    assert "audit-figure" not in "\n".join(markdown_cells()), "the front page shows a chart of counts again"
+
+
+# --- authors, citation and data version ---------------------------------------
+
+
+def config() -> dict:
+    return yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def test_the_config_names_the_authors_and_title_of_citation_cff():
+    facts = citation.read()
+    assert config()["author"] == ", ".join(facts.authors)
+    assert config()["title"] == facts.title
+    pyproject = tomllib.loads((paths.REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["version"] == facts.version
+
+
+def cff_copy(tmp_path, **changes) -> dict:
+    data = yaml.safe_load((paths.REPO_ROOT / citation.FILENAME).read_text(encoding="utf-8"))
+    data.update(changes)
+    (tmp_path / citation.FILENAME).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return data
+
+
+def test_the_citation_and_the_data_date_are_read_from_citation_cff(tmp_path):
+    cff_copy(tmp_path, authors=[{"given-names": "Ada", "family-names": "Lovelace"}], **{"date-released": "2031-03-09"})
+    facts = citation.read(tmp_path)
+    assert facts.authors == ("Ada Lovelace",)
+    assert facts.date_released == dt.date(2031, 3, 9)
+    shown = front.suggested_citation(facts, "abcd1234") + front.byline(facts, "abcd1234")
+    assert "Ada Lovelace (2031)" in shown
+    assert "data abcd1234 of 9 March 2031" in shown
+    # The build's own date never shows: only the declared one.
+    assert phrasing.date_text(dt.date.today()) not in shown
+
+
+def test_the_front_page_cites_the_book_as_citation_cff_says(glued):
+    facts = citation.read()
+    for shown in (glued["suggested_citation"], glued["byline"]):
+        assert phrasing.date_text(facts.date_released) in shown
+        assert citation.data_hash() in shown
+        assert facts.authors[0] in shown
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("date-released", None, "'date-released': missing"),
+        ("date-released", "last spring", "'date-released': 'last spring' is not a date"),
+        ("authors", [], "'authors': missing"),
+        ("title", "", "'title': missing or empty"),
+    ],
+)
+def test_a_bad_citation_cff_is_one_data_error_naming_the_field(tmp_path, field, value, message):
+    cff_copy(tmp_path, **{field: value})
+    with pytest.raises(DataError, match=re.escape(message)) as error:
+        citation.read(tmp_path)
+    assert citation.FILENAME in str(error.value)
+
+
+def test_the_data_hash_changes_with_a_data_file_and_only_then(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, copy)
+    real = citation.data_hash()
+    monkeypatch.setattr(paths, "DATA_DIR", copy)
+    try:
+        fingerprints.reread()
+        assert citation.data_hash() == real, "the same contents in another folder give another hash"
+        claims = copy / "claims.csv"
+        claims.write_bytes(claims.read_bytes().replace(b"billion", b"million", 1))
+        fingerprints.reread()
+        edited = citation.data_hash()
+        assert edited != real, "editing a data file left the data version unchanged"
+        assert re.fullmatch(r"[0-9a-f]{8}", edited)
+    finally:
+        monkeypatch.undo()
+        fingerprints.reread()
+    assert citation.data_hash() == real
+
+
+# --- the findings register ----------------------------------------------------
+
+
+class Cells(HTMLParser):
+    """The register's headings, and per row its cells (attributes and text),
+    the text of folded details kept apart."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings, self.rows, self.row_ids = [], [], []
+        self.cell = None
+        self.depth_details = 0
+        self.in_head = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "thead":
+            self.in_head = True
+        elif tag == "th" and self.in_head:
+            self.headings.append("")
+        elif tag == "tr" and not self.in_head:
+            self.rows.append([])
+            self.row_ids.append(attrs.get("id", ""))
+        elif tag == "td":
+            self.cell = {"attrs": attrs, "text": "", "folded": ""}
+            self.rows[-1].append(self.cell)
+        elif tag == "details":
+            self.depth_details += 1
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self.in_head = False
+        elif tag == "details":
+            self.depth_details -= 1
+        elif tag == "td":
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.in_head and self.headings:
+            self.headings[-1] += data
+        elif self.cell is not None:
+            self.cell["folded" if self.depth_details else "text"] += data
+
+
+def parsed(html: str) -> Cells:
+    cells = Cells()
+    cells.feed(html)
+    return cells
+
+
+def column_problems(html: str) -> list[str]:
+    table = parsed(html)
+    problems = [] if len(table.headings) <= 4 else [f"{len(table.headings)} columns: {table.headings}"]
+    for i, row in enumerate(table.rows):
+        if len(row) != len(table.headings):
+            problems.append(f"row {i}: {len(row)} cells under {len(table.headings)} headings")
+        for cell, heading in zip(row, table.headings, strict=False):
+            if cell["attrs"].get("data-label") != heading.strip():
+                problems.append(f"row {i}: a cell under {heading!r} is labelled {cell['attrs'].get('data-label')!r}")
+    return problems
+
+
+def test_the_register_shows_four_columns_each_cell_labelled(findings):
+    html = register.register(findings, CHAPTER_TITLES)
+    assert not column_problems(html), column_problems(html)
+    assert len(parsed(html).rows) == len(findings)
+
+
+def test_the_column_check_sees_seven_columns_and_an_unlabelled_cell():
+    head = "".join(f"<th>{h}</th>" for h in "ABCDEFG")
+    seven = f"<table><thead><tr>{head}</tr></thead><tbody><tr>{'<td>x</td>' * 7}</tr></tbody></table>"
+    assert any("7 columns" in p for p in column_problems(seven))
+    assert any("labelled None" in p for p in column_problems(seven))
+
+
+def test_the_register_folds_the_details_and_gives_each_gap_its_size(findings):
+    html = register.register(findings, CHAPTER_TITLES)
+    table = parsed(html)
+    rows = {row_id.removeprefix("finding-"): row for row_id, row in zip(table.row_ids, table.rows, strict=True)}
+    for f in findings:
+        row = rows[f.check]
+        finding = next(c for c in row if c["attrs"]["data-label"] == "Finding")
+        assert f.computation and f.computation[:20] in finding["folded"], f"{f.check}: the computation is not folded"
+        assert f.computation[:20] not in finding["text"], f"{f.check}: the computation shows unfolded"
+        if f.counted:
+            assert gaps.size(f) in finding["text"], f"{f.check}: the size {gaps.size(f)!r} is not shown"
+
+
+def test_the_register_names_no_problem_or_check_by_its_id(findings):
+    import csv
+
+    html = register.register(findings, CHAPTER_TITLES)
+    shown = " ".join(c["text"] + " " + c["folded"] for row in parsed(html).rows for c in row)
+    with open(paths.CHECKS_CSV, encoding="utf-8") as handle:
+        ids = {w for row in csv.DictReader(handle) for w in (row["id"], row["problem"]) if "_" in w}
+    named = sorted(i for i in ids if re.search(rf"\b{re.escape(i)}\b", shown))
+    assert not named, f"the register names ids: {named}"
+    assert "Problem:" not in shown
+    visible = " ".join(c["text"] for row in parsed(html).rows for c in row)
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", visible), "an underscored word shows in the register"
+
+
+def test_the_register_stylesheet_is_loaded_and_labels_cells_on_a_phone():
+    css = (paths.BOOK_DIR / "_static" / "register.css").read_text(encoding="utf-8")
+    assert "register.css" in config()["sphinx"]["config"]["html_css_files"]
+    phone = re.search(r"@media \(max-width: (\d+)px\) \{(.*?)\n\}", css, re.S)
+    assert phone and int(phone.group(1)) >= 600, "no rule for a phone's width"
+    assert "attr(data-label)" in phone.group(2), "a phone's stacked cells are not labelled"
