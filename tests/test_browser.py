@@ -89,19 +89,24 @@ def test_every_chapter_shows_a_chart(visit, name):
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_chapter_badges_and_flags_lead_to_the_register(watched_page, book_url, name):
+def test_chapter_prose_leads_to_the_flag_and_the_flag_to_the_register(watched_page, book_url, name):
     page, watch = watched_page
     open_page(page, book_url, f"{name}.html")
-    # The prose's badges lead to the register (those beside marked figures, to the flags).
-    badges = page.locator("article a.audit-badge[href*='findings.html']")
-    assert badges.count() >= 1, f"{name}.html shows no verdict badge"
+    # Our prose points quietly to the flag of what it discusses; the flag leads on to the register.
+    pointers = page.locator("article a.audit-see-finding")
+    assert pointers.count() >= 1, f"{name}.html: no link from its prose to a flag"
     assert page.locator("article .audit-flag").count() >= 1, f"{name}.html shows no flag"
-    page.locator("article .audit-flag").first.wait_for(state="visible")
-    badge = badges.first
-    badge.wait_for(state="visible")
-    fragment = urlsplit(badge.get_attribute("href")).fragment
-    assert fragment.startswith("finding-"), badge.get_attribute("href")
-    badge.click()
+    pointer = pointers.first
+    pointer.wait_for(state="visible")
+    flag_id = urlsplit(pointer.get_attribute("href")).fragment
+    assert flag_id.startswith("flag-"), pointer.get_attribute("href")
+    pointer.click()
+    page.wait_for_url(lambda url: urlsplit(url).fragment == flag_id)
+    flag = page.locator(f"[id='{flag_id}']")
+    assert flag.count() == 1, f"{name}.html has no flag #{flag_id}"
+    to_register = flag.locator("a[href*='findings.html#finding-']").first
+    fragment = urlsplit(to_register.get_attribute("href")).fragment
+    to_register.click()
     page.wait_for_url(lambda url: urlsplit(url).fragment == fragment)
     page.wait_for_load_state("load")
     assert page_path(page.url, book_url) == "book/findings.html", page.url
@@ -321,11 +326,11 @@ def test_front_page_states_what_was_found_and_links_flags(built_html):
     import re
 
     page = (built_html / "book" / "intro.html").read_text(encoding="utf-8")
-    found = page[page.index('id="what-was-found"') :]
+    found = page[page.index('class="audit-ranked"') :]
     flags = set(re.findall(r'href="\.\./notebooks/([a-z_]+\.html#flag-[a-z0-9_]+)"', found))
     assert len(flags) >= 3, f"the front page links to {len(flags)} flags: {sorted(flags)}"
-    assert 'id="fig-overview"' in found, "the front page has no numbered overview chart"
-    assert re.search(r"runs \d+ checks", re.sub(r"<[^>]+>", "", found)), "the count of checks is not stated"
+    abstract = page[page.index("audit-abstract") : page.index('class="audit-ranked"')]
+    assert re.search(r"in \d+\s+checks", re.sub(r"<[^>]+>", "", abstract)), "the count of checks is not stated"
 
 
 def test_a_chapter_prints_without_sidebars_and_with_readable_badges(watched_page, book_url):

@@ -37,17 +37,16 @@ def finding_anchor(check_id: str) -> str:
 
 
 def badge(finding, register: str = REGISTER_PAGE) -> str:
-    """A quiet link from our own prose to a check's flag: a small arrow, the
-    verdict in its title (and its accessible name), no colour. A coloured
-    verdict badge goes only on the figure its check judges, where the paper is
-    quoted (``marks``), nowhere else. ``register`` is no longer used (the flag
-    links on to the register); it stays so that existing callers keep working."""
+    """A quiet link from our own prose to a check's flag: the verdict in words,
+    in brackets, uncoloured ("(consistent)"), so the sentence says what was
+    found without a badge. A coloured verdict badge goes only on the figure its
+    check judges, where the paper is quoted (``marks``), nowhere else.
+    ``register`` is no longer used (the flag links on to the register); it
+    stays so that existing callers keep working."""
     href = f"{CHAPTER_PAGES}{finding.chapter}.html#flag-{finding.check}"
-    verdict = f"{finding.label or finding.verdict} ({finding.evidence})"
     return (
-        f'<a class="audit-see-finding" href="{esc(href)}" title="{esc(finding.title)}: {esc(verdict)}" '
-        f'aria-label="see the finding: {esc(finding.title)}, {esc(verdict)}">'
-        f'<span aria-hidden="true">→</span></a>'
+        f'<a class="audit-see-finding" href="{esc(href)}" title="see the finding: {esc(finding.title)}">'
+        f"({esc(finding.label or VERDICTS[finding.verdict].short)})</a>"
     )
 
 

@@ -1,0 +1,188 @@
+"""The book as a historian reads it, in Chromium at a phone's width (390 px)
+and a laptop's (1280 px): the paper comes before the code, badges sit after
+a whole figure with its unit, prose carries no ids, ISO dates or ranges from
+a value to itself, and charts' alt texts have no scientific notation.
+
+Screenshots of the front page, one chapter and the source page at both
+widths go to test-artifacts/screenshots/reading/: the first screen
+(``<page>-<width>-fold.png``, what a reader sees before scrolling) and the
+whole page (``<page>-<width>-full.png``)."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+pytest.register_assert_rewrite("browser_support")
+from browser_support import SCREENSHOTS, chapter_pages, new_watched_page, open_page, toc_pages  # noqa: E402
+from paper_audit import paths  # noqa: E402
+from paper_audit.tables import reference  # noqa: E402
+
+pytest_plugins = ["browser_support"]
+pytestmark = [pytest.mark.browser, pytest.mark.build]
+
+PAGES = toc_pages()
+CHAPTERS = chapter_pages()
+WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
+SHOWN = ["book/intro", "notebooks/chinese_aid", "book/source_text"]
+READING = SCREENSHOTS / "reading"
+
+# The text a reader reads: the article without code, its outputs' scripts and
+# styles, and the figure notes, which repeat what the figures say. Folded
+# details count: a reader opens them.
+PROSE_JS = """() => {
+  const article = document.querySelector("article.bd-article") || document.body;
+  const copy = article.cloneNode(true);
+  copy.querySelectorAll("pre, code, script, style, .cell_input, .highlight, .audit-note, .headerlink")
+      .forEach(e => e.remove());
+  return copy.textContent.replace(/\\s+/g, " ");
+}"""
+
+# For every verdict badge in the paper's text: the text just before and just
+# after it (notes left out), so that a badge between a figure and its unit,
+# or inside a word, shows.
+BADGE_NEIGHBOURS_JS = """() => {
+  const scopes = document.querySelectorAll("blockquote.audit-quote, section.audit-page");
+  const found = [];
+  scopes.forEach(scope => {
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT, {
+      acceptNode: n => n.parentElement.closest(".audit-note") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT
+    });
+    const texts = [];
+    while (walker.nextNode()) texts.push(walker.currentNode);
+    scope.querySelectorAll(".audit-badge").forEach(badge => {
+      if (badge.closest(".audit-note")) return;
+      let before = "", after = "";
+      for (const t of texts) {
+        if (badge.contains(t)) continue;
+        const position = badge.compareDocumentPosition(t);
+        if (position & Node.DOCUMENT_POSITION_PRECEDING) before = (before + t.textContent).slice(-30);
+        else if ((position & Node.DOCUMENT_POSITION_FOLLOWING) && after.length < 30) after += t.textContent;
+      }
+      found.push({badge: badge.textContent.trim(), before: before, after: after.slice(0, 30)});
+    });
+  });
+  return found;
+}"""
+
+# Where the first quotation of the paper and the first code cell stand.
+ORDER_JS = """() => {
+  const quote = document.querySelector("blockquote.audit-quote");
+  const code = document.querySelector(".cell_input");
+  if (!quote) return "no quotation";
+  if (!code) return "ok";
+  return (quote.compareDocumentPosition(code) & Node.DOCUMENT_POSITION_FOLLOWING) ? "ok" : "code first";
+}"""
+
+UNIT_WORDS = ("percent", "per cent", "million", "billion", "trillion", "won", "rubles", "yuan", "dollars", "divisions")
+ISO_DATE = re.compile(r"\b1[89]\d\d-[01]\d(-[0-3]\d)?\b")
+# "x to x" or "x…x" where both ends are the same number or date.
+SELF_RANGE = re.compile(r"(?<![\w.,])(\d[\d,.]*(?: (?:million|billion|trillion))?)(?: to |…|–)\1(?![\w,]|\.\d)")
+SCIENTIFIC = re.compile(r"\d(\.\d+)?e[+-]?\d", re.IGNORECASE)
+
+
+def identifiers() -> set[str]:
+    """Every id a reader must never meet in prose: claims, checks, reference facts."""
+    ids = set()
+    for name in ("claims.csv", "checks.csv"):
+        with open(paths.DATA_DIR / name, encoding="utf-8", newline="") as handle:
+            ids |= {row["id"] for row in csv.DictReader(handle)}
+    for table in reference.load().values():
+        ids |= set(table.index)
+    # An id that is also a plain word ("armistice") is not a leak.
+    return {i for i in ids if "_" in i}
+
+
+def prose_problems(text: str, ids: set[str]) -> list[str]:
+    problems = [f"id {i!r}" for i in sorted(ids) if re.search(rf"\b{re.escape(i)}\b", text)]
+    problems += [f"ISO date {m.group(0)!r}" for m in ISO_DATE.finditer(text)]
+    problems += [f"range from a value to itself {m.group(0)!r}" for m in SELF_RANGE.finditer(text)]
+    return problems
+
+
+def badge_problems(neighbours: list[dict]) -> list[str]:
+    problems = []
+    for seen in neighbours:
+        after = seen["after"]
+        where = f"{seen['before'][-20:]!r} [{seen['badge']}] {after[:20]!r}"
+        if after[:1].isalnum() or after[:1] in "-‑" or seen["before"][-1:] in "-‑":
+            problems.append(f"a badge inside a word: {where}")
+        elif any(re.match(rf"\s+{word}\b", after, re.IGNORECASE) for word in UNIT_WORDS):
+            problems.append(f"a badge between a figure and its unit: {where}")
+    return problems
+
+
+def test_the_checks_can_fail():
+    """Each detector finds what it is meant to, on hand-made text."""
+    ids = {"damage_estimate_usd_dprk"}
+    found = prose_problems("see damage_estimate_usd_dprk from 1953-09-20 to 1953-09-20; 4.00 to 4.00 days", ids)
+    assert any("id" in p for p in found) and any("ISO date" in p for p in found)
+    assert any("'4.00 to 4.00'" in p for p in found)
+    assert not prose_problems("from 4 to 40 days, 250 million to 2,500 million, 20 September 1953", ids)
+    assert badge_problems([{"badge": "⚠ inconsistent", "before": "was 33.3", "after": " percent of"}])
+    assert badge_problems([{"badge": "= holds", "before": "a Three", "after": "-Year Plan"}])
+    assert not badge_problems([{"badge": "⚠ inconsistent", "before": "33.3 percent", "after": " of the aid"}])
+
+
+@pytest.fixture(scope="module")
+def reader_pages(browser, book_url):
+    """``(page, watch)`` for each width, reused page by page."""
+    opened = {}
+    for width, (w, h) in WIDTHS.items():
+        context, page, watch = new_watched_page(browser)
+        page.set_viewport_size({"width": w, "height": h})
+        opened[width] = (context, page, watch)
+    yield {width: (page, watch) for width, (_, page, watch) in opened.items()}
+    for context, _, _ in opened.values():
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", SHOWN)
+def test_screenshots_at_both_widths(reader_pages, book_url, name, width):
+    page, watch = reader_pages[width]
+    open_page(page, book_url, f"{name}.html")
+    READING.mkdir(parents=True, exist_ok=True)
+    stem = f"{name.split('/')[-1]}-{WIDTHS[width][0]}"
+    for suffix, full in (("fold", False), ("full", True)):
+        shot = READING / f"{stem}-{suffix}.png"
+        page.screenshot(path=str(shot), full_page=full)
+        assert shot.stat().st_size > 0, shot
+    # Nothing wider than the screen: no sideways scrolling.
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"{name}.html at {WIDTHS[width][0]} px scrolls sideways by {overflow} px"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_prose_has_no_ids_iso_dates_or_self_ranges(reader_pages, book_url, name):
+    page, _ = reader_pages["laptop"]
+    open_page(page, book_url, f"{name}.html")
+    problems = prose_problems(page.evaluate(PROSE_JS), identifiers())
+    assert not problems, f"{name}.html:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_badges_follow_the_whole_figure(reader_pages, book_url, name):
+    page, _ = reader_pages["laptop"]
+    open_page(page, book_url, f"{name}.html")
+    problems = badge_problems(page.evaluate(BADGE_NEIGHBOURS_JS))
+    assert not problems, f"{name}.html:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_the_paper_comes_before_the_code(reader_pages, book_url, name):
+    """Counting folded code: a reader sees its button before the quotation otherwise."""
+    page, _ = reader_pages["laptop"]
+    open_page(page, book_url, f"{name}.html")
+    assert page.evaluate(ORDER_JS) == "ok", f"{name}.html: a code cell comes before the paper's first quotation"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_alt_texts_have_plain_numbers(reader_pages, book_url, name):
+    page, _ = reader_pages["laptop"]
+    open_page(page, book_url, f"{name}.html")
+    alts = page.eval_on_selector_all("img[alt]", "images => images.map(i => i.alt)")
+    bad = [alt for alt in alts if SCIENTIFIC.search(alt)]
+    assert not bad, f"{name}.html: scientific notation in alt text: {bad}"
