@@ -1,10 +1,12 @@
 """Charts are figures Sphinx numbers: a tiny book whose notebook glues a chart
 of ``paper_audit.present.plots`` and pastes it with ``audit-figure`` builds strictly,
-with the alt text and caption from the data, and a reference to a figure that
-does not exist fails the strict build (``-n -W``)."""
+with the alt text and caption from the data, the image a link to itself (a
+tap opens it full size), and a reference to a figure that does not exist
+fails the strict build (``-n -W``)."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -59,6 +61,15 @@ def test_a_chart_is_a_numbered_figure_and_a_broken_reference_fails(tmp_path):
     assert 'id="fig-tiny-bars"' in page
     assert 'alt="Two bars &lt;from data&gt;"' in page
     assert "A caption from data" in page and "Fig. 1" in page
+    # A tap on the chart opens its image full size: the image is wrapped in a
+    # link to the very file it shows, and keeps its alt text.
+    link = re.search(
+        r'<a class="audit-chart-zoom" href="([^"]+)" title="[^"]+">\s*<img alt="([^"]*)" src="([^"]+)"', page
+    )
+    assert link, "the chart is not a link to its image"
+    assert link.group(1) == link.group(3) and link.group(1).endswith(".svg"), link.groups()
+    assert link.group(2) == "Two bars &lt;from data&gt;"
+    assert (tmp_path / "good" / "_build" / "html" / link.group(1)).exists()
     bad = build(make_book(tmp_path / "bad", "fig-no-such-chart"))
     assert bad.returncode != 0, "a reference to a missing figure did not fail the strict build"
     assert "fig-no-such-chart" in bad.stdout + bad.stderr

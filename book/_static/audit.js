@@ -20,25 +20,67 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// A marked figure opens its note on hover and keyboard focus (CSS); a tap,
-// a click, Enter or Space pins it open, Escape or a click elsewhere closes it.
+// A marked figure opens its note on hover and keyboard focus; a tap, a click,
+// Enter or Space pins it open and the same again closes it (even under the
+// finger or pointer, or with focus still on the figure); Escape or a click
+// elsewhere closes it. With a mouse the note stays open while the pointer
+// travels from the figure down to it: a transparent bridge spans the gap
+// between them (its height measured here) and the note closes only a moment
+// after the pointer has left both.
 document.addEventListener("DOMContentLoaded", function () {
-  var figures = document.querySelectorAll(".audit-claim-figure");
+  var HOVER_GRACE_MS = 350;
+  var claims = document.querySelectorAll(".audit-claim");
+  function figureOf(claim) { return claim.querySelector(".audit-claim-figure"); }
   function close(except) {
-    document.querySelectorAll(".audit-claim.audit-open").forEach(function (claim) {
+    document.querySelectorAll(".audit-claim.audit-open, .audit-claim.audit-hover").forEach(function (claim) {
       if (claim === except) return;
-      claim.classList.remove("audit-open");
-      claim.querySelector(".audit-claim-figure").setAttribute("aria-expanded", "false");
+      claim.classList.remove("audit-open", "audit-hover");
+      var figure = figureOf(claim);
+      if (figure) figure.setAttribute("aria-expanded", "false");
     });
+  }
+  function dismiss(claim) {
+    claim.classList.remove("audit-open");
+    claim.classList.add("audit-dismissed");
+    var figure = figureOf(claim);
+    if (figure) figure.setAttribute("aria-expanded", "false");
   }
   function toggle(figure) {
     var claim = figure.closest(".audit-claim");
-    var open = !claim.classList.contains("audit-open");
+    if (claim.classList.contains("audit-open")) { dismiss(claim); return; }
     close(claim);
-    claim.classList.toggle("audit-open", open);
-    figure.setAttribute("aria-expanded", open ? "true" : "false");
+    claim.classList.remove("audit-dismissed");
+    claim.classList.add("audit-open");
+    figure.setAttribute("aria-expanded", "true");
   }
-  figures.forEach(function (figure) {
+  function bridge(claim) {
+    var note = claim.querySelector(".audit-note"), figure = figureOf(claim);
+    if (!note || !figure) return;
+    var gap = note.getBoundingClientRect().top - figure.getBoundingClientRect().bottom;
+    note.style.setProperty("--audit-bridge", Math.max(0, Math.ceil(gap)) + "px");
+  }
+  claims.forEach(function (claim) {
+    var timer = null;
+    claim.addEventListener("mouseenter", function () {
+      clearTimeout(timer);
+      claim.classList.add("audit-hover");
+      bridge(claim);
+    });
+    claim.addEventListener("mouseleave", function () {
+      clearTimeout(timer);
+      if (claim.classList.contains("audit-dismissed")) {  // closed already: nothing to keep open
+        claim.classList.remove("audit-hover");
+        if (!claim.contains(document.activeElement)) claim.classList.remove("audit-dismissed");
+        return;
+      }
+      timer = setTimeout(function () {
+        claim.classList.remove("audit-hover");
+        // Closed by a click, it stays closed while the figure keeps the focus.
+        if (!claim.contains(document.activeElement)) claim.classList.remove("audit-dismissed");
+      }, HOVER_GRACE_MS);
+    });
+  });
+  document.querySelectorAll(".audit-claim-figure").forEach(function (figure) {
     figure.addEventListener("click", function () { toggle(figure); });
     figure.addEventListener("keydown", function (event) {
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(figure); }
@@ -47,9 +89,9 @@ document.addEventListener("DOMContentLoaded", function () {
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var claim = document.activeElement && document.activeElement.closest(".audit-claim");
-    close(null);
+    document.querySelectorAll(".audit-claim.audit-open, .audit-claim.audit-hover").forEach(dismiss);
     // Focus keeps a note open: step out of it onto the figure, which Escape then leaves closed.
-    if (claim) { claim.classList.add("audit-dismissed"); claim.querySelector(".audit-claim-figure").focus(); }
+    if (claim) { dismiss(claim); figureOf(claim).focus(); }
   });
   document.addEventListener("focusin", function (event) {
     document.querySelectorAll(".audit-claim.audit-dismissed").forEach(function (claim) {
@@ -59,7 +101,11 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
   document.addEventListener("click", function (event) {
-    if (!event.target.closest(".audit-claim")) close(null);
+    if (event.target.closest(".audit-claim")) return;
+    close(null);
+    document.querySelectorAll(".audit-claim.audit-dismissed").forEach(function (claim) {
+      claim.classList.remove("audit-dismissed");
+    });
   });
 });
 

@@ -4,43 +4,76 @@ text, and SVG files that are byte-for-byte the same on every build.
 Each chart function takes data and returns a ``Chart`` (SVG, alt text,
 caption), which a chapter glues and its markdown pastes as a numbered figure
 (``audit-figure``); the SVG is also written to ``<output>/figures/<name>.svg``.
+
+Every chart is read on a phone too: its numbers are written as people write
+them (``number``: "2,471", "170 million", never "2.47e+03" or 10^8), its tick
+labels never overlap, and its smallest text stays legible when the chart is
+shrunk to a phone's text column. ``publish`` refuses a chart that breaks one of
+these rules, naming the chart and the text at fault.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import textwrap
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("svg")
-import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from paper_audit import paths  # noqa: E402
 from paper_audit.audit.verdicts import PROBLEM_FROM, SEVERITY, chart_style  # noqa: E402
+from paper_audit.errors import DataError  # noqa: E402
+from paper_audit.present.chart_rules import (  # noqa: E402, F401 - number and check_text for the notebooks
+    check_figure,
+    check_text,
+    number,
+    plain_dates,
+    plain_linear,
+    plain_log,
+)
 
 # Where a glued chart keeps its name, alt text and caption: the output's
 # metadata, read by the ``audit-figure`` directive (``sphinx_figures``).
 FIGURE_METADATA = "paper_audit_figure"
 
+# Narrow charts (5 inches, 480 px) with 10-point text at the smallest: shrunk
+# to a phone's text column, their text stays legible (chart_rules.MIN_TEXT_PX).
+WIDTH = 5.0
+SMALL = 10  # annotations, legends, tick labels
 STYLE = {
     "svg.hashsalt": "paper-audit",  # fixed ids: the same SVG on every build
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",
-    "font.size": 10,
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "xtick.labelsize": SMALL,
+    "ytick.labelsize": SMALL,
+    "legend.fontsize": SMALL,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.alpha": 0.3,
-    "figure.figsize": (7.0, 3.6),
+    "figure.figsize": (WIDTH, 3.2),
     "figure.dpi": 100,
 }
 INK = "#333333"
 ACCENT = "#0d47a1"
+# Row labels wrap at this many characters, so that they do not widen the chart.
+LABEL_CHARS = 24
+
+
+def _wrap(label: str) -> str:
+    return textwrap.fill(str(label), LABEL_CHARS)
+
+
+# --- publishing: every rule of chart_rules checked on the drawn chart -----
 
 
 def svg_bytes(fig) -> bytes:
@@ -56,10 +89,13 @@ def svg_bytes(fig) -> bytes:
 class Chart:
     """A chart: its SVG, name, alt text and caption. In the book a chapter
     glues it (``Chapter.chart``) and the ``audit-figure`` directive pastes it as
-    a numbered figure; in a notebook interface it shows as the image."""
+    a numbered figure; in a notebook interface it shows as the image.
+    ``width_px`` is its natural width, ``phone_text_px`` its smallest text
+    on a phone."""
 
-    def __init__(self, name: str, svg: bytes, alt: str, caption: str):
+    def __init__(self, name: str, svg: bytes, alt: str, caption: str, width_px=None, phone_text_px=None):
         self.name, self.svg, self.alt, self.caption = name, svg, alt, caption
+        self.width_px, self.phone_text_px = width_px, phone_text_px
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = {"image/svg+xml": self.svg.decode("utf-8"), "text/plain": f"Figure {self.name}: {self.caption}"}
@@ -67,12 +103,34 @@ class Chart:
 
 
 def publish(fig, name: str, alt: str, caption: str, output_dir: Path | None = None) -> Chart:
-    """Save ``fig`` as SVG (``<output>/figures/<name>.svg``) and return the ``Chart``."""
+    """Check ``fig`` (``check_text``, ``check_figure``), save it as SVG
+    (``<output>/figures/<name>.svg``) and return the ``Chart``."""
+    try:
+        check_text(name, "alt text", alt)
+        check_text(name, "caption", caption)
+        with plt.rc_context(STYLE):
+            width_px, phone_px = check_figure(fig, name)
+    except DataError:
+        plt.close(fig)
+        raise
     data = svg_bytes(fig)
     target = (output_dir or paths.output_dir()) / "figures" / f"{name}.svg"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return Chart(name, data, alt, caption)
+    return Chart(name, data, alt, caption, width_px, phone_px)
+
+
+def _legend_below(fig, handles=None, labels=None, **options):
+    """A legend under the chart, labels wrapped to the chart's width."""
+    if handles is None:
+        handles, labels = fig.axes[0].get_legend_handles_labels()
+    # Wrapped to share the chart's width between the legend's columns.
+    width = 46 // options.get("ncol", 1)
+    labels = [textwrap.fill(str(label), width) for label in (labels or [h.get_label() for h in handles])]
+    fig.legend(handles, labels, loc="outside lower left", frameon=False, **options)
+
+
+# --- the charts -------------------------------------------------------------
 
 
 def bars(
@@ -87,99 +145,119 @@ def bars(
     reference_line=None,
     reference_label="",
     colours=None,
-    value_format="{:g}",
+    value_format=None,
 ):
-    """Horizontal bars, one per label, with an optional vertical reference line."""
+    """Horizontal bars, one per label, with an optional vertical reference line;
+    each bar's value is written at its end (``value_format``, or as ``number``)."""
+    write = value_format.format if value_format else number
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(labels) + 1.4))
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.45 * len(labels) + 1.4), layout="constrained")
         positions = range(len(labels))
         ax.barh(list(positions), values, color=colours or ACCENT)
-        ax.set_yticks(list(positions), labels)
-        ax.invert_yaxis()
+        ax.set_yticks(list(positions), [_wrap(label) for label in labels])
         for y, v in zip(positions, values, strict=True):
-            ax.text(v, y, " " + value_format.format(v), va="center", color=INK, fontsize=9)
+            ax.text(v, y, " " + write(v), va="center", color=INK, fontsize=SMALL)
+        top = max([*values, reference_line or 0])
+        ax.set_xlim(0, top * 1.18)
+        # Room above the first bar for the reference line's label, inside the axes (clear of the title).
+        ax.set_ylim(len(labels) - 0.5, -1.1 if reference_line is not None else -0.6)
         if reference_line is not None:
             ax.axvline(reference_line, color=INK, linestyle="--", linewidth=1)
-            ax.text(reference_line, -0.7, reference_label, ha="center", va="bottom", fontsize=9, color=INK)
-        ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left", fontsize=11)
+            ax.text(reference_line, -0.75, reference_label + " ", ha="right", va="center", fontsize=SMALL, color=INK)
+        ax.set_xlabel(textwrap.fill(xlabel, 50))
+        if title:
+            ax.set_title(title, loc="left")
         ax.grid(axis="y", visible=False)
+        integer = all(float(v).is_integer() for v in values)
+        plain_linear(fig, ax.xaxis, integer=integer)
     return publish(fig, name, alt, caption)
 
 
 def stacked_share(labels, values, name, *, total_label, alt, caption):
-    """One bar of shares stacked left to right, with the 100 percent line."""
+    """One bar of shares stacked left to right, with the 100 percent line; each
+    share named under the bar."""
+    palette = ["#0d47a1", "#b71c1c", "#1b5e20", "#6a1b9a", "#5d4037"]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 2.2))
-        left = 0.0
-        palette = ["#0d47a1", "#b71c1c", "#1b5e20", "#6a1b9a", "#5d4037"]
+        fig, ax = plt.subplots(figsize=(WIDTH, 2.4), layout="constrained")
+        left, handles = 0.0, []
         for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-            ax.barh([0], [value], left=left, color=palette[i % len(palette)], edgecolor="white")
-            if value >= 5:
-                ax.text(
-                    left + value / 2, 0, f"{label}\n{value:g}%", ha="center", va="center", color="white", fontsize=9
-                )
+            colour = palette[i % len(palette)]
+            ax.barh([0], [value], left=left, color=colour, edgecolor="white")
+            handles.append(Patch(facecolor=colour, label=f"{label}: {number(value)} percent"))
             left += value
         ax.axvline(100, color=INK, linestyle="--", linewidth=1)
-        ax.text(100, 0.45, "100 %", ha="center", va="bottom", fontsize=9)
-        ax.text(left, -0.45, total_label, ha="right", va="top", fontsize=9)
+        ax.text(100, 0.45, "100 %", ha="center", va="bottom", fontsize=SMALL)
+        ax.text(left, -0.45, total_label, ha="right", va="top", fontsize=SMALL)
         ax.set_xlim(0, max(left, 100) * 1.04)
         ax.set_ylim(-0.7, 0.7)
         ax.set_yticks([])
         ax.set_xlabel("share of all reconstruction aid (percent)")
+        plain_linear(fig, ax.xaxis)
+        _legend_below(fig, handles, ncol=2)
     return publish(fig, name, alt, caption)
 
 
 def rates(labels, implied, name, *, unit, references, alt, caption, colours=None, log=False):
     """Dot plot of implied exchange rates against reference lines {label: value}."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(labels) + 1.6))
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * len(labels) + 1.6), layout="constrained")
         positions = list(range(len(labels)))
         ax.scatter(implied, positions, s=60, color=colours or ACCENT, zorder=3)
         for y, v in zip(positions, implied, strict=True):
-            ax.text(v, y - 0.25, f"{v:,.3g}", ha="center", va="bottom", fontsize=9)
+            ax.text(v, y - 0.25, number(v, 3), ha="center", va="bottom", fontsize=SMALL)
         styles = ["--", ":", "-."]
         for i, (label, value) in enumerate(references.items()):
-            ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1, label=f"{label}: {value:g}")
-        ax.set_yticks(positions, labels)
+            ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1, label=f"{label}: {number(value)}")
+        ax.set_yticks(positions, [_wrap(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xlabel(unit)
+        ax.margins(x=0.12, y=0.3)
         if log:
             ax.set_xscale("log")
+            plain_log(fig, ax.xaxis)
+        else:
+            plain_linear(fig, ax.xaxis)
         if references:
-            ax.legend(loc="lower right", fontsize=8, frameon=False)
-        ax.margins(y=0.3)
+            _legend_below(fig)
     return publish(fig, name, alt, caption)
 
 
 def steps(dates, values, name, *, ylabel, alt, caption, annotations=()):
     """A step line over time (e.g. divisions present), with labelled points."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots()
+        fig, ax = plt.subplots(layout="constrained")
         ax.step(dates, values, where="post", color=ACCENT, linewidth=2)
         for when, text in annotations:
-            ax.annotate(text, (when, values[dates.index(when)]), textcoords="offset points", xytext=(4, 6), fontsize=8)
-        ax.set_ylabel(ylabel)
+            ax.annotate(
+                text, (when, values[dates.index(when)]), textcoords="offset points", xytext=(4, 6), fontsize=SMALL
+            )
+        ax.set_ylabel(textwrap.fill(ylabel, 28))
         ax.set_ylim(0, max(values) * 1.2)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        plain_linear(fig, ax.yaxis, integer=all(float(v).is_integer() for v in values))
+        plain_dates(fig, ax.xaxis)
     return publish(fig, name, alt, caption)
 
 
 def timeline(events, name, *, alt, caption):
-    """Dated events on one time axis: [(date, label, colour)]."""
+    """Dated events on one time axis: [(date, label, colour)]; a label stands
+    right of its point in the first half of the axis, left of it in the second."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(events) + 1.2))
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.55 * len(events) + 1.2), layout="constrained")
+        first, last = min(e[0] for e in events), max(e[0] for e in events)
+        middle = first + (last - first) / 2
         for i, (when, label, colour) in enumerate(events):
             ax.plot([when], [i], "o", color=colour, markersize=7)
-            ax.text(when + dt.timedelta(days=3), i, label, va="center", fontsize=9)
+            right = when <= middle
+            shift = dt.timedelta(days=3 if right else -3)
+            ax.text(
+                when + shift, i, textwrap.fill(label, 30), va="center", ha="left" if right else "right", fontsize=SMALL
+            )
         ax.set_yticks([])
-        ax.invert_yaxis()
-        ax.set_xlim(
-            min(e[0] for e in events) - dt.timedelta(days=10), max(e[0] for e in events) + dt.timedelta(days=75)
-        )
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
-        ax.set_xlabel("date (1953)")
+        ax.set_ylim(len(events) - 0.4, -0.6)
+        ax.set_xlim(first - dt.timedelta(days=10), last + dt.timedelta(days=10))
+        ax.set_xlabel("date")
         ax.grid(axis="y", visible=False)
+        plain_dates(fig, ax.xaxis)
     return publish(fig, name, alt, caption)
 
 
@@ -187,7 +265,7 @@ def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlab
     """Per row, the stated value (filled) and the value under each alternative (hollow markers)."""
     markers = ["o", "s", "D", "^"]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(labels) + 1.8))
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * len(labels) + 1.8), layout="constrained")
         positions = list(range(len(labels)))
         ax.scatter(stated, positions, s=55, color=ACCENT, zorder=3, label="as the paper states")
         for i, (label, values) in enumerate(alternatives.items()):
@@ -202,11 +280,12 @@ def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlab
                 zorder=3,
                 label=label,
             )
-        ax.set_yticks(positions, labels)
+        ax.set_yticks(positions, [_wrap(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xscale("log")
         ax.set_xlabel(xlabel)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8, frameon=False)
+        plain_log(fig, ax.xaxis)
+        _legend_below(fig)
     return publish(fig, name, alt, caption)
 
 
@@ -239,7 +318,7 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
 
     edges = _edges(values)
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 0.55 * len(rows) + 2.2))
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.75 * len(rows) + 2.8), layout="constrained")
         present = []
         for y, (_label, verdicts) in enumerate(rows):
             start = 0
@@ -266,7 +345,7 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
                 f"  {text}" if left else f"{text}  ",
                 ha="left" if left else "right",
                 va="bottom",
-                fontsize=8,
+                fontsize=SMALL,
                 color=INK,
             )
         styles = ["--", ":", "-."]
@@ -276,12 +355,13 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
         ]
         for i, (value, label) in enumerate(marks):
             handles.append(ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1.2, label=label))
-        ax.set_yticks(range(len(rows)), [label for label, _ in rows])
+        ax.set_yticks(range(len(rows)), [_wrap(label) for label, _ in rows])
         ax.set_ylim(len(rows) - 0.5, -0.7)
         ax.set_xlim(edges[0], edges[-1])
         ax.set_xlabel(xlabel)
         ax.grid(axis="y", visible=False)
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8, frameon=False)
+        plain_linear(fig, ax.xaxis)
+        _legend_below(fig, handles)
     return publish(fig, name, alt, caption)
 
 
@@ -293,7 +373,7 @@ def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, c
     order = verdict_order(v for row in grid for v in row)
     codes = [[order.index(v) for v in row] for row in grid]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 3.4))
+        fig, ax = plt.subplots(figsize=(WIDTH, 3.0 + 0.35 * (len(order) + len(marks) * 2)), layout="constrained")
         x_edges, y_edges = _edges(x_values), _edges(y_values)
         # One image, not a mesh of cells: browsers draw seams between SVG cells.
         ax.imshow(
@@ -311,11 +391,11 @@ def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, c
         for i, (value, label) in enumerate(marks):
             handles.append(ax.axvline(value, color="white", linestyle=styles[i % 3], linewidth=1.4, label=label))
         ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel(textwrap.fill(ylabel, 28))
         ax.grid(visible=False)
-        leg = ax.legend(
-            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8, frameon=False
-        )
-        for line in leg.get_lines():
+        plain_linear(fig, ax.xaxis)
+        plain_linear(fig, ax.yaxis)
+        _legend_below(fig, handles)
+        for line in fig.legends[0].get_lines():
             line.set_color(INK)
     return publish(fig, name, alt, caption)

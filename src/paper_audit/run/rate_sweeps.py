@@ -7,7 +7,6 @@ are in ``scenarios``.
 from __future__ import annotations
 
 import dataclasses
-import textwrap
 
 import pandas as pd
 
@@ -161,7 +160,7 @@ def band_chart(result: sweep.Sweep, rates: pd.DataFrame, agree: pd.DataFrame, na
     rows, described = [], []
     for check, title in result.titles.items():
         verdicts = list(result.verdicts(check))
-        rows.append((textwrap.fill(title, 32), verdicts))
+        rows.append((title, verdicts))
         described.append(
             f"{title}: "
             + ", ".join(
@@ -185,12 +184,38 @@ def band_chart(result: sweep.Sweep, rates: pd.DataFrame, agree: pd.DataFrame, na
         + "."
     )
     caption = (
-        f"The verdict of each finding that depends on the {unit} rate, from the book's checks run at "
+        f"The verdict of each finding that depends on the {unit.removesuffix('s')} rate, from the book's checks run at "
         f"{len(values):,} rates from {span}. Lines: the official rates of the time, with the dates "
         "between which each was valid; a triangle marks each stretch where a finding is consistent."
     )
     return plots.bands(
         values, rows, name, xlabel=f"{unit} per US dollar", marks=marks, alt=alt, caption=caption, notes=notes
+    )
+
+
+def parameter_words(name: str) -> str:
+    """A reader's parameter as a reader says it: "the yuan rate (yuan per US
+    dollar)", "the ratio beyond which a gap is a gross inconsistency"; never
+    its name in the code, which a chart or its caption must not show."""
+    if name.endswith("_per_usd"):
+        currency = name.removesuffix("_per_usd")
+        return f"the {currency.removesuffix('s')} rate ({currency} per US dollar)"
+    return "the " + params.SPECS[name].doc.split(" (")[0]
+
+
+def axis_label(name: str) -> str:
+    """A parameter's axis label: its unit for a rate ("yuan per US dollar"), else what it is."""
+    if name.endswith("_per_usd"):
+        return f"{name.removesuffix('_per_usd')} per US dollar"
+    return params.SPECS[name].doc.split(" (")[0]
+
+
+def axis_words(axis: sweep.Axis) -> str:
+    """A swept parameter and its grid in words: "the yuan rate (yuan per US dollar) from 1.5 to 3 (61 points)"."""
+    values = axis.values
+    return (
+        f"{parameter_words(axis.name)} from {sweep.grid_value_text(values[0])} to "
+        f"{sweep.grid_value_text(values[-1])} ({len(values):,} points)"
     )
 
 
@@ -224,8 +249,8 @@ def map_summary(
         where = "it is consistent nowhere in the grid"
     elif agree.to_numpy().sum() == len(columns) * len(y.values):
         where = (
-            f"it is consistent (exactly or within rounding) only where {x.name} is "
-            f"{', '.join(sweep.grid_value_text(v) for v in columns)}, whatever the {y.name}"
+            f"it is consistent (exactly or within rounding) only where {parameter_words(x.name)} is "
+            f"{', '.join(sweep.grid_value_text(v) for v in columns)}, whatever {parameter_words(y.name)}"
         )
     else:
         where = f"it is consistent (exactly or within rounding) at {agree.to_numpy().sum():,} of {grid.size:,} points"
@@ -246,7 +271,7 @@ def map_summary(
         said.append(
             f"at the official rate {rate.rate:g} the verdict is "
             + " and ".join(
-                f"{v} for {y.name} {sweep.grid_value_text(lo)}"
+                f"{v} for {parameter_words(y.name)} {sweep.grid_value_text(lo)}"
                 + (f" to {sweep.grid_value_text(hi)}" if hi != lo else "")
                 for v, lo, hi in stretches
             )
@@ -261,8 +286,8 @@ def map_chart(result: sweep.Sweep, rates: pd.DataFrame, name: str, summary: str)
     grid = result.verdicts(check)
     counts = pd.Series(grid.to_numpy().ravel()).value_counts()
     alt = (
-        f"Heat map of the verdict of the finding “{result.titles[check]}” over {x.describe()} (across) and "
-        f"{y.describe()} (up): "
+        f"Heat map of the verdict of the finding “{result.titles[check]}” over {axis_words(x)} (across) and "
+        f"{axis_words(y)} (up): "
         + ", ".join(f"{v} in {counts[v]:,} cells" for v in plots.verdict_order(counts.index))
         + f"; {summary}. Vertical lines mark "
         "the official rates: " + "; ".join(rates["label"]) + "."
@@ -270,7 +295,7 @@ def map_chart(result: sweep.Sweep, rates: pd.DataFrame, name: str, summary: str)
     meaning = {a.name: params.SPECS[a.name].doc.split(" (")[0] for a in (x, y)}
     caption = (
         f"The verdict of “{result.titles[check]}” over two assumptions at once: {meaning[x.name]} "
-        f"({x.name}, across) and {meaning[y.name]} ({y.name}, up); "
+        f"(across) and {meaning[y.name]} (up); "
         f"{len(x.values) * len(y.values):,} grid points. Lines: the official rates of the time."
     )
     return plots.verdict_map(
@@ -278,8 +303,8 @@ def map_chart(result: sweep.Sweep, rates: pd.DataFrame, name: str, summary: str)
         list(y.values),
         grid.to_numpy().tolist(),
         name,
-        xlabel=x.name.replace("_", " ").replace("per usd", "per US dollar"),
-        ylabel=y.name.replace("_", " "),
+        xlabel=axis_label(x.name),
+        ylabel=axis_label(y.name),
         marks=[(r.rate, f"official rate {r.label}") for r in rates.itertuples()],
         alt=alt,
         caption=caption,

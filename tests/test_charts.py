@@ -1,0 +1,252 @@
+"""Charts a reader can read, on a phone too: numbers written as people write
+them on every axis (linear, log, counts, dates), tick labels that do not
+overlap when drawn, text that stays legible shrunk to a phone's column, and
+no scientific notation or names from the code in alt text, captions or labels.
+
+Each rule is shown to bite: a planted bad chart or text is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib import ticker
+
+from paper_audit.errors import DataError
+from paper_audit.present import chart_rules, plots
+from paper_audit.run import rate_sweeps
+from paper_audit.tables import claims
+
+PLAIN_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?( (million|billion|trillion))?$")
+MONTH_YEAR = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$")
+YEAR = re.compile(r"^\d{4}$")
+
+
+@pytest.fixture
+def drawn(tmp_path, monkeypatch):
+    """Charts published into ``tmp_path``; ``drawn[name]`` is the figure each was drawn on."""
+    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
+    figures = {}
+    real = plots.publish
+
+    def keep(fig, name, *args, **kwargs):
+        figures[name] = fig
+        return real(fig, name, *args, **kwargs)
+
+    monkeypatch.setattr(plots, "publish", keep)
+    return figures
+
+
+def tick_texts(axis) -> list[str]:
+    """The tick labels an axis shows (within its limits), as drawn."""
+    low, high = sorted(axis.get_view_interval())
+    return [t.label1.get_text() for t in axis.get_major_ticks() if low <= t.get_loc() <= high and t.label1.get_text()]
+
+
+EVENTS = [
+    (dt.date(1953, 7, 27), "reference: armistice signed", "#b35c00"),
+    (dt.date(1953, 8, 5), "paper: sixth plenum of the Korean Workers' Party", plots.ACCENT),
+    (dt.date(1953, 9, 19), "reference: Soviet aid agreement", "#b35c00"),
+    (dt.date(1953, 9, 20), "reference: Soviet aid communique", "#b35c00"),
+    (dt.date(1953, 11, 13), "paper: Zhou and Kim first meeting", plots.ACCENT),
+    (dt.date(1953, 11, 23), "paper: Sino-Korean agreement", plots.ACCENT),
+]
+WITHDRAWALS = [dt.date(1953, 7, 27), dt.date(1954, 9, 30), dt.date(1955, 4, 30), dt.date(1958, 10, 26)]
+
+
+def all_charts():
+    """One chart of each kind, on data like the book's (dollar sums in the billions, won rates in the thousands)."""
+    values = [1.5 + i * 0.005 for i in range(301)]
+    rows = [
+        ("The gift against the official yuan rate from 1955", ["consistent" if v > 2.4 else "gross" for v in values])
+    ]
+    grid = [["consistent" if abs(x * y - 4) < 0.4 else "gross" for x in values[::30]] for y in (1.1, 2.0, 3.0)]
+    return {
+        "bars": plots.bars(
+            ["Electricity", "All industry (against 1949)"],
+            [2471, 60],
+            "bars",
+            xlabel="won",
+            title="",
+            alt="Bars",
+            caption="Bars",
+        ),
+        "shares": plots.stacked_share(["Soviet", "China"], [40, 61], "shares", total_label="101", alt="a", caption="c"),
+        "won_rates": plots.rates(
+            ["North Korean estimate", "Soviet estimate"],
+            [2470.6, 123.4],
+            "won_rates",
+            unit="won per US dollar (log scale)",
+            references={},
+            alt="Dots",
+            caption="Dots",
+            log=True,
+        ),
+        "divisions": plots.steps(WITHDRAWALS, [19, 13, 7, 0], "divisions", ylabel="divisions", alt="a", caption="c"),
+        "timeline": plots.timeline(EVENTS, "timeline", alt="Timeline", caption="Timeline"),
+        "dollars": plots.dumbbell(
+            ["Soviet grant (p. 2)", "Gift (p. 6)", "Debt (p. 6)"],
+            [1.7e8, 3.2e9, 9.0e9],
+            {"at the official rate": [2.5e8, math.nan, 8.0e9]},
+            "dollars",
+            xlabel="US dollars (log scale)",
+            alt="Dots",
+            caption="Dots",
+        ),
+        "bands": plots.bands(
+            values, rows, "bands", xlabel="yuan per US dollar", marks=[(2.4618, "official rate")], alt="a", caption="c"
+        ),
+        "map": plots.verdict_map(
+            values[::30],
+            [1.1, 2.0, 3.0],
+            grid,
+            "map",
+            xlabel="yuan",
+            ylabel="threshold",
+            marks=[],
+            alt="a",
+            caption="c",
+        ),
+    }
+
+
+def test_numbers_are_written_as_people_write_them():
+    assert [plots.number(v) for v in (2471, 1.7e8, 3.5e9, 0.25, 4.2e11)] == [
+        "2,471",
+        "170 million",
+        "3.5 billion",
+        "0.25",
+        "420 billion",
+    ]
+
+
+def test_every_axis_shows_plain_numbers(drawn):
+    all_charts()
+    for name, fig in drawn.items():
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                if isinstance(axis.get_major_locator(), ticker.FixedLocator):
+                    continue  # rows named by their labels, not numbers
+                for text in tick_texts(axis):
+                    assert PLAIN_NUMBER.match(text) or MONTH_YEAR.match(text) or YEAR.match(text), (
+                        f"{name}: tick label {text!r} is not a number as people write it"
+                    )
+
+
+def test_log_axes_tick_at_round_values_without_minor_ticks(drawn):
+    all_charts()
+    dollars = drawn["dollars"].axes[0].xaxis
+    assert tick_texts(dollars) and set(tick_texts(dollars)) <= {
+        f"{m} {w}" for m in (100, 200, 300, 500) for w in ("million",)
+    } | {f"{m} billion" for m in (1, 2, 3, 5, 10)}, tick_texts(dollars)
+    assert not len(dollars.get_minorticklocs())
+    won = drawn["won_rates"].axes[0].xaxis
+    assert "1,000" in tick_texts(won) and not len(won.get_minorticklocs()), tick_texts(won)
+
+
+def test_count_axes_tick_at_whole_numbers(drawn):
+    plots.bars(["a", "b", "c"], [1, 3, 2], "counts", xlabel="problems", title="", alt="a", caption="c")
+    all_charts()
+    for name, axis in (("counts", drawn["counts"].axes[0].xaxis), ("divisions", drawn["divisions"].axes[0].yaxis)):
+        shown = tick_texts(axis)
+        assert shown and all(re.fullmatch(r"\d+", t) for t in shown), f"{name}: {shown}"
+
+
+def test_dates_read_as_months_or_years_and_do_not_overlap(drawn):
+    all_charts()
+    months = tick_texts(drawn["timeline"].axes[0].xaxis)
+    years = tick_texts(drawn["divisions"].axes[0].xaxis)
+    assert months and all(MONTH_YEAR.match(t) for t in months), months
+    assert years and all(YEAR.match(t) for t in years), years
+    for name in ("timeline", "divisions"):
+        assert chart_rules.overlapping_ticks(drawn[name], drawn[name].axes[0].xaxis) == [], name
+
+
+def test_overlapping_tick_labels_are_found_and_refused(tmp_path, monkeypatch):
+    """A planted crowded date axis (a label every week, written in full) is found
+    overlapping by drawing it; ``publish`` refuses it."""
+    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
+    fig, ax = plt.subplots(figsize=(plots.WIDTH, 2))
+    ax.plot([dt.date(1953, 7, 1), dt.date(1953, 12, 31)], [0, 1])
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %B %Y"))
+    assert chart_rules.overlapping_ticks(fig, ax.xaxis)
+    with pytest.raises(DataError, match="'crowded': tick labels of its x axis overlap"):
+        plots.publish(fig, "crowded", "a chart", "a chart")
+
+
+def test_text_stays_legible_on_a_phone(drawn):
+    charts = all_charts()
+    for name, chart in charts.items():
+        assert chart.phone_text_px >= chart_rules.MIN_TEXT_PX, (name, chart.width_px, chart.phone_text_px)
+        assert chart.width_px <= 600, f"{name} is {chart.width_px:.0f} px wide: a phone shrinks it too far"
+
+
+def test_text_too_small_for_a_phone_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
+    fig, ax = plt.subplots(figsize=(plots.WIDTH, 2))
+    ax.text(0.5, 0.5, "a footnote in tiny print", fontsize=5)
+    with pytest.raises(DataError, match="'tiny'.*'a footnote in tiny print'.*on a phone"):
+        plots.publish(fig, "tiny", "a chart", "a chart")
+    wide, ax = plt.subplots(figsize=(14, 2))  # 10-point text, but the chart is shrunk to a quarter
+    ax.set_xlabel("a label")
+    with pytest.raises(DataError, match="on a phone"):
+        plots.publish(wide, "wide", "a chart", "a chart")
+
+
+@pytest.mark.parametrize(
+    "field, text, culprit",
+    [
+        ("alt", "Dot chart: stated 1.7e+08 dollars", "1.7e+0"),
+        ("alt", "a rate of 2.47E3", "2.47E3"),
+        ("caption", "over yuan_per_usd and gross_factor", "yuan_per_usd"),
+        ("caption", "if nearly_below were larger", "nearly_below"),
+    ],
+)
+def test_alt_text_and_captions_refuse_scientific_notation_and_code_names(tmp_path, monkeypatch, field, text, culprit):
+    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
+    texts = {"alt": "Bars", "caption": "Bars", field: text}
+    with pytest.raises(DataError) as refused:
+        plots.bars(["a"], [1], "planted", xlabel="count", title="", **texts)
+    message = str(refused.value)
+    assert "'planted'" in message and culprit in message and ("alt text" if field == "alt" else "caption") in message
+    assert not (tmp_path / "figures" / "planted.svg").exists()
+
+
+@pytest.mark.parametrize(
+    "option, text",
+    [("xlabel", "rubles_per_usd"), ("title", "Rates near 1e+05")],
+)
+def test_labels_and_titles_refuse_them_too(tmp_path, monkeypatch, option, text):
+    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
+    options = {"xlabel": "count", "title": "", option: text}
+    with pytest.raises(DataError, match="'planted'"):
+        plots.bars(["a"], [1], "planted", alt="Bars", caption="Bars", **options)
+
+
+def test_plain_prose_passes_the_check():
+    chart_rules.check_text(
+        "fine", "caption", "Output at 26 percent of 1949 (p. 2, note 7); 170 million rubles, 2,471 won."
+    )
+
+
+def test_the_gift_map_speaks_in_words(tmp_path, monkeypatch):
+    """The scenarios chapter's map (and the summary glued into its prose) name
+    the assumptions in words, never as parameters (Fig. 12 once said
+    ``yuan_per_usd``); checked on a small grid."""
+    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
+    table = claims.load_claims()
+    yuan = rate_sweeps.rate_sweep("yuan", "1.5:3.0:7", table)
+    gift = next(c for c in yuan.titles if "chinese_gift_yuan" in c or "gift" in yuan.titles[c].lower())
+    result = rate_sweeps.two_way(gift, [("yuan_per_usd", "1.5:3.0:7"), ("gross_factor", "1.1:3.0:3")], table)
+    rates = rate_sweeps.official_rates("yuan")
+    summary = rate_sweeps.map_summary(result, rates, table)
+    chart = rate_sweeps.map_chart(result, rates, "gift_map", summary)
+    for text in (summary, chart.alt, chart.caption):
+        assert not chart_rules.IDENTIFIER.search(text), text
+        assert not chart_rules.SCIENTIFIC.search(text), text
+    assert "the yuan rate (yuan per US dollar)" in summary + chart.alt
