@@ -240,4 +240,17 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   prepare();
   window.addEventListener("beforeprint", prepare);
+  // A printed flag carries its working: Chromium does not print the inside of a
+  // closed <details>, so the flags' folds open for printing and close after.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details.audit-flag-details"), function (d) {
+      return !d.open;
+    });
+    opened.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
 });
