@@ -147,7 +147,7 @@ def test_a_period_across_a_reform_shows_the_range_of_results():
     )
     finding = run(ctx, "reference_rate", ["gift", "usd", "cny_official_1955"], evidence="yardstick")
     assert finding.verdict == UNCERTAIN
-    assert "straddles a change of rate on 1955-03-01" in finding.computation
+    assert "straddles a change of rate on 1 March 1955" in finding.computation
     low, high = 800e6 / 2.617, 800e6 / 2.4618
     assert finding.label == f"off at every candidate rate (USD {amount_text(low)} to {amount_text(high)})"
     assert "old units" in engine.explain(
@@ -213,7 +213,7 @@ def test_the_real_excerpt_findings():
     }
     for check, verdict in expected.items():
         assert findings[check].verdict == verdict, check
-    assert findings["damage_won_twice"].label == "sources differ slightly (2.4% apart)"  # 430 against 420
+    assert findings["damage_won_twice"].label == "sources differ slightly (2.4 percent apart)"  # 430 against 420
     # 300 of the gift's 800 million yuan, at the gift's own USD 400 million, is USD 150 million, not 125.
     assert findings["first_year_share_of_gift"].computed_value == pytest.approx(150e6)
     assert findings["cpv_strength_official"].adverse_everywhere

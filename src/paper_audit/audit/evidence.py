@@ -23,6 +23,7 @@ import math
 from collections import Counter
 from typing import Iterable
 
+from paper_audit.audit import gaps
 from paper_audit.audit.verdicts import (
     CONSISTENT,
     DEFINITIONAL,
@@ -88,12 +89,12 @@ def label(finding) -> str:
     """The verdict as a reader sees it, with the size of a gap where it matters."""
     v = finding.verdict
     sources = (SOURCES_DIFFER, SOURCES_DIFFER_GROSSLY, SOURCES_DIFFER_SLIGHTLY, SOURCES_AGREE_ROUNDING)
-    if v in sources and finding.spread is not None:
-        if finding.spread >= 1:
-            return f"{SOURCES_DIFFER} by a factor of {finding.spread + 1:.0f}"
-        if v in (SOURCES_AGREE_ROUNDING, SOURCES_DIFFER_SLIGHTLY):
-            return f"{v} ({finding.spread:.1%} apart)"
-        return f"{SOURCES_DIFFER} by {finding.spread * 100:.1f} percent"
+    # The size in the words every page gives it (``gaps.size``): one number per gap.
+    size = gaps.size(finding)
+    if v in sources and size:
+        if size.startswith("a factor of"):
+            return f"{SOURCES_DIFFER} by {size}"
+        return f"{v} ({size})"
     if v in (SUPPORTED, PARTLY, NOT_SUPPORTED):
         return f"{v} by the paper's numbers"
     if v == UNCERTAIN:

@@ -1,6 +1,9 @@
-"""How a finding's own texts (stated, computed, computation) print amounts,
-dates and spans: as a reader writes them ("1.7 billion", "20 September 1953",
-"57 days"), never as ISO dates, never as a degenerate range ("4 to 4")."""
+"""How a finding's own texts (stated, computed, computation, explanation)
+print amounts, rates, ratios, dates and spans: as a reader writes them
+("1.7 billion", "122.9 won per USD", "20 September 1953", "57 days"), never
+as ISO dates, never as a degenerate range ("4 to 4"). One formatter per kind
+of quantity, so a value reads the same in every text of a finding; the size
+of a gap has its own (``gaps.size``)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,34 @@ def amount_text(value: float) -> str:
         if absolute >= size:
             return f"{value / size:,.4g} {word}"
     return f"{value:,.4g}"
+
+
+def amounts_text(low: float, high: float) -> str:
+    """A range of amounts, "1.7 billion to 1.8 billion"; one amount where both
+    ends print alike ("250 million", not "250 million to 250 million")."""
+    return collapsed(amount_text(low), amount_text(high))
+
+
+def rate_text(value: float) -> str:
+    """A rate a computation implies (units per unit, four significant digits:
+    "2,471", "122.9", "2.011"). A reference rate prints as its table gives it."""
+    return f"{value:,.4g}"
+
+
+def ratio_text(value: float) -> str:
+    """A ratio of two figures, four significant digits: "1.135", "0.8829", "3.05"."""
+    return f"{value:,.4g}"
+
+
+def collapsed(low: str, high: str, joiner: str = " to ") -> str:
+    """Two ends of a range as printed: one where they print alike."""
+    return low if low == high else f"{low}{joiner}{high}"
+
+
+def listed(items: list[str]) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b and c"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def date_text(day: dt.date) -> str:
@@ -44,8 +75,11 @@ def dates_text(start: dt.date, end: dt.date) -> str:
 
 
 def span_text(low: float, high: float, unit: str) -> str:
-    """A length of time: whole days, months and weeks to one decimal; one
-    number where both ends agree at that precision."""
+    """A length of time: whole days and years, months and weeks to one decimal
+    (a whole number without its ".0"); one number where both ends agree at
+    that precision; "1 week", not "1 weeks"."""
     digits = 0 if unit in ("days", "years") else 1
-    a, b = f"{low:,.{digits}f}", f"{high:,.{digits}f}"
-    return f"{a} {unit}" if a == b else f"{a} to {b} {unit}"
+    a, b = (f"{v:,.{digits}f}".removesuffix(".0") for v in (low, high))
+    if a == b:
+        return f"{a} {unit.removesuffix('s') if a == '1' else unit}"
+    return f"{a} to {b} {unit}"

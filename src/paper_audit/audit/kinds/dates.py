@@ -5,6 +5,7 @@ length of a range of years."""
 from __future__ import annotations
 
 from paper_audit.audit.check_kinds import compare, kind
+from paper_audit.audit.gaps import sized
 from paper_audit.audit.phrasing import amount_text, date_text, dates_text, span_text
 from paper_audit.audit.rounding import Interval
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
@@ -18,7 +19,7 @@ DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 3
     "date_in_reference",
     roles=("claim", "event:fact"),
     does="a date or year against an independently dated event",
-    provides=("reference_start", "reference_end"),
+    provides=("reference_start", "reference_end", "reference_dates", "size"),
 )
 def _date_in_reference(ctx, row, inputs):
     claim_id, fact_id = inputs
@@ -28,18 +29,26 @@ def _date_in_reference(ctx, row, inputs):
     days_off = 0 if overlap else min(abs((r_start - c_end).days), abs((c_start - r_end).days))
     result = CONSISTENT if overlap else (GROSS if days_off > 365 else INCONSISTENT)
     _, fact = reference.lookup(fact_id)
-    return {
-        "grade": result,
-        # A year apart counts as a doubling of the gap (severity grows by one).
-        "separation": 1.0 + days_off / 365.25,
-        "gap_abs": float(days_off),
-        "computed_value": float(days_off),
-        "stated": dates_text(c_start, c_end),
-        "computed": f"{dates_text(r_start, r_end)} ({fact['confidence']} confidence)",
-        "computation": f"the text's date, {dates_text(c_start, c_end)}; the reference ({fact['event']}), "
-        f"{dates_text(r_start, r_end)}: " + ("they overlap" if overlap else f"{days_off} days apart"),
-        "extras": {"reference_start": r_start.isoformat(), "reference_end": r_end.isoformat()},
-    }
+    return sized(
+        row,
+        {
+            "grade": result,
+            # A year apart counts as a doubling of the gap (severity grows by one).
+            "separation": 1.0 + days_off / 365.25,
+            "gap_abs": float(days_off),
+            "computed_value": float(days_off),
+            "stated": dates_text(c_start, c_end),
+            "computed": f"{dates_text(r_start, r_end)} ({fact['confidence']} confidence)",
+            "computation": f"the text's date, {dates_text(c_start, c_end)}; the reference ({fact['event']}), "
+            f"{dates_text(r_start, r_end)}: " + ("they overlap" if overlap else f"{days_off} days apart"),
+            # Dates in words, as a reader writes them: the explanation shows them.
+            "extras": {
+                "reference_start": date_text(r_start),
+                "reference_end": date_text(r_end),
+                "reference_dates": dates_text(r_start, r_end),
+            },
+        },
+    )
 
 
 def _gap_interval(ctx, start: str, end: str, unit: str) -> Interval:
@@ -60,7 +69,7 @@ def _gap_interval(ctx, start: str, end: str, unit: str) -> Interval:
         "expected_unit": "unit of that interval (without a duration claim)",
     },
     does="the interval between two dates against a stated duration or wording",
-    provides=("days_low", "days_high", "expected_low", "expected_high"),
+    provides=("days_low", "days_high", "days", "expected_low", "expected_high", "size"),
 )
 def _date_gap(ctx, row, inputs):
     start, end, *duration = inputs
@@ -87,16 +96,22 @@ def _date_gap(ctx, row, inputs):
         computation=f"from {dates_text(*ctx.dates(start))} to {dates_text(*ctx.dates(end))}: "
         f"{span_text(days.low, days.high, 'days')}"
         + ("" if unit == "days" else f", that is {span_text(computed.low, computed.high, unit)}"),
-        extras={"days_low": days.low, "days_high": days.high, "expected_low": stated.low, "expected_high": stated.high},
+        extras={
+            "days_low": days.low,
+            "days_high": days.high,
+            "days": span_text(days.low, days.high, "days"),
+            "expected_low": stated.low,
+            "expected_high": stated.high,
+        },
     )
-    return result
+    return sized(row, result)
 
 
 @kind(
     "span_within",
     roles=("start:either", "end:either", "duration"),
     does="two dated events fit within a stated duration",
-    provides=("span",),
+    provides=("span", "size"),
 )
 def _span_within(ctx, row, inputs):
     start, end, duration = inputs
@@ -105,22 +120,25 @@ def _span_within(ctx, row, inputs):
     stated = ctx.interval(duration)
     computed = _gap_interval(ctx, start, end, unit)
     fits = computed.low <= stated.high
-    return {
-        "grade": CONSISTENT if fits else INCONSISTENT,
-        "separation": 1.0 if fits else computed.low / stated.high,
-        "stated_value": stated.point,
-        "computed_value": computed.low,
-        "stated": f"{amount_text(stated.point)} {unit}",
-        "computed": f"at least {span_text(computed.low, computed.low, unit)} between the dated events",
-        "computation": f"{date_text(ctx.dates(start)[0])} to {date_text(ctx.dates(end)[0])} is "
-        f"{span_text(computed.low, computed.low, unit)}, "
-        + ("which fits within" if fits else "longer than")
-        + f" {amount_text(stated.point)} {unit}",
-        "extras": {"span": computed.low},
-    }
+    return sized(
+        row,
+        {
+            "grade": CONSISTENT if fits else INCONSISTENT,
+            "separation": 1.0 if fits else computed.low / stated.high,
+            "stated_value": stated.point,
+            "computed_value": computed.low,
+            "stated": f"{amount_text(stated.point)} {unit}",
+            "computed": f"at least {span_text(computed.low, computed.low, unit)} between the dated events",
+            "computation": f"{date_text(ctx.dates(start)[0])} to {date_text(ctx.dates(end)[0])} is "
+            f"{span_text(computed.low, computed.low, unit)}, "
+            + ("which fits within" if fits else "longer than")
+            + f" {amount_text(stated.point)} {unit}",
+            "extras": {"span": span_text(computed.low, computed.low, unit)},
+        },
+    )
 
 
-@kind("range_length", roles=("range", "length"), does="a range of years against its stated length")
+@kind("range_length", roles=("range", "length"), does="a range of years against its stated length", provides=("size",))
 def _range_length(ctx, row, inputs):
     range_id, length_id = inputs
     c = ctx.claim(range_id)
@@ -132,4 +150,4 @@ def _range_length(ctx, row, inputs):
         computed=f"{amount_text(years)} calendar years",
         computation=f"{int(c['low'])} to {int(c['high'])} inclusive = {years:g} years",
     )
-    return result
+    return sized(row, result)

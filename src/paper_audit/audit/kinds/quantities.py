@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 
 from paper_audit.audit.check_kinds import compare, kind, spread
+from paper_audit.audit.gaps import sized
 from paper_audit.audit.params import ASSUMED_DIVISIONS_PER_ARMY
-from paper_audit.audit.phrasing import amount_text
+from paper_audit.audit.phrasing import amount_text, amounts_text, collapsed, ratio_text
 from paper_audit.audit.rounding import Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, NOT_SUPPORTED, SUPPORTED, WITHIN_ROUNDING
 from paper_audit.tables import reference
@@ -20,7 +21,7 @@ from paper_audit.tables import reference
     repeat=2,
     expects={"expected_low": "the whole the parts add up to", "expected_high": "(optional) the same whole"},
     does="shares of one whole add up to it",
-    provides=("excess", "rounding_reach", "n_parts"),
+    provides=("excess", "rounding_reach", "n_parts", "size"),
 )
 def _parts_sum(ctx, row, inputs):
     parts = [ctx.interval(i, as_percent=True) for i in inputs]
@@ -28,24 +29,24 @@ def _parts_sum(ctx, row, inputs):
     target = float(row["expected_low"])
     result = compare(ctx, computed, Interval(target, target, target))
     result.update(
-        stated=f"{target:g} (the whole)",
-        computed=f"{computed.point:,.4g}",
-        computation=" + ".join(f"{p.point:g}" for p in parts) + f" = {computed.point:,.4g}; "
-        f"with rounding {computed.low:,.4g} to {computed.high:,.4g}",
+        stated=f"{amount_text(target)} (the whole)",
+        computed=amount_text(computed.point),
+        computation=" + ".join(amount_text(p.point) for p in parts) + f" = {amount_text(computed.point)}; "
+        f"with rounding {amounts_text(computed.low, computed.high)}",
         extras={
             "excess": computed.point - target,
             "rounding_reach": (computed.high - computed.low) / 2,
             "n_parts": len(parts),
         },
     )
-    return result
+    return sized(row, result)
 
 
 @kind(
     "same_quantity",
     roles=("first", "second"),
     does="one quantity reported twice agrees with itself",
-    provides=("ratio",),
+    provides=("ratio", "size"),
 )
 def _same_quantity(ctx, row, inputs):
     first, second = inputs
@@ -53,15 +54,26 @@ def _same_quantity(ctx, row, inputs):
     a, b = ctx.interval(first, as_percent=percent), ctx.interval(second, as_percent=percent)
     result = compare(ctx, a, b)
     unit = "percent" if percent else ctx.claim(second)["unit"]
+    # Each figure by what it measures (claims.csv ``measure``): between two
+    # sources nothing is recomputed, and the reader needs to know whose is which.
+    name_a, name_b = (_measure(ctx, i, which) for i, which in zip(inputs, ("first", "second"), strict=True))
+    if name_a == name_b:
+        # One measure printed twice ("one-third (33.3 percent)"): each by its printed form.
+        name_a, name_b = (f"“{ctx.claim(i)['figure']}”" for i in inputs)
     result.update(
-        stated=f"{amount_text(b.point)} {unit}",
-        computed=f"{amount_text(a.point)} {unit}",
-        computation=f"{first}: {amount_text(a.low)} to {amount_text(a.high)}; {second}: {amount_text(b.low)} to "
-        f"{amount_text(b.high)}",
+        stated=f"{amount_text(b.point)} {unit}" + (f" ({name_b})" if row.get("evidence") == "sources" else ""),
+        computed=f"{amount_text(a.point)} {unit}" + (f" ({name_a})" if row.get("evidence") == "sources" else ""),
+        computation=f"{name_a}: {amounts_text(a.low, a.high)} {unit}; {name_b}: {amounts_text(b.low, b.high)} {unit}",
         spread=spread(a.point, b.point),
         extras={"ratio": max(a.point, b.point) / min(a.point, b.point)},
     )
-    return result
+    return sized(row, result)
+
+
+def _measure(ctx, claim_id: str, which: str) -> str:
+    """What a figure measures, as claims.csv says it; "the first figure" where it does not say."""
+    measure = ctx.claim(claim_id).get("measure")
+    return measure if isinstance(measure, str) and measure else f"the {which} figure"
 
 
 @kind(
@@ -101,7 +113,7 @@ def _remainder(ctx, row, inputs):
     "share_ratio",
     roles=("share_a", "share_b", "sum_a", "sum_b"),
     does="two donors' shares against the ratio of the sums the text gives for them",
-    provides=("share_ratio", "sum_ratio"),
+    provides=("share_ratio", "sum_ratio", "size"),
 )
 def _share_ratio(ctx, row, inputs):
     """Two donors' shares (percent) against the ratio of the sums the paper gives for them."""
@@ -110,19 +122,24 @@ def _share_ratio(ctx, row, inputs):
     sums = propagate(lambda x, y: x / y, [ctx.interval(sum_a), ctx.interval(sum_b)])
     result = compare(ctx, sums, shares)
     result.update(
-        stated=f"ratio of shares {shares.point:.4g}",
-        computed=f"ratio of sums {sums.point:.4g}",
+        stated=f"ratio of shares {ratio_text(shares.point)}",
+        computed=f"ratio of sums {ratio_text(sums.point)}",
         computation=f"shares {amount_text(ctx.interval(share_a).point)} / {amount_text(ctx.interval(share_b).point)} "
-        f"= {shares.point:.4g} "
-        f"({shares.low:.4g} to {shares.high:.4g}); sums {amount_text(ctx.interval(sum_a).point)} / "
-        f"{amount_text(ctx.interval(sum_b).point)} = {sums.point:.4g} ({sums.low:.4g} to {sums.high:.4g})",
+        f"= {_ratio_with_rounding(shares)}; sums {amount_text(ctx.interval(sum_a).point)} / "
+        f"{amount_text(ctx.interval(sum_b).point)} = {_ratio_with_rounding(sums)}",
         spread=spread(sums.point, shares.point),
-        extras={"share_ratio": shares.point, "sum_ratio": sums.point},
+        extras={"share_ratio": ratio_text(shares.point), "sum_ratio": ratio_text(sums.point)},
     )
-    return result
+    return sized(row, result)
 
 
-@kind("reference_count", roles=("claim", "count:fact"), does="a count against an independent count")
+def _ratio_with_rounding(ratio: Interval) -> str:
+    """ "1.135 (1.132 to 1.138)"; the ratio alone where rounding cannot move it as printed."""
+    ends = collapsed(ratio_text(ratio.low), ratio_text(ratio.high))
+    return ratio_text(ratio.point) if ends == ratio_text(ratio.point) else f"{ratio_text(ratio.point)} ({ends})"
+
+
+@kind("reference_count", roles=("claim", "count:fact"), does="a count against an independent count", provides=("size",))
 def _reference_count(ctx, row, inputs):
     claim_id, count_id = inputs
     _, fact = reference.lookup(count_id)
@@ -133,7 +150,7 @@ def _reference_count(ctx, row, inputs):
         computed=f"{amount_text(value)} ({fact['confidence']} confidence)",
         computation=f"{fact['fact']}: {amount_text(value)}",
     )
-    return result
+    return sized(row, result)
 
 
 @kind(
@@ -141,6 +158,7 @@ def _reference_count(ctx, row, inputs):
     roles=("counted",),
     expects={"expected_low": "how many items the sentence lists", "expected_high": "(optional) the same number"},
     does="a stated count against the items the sentence lists",
+    provides=("size",),
 )
 def _count_listed(ctx, row, inputs):
     (claim_id,) = inputs
@@ -151,7 +169,7 @@ def _count_listed(ctx, row, inputs):
         computed=f"{listed:g} listed in the text",
         computation=f"the sentence lists {listed:g} items",
     )
-    return result
+    return sized(row, result)
 
 
 @kind(
@@ -182,7 +200,7 @@ def _footnote_rate(ctx, row, inputs):
     "divisions_from_armies",
     roles=("stated", "divisions:fact", "armies:fact", "more_armies:fact?"),
     does="a count of divisions against a reference that counts divisions and armies, at an assumed size of an army",
-    provides=("assumed", "range", "divisions", "armies"),
+    provides=("assumed", "range", "divisions", "armies", "size"),
 )
 def _divisions_from_armies(ctx, row, inputs):
     """A stated number of divisions against a reference that counts some
@@ -202,7 +220,7 @@ def _divisions_from_armies(ctx, row, inputs):
     result = compare(ctx, computed, stated)
     grades = [ctx.verdict(Interval(v, v, v), stated) for v in (computed.low, computed.high)]
     adverse = all(g in (INCONSISTENT, GROSS) for g in grades)
-    span = f"{amount_text(computed.low)} to {amount_text(computed.high)} divisions"
+    span = f"{amounts_text(computed.low, computed.high)} divisions"
     assumed = f"{sizes[0]:g} to {sizes[1]:g}" if sizes[0] != sizes[1] else f"{sizes[0]:g}"
     if adverse:
         uncertainty = f"off at every assumed size of an army ({span})"
@@ -219,4 +237,4 @@ def _divisions_from_armies(ctx, row, inputs):
         computation=f"{divisions:g} divisions + {armies:g} armies × {assumed} divisions per army = {span}",
         extras={"assumed": assumed, "range": span, "divisions": divisions, "armies": armies},
     )
-    return result
+    return sized(row, result)

@@ -9,7 +9,8 @@ import math
 
 from paper_audit import paths
 from paper_audit.audit.check_kinds import compare, kind, separation
-from paper_audit.audit.phrasing import amount_text
+from paper_audit.audit.gaps import sized
+from paper_audit.audit.phrasing import amount_text, amounts_text, date_text, dates_text, listed, rate_text
 from paper_audit.audit.rounding import Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 from paper_audit.errors import DataError
@@ -21,7 +22,7 @@ from paper_audit.tables import reference
     roles=("amount", "converted", "rate_from", "rate_to"),
     ends=True,
     does="an amount converted at the rate the text states (rate_from units = rate_to units)",
-    provides=("rate",),
+    provides=("rate", "size"),
 )
 def _conversion(ctx, row, inputs):
     amount, converted, rate_from, rate_to = inputs
@@ -38,15 +39,14 @@ def _conversion(ctx, row, inputs):
     result.update(
         stated=f"{amount_text(b.point)} {ub}",
         computed=f"{amount_text(computed.point)} {ub}",
-        implied_rate=f"{a.point / b.point:,.4g} {ua} per {ub} (stated rate {rf.point / rt.point:,.4g})",
+        implied_rate=f"{rate_text(a.point / b.point)} {ua} per {ub} (stated rate {rate_text(rf.point / rt.point)})",
         computation=f"{amount_text(a.point)} {ua} × {amount_text(rt.point)} / {amount_text(rf.point)} = "
-        f"{amount_text(computed.point)} {ub}; "
-        f"with rounding {amount_text(computed.low)} to {amount_text(computed.high)}",
+        f"{amount_text(computed.point)} {ub}; with rounding {amounts_text(computed.low, computed.high)}",
         extras={"rate": rf.point / rt.point},
     )
     if own is not None:
         result["explanation"] = READERS_RATE
-    return result
+    return sized(row, result)
 
 
 # What a finding under the reader's own rate says instead of the check's explanation,
@@ -60,11 +60,17 @@ UNSURE_CONFIDENCE = ("medium-low", "low", "none")  # a yardstick this weak gives
 
 
 def _describe_rate(rate) -> str:
-    end = rate["valid_to"] or "open"
-    return (
-        f"{rate['id']}: {float(rate['units_per_usd']):g} {rate['currency']} per USD, valid {rate['valid_from']} to "
-        f"{end}, {rate['confidence']} confidence"
-    )
+    """A candidate rate as an explanation names it: what it is, its value, when
+    it held and its confidence, dates in words (no id: the reader never needs one)."""
+    return f"{reference.describe(rate['id'])} ({rate['confidence']} confidence)"
+
+
+def _held(rate) -> str:
+    """When a reference rate held, in words: "from 1 January 1953 to 28 February 1955", "from 1 March 1955 on"."""
+    start = dt.date.fromisoformat(rate["valid_from"])
+    if not rate["valid_to"]:
+        return f"from {date_text(start)} on"
+    return f"from {dates_text(start, dt.date.fromisoformat(rate['valid_to']))}"
 
 
 def _units_note(currency: str, start: dt.date, end: dt.date) -> str:
@@ -76,7 +82,7 @@ def _units_note(currency: str, start: dt.date, end: dt.date) -> str:
     if start >= day:
         return ""
     return (
-        f"Sums dated before {day.isoformat()} were counted in old units ({reform['event']}); the paper's figure "
+        f"Sums dated before {date_text(day)} were counted in old units ({reform['event']}); the paper's figure "
         f"is read, as its size shows, in new units, and the yardsticks are expressed in new units too."
     )
 
@@ -114,7 +120,7 @@ def _yardsticks(ctx, row, claim_id: str, currency: str, named: list[str]) -> lis
     roles=("amount", "converted", "rate:fact?"),
     ends=True,
     does="an amount converted at an independent official rate of the time",
-    provides=("yardsticks", "range", "units_note", "rate"),
+    provides=("yardsticks", "range", "units_note", "rate", "paper_rate", "size"),
 )
 def _reference_rate(ctx, row, inputs):
     """A conversion held against every official rate valid when the figure was made."""
@@ -145,24 +151,28 @@ def _reference_rate(ctx, row, inputs):
     rate, per_usd, computed, _ = results[0]
     result = compare(ctx, computed, b)
     values = sorted({r[1] for r in results})
-    low = min(r[2].low for r in results)
-    high = max(r[2].high for r in results)
+    # The candidates' results as the finding prints them ...
+    low = min(r[2].point for r in results)
+    high = max(r[2].point for r in results)
     reasons = []
     windows = {(r[0]["valid_from"], r[0]["valid_to"]) for r in results}
     if len(windows) > 1:
         changes = sorted({r[0]["valid_from"] for r in results})[1:]
-        reasons.append(f"the figure's period {start} to {end} straddles a change of rate on {', '.join(changes)}")
+        when = listed([date_text(dt.date.fromisoformat(c)) for c in changes])
+        reasons.append(f"the figure's period, {dates_text(start, end)}, straddles a change of rate on {when}")
     if len(values) > 1 and len(windows) < len(results):
         reasons.append("sources of the rate conflict for the same dates")
     reasons += [
-        f"{r[0]['id']} has {r[0]['confidence']} confidence" for r in results if r[0]["confidence"] in UNSURE_CONFIDENCE
+        f"the rate of {r[1]:g} {ua} per USD {_held(r[0])} has {r[0]['confidence']} confidence"
+        for r in results
+        if r[0]["confidence"] in UNSURE_CONFIDENCE
     ]
     grades = [r[3] for r in results]
     uncertainty = ""
     if reasons and own is None:
         adverse = all(g in (INCONSISTENT, GROSS) for g in grades)
         agree = all(g in (CONSISTENT, WITHIN_ROUNDING) for g in grades)
-        span = f"USD {amount_text(min(r[2].point for r in results))} to {amount_text(max(r[2].point for r in results))}"
+        span = f"USD {amounts_text(low, high)}"
         if adverse:
             uncertainty = f"off at every candidate rate ({span})"
             # Counted only so: the least of the gaps, at the candidate nearest the figure.
@@ -171,13 +181,15 @@ def _reference_rate(ctx, row, inputs):
             uncertainty = f"consistent at every candidate rate ({span})"
         else:
             uncertainty = "depends on the yardstick: " + "; ".join(f"{r[3]} at {r[1]:g}" for r in results)
-        result.update(computed_low=low, computed_high=high)
+        # ... and as the verdict weighs them, with the rounding of the amount: the
+        # size of the gap (``gaps.size``) is then one rounding cannot close.
+        result.update(computed_low=min(r[2].low for r in results), computed_high=max(r[2].high for r in results))
     result.update(
         stated=f"USD {amount_text(b.point)}",
         computed=f"USD {amount_text(computed.point)}"
         if len(results) == 1 or own is not None
-        else f"USD {amount_text(min(r[2].point for r in results))} to {amount_text(max(r[2].point for r in results))}",
-        implied_rate=f"{a.point / b.point:,.4g} {ua} per USD "
+        else f"USD {amounts_text(low, high)}",
+        implied_rate=f"{rate_text(a.point / b.point)} {ua} per USD "
         + (
             f"(reference {per_usd:g}, {rate['confidence']} confidence)"
             if len(values) == 1
@@ -192,22 +204,22 @@ def _reference_rate(ctx, row, inputs):
         uncertainty=uncertainty,
         extras={
             "yardsticks": "; ".join(_describe_rate(r[0]) for r in results) if own is None else "the reader's rate",
-            "range": f"USD {amount_text(min(r[2].point for r in results))} to "
-            f"{amount_text(max(r[2].point for r in results))}",
+            "range": f"USD {amounts_text(low, high)}",
             "units_note": _units_note(ua, start, end),
             "rate": per_usd,
+            "paper_rate": f"{rate_text(a.point / b.point)} {ua} per USD",
         },
     )
     if own is not None:
         result["explanation"] = READERS_RATE
-    return result
+    return sized(row, result)
 
 
 @kind(
     "part_of_whole",
     roles=("part", "part_converted", "whole", "whole_converted"),
     does="a part of a sum converted at the rate its whole implies (the text's own proportion)",
-    provides=("rate",),
+    provides=("rate", "size"),
 )
 def _part_of_whole(ctx, row, inputs):
     """A part of a sum, converted at the rate the text gives the whole: the
@@ -221,13 +233,12 @@ def _part_of_whole(ctx, row, inputs):
     result.update(
         stated=f"{amount_text(pc.point)} {ub}",
         computed=f"{amount_text(computed.point)} {ub}",
-        implied_rate=f"{p.point / pc.point:,.4g} {ua} per {ub} (the whole's {w.point / wc.point:,.4g})",
+        implied_rate=f"{rate_text(p.point / pc.point)} {ua} per {ub} (the whole's {rate_text(w.point / wc.point)})",
         computation=f"{amount_text(p.point)} / {amount_text(w.point)} × {amount_text(wc.point)} {ub} = "
-        f"{amount_text(computed.point)} {ub}; with rounding {amount_text(computed.low)} to "
-        f"{amount_text(computed.high)}",
+        f"{amount_text(computed.point)} {ub}; with rounding {amounts_text(computed.low, computed.high)}",
         extras={"rate": w.point / wc.point},
     )
-    return result
+    return sized(row, result)
 
 
 @kind(
@@ -235,7 +246,7 @@ def _part_of_whole(ctx, row, inputs):
     roles=("amount", "converted"),
     repeat=2,
     does="several conversions between the same currencies imply one rate",
-    provides=("low_rate", "high_rate", "ratio", "rates"),
+    provides=("low_rate", "high_rate", "ratio", "rates", "size"),
 )
 def _same_rate(ctx, row, inputs):
     if len(inputs) < 4 or len(inputs) % 2:
@@ -255,27 +266,35 @@ def _same_rate(ctx, row, inputs):
         result = INCONSISTENT
     ua, ub = ctx.claim(pairs[0][0])["unit"], ctx.claim(pairs[0][1])["unit"]
     listing = "; ".join(
-        f"{amount_text(ctx.interval(a).point)} / {amount_text(ctx.interval(b).point)} = {r.point:,.4g}"
+        f"{amount_text(ctx.interval(a).point)} / {amount_text(ctx.interval(b).point)} = {rate_text(r.point)}"
         for (a, b), r in zip(pairs, rates, strict=True)
     )
-    return {
-        "grade": result,
-        "stated_value": lo,
-        "computed_value": hi,
-        "computed_low": lo,
-        "computed_high": hi,
-        # The band of rates that fits every conversion, where one does; else none,
-        # and the nearest ends of the two farthest apart say how far apart they lie.
-        "stated_low": max(r.low for r in rates) if common else None,
-        "stated_high": min(r.high for r in rates) if common else None,
-        "separation": 1.0 if common else max(r.low for r in rates) / min(r.high for r in rates),
-        "gap_abs": hi - lo,
-        "gap_rel": hi / lo - 1,
-        "spread": hi / lo - 1,
-        "stated": f"one rate for {len(pairs)} conversions",
-        "computed": f"rates from {lo:,.4g} to {hi:,.4g} {ua} per {ub}",
-        "implied_rate": ", ".join(f"{r.point:,.4g}" for r in rates) + f" {ua} per {ub}",
-        "computation": listing
-        + ("; one rate fits all within rounding" if common else "; no single rate fits all within rounding"),
-        "extras": {"low_rate": lo, "high_rate": hi, "ratio": hi / lo, "rates": ", ".join(f"{p:,.4g}" for p in points)},
-    }
+    shown = [rate_text(p) for p in points]
+    # Rates that print alike are one rate, said once ("4 rubles per USD, for each").
+    each = len(set(shown)) == 1
+    return sized(
+        row,
+        {
+            "grade": result,
+            "stated_value": lo,
+            "computed_value": hi,
+            "computed_low": lo,
+            "computed_high": hi,
+            # The band of rates that fits every conversion, where one does; else none,
+            # and the nearest ends of the two farthest apart say how far apart they lie.
+            "stated_low": max(r.low for r in rates) if common else None,
+            "stated_high": min(r.high for r in rates) if common else None,
+            "separation": 1.0 if common else max(r.low for r in rates) / min(r.high for r in rates),
+            "gap_abs": hi - lo,
+            "gap_rel": hi / lo - 1,
+            "spread": hi / lo - 1,
+            "stated": f"one rate for {len(pairs)} conversions",
+            "computed": f"{shown[0]} {ua} per {ub} for each"
+            if each
+            else f"rates from {rate_text(lo)} to {rate_text(hi)} {ua} per {ub}",
+            "implied_rate": f"{shown[0]} {ua} per {ub}, for each" if each else f"{', '.join(shown)} {ua} per {ub}",
+            "computation": listing
+            + ("; one rate fits all within rounding" if common else "; no single rate fits all within rounding"),
+            "extras": {"low_rate": lo, "high_rate": hi, "ratio": hi / lo, "rates": listed(shown)},
+        },
+    )

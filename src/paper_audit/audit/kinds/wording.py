@@ -10,7 +10,8 @@ times the second (half as much again, by default) less that margin.
 from __future__ import annotations
 
 from paper_audit.audit.check_kinds import kind
-from paper_audit.audit.phrasing import amount_text
+from paper_audit.audit.gaps import sized
+from paper_audit.audit.phrasing import amount_text, ratio_text
 from paper_audit.audit.rounding import propagate
 from paper_audit.audit.verdicts import CONSISTENT, INCONSISTENT, NOT_SUPPORTED, PARTLY, SUPPORTED
 
@@ -32,7 +33,7 @@ def _judge(ctx, ratio: float, needed: float, floor: float) -> tuple[str, float]:
     roles=("first", "second"),
     expects={"expected_low": "(optional) the ratio of the first to the second the phrase claims (default 1: larger)"},
     does="the text says the first is comparable to or larger than the second",
-    provides=("ratio", "comparable", "needed"),
+    provides=("ratio", "comparable", "needed", "first", "second", "size"),
 )
 def _comparison(ctx, row, inputs):
     """The text says the first is comparable to, and even larger than, the second.
@@ -47,24 +48,40 @@ def _comparison(ctx, row, inputs):
     needed = float(row.get("expected_low") or 1.0)
     wording, short = _judge(ctx, ratio, needed, COMPARABLE_RATIO)
     unit = ctx.claim(first)["unit"]
-    return {
-        "grade": CONSISTENT if wording == SUPPORTED else ctx.verdict(a, b),
-        "wording": wording,
-        "separation": short,
-        "stated_value": b.point,
-        "computed_value": a.point,
-        "gap_abs": a.point - b.point,
-        "computed_low": a.low,
-        "computed_high": a.high,
-        "stated_low": b.low,
-        "stated_high": b.high,
-        "gap_rel": ratio - 1,
-        "stated": f"{amount_text(b.point)} {unit} (second)",
-        "computed": f"{amount_text(a.point)} {unit} (first)",
-        "computation": f"{amount_text(a.point)} / {amount_text(b.point)} = {ratio:.3f} (the phrase needs "
-        f"{needed:g}, less {ctx.assumptions.vagueness:.0%} for its vagueness; comparable from {COMPARABLE_RATIO:g})",
-        "extras": {"ratio": ratio, "comparable": COMPARABLE_RATIO, "needed": needed},
-    }
+    return sized(
+        row,
+        {
+            "grade": CONSISTENT if wording == SUPPORTED else ctx.verdict(a, b),
+            "wording": wording,
+            "separation": short,
+            "stated_value": b.point,
+            "computed_value": a.point,
+            "gap_abs": a.point - b.point,
+            "computed_low": a.low,
+            "computed_high": a.high,
+            "stated_low": b.low,
+            "stated_high": b.high,
+            "gap_rel": ratio - 1,
+            "stated": f"{amount_text(b.point)} {unit} (second)",
+            "computed": f"{amount_text(a.point)} {unit} (first)",
+            "computation": f"{amount_text(a.point)} / {amount_text(b.point)} = {ratio_text(ratio)} "
+            f"({_needs(ctx, needed)})",
+            "extras": {
+                "ratio": ratio_text(ratio),
+                "comparable": COMPARABLE_RATIO,
+                "needed": needed,
+                "first": f"{amount_text(a.point)} {unit}",
+                "second": f"{amount_text(b.point)} {unit}",
+            },
+        },
+    )
+
+
+def _needs(ctx, needed: float) -> str:
+    """What the phrase needs, said as a reader would: "the phrase needs at least as much, less 10 percent for its
+    vagueness", "the phrase needs at least 1.5 times as much, ..."."""
+    much = "as much" if needed == 1 else f"{needed:g} times as much"
+    return f"the phrase needs at least {much}, less {ctx.assumptions.vagueness * 100:g} percent for its vagueness"
 
 
 @kind(
@@ -74,7 +91,7 @@ def _comparison(ctx, row, inputs):
         "expected_low": f"(optional) the ratio of the sum to the third the phrase claims (default {MUCH_MORE_RATIO:g})"
     },
     does="the text says the sum of two figures is much larger than a third",
-    provides=("ratio", "needed", "first_sum"),
+    provides=("ratio", "needed", "first_sum", "second", "size"),
 )
 def _sum_against(ctx, row, inputs):
     """The text says what one donor gave (two figures, summed) was much more
@@ -88,22 +105,29 @@ def _sum_against(ctx, row, inputs):
     needed = float(row.get("expected_low") or MUCH_MORE_RATIO)
     wording, short = _judge(ctx, ratio, needed, 1.0)
     unit = ctx.claim(second)["unit"]
-    return {
-        "grade": CONSISTENT if wording == SUPPORTED else INCONSISTENT,
-        "wording": wording,
-        "separation": short,
-        "stated_value": other.point,
-        "computed_value": total.point,
-        "computed_low": total.low,
-        "computed_high": total.high,
-        "stated_low": other.low,
-        "stated_high": other.high,
-        "gap_abs": total.point - other.point,
-        "gap_rel": ratio - 1,
-        "stated": f"{amount_text(other.point)} {unit} (the other)",
-        "computed": f"{amount_text(total.point)} {unit} (the sum)",
-        "computation": f"({amount_text(ctx.interval(first_a).point)} + {amount_text(ctx.interval(first_b).point)}) "
-        f"/ {amount_text(other.point)} = {ratio:.3f} (the phrase needs {needed:g}, less "
-        f"{ctx.assumptions.vagueness:.0%} for its vagueness)",
-        "extras": {"ratio": ratio, "needed": needed, "first_sum": f"{amount_text(total.point)} {unit}"},
-    }
+    return sized(
+        row,
+        {
+            "grade": CONSISTENT if wording == SUPPORTED else INCONSISTENT,
+            "wording": wording,
+            "separation": short,
+            "stated_value": other.point,
+            "computed_value": total.point,
+            "computed_low": total.low,
+            "computed_high": total.high,
+            "stated_low": other.low,
+            "stated_high": other.high,
+            "gap_abs": total.point - other.point,
+            "gap_rel": ratio - 1,
+            "stated": f"{amount_text(other.point)} {unit} (the other)",
+            "computed": f"{amount_text(total.point)} {unit} (the sum)",
+            "computation": f"({amount_text(ctx.interval(first_a).point)} + {amount_text(ctx.interval(first_b).point)}) "
+            f"/ {amount_text(other.point)} = {ratio_text(ratio)} ({_needs(ctx, needed)})",
+            "extras": {
+                "ratio": ratio_text(ratio),
+                "needed": needed,
+                "first_sum": f"{amount_text(total.point)} {unit}",
+                "second": f"{amount_text(other.point)} {unit}",
+            },
+        },
+    )
