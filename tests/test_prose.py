@@ -106,7 +106,7 @@ def test_no_number_is_typed_in_the_checks_explanations_or_titles():
     problems = []
     with open(paths.CHECKS_CSV, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            text = " ".join((row["explanation"], row["title"], row["bearing"]))
+            text = " ".join((row["explanation"], row["title"], row["headline"], row["bearing"]))
             prose = unmarked(re.sub(r"\{[a-z_]+(?::[^}]*)?\}", " ", text))
             for match in QUANTITY.finditer(prose):
                 problems.append(f"{row['id']}: quantity {match.group()!r}")

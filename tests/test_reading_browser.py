@@ -107,7 +107,8 @@ def badge_problems(neighbours: list[dict]) -> list[str]:
     for seen in neighbours:
         after = seen["after"]
         where = f"{seen['before'][-20:]!r} [{seen['badge']}] {after[:20]!r}"
-        if after[:1].isalnum() or after[:1] in "-‑" or seen["before"][-1:] in "-‑":
+        # (An empty string is "in" every string: test the character, not the slice.)
+        if after[:1].isalnum() or (after and after[0] in "-‑") or (seen["before"] and seen["before"][-1] in "-‑"):
             problems.append(f"a badge inside a word: {where}")
         elif any(re.match(rf"\s+{word}\b", after, re.IGNORECASE) for word in UNIT_WORDS):
             problems.append(f"a badge between a figure and its unit: {where}")
@@ -124,6 +125,7 @@ def test_the_checks_can_fail():
     assert badge_problems([{"badge": "⚠ inconsistent", "before": "was 33.3", "after": " percent of"}])
     assert badge_problems([{"badge": "= holds", "before": "a Three", "after": "-Year Plan"}])
     assert not badge_problems([{"badge": "⚠ inconsistent", "before": "33.3 percent", "after": " of the aid"}])
+    assert not badge_problems([{"badge": "✓ consistent", "before": "until 1958", "after": ""}])
 
 
 @pytest.fixture(scope="module")

@@ -249,6 +249,7 @@ def run_check(ctx: Context, row: dict) -> Finding:
         bearing=row.get("bearing", ""),
         phrase=row.get("phrase_at"),
         judges=(row.get("judges") or "").split(),
+        headline=row.get("headline") or row["title"],
         pages=sorted({q["page"] for q in quotes}),
         quotes=quotes,
         **fields,

@@ -52,6 +52,9 @@ class Finding:
     # The claims among the inputs that the check judges (checks.csv ``judges``): only
     # they wear its badge where the text is quoted; empty when it judges a relation.
     judges: list[str] = field(default_factory=list)
+    # What is at issue, as a noun phrase the size can follow (checks.csv
+    # ``headline``; the title where it is empty): the front page's words.
+    headline: str = ""
 
     @property
     def rank(self) -> int:

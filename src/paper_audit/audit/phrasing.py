@@ -34,12 +34,17 @@ def amounts_text(low: float, high: float) -> str:
 def rate_text(value: float) -> str:
     """A rate a computation implies (units per unit, four significant digits:
     "2,471", "122.9", "2.011"). A reference rate prints as its table gives it."""
-    return f"{value:,.4g}"
+    return _four_digits(value)
 
 
 def ratio_text(value: float) -> str:
     """A ratio of two figures, four significant digits: "1.135", "0.8829", "3.05"."""
-    return f"{value:,.4g}"
+    return _four_digits(value)
+
+
+def _four_digits(value: float) -> str:
+    # ``:,.4g`` alone would print 24,710 as "2.471e+04": from 1,000 up, whole units.
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
 
 
 def collapsed(low: str, high: str, joiner: str = " to ") -> str:

@@ -139,6 +139,10 @@ class Evidence:
     # phrase against its numbers; two sources it relays, which seldom agree),
     # and grows by one for each doubling of the gap (``evidence.severity``).
     severity_base: float
+    # What each side of a comparison is called where a finding is written out
+    # (flag, register): two sources the paper relays are two reports, not a
+    # statement and its recomputation.
+    sides: tuple[str, str] = ("Stated", "Recomputed")
 
 
 EVIDENCE = {
@@ -157,6 +161,7 @@ EVIDENCE = {
             "where two sources it relays differ",
             "Sources that differ",
             severity_base=0.5,
+            sides=("One source", "The other source"),
         ),
         Evidence(
             "yardstick",
@@ -164,6 +169,7 @@ EVIDENCE = {
             "against an outside yardstick",
             "Against an outside yardstick",
             severity_base=1.5,
+            sides=("Stated", "By the yardstick"),
         ),
         Evidence(
             "wording",
@@ -171,6 +177,7 @@ EVIDENCE = {
             "where a phrase goes beyond the paper's numbers",
             "A phrase against the numbers",
             severity_base=1.0,
+            sides=("The words", "The paper's numbers"),
         ),
     )
 }

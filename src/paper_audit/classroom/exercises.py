@@ -37,7 +37,7 @@ import pandas as pd
 import yaml
 
 from paper_audit import paths
-from paper_audit.audit import engine, rounding, verdicts
+from paper_audit.audit import engine, phrasing, rounding, verdicts
 from paper_audit.classroom.rubrics import RUBRICS_CSV, load_rubrics, rubric_points, rubric_text  # noqa: F401 (public here)
 from paper_audit.errors import DataError
 from paper_audit.present import render
@@ -206,9 +206,17 @@ def page_values(assignment: str) -> dict[str, str]:
         _, row = reference.lookup(fact_id)
         for field in ("units_per_usd", "valid_from", "confidence"):
             if field in row:
-                text = str(row[field])
-                values[f"ref_{fact_id}_{field}"] = f"{float(text):g}" if field == "units_per_usd" else text
+                values[f"ref_{fact_id}_{field}"] = _reference_text(field, row[field])
     return values
+
+
+def _reference_text(field: str, value) -> str:
+    """A reference field as prose shows it: a rate as a plain number, a date in words."""
+    if field == "units_per_usd":
+        return f"{float(value):g}"
+    if field == "valid_from":
+        return phrasing.date_text(pd.Timestamp(value).date())
+    return str(value)
 
 
 # --------------------------------------------------------------------------

@@ -76,9 +76,10 @@ def quotes(finding) -> str:
 def working(finding) -> list[tuple[str, str]]:
     """The computation, item by item. No gap in percent of the stated value:
     the paragraph gives the gap once, in the words that suit it."""
+    stated, other = EVIDENCE[finding.evidence].sides
     rows = [
-        ("Stated", finding.stated),
-        ("Recomputed", finding.computed),
+        (stated, finding.stated),
+        (other, finding.computed),
         ("Computation", finding.computation),
         ("Implied rate", finding.implied_rate),
         ("Evidence", EVIDENCE[finding.evidence].meaning),

@@ -31,15 +31,14 @@ def size(finding) -> str:
     return gaps.size(finding) or finding.verdict
 
 
-def quoted(title: str) -> str:
-    """A check's title as a quotation: its own quotation marks become single ones."""
-    return "“" + title.replace("“", "‘").replace("”", "’") + "”"
-
-
 def typographic(text: str) -> str:
     """Typographic apostrophes, as Sphinx's smartquotes prints the page's own
     text (raw HTML and glued text escape it)."""
     return text.replace("'", "’")
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _joined(parts: list[str]) -> str:
@@ -64,13 +63,13 @@ def gravest_sentence(ranked_problems: list, how_many: int = GRAVEST_IN_ABSTRACT)
     kinds = {f.evidence for f in gravest}
     if len(kinds) == 1:
         where = EVIDENCE[gravest[0].evidence].where
-        named = _joined([f"{quoted(f.title)} ({size(f)})" for f in gravest])
+        named = _joined([f"{f.headline} ({size(f)})" for f in gravest])
         if len(gravest) == 1:
             text = f"The gravest, {where}, is {named}."
         else:
             text = f"The gravest, {'both' if len(gravest) == 2 else 'all'} {where}, are {named}."
     else:
-        named = _joined([f"{quoted(f.title)} ({size(f)}, {EVIDENCE[f.evidence].where})" for f in gravest])
+        named = _joined([f"{f.headline} ({size(f)}, {EVIDENCE[f.evidence].where})" for f in gravest])
         text = f"The gravest {'is' if len(gravest) == 1 else 'are'} {named}."
     return typographic(text)
 
@@ -80,7 +79,7 @@ def ranked_list(ranked_problems: list) -> str:
     its check's title linking to the flag in its chapter, its kind of evidence."""
     items = "".join(
         f'<li><span class="audit-ranked-size">{esc(size(f))}</span> – '
-        f'<a class="audit-ranked-link" href="{esc(flag_href(f))}">{esc(typographic(f.title))}</a> '
+        f'<a class="audit-ranked-link" href="{esc(flag_href(f))}">{esc(typographic(capitalised(f.headline)))}</a> '
         f'<span class="audit-ranked-kind">({esc(typographic(EVIDENCE[f.evidence].meaning))})</span></li>'
         for f in ranked_problems
     )

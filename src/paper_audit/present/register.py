@@ -17,14 +17,6 @@ from paper_audit.present.render import CHAPTER_PAGES, esc, finding_anchor
 # The visible columns, in order: (heading, what the sort of its button reads).
 COLUMNS = ("Verdict", "Finding", "Evidence", "Chapter")
 DETAILS_SUMMARY = "Figures and computation"
-# What each side of a comparison is, by kind of evidence: two sources the paper
-# relays are two reports, not a statement and its recomputation.
-SIDES = {
-    "arithmetic": ("Stated", "Recomputed"),
-    "sources": ("One source", "The other source"),
-    "yardstick": ("Stated", "By the yardstick"),
-    "wording": ("The words", "The paper's numbers"),
-}
 NOT_COUNTED = "Restates a definition: shown, counted neither as agreement nor as a problem."
 
 
@@ -46,7 +38,7 @@ def pages_text(pages) -> str:
 
 def details(finding) -> str:
     """The folded part of a row: both sides of the comparison, the computation, the pages."""
-    stated, other = SIDES.get(finding.evidence, SIDES["arithmetic"])
+    stated, other = EVIDENCE[finding.evidence].sides
     rows = [(stated, finding.stated), (other, finding.computed), ("Computation", finding.computation)]
     rows.append(("Pages", pages_text(finding.pages)))
     items = "".join(f"<dt>{esc(term)}</dt><dd>{esc(value)}</dd>" for term, value in rows if value)
