@@ -228,8 +228,8 @@ def test_the_working_is_folded_beneath_the_paragraph():
         "In the findings register"
     )
     assert folded == (
-        "The quotes and the computation The phrase: much more generous (p. 3) 430 billion won (p. 2, note 10), "
-        "reported by a Soviet report Stated: 170 million USD Recomputed: 3.5 billion USD "
+        "The quotes and the computation The phrase: much more generous (p. 3) 430 billion won (p. 2, note 10) "
+        "Stated: 170 million USD Recomputed: 3.5 billion USD "
         "Computation: 420 billion / 170 million = 2,471 Implied rate: 2,471 won per USD "
         "Evidence: the paper's own arithmetic"
     )
@@ -254,7 +254,7 @@ def test_a_flag_escapes_what_the_data_say():
     )
     shown = flags.flag(planted)
     assert "<script>" not in shown
-    assert shown.count("&lt;script&gt;") == 7
+    assert shown.count("&lt;script&gt;") == 6  # title, explanation, bearing, computation, phrase, quote
     listed = flags.reporters([planted])
     assert "<script>" not in listed and "&lt;script&gt;" in listed
 

@@ -58,10 +58,9 @@ def paragraphs(finding) -> str:
 
 
 def quote_line(quote: dict) -> str:
-    """A quote of the paper with its page and note, and who reported the figure
-    (the chapter's list of reporters, ``reporters``, says when and why, once)."""
-    who = str(quote.get("reported_by") or "")
-    return f"<q>{esc(quote['quote'])}</q> ({esc(source_line(quote))})" + (f", reported by {esc(who)}" if who else "")
+    """A quote of the paper with its page and note. Who reported the figure is
+    said once per chapter (``reporters``), not again in every flag that reads it."""
+    return f"<q>{esc(quote['quote'])}</q> ({esc(source_line(quote))})"
 
 
 def quotes(finding) -> str:
