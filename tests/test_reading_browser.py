@@ -188,3 +188,36 @@ def test_alt_texts_have_plain_numbers(reader_pages, book_url, name):
     alts = page.eval_on_selector_all("img[alt]", "images => images.map(i => i.alt)")
     bad = [alt for alt in alts if SCIENTIFIC.search(alt)]
     assert not bad, f"{name}.html: scientific notation in alt text: {bad}"
+
+
+# Words of the register's visible cells that the browser breaks across lines
+# ("The war damag e"): a word whose range has more than one line box. A line
+# may end after a hyphen or dash ("1954-/1955"), so those end a word here.
+BROKEN_WORDS_JS = """() => {
+  const broken = [];
+  document.querySelectorAll("table.audit-register td").forEach(cell => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (!node.parentElement.checkVisibility()) continue;
+      const pattern = /[^\\s\\-\u2013]+/g;
+      let match;
+      while ((match = pattern.exec(node.textContent))) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  });
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_register_keeps_its_words_whole(reader_pages, book_url, width):
+    page, _ = reader_pages[width]
+    open_page(page, book_url, "book/findings.html")
+    broken = page.evaluate(BROKEN_WORDS_JS)
+    assert not broken, f"book/findings.html at {WIDTHS[width][0]} px breaks words across lines: {broken}"
