@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from paper_audit.audit import engine, gaps
+from paper_audit.audit import engine, evidence, gaps
 from paper_audit.audit.finding import Finding
 from paper_audit.present import flags
 from paper_audit.tables import claims, reference
@@ -201,3 +201,31 @@ def test_a_fact_line_with_an_id_is_caught(ids, monkeypatch):
         f"{fact_id}: id {fact_id!r} in {reference.fact_line(fact_id)!r}",
         f"{fact_id}: ISO date in {reference.fact_line(fact_id)!r}",
     ]
+
+
+def summary_problems(sentence: str, findings) -> list[str]:
+    """What is wrong with a chapter's generated summary."""
+    problems = []
+    if sentence.endswith("..") or not sentence.endswith("."):
+        problems.append("does not end with one full stop")
+    if re.search(r"\b0 (agree|differ)", sentence):
+        problems.append("counts nothing ('0 agree')")
+    for f in evidence.worst_by_problem(list(findings)).values():
+        named = (f.headline or f.title).replace("'", "’")
+        if sentence.count(named) != 1:
+            problems.append(f"names {named!r} {sentence.count(named)} times")
+        if gaps.size(f) and gaps.size(f) not in sentence:
+            problems.append(f"does not give the size {gaps.size(f)!r}")
+    return problems
+
+
+def test_each_chapter_summary_names_each_problem_once_with_its_size():
+    findings = engine.run_all()
+    for chapter in {f.chapter for f in findings}:
+        own = [f for f in findings if f.chapter == chapter]
+        problems = summary_problems(evidence.summary_sentence(own), own)
+        assert not problems, f"{chapter}: {problems}"
+    # It can fail: a summary that drops the size and counts nothing.
+    own = [f for f in findings if f.chapter == "war_damage"]
+    bad = "2 of the 4 checks find a problem: the won-dollar rates the two estimates of war damage imply. 0 agree.."
+    assert len(summary_problems(bad, own)) == 3

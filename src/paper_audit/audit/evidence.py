@@ -165,6 +165,14 @@ def worst_by_problem(findings: list) -> dict:
     return dict(sorted(worst.items(), key=lambda item: -item[1].severity))
 
 
+def _problem_words(finding) -> str:
+    """A counted problem as a summary names it: what is at issue, how far apart,
+    and the kind of evidence ("the won-dollar rates … (a factor of 20, in the
+    paper's own arithmetic)"); the verdict's words where the gap has no size."""
+    size = gaps.size(finding) or finding.label
+    return f"{finding.headline or finding.title} ({size}, {EVIDENCE[finding.evidence].where})"
+
+
 def summary_sentence(findings: Iterable) -> str:
     """A chapter's summary of its findings, generated so that a rerun under other
     assumptions never leaves a stale sentence: each counted problem once (its
@@ -181,20 +189,25 @@ def summary_sentence(findings: Iterable) -> str:
         text = f"{checks} of this chapter raise{'s' if n == 1 else ''} no problem"
     else:
         k = sum(is_problem(f) for f in findings)
-        problems = "; ".join(f"{f.title.rstrip('?')} ({f.evidence}: {f.label})" for f in worst.values())
+        problems = "; ".join(_problem_words(f) for f in worst.values())
         text = (
             f"{k} of the {n} checks in this chapter {'finds' if k == 1 else 'find'} a disagreement that counts, "
-            f"{'one problem' if len(worst) == 1 else f'{len(worst)} distinct problems'}: {problems}. "
-            f"{agree} {'agrees' if agree == 1 else 'agree'}"
+            f"{'one problem' if len(worst) == 1 else f'{len(worst)} distinct problems'}: {problems}."
         )
+        if agree:
+            text += f" {agree} {'agrees' if agree == 1 else 'agree'}"
+        elif margin:
+            text += " The others"
     if margin:
+        others = worst and not agree  # "The others differ only ..."
         text += (
-            f"{',' if worst or definitional else ':'} {margin} "
-            f"{'differs' if margin == 1 else 'differ'} only within rounding, the vagueness of the words "
+            f"{'' if others else (',' if worst or definitional else ':')}"
+            f"{'' if others else f' {margin}'} "
+            f"{'differs' if margin == 1 and not others else 'differ'} only within rounding, the vagueness of the words "
             "or the tolerance for estimates"
         )
     if definitional:
         text += f", and {definitional} only restate{'s' if definitional == 1 else ''} a definition"
     # Typographic apostrophes, as Sphinx's smartquotes would print them: the glued
     # text then appears in the page exactly as recorded.
-    return (text + ".").replace("'", "’")
+    return (text if text.endswith(".") else text + ".").replace("'", "’")
