@@ -250,3 +250,21 @@ def test_the_gift_map_speaks_in_words(tmp_path, monkeypatch):
         assert not chart_rules.IDENTIFIER.search(text), text
         assert not chart_rules.SCIENTIFIC.search(text), text
     assert "the yuan rate (yuan per US dollar)" in summary + chart.alt
+
+
+@pytest.mark.parametrize("chart", ["dumbbell", "rates", "bars"])
+def test_rows_make_room_for_long_wrapped_labels(tmp_path, monkeypatch, chart):
+    """A page added with long row labels (four wrapped lines each, as a drafted
+    conversion has) grows the chart instead of overlapping its labels."""
+    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
+    labels = [f"drafted, to review: rubles in “paid them {n}00 rubles monthly” (high end) (p. 7)" for n in range(6)]
+    assert all(plots._wrap(label).count("\n") >= 3 for label in labels)
+    values = [1e6 * (n + 1) for n in range(6)]
+    common = dict(alt="Rows with long labels.", caption="Rows with long labels.")
+    if chart == "dumbbell":
+        plots.dumbbell(labels, values, {"at a rate": values}, "long_rows", xlabel="US dollars", **common)
+    elif chart == "rates":
+        plots.rates(labels, [n + 1.0 for n in range(6)], "long_rows", unit="rubles per USD", references={}, **common)
+    else:
+        plots.bars(labels, values, "long_rows", xlabel="US dollars", title="Long rows", **common)
+    assert (tmp_path / "figures" / "long_rows.svg").exists()

@@ -73,6 +73,15 @@ def _wrap(label: str) -> str:
     return textwrap.fill(str(label), LABEL_CHARS)
 
 
+def _rows_height(labels, per_row: float) -> float:
+    """Inches for a column of equally spaced rows whose labels wrap: ``per_row``
+    each, or more where the longest wrapped label needs it (a page added with
+    long labels would otherwise overlap its neighbours)."""
+    lines = max((_wrap(label).count("\n") + 1 for label in labels), default=1)
+    line_inches = SMALL * 1.3 / 72  # the tick labels' size, with their line spacing
+    return len(labels) * max(per_row, lines * line_inches + 0.12)
+
+
 # --- publishing: every rule of chart_rules checked on the drawn chart -----
 
 
@@ -151,7 +160,7 @@ def bars(
     each bar's value is written at its end (``value_format``, or as ``number``)."""
     write = value_format.format if value_format else number
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, 0.45 * len(labels) + 1.4), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH, _rows_height(labels, 0.45) + 1.4), layout="constrained")
         positions = range(len(labels))
         ax.barh(list(positions), values, color=colours or ACCENT)
         ax.set_yticks(list(positions), [_wrap(label) for label in labels])
@@ -200,7 +209,7 @@ def stacked_share(labels, values, name, *, total_label, alt, caption):
 def rates(labels, implied, name, *, unit, references, alt, caption, colours=None, log=False):
     """Dot plot of implied exchange rates against reference lines {label: value}."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * len(labels) + 1.6), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH, _rows_height(labels, 0.5) + 1.6), layout="constrained")
         positions = list(range(len(labels)))
         ax.scatter(implied, positions, s=60, color=colours or ACCENT, zorder=3)
         for y, v in zip(positions, implied, strict=True):
@@ -265,7 +274,7 @@ def dumbbell(labels, stated, alternatives: dict[str, list[float]], name, *, xlab
     """Per row, the stated value (filled) and the value under each alternative (hollow markers)."""
     markers = ["o", "s", "D", "^"]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * len(labels) + 1.8), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH, _rows_height(labels, 0.5) + 1.8), layout="constrained")
         positions = list(range(len(labels)))
         ax.scatter(stated, positions, s=55, color=ACCENT, zorder=3, label="as the paper states")
         for i, (label, values) in enumerate(alternatives.items()):
