@@ -5,8 +5,11 @@ a value to itself, and charts' alt texts have no scientific notation.
 
 Screenshots of the front page, one chapter and the source page at both
 widths go to test-artifacts/screenshots/reading/: the first screen
-(``<page>-<width>-fold.png``, what a reader sees before scrolling) and the
-whole page (``<page>-<width>-full.png``)."""
+(``<page>-<width>-fold.png``, what a reader sees before scrolling), the
+whole page (``<page>-<width>-full.png``) and, for the chapter and the source
+page, the part that is their point (``<page>-<width>-detail.png``: the
+chapter's first flag with its working open; the first page of the paper with
+its figures marked)."""
 
 from __future__ import annotations
 
@@ -28,6 +31,14 @@ CHAPTERS = chapter_pages()
 WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
 SHOWN = ["book/intro", "notebooks/chinese_aid", "book/source_text"]
 READING = SCREENSHOTS / "reading"
+# {page: (the element a detail screenshot shows, script run before)}.
+DETAIL = {
+    "book/source_text": ("section.audit-page", ""),
+    "notebooks/chinese_aid": (
+        ".audit-flag",
+        "document.querySelectorAll('details.audit-flag-details').forEach(d => { d.open = true; })",
+    ),
+}
 
 # The text a reader reads: the article without code, its outputs' scripts and
 # styles, and the figure notes, which repeat what the figures say. Folded
@@ -151,6 +162,17 @@ def test_screenshots_at_both_widths(reader_pages, book_url, name, width):
     for suffix, full in (("fold", False), ("full", True)):
         shot = READING / f"{stem}-{suffix}.png"
         page.screenshot(path=str(shot), full_page=full)
+        assert shot.stat().st_size > 0, shot
+    # And the part of the page that is its point: the first page of the paper
+    # with its figures marked; the chapter's gravest flag with its working open.
+    if name in DETAIL:
+        selector, prepare = DETAIL[name]
+        if prepare:
+            page.evaluate(prepare)
+        # The sticky header and the skip link would lie across a tall element's shot.
+        page.add_style_tag(content=".bd-header, .bd-header-article, .skip-link { display: none !important; }")
+        shot = READING / f"{stem}-detail.png"
+        page.locator(selector).first.screenshot(path=str(shot))
         assert shot.stat().st_size > 0, shot
     # Nothing wider than the screen: no sideways scrolling.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
