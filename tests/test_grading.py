@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -158,8 +159,10 @@ def test_feedback_gives_the_value_given_and_the_form_asked_never_the_expected_va
     for value in key if isinstance(key, list) else [key]:
         for form in spellings(value):
             assert form not in feedback, f"the expected value {form} is in the feedback: {feedback}"
-    gave = [wrong[0]] if isinstance(wrong, list) else [wrong]
-    assert any(f"{x:,.6g}" in feedback for x in gave), feedback
+    gave = wrong[0] if isinstance(wrong, list) else wrong
+    # The value given, as people write it (no "1.2e+07"), and close to what was given.
+    shown = re.search(r"You gave \[?([-\d,.]+)", feedback).group(1).rstrip(".,")
+    assert "e" not in shown and math.isclose(float(shown.replace(",", "")), gave, rel_tol=1e-5), feedback
 
 
 def test_an_answer_of_an_unreadable_shape_gets_a_reason_not_a_crash():
@@ -748,3 +751,11 @@ def test_nothing_is_read_back_from_a_worker_that_died(tmp_path):
     settings = submissions.Settings(stage=bundle.stage(), sandboxed=False, python=str(fake), notebook_timeout=30)
     run = submissions.run_submission(notebook, assignment.assignment_items(A1), settings)
     assert run.captured == {} and "the grader's worker failed" in run.problem, (run.captured, run.problem)
+
+
+def test_feedback_gives_the_students_number_as_people_write_it():
+    assert judging.gave(12000000.0) == "12,000,000"
+    assert judging.gave(158421052.63) == "158,421,053"
+    assert judging.gave(5.613784) == "5.61378"
+    assert judging.gave(0.5) == "0.5" and judging.gave(float("nan")) == "nan"
+    assert "e+" not in judging.gave((3.45e9, 3.55e9))

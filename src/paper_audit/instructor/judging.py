@@ -144,7 +144,15 @@ def form_words(q: exercises.Question) -> str:
 
 
 def _number(x: Any) -> str:
-    return f"{x:,.6g}" if isinstance(x, (int, float)) and not isinstance(x, bool) else repr(x)[:80]
+    """A number as a student wrote it, without scientific notation ("12,000,000",
+    not "1.2e+07"): whole units from a hundred thousand up, else six significant digits."""
+    if not isinstance(x, (int, float)) or isinstance(x, bool):
+        return repr(x)[:80]
+    if not math.isfinite(x):
+        return repr(x)
+    if abs(x) >= 1e5:
+        return f"{x:,.0f}"
+    return f"{x:,.6g}" if x == 0 or abs(x) >= 1e-4 else repr(x)
 
 
 def gave(answer: Any) -> str:
