@@ -292,7 +292,8 @@ def _same_rate(ctx, row, inputs):
             "computed": f"{shown[0]} {ua} per {ub} for each"
             if each
             else f"rates from {rate_text(lo)} to {rate_text(hi)} {ua} per {ub}",
-            "implied_rate": f"{shown[0]} {ua} per {ub}, for each" if each else f"{', '.join(shown)} {ua} per {ub}",
+            # "2,471 and 122.9", never "2,471, 122.9": a comma would read as a thousands separator.
+            "implied_rate": f"{shown[0]} {ua} per {ub}, for each" if each else f"{listed(shown)} {ua} per {ub}",
             "computation": listing
             + ("; one rate fits all within rounding" if common else "; no single rate fits all within rounding"),
             "extras": {"low_rate": lo, "high_rate": hi, "ratio": hi / lo, "rates": listed(shown)},
