@@ -310,35 +310,26 @@ def test_one_problem_is_counted_once_and_definitions_not_at_all():
     definitional = [f for f in findings if f.definitional]
     assert [f.check for f in definitional] == ["three_year_plan_length"]
     assert summary["agree"] + summary["problem_findings"] + summary["definitional"] == len(findings)
+
     # A made-up pair of findings with one problem id counts once, under its worst kind.
-    a = engine.Finding(
-        check="a",
-        kind="conversion",
-        title="",
-        chapter="war_damage",
-        inputs=[],
-        verdict=INCONSISTENT,
-        stated="",
-        computed="",
-        evidence="arithmetic",
-        problem="p",
-        counted=True,
-        severity=2.1,
-    )
-    b = engine.Finding(
-        check="b",
-        kind="reference_rate",
-        title="",
-        chapter="war_damage",
-        inputs=[],
-        verdict=GROSS,
-        stated="",
-        computed="",
-        evidence="yardstick",
-        problem="p",
-        counted=True,
-        severity=3.0,
-    )
+    def made_up(check, kind, verdict, kind_of_evidence, severity):
+        return engine.Finding(
+            check=check,
+            kind=kind,
+            title="",
+            chapter="war_damage",
+            inputs=[],
+            verdict=verdict,
+            stated="",
+            computed="",
+            evidence=kind_of_evidence,
+            problem="p",
+            counted=True,
+            severity=severity,
+        )
+
+    a = made_up("a", "conversion", INCONSISTENT, "arithmetic", 2.1)
+    b = made_up("b", "reference_rate", GROSS, "yardstick", 3.0)
     assert evidence.findings_summary([a, b])["problems_by_kind"] == {
         "arithmetic": 0,
         "sources": 0,

@@ -19,7 +19,8 @@ import yaml
 from paper_audit import paths
 from paper_audit.audit import rounding, verdicts
 from paper_audit.classroom import exercises
-from paper_audit.instructor import assignment, bundle, grading, key, sandbox, variants
+from paper_audit.instructor import assignment, bundle, grading, key, variants
+from sandbox_support import require_sandbox
 
 A1, A2 = "01_recompute_a_conversion", "02_implied_rates"
 SEED = "a-class-seed-for-these-tests-7f3a9c"
@@ -187,12 +188,6 @@ def test_the_public_book_shows_the_book_s_variant_and_no_class_s_values(built_ht
 
 
 # ---------------------------------------------------------------- graded by the real grader
-
-
-def require_sandbox():
-    reason = sandbox.unavailable()
-    if reason:
-        pytest.skip(reason)
 
 
 def solved(name: str):

@@ -35,12 +35,12 @@ from paper_audit.instructor import (
     marks,
     reports,
     safe,
-    sandbox,
     submissions,
     variants,
 )
 from paper_audit.instructor import key as answer_key
 from paper_audit.tables import claims
+from sandbox_support import require_sandbox
 
 A1 = "01_recompute_a_conversion"
 A3 = "03_audit_a_passage"
@@ -332,14 +332,6 @@ def test_markdown_from_a_submission_is_escaped():
 
 
 # ---------------------------------------------------------------- a class, end to end
-
-
-def require_sandbox():
-    reason = sandbox.unavailable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs the sandbox: {reason}")
-        pytest.skip(reason)
 
 
 def handout():

@@ -23,17 +23,10 @@ import pytest
 from paper_audit import paths
 from paper_audit.errors import DataError
 from paper_audit.instructor import assignment, bundle, grading, sandbox, submissions, watch
+from sandbox_support import require_sandbox
 
 A1 = "01_recompute_a_conversion"
 TOKEN = "PAPER-AUDIT-SANDBOX-TEST"
-
-
-def require_sandbox():
-    reason = sandbox.unavailable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs the sandbox: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -95,22 +95,20 @@ def test_a_clone_without_the_folder_beside_it_derives_its_source(tmp_path):
 def test_another_copy_of_the_excerpt_can_be_named(tmp_path):
     copy = tmp_path / "paper.txt"
     shutil.copy2(paths.PAPER_EXCERPT, copy)
-    result = subprocess.run(
-        [sys.executable, "scripts/extract_source.py", "--paper", str(copy), "--check"],
-        cwd=paths.REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+
+    def check_against(paper):
+        return subprocess.run(
+            [sys.executable, "scripts/extract_source.py", "--paper", str(paper), "--check"],
+            cwd=paths.REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    result = check_against(copy)
     assert result.returncode == 0, result.stderr
     copy.write_bytes(copy.read_bytes() + b" ")
-    result = subprocess.run(
-        [sys.executable, "scripts/extract_source.py", "--paper", str(copy), "--check"],
-        cwd=paths.REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = check_against(copy)
     assert result.returncode == 2 and "not the paper's file" in result.stderr
 
 
