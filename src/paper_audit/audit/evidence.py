@@ -24,6 +24,7 @@ from collections import Counter
 from typing import Iterable
 
 from paper_audit.audit import gaps
+from paper_audit.audit.phrasing import typographic
 from paper_audit.audit.verdicts import (
     CONSISTENT,
     DEFINITIONAL,
@@ -210,4 +211,4 @@ def summary_sentence(findings: Iterable) -> str:
         text += f", and {definitional} only restate{'s' if definitional == 1 else ''} a definition"
     # Typographic apostrophes, as Sphinx's smartquotes would print them: the glued
     # text then appears in the page exactly as recorded.
-    return (text if text.endswith(".") else text + ".").replace("'", "’")
+    return typographic(text if text.endswith(".") else text + ".")

@@ -52,6 +52,17 @@ def collapsed(low: str, high: str, joiner: str = " to ") -> str:
     return low if low == high else f"{low}{joiner}{high}"
 
 
+def capitalised(text: str) -> str:
+    """The first letter upper-case, the rest as it is (``str.capitalize`` would lower it)."""
+    return text[:1].upper() + text[1:]
+
+
+def typographic(text: str) -> str:
+    """Typographic apostrophes, as Sphinx's smartquotes prints the page's own
+    text (raw HTML and glued text escape it)."""
+    return text.replace("'", "’")
+
+
 def listed(items: list[str]) -> str:
     """Items as a sentence lists them: "a", "a and b", "a, b and c"."""
     items = list(items)

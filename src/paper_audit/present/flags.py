@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from paper_audit.audit.phrasing import capitalised
 from paper_audit.audit.verdicts import EVIDENCE, UNCERTAIN, VERDICTS
-from paper_audit.present.render import REGISTER_PAGE, esc, finding_anchor, source_line
+from paper_audit.present.render import REGISTER_PAGE, esc, finding_anchor, pages_text, source_line
 from paper_audit.present.yardsticks import yardstick_lines
 
 # The fold's handle: what a reader finds by opening it.
@@ -19,10 +20,6 @@ DETAILS_SUMMARY = "The quotes and the computation"
 BEARING_LEAD = "What it changes."
 # A size at the end of a verdict's label: "(2.4% apart)", "(USD 278.6 million to 296.1 million)".
 SIZE_IN_LABEL = re.compile(r" \([^()]*\d[^()]*\)$")
-
-
-def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def verdict_sentence(finding) -> str:
@@ -109,17 +106,10 @@ def flag(finding) -> str:
     )
 
 
-def pages_text(pages: list[int]) -> str:
-    """p. 2; pp. 2 and 6; pp. 2, 5 and 6."""
-    if len(pages) == 1:
-        return f"p. {pages[0]}"
-    return f"pp. {', '.join(map(str, pages[:-1]))} and {pages[-1]}"
-
-
 def reporters(findings) -> str:
     """Who reported the figures that a chapter's checks read, each once, in the
     order the paper first quotes them: who, when and why, and where the paper
-    quotes them. Each flag names only the reporter of each of its quotes."""
+    quotes them. The flags themselves do not repeat it."""
     pages: dict[tuple[str, str, str], set[int]] = {}
     for finding in findings:
         for quote in finding.quotes:

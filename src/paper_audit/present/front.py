@@ -6,8 +6,9 @@ CITATION.cff). Plain text is glued as it is; HTML is escaped here."""
 from __future__ import annotations
 
 from paper_audit.audit import evidence, gaps, phrasing
+from paper_audit.audit.phrasing import capitalised, listed, typographic
 from paper_audit.audit.verdicts import EVIDENCE
-from paper_audit.present.render import CHAPTER_PAGES, esc
+from paper_audit.present.render import esc, flag_href
 from paper_audit.tables import citation
 
 # The abstract names this many problems, the gravest; the ranked list below it names them all.
@@ -20,29 +21,10 @@ def ranked(findings) -> list:
     return list(evidence.worst_by_problem(list(findings)).values())
 
 
-def flag_href(finding) -> str:
-    """Where a finding is discussed: its flag in its chapter."""
-    return f"{CHAPTER_PAGES}{finding.chapter}.html#flag-{finding.check}"
-
-
 def size(finding) -> str:
     """How far apart, as every page says it; the verdict's word where the
     comparison has no size."""
     return gaps.size(finding) or finding.verdict
-
-
-def typographic(text: str) -> str:
-    """Typographic apostrophes, as Sphinx's smartquotes prints the page's own
-    text (raw HTML and glued text escape it)."""
-    return text.replace("'", "’")
-
-
-def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _joined(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def problems_found(ranked_problems: list) -> str:
@@ -63,13 +45,13 @@ def gravest_sentence(ranked_problems: list, how_many: int = GRAVEST_IN_ABSTRACT)
     kinds = {f.evidence for f in gravest}
     if len(kinds) == 1:
         where = EVIDENCE[gravest[0].evidence].where
-        named = _joined([f"{f.headline} ({size(f)})" for f in gravest])
+        named = listed([f"{f.headline} ({size(f)})" for f in gravest])
         if len(gravest) == 1:
             text = f"The gravest, {where}, is {named}."
         else:
             text = f"The gravest, {'both' if len(gravest) == 2 else 'all'} {where}, are {named}."
     else:
-        named = _joined([f"{f.headline} ({size(f)}, {EVIDENCE[f.evidence].where})" for f in gravest])
+        named = listed([f"{f.headline} ({size(f)}, {EVIDENCE[f.evidence].where})" for f in gravest])
         text = f"The gravest {'is' if len(gravest) == 1 else 'are'} {named}."
     return typographic(text)
 
@@ -94,12 +76,12 @@ def data_version(facts: citation.Citation, data_hash: str) -> str:
 
 def byline(facts: citation.Citation, data_hash: str) -> str:
     """The line under the title: authors, version, data."""
-    return f"{_joined(list(facts.authors))} · version {facts.version} · {data_version(facts, data_hash)}"
+    return f"{listed(list(facts.authors))} · version {facts.version} · {data_version(facts, data_hash)}"
 
 
 def suggested_citation(facts: citation.Citation, data_hash: str) -> str:
     """The suggested citation, as HTML (a block)."""
-    authors = esc(_joined(list(facts.authors)))
+    authors = esc(listed(list(facts.authors)))
     return (
         f'<p class="audit-citation">{authors} ({facts.date_released.year}). <em>{esc(facts.title)}</em>. '
         f"Version {esc(facts.version)}, {esc(data_version(facts, data_hash))}."

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from paper_audit.audit.verdicts import NO_VERDICT, SEVERITY, VERDICTS
-from paper_audit.present.render import CHAPTER_PAGES, REGISTER_PAGE, badge_span, esc, finding_anchor
+from paper_audit.present.render import REGISTER_PAGE, badge_span, esc, finding_anchor, flag_href
 from paper_audit.text import passages as sentences
 from paper_audit.text import source
 
@@ -71,10 +71,6 @@ def judging(claim_id: str, findings) -> list:
     return [f for f in findings if claim_id in getattr(f, "judges", ()) and not getattr(f, "definitional", False)]
 
 
-def _flag_href(finding) -> str:
-    return f"{CHAPTER_PAGES}{finding.chapter}.html#flag-{finding.check}"
-
-
 def claim_note(claim, findings, note_id: str) -> str:
     """What a marked figure's note says: what it measures, who reported it,
     and a link to each check it feeds (its flag in the chapter and its row in
@@ -94,7 +90,7 @@ def claim_note(claim, findings, note_id: str) -> str:
         judges_it = any(finding is j for j in judged)
         lead = badge_span(finding) if judges_it else '<span class="audit-note-uses">Used in</span>'
         lines.append(
-            f'{lead} <a href="{esc(_flag_href(finding))}">{esc(finding.title)}</a>'
+            f'{lead} <a href="{esc(flag_href(finding))}">{esc(finding.title)}</a>'
             + (f" ({esc(evidence)})" if evidence else "")
             + f' · <a href="{esc(REGISTER_PAGE)}#{esc(finding_anchor(finding.check))}">register</a>'
         )
@@ -119,7 +115,7 @@ def claim_mark(claim, findings, note_id: str, tail: str = "") -> str:
         more = f" (gravest of {len(judged)} checks that judge this figure)" if len(judged) > 1 else ""
         badge_html = (
             # A no-break space: the badge never starts a line away from its figure.
-            f'\u00a0<a class="audit-badge {css}" href="{esc(_flag_href(gravest))}" '
+            f'\u00a0<a class="audit-badge {css}" href="{esc(flag_href(gravest))}" '
             f'title="{esc(gravest.title)}{esc(more)}">'
             f'<span aria-hidden="true">{symbol}</span> {esc(label)}</a>'
         )

@@ -10,9 +10,9 @@ where a phone stacks the row. Text from data is escaped."""
 from __future__ import annotations
 
 from paper_audit.audit import gaps
+from paper_audit.audit.phrasing import typographic
 from paper_audit.audit.verdicts import EVIDENCE, VERDICTS
-from paper_audit.present.front import typographic
-from paper_audit.present.render import CHAPTER_PAGES, esc, finding_anchor
+from paper_audit.present.render import esc, finding_anchor, flag_href, pages_text
 
 # The visible columns, in order: (heading, what the sort of its button reads).
 COLUMNS = ("Verdict", "Finding", "Evidence", "Chapter")
@@ -30,10 +30,6 @@ def sort_key(finding) -> str:
     """The verdict column's sort value: the counted findings by severity, above
     the others by the gravity of their verdict."""
     return f"{finding.severity:.3f}" if finding.counted else f"{-1 + finding.rank / 10:.3f}"
-
-
-def pages_text(pages) -> str:
-    return ("p. " if len(pages) == 1 else "pp. ") + ", ".join(map(str, pages)) if pages else ""
 
 
 def details(finding) -> str:
@@ -76,7 +72,7 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
             ),
             (f' data-sort="{esc(f.title)}"', finding_cell(f)),
             ("", esc(typographic(kind))),
-            ("", f'<a href="{esc(CHAPTER_PAGES)}{esc(f.chapter)}.html#flag-{esc(f.check)}">{esc(title)}</a>'),
+            ("", f'<a href="{esc(flag_href(f))}">{esc(title)}</a>'),
         )
         row = "".join(
             f'<td data-label="{esc(label)}"{sort}>{html}</td>'

@@ -8,6 +8,7 @@ import html
 import math
 from typing import Iterable
 
+from paper_audit.audit.phrasing import listed
 from paper_audit.audit.verdicts import VERDICTS
 
 
@@ -36,16 +37,26 @@ def finding_anchor(check_id: str) -> str:
     return f"finding-{check_id}"
 
 
-def badge(finding, register: str = REGISTER_PAGE) -> str:
+def flag_href(finding) -> str:
+    """Where a finding is discussed: its flag in its chapter."""
+    return f"{CHAPTER_PAGES}{finding.chapter}.html#flag-{finding.check}"
+
+
+def pages_text(pages) -> str:
+    """p. 2; pp. 2 and 6; pp. 2, 5 and 6 (nothing for no page)."""
+    pages = [str(p) for p in pages]
+    if not pages:
+        return ""
+    return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {listed(pages)}"
+
+
+def badge(finding) -> str:
     """A quiet link from our own prose to a check's flag: the verdict in words,
     in brackets, uncoloured ("(consistent)"), so the sentence says what was
     found without a badge. A coloured verdict badge goes only on the figure its
-    check judges, where the paper is quoted (``marks``), nowhere else.
-    ``register`` is no longer used (the flag links on to the register); it
-    stays so that existing callers keep working."""
-    href = f"{CHAPTER_PAGES}{finding.chapter}.html#flag-{finding.check}"
+    check judges, where the paper is quoted (``marks``), nowhere else."""
     return (
-        f'<a class="audit-see-finding" href="{esc(href)}" title="see the finding: {esc(finding.title)}">'
+        f'<a class="audit-see-finding" href="{esc(flag_href(finding))}" title="see the finding: {esc(finding.title)}">'
         f"({esc(finding.label or VERDICTS[finding.verdict].short)})</a>"
     )
 
@@ -53,12 +64,6 @@ def badge(finding, register: str = REGISTER_PAGE) -> str:
 def source_line(quote: dict) -> str:
     note = f", note {quote['footnote']}" if quote["footnote"] else ""
     return f"p. {quote['page']}{note}"
-
-
-def reporter(quote: dict) -> str:
-    """Who reported a figure, when and why, as the paper's footnotes give it."""
-    parts = [quote.get("reported_by", ""), quote.get("reported_when", ""), quote.get("reported_why", "")]
-    return "; ".join(p for p in parts if p)
 
 
 def badge_span(finding) -> str:
