@@ -106,19 +106,21 @@ class Chapter:
 
     def date(self, item: str) -> dt.date:
         """The day a claim of the paper names, or the day of a dated event of
-        the reference data (``data/reference``)."""
+        the reference data (``data/reference``), read as the engine reads it
+        (``Context.dates``)."""
         if item in self.claims.index:
-            where, day = f"{paths.CLAIMS_CSV} (claim {item})", self.claim(item)["date"]
+            self.claim(item)  # what is read: its changes re-execute the chapter
+            where = f"{paths.CLAIMS_CSV} (claim {item})"
         else:
-            table, fact = reference.lookup(item)
-            where, day = f"{paths.REFERENCE_DIR / reference.FILES[table]} (fact {item})", fact["date"]
-        try:
-            return dt.date.fromisoformat(day)
-        except (TypeError, ValueError):
+            table, _ = reference.lookup(item)
+            where = f"{paths.REFERENCE_DIR / reference.FILES[table]} (fact {item})"
+        first, last = engine.Context(self.claims, self.assumptions).dates(item)
+        if first != last:
             raise DataError(
-                f"{where}, field 'date': {day!r} is not a day (YYYY-MM-DD); a month or a year has no single day, "
-                "so the chapter cannot count days from it: give the day there, or recompute with another date"
-            ) from None
+                f"{where}, field 'date': it names {first} to {last}, not one day; a month or a year has no single "
+                "day, so the chapter cannot count days from it: give the day there, or recompute with another date"
+            )
+        return first
 
     def quotes(self, *claim_ids: str) -> HTML:
         """Show the sentences of the paper these claims stand in, each once,
@@ -162,7 +164,7 @@ class Chapter:
 
     def reporters(self) -> HTML:
         """Who reported the figures this chapter checks, once for the chapter
-        (a flag names the reporter of its own quotes)."""
+        (the flags do not repeat it)."""
         listed = flags.reporters(self.own_findings)
         return HTML(listed or "<p>The paper names no reporter for the figures this chapter checks.</p>")
 
