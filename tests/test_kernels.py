@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -56,3 +57,28 @@ def test_a_cells_output_is_one_stream_however_it_was_cut(options):
         assert [(o["name"], o["text"]) for o in outputs] == [("stdout", "A\nB\n")]
     else:  # what the kernel sends, uncoalesced: several pieces, so the test above can fail
         assert len(outputs) > 1 and "".join(o["text"] for o in outputs) == "A\nB\n"
+
+
+def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown():
+    """No TCP port is chosen, so none can be taken before the kernel binds it
+    (jupyter/jupyter_client#487); the sockets' folder goes with the kernel."""
+    import glob
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from paper_audit import kernels
+
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "paper-audit-kernel-*")))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", **kernels.client_options())
+    seen = {}
+    with client.setup_kernel():
+        seen["transport"], seen["folder"] = client.km.transport, client.km.socket_folder
+        seen["sockets"] = os.listdir(seen["folder"])
+        client.execute_cell(nb.cells[0], 0)
+    assert nb.cells[0].outputs[0]["text"] == "42\n"
+    assert seen["transport"] == "ipc" and seen["sockets"], seen
+    assert not os.path.exists(seen["folder"])
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "paper-audit-kernel-*"))) == before

@@ -8,23 +8,47 @@ jupyter-cache, or through papermill), so every notebook runs the same way.
   one output by plain concatenation, so the same cell gives the same output on
   every run. (myst-nb's own ``nb_merge_streams`` is no substitute: it strips
   each piece before joining, so a cut just before a newline changes the text.)
-* The kernel's transport is encrypted. ipykernel 7 warns on stderr, once per
-  kernel, that its messages travel over TCP in plain text; the kernel manager
-  provisions CurveZMQ keys instead, which the pinned ipykernel's kernelspec
-  declares it supports, so the warning has no cause. ("auto", not "required":
-  a kernel that cannot encrypt still starts, and its warning still shows.)
+* Kernels are reached over Unix sockets, each kernel's in a folder of its own,
+  never over TCP. With TCP, jupyter_client chooses a kernel's five ports by
+  binding and releasing them, and the kernel binds them later: another socket
+  can take a port in between (jupyter/jupyter_client#487), and the kernel dies
+  before it answers ("Kernel died before replying to kernel_info"). The build
+  starts two kernels side by side, and on a busy machine the window is wide
+  enough to hit. A socket file in a fresh folder cannot be taken. (With no TCP,
+  ipykernel's warning about unencrypted TCP has no cause either.)
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from typing import Any
 
-from traitlets.config import Config
+from jupyter_client.manager import AsyncKernelManager
+
+
+class SocketFolderKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel listens on Unix sockets in a temporary
+    folder of its own, removed when the kernel is shut down. The folder's path
+    is absolute: a relative one (jupyter_client's default, "kernel-ipc") would
+    be read from the notebook's folder by the kernel and from elsewhere by the
+    client."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.socket_folder = tempfile.mkdtemp(prefix="paper-audit-kernel-")
+        self.transport = "ipc"
+        self.ip = os.path.join(self.socket_folder, "socket")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self.socket_folder, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources
 
 
 def client_options() -> dict[str, Any]:
     """Keyword arguments for ``nbclient.NotebookClient``."""
-    return {
-        "coalesce_streams": True,
-        "config": Config({"KernelManager": {"transport_encryption": "auto"}}),
-    }
+    return {"coalesce_streams": True, "kernel_manager_class": SocketFolderKernelManager}
