@@ -10,6 +10,11 @@
 * ``markdown_text`` and ``markdown_block``: a submission's words in the
   Markdown feedback, escaped so that they show as typed and nothing in them
   becomes a link, a heading, HTML or a script.
+* ``printable``: what an instructor reads in a terminal, an editor or a
+  spreadsheet holds no control character (an escape sequence can retitle or
+  clear a terminal, BEL rings it), no bidirectional override (U+202E shows
+  text in another order than it is stored) and no lone surrogate (which no
+  file can encode). Every cell and line the grader writes goes through it.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ RESERVED = {"written-answers", "marks-template", "scores"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 but newline and tab, DEL, C1 (U+0080-U+009F: 8-bit escapes such as CSI), the
+# bidirectional marks, embeddings, overrides and isolates, and lone surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 LONGEST_NAME = 80
 
 
@@ -46,16 +53,24 @@ def submission_names(stems: list[str]) -> list[str]:
     return names
 
 
+def printable(text: object) -> str:
+    """``text`` without control, escape or bidirectional characters and lone
+    surrogates (newlines and tabs are kept): safe to print and to encode."""
+    return _UNPRINTABLE.sub("", str(text))
+
+
 def csv_cell(value):
-    """``value``, with a leading ``'`` if a spreadsheet would take it for a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
+    """``value`` made printable, with a leading ``'`` if a spreadsheet would take it for a formula."""
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(_FORMULA):
+            return "'" + value
     return value
 
 
 def plain(text: str) -> str:
     """``text`` without control characters (but newlines and tabs)."""
-    return _CONTROL.sub("", str(text))
+    return printable(text)
 
 
 def markdown_text(text: str) -> str:
