@@ -15,9 +15,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from sphinx_external_toc.api import Document, FileItem, SiteMap
-from sphinx_external_toc.parsing import MalformedError, create_toc_dict, parse_toc_yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from sphinx_external_toc.api import FileItem, SiteMap
+from sphinx_external_toc.parsing import MalformedError, parse_toc_yaml
 
 from paper_audit import paths
 from paper_audit.errors import DataError
@@ -57,36 +58,59 @@ def toc_notebooks(root: Path | None = None) -> list[Path]:
     return [root / f"{page}.ipynb" for page in toc_pages(root) if (root / f"{page}.ipynb").exists()]
 
 
-def insert_chapter(name: str, after: str | None = None, root: Path | None = None) -> None:
+def _entry_lists(node) -> list:
+    """Every list of entries in a table of contents read by ruamel.yaml (a
+    part's or a file's ``chapters`` and ``sections``), outermost first."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("parts", "chapters", "sections") and isinstance(value, list):
+                if key != "parts":
+                    found.append(value)
+                for item in value:
+                    found += _entry_lists(item)
+    return found
+
+
+def insert_chapter(name: str, after: str | None = None, root: Path | None = None) -> tuple[str | None, str | None]:
     """List ``notebooks/<name>`` in _toc.yml: after chapter ``after``, else
-    before the scenarios, else last of the part that holds the chapters."""
+    before the scenarios, else last of the part that holds the chapters.
+
+    The file is edited, not rewritten: ruamel.yaml's round trip adds the one
+    entry and keeps every other line, comments and order as they were.
+    Returns the chapters just before and just after the new one in its part
+    (None where there is none), whose "What's next" links change."""
     root = (root or paths.REPO_ROOT).resolve()
-    site_map = _site_map(root)
-    holders = [
-        (doc, subtree)
-        for doc in site_map.values()
-        for subtree in doc.subtrees
-        if any(str(item) in {f"notebooks/{c}" for c in chapters(root)} for item in subtree.items)
-    ]
-    if not holders:
-        raise DataError(f"{root / '_toc.yml'}: no chapter entry 'notebooks/NAME' to place the new chapter beside")
+    path = root / "_toc.yml"
+    _site_map(root)  # a file Jupyter Book cannot read stops here, with its own message
+    known = {f"notebooks/{c}" for c in chapters(root)}
     if after is not None and after not in chapters(root):
         raise DataError(f"--after: {unknown_chapter(after, root)}")
+    editor = YAML()  # round trip: comments, order and quoting kept
+    editor.indent(mapping=2, sequence=4, offset=2)
+    editor.width = 4096  # never fold a long line that was one line
+    document = editor.load(path.read_text(encoding="utf-8"))
+    holders = [entries for entries in _entry_lists(document) if any(_file(e) in known for e in entries)]
+    if not holders:
+        raise DataError(f"{path}: no chapter entry 'notebooks/NAME' to place the new chapter beside")
     anchor = f"notebooks/{after}" if after is not None else None
-    for _, subtree in holders:
-        names = [str(item) for item in subtree.items]
-        if anchor in names:
-            subtree.items.insert(names.index(anchor) + 1, FileItem(f"notebooks/{name}"))
-            break
+    entries = next((h for h in holders if anchor in [_file(e) for e in h]), holders[0])
+    files = [_file(e) for e in entries]
+    if anchor in files:
+        index = files.index(anchor) + 1
     else:
-        subtree = holders[0][1]
-        names = [str(item) for item in subtree.items]
-        index = names.index("notebooks/scenarios") if "notebooks/scenarios" in names else len(names)
-        subtree.items.insert(index, FileItem(f"notebooks/{name}"))
-    site_map[f"notebooks/{name}"] = Document(f"notebooks/{name}")
-    text = yaml.safe_dump(create_toc_dict(site_map), sort_keys=False, allow_unicode=True)
-    (root / "_toc.yml").write_text(text, encoding="utf-8")
+        index = files.index("notebooks/scenarios") if "notebooks/scenarios" in files else len(files)
+    entries.insert(index, CommentedMap(file=f"notebooks/{name}"))
+    with path.open("w", encoding="utf-8") as handle:
+        editor.dump(document, handle)
     reread()
+    before = [f.removeprefix("notebooks/") for f in files[:index] if f in known]
+    following = [f.removeprefix("notebooks/") for f in files[index:] if f in known]
+    return (before[-1] if before else None), (following[0] if following else None)
+
+
+def _file(entry) -> str | None:
+    return str(entry.get("file")).removesuffix(".ipynb") if isinstance(entry, dict) and "file" in entry else None
 
 
 def notebook_title(path: Path) -> str:
