@@ -11,7 +11,7 @@ import pytest
 
 from check_cases import claim, context, run
 from paper_audit import paths
-from paper_audit.audit import check_kinds, engine, verdicts
+from paper_audit.audit import check_kinds, engine, gaps, verdicts
 from paper_audit.errors import DataError
 from paper_audit.present import marks, plots, render
 from paper_audit.tables import claims as claims_table
@@ -56,7 +56,20 @@ def test_every_verdict_word_is_spelled_out_in_one_module_only():
     hits = [h for h in spelled_out(words) if not h.startswith(str(VOCABULARY.relative_to(SRC)))]
     assert not hits, "verdict words typed outside paper_audit/audit/verdicts.py:\n" + "\n".join(hits)
     # and the module does spell each one out
-    assert all(h for w in words for h in spelled_out([w]) if h.startswith("audit/verdicts.py"))
+    assert not unspelled(words), f"verdict words not spelled out in audit/verdicts.py: {unspelled(words)}"
+
+
+def unspelled(words: list[str], root: Path = SRC, module: str = "audit/verdicts.py") -> list[str]:
+    """The words that ``module`` (under ``root``) does not spell out as a string in code."""
+    return [w for w in words if not any(h.startswith(module + ":") for h in spelled_out([w], root))]
+
+
+def test_the_check_that_the_vocabulary_spells_every_word_can_fail(tmp_path):
+    (tmp_path / "audit").mkdir()
+    (tmp_path / "audit" / "verdicts.py").write_text(
+        '"""A docstring: gross inconsistency."""\nCONSISTENT = "consistent"\n'
+    )
+    assert unspelled(["consistent", "gross inconsistency"], tmp_path) == ["gross inconsistency"]
 
 
 def test_the_word_check_can_fail(tmp_path):
@@ -120,14 +133,15 @@ def scratch_kind():
     """A kind registered for one test, removed after it."""
     names = []
 
-    def register(name, function, provides=()):
-        check_kinds.kind(name, roles=("first",), provides=provides, does="a test kind")(function)
+    def register(name, function, provides=(), agreement=check_kinds.EQUAL):
+        check_kinds.kind(name, roles=("first",), provides=provides, does="a test kind", agreement=agreement)(function)
         names.append(name)
 
     yield register
     for name in names:
         check_kinds.KINDS.pop(name, None)
         check_kinds.KIND_SPECS.pop(name, None)
+        gaps.WORDINGS.pop(name, None)
 
 
 def test_a_bug_in_a_kind_keeps_its_traceback(scratch_kind):
@@ -145,16 +159,152 @@ def test_a_bug_in_a_kind_keeps_its_traceback(scratch_kind):
 def test_a_kind_that_returns_an_undeclared_value_is_a_bug(scratch_kind):
     def chatty(ctx, row, inputs):
         interval = ctx.interval(inputs[0])
-        return {
-            **check_kinds.compare(ctx, interval, interval),
-            "stated": "",
-            "computed": "",
-            "extras": {"declared": 1, "undeclared": 2},
-        }
+        grade, numbers = check_kinds.compare(ctx, interval, interval)
+        return check_kinds.Result(
+            "chatty_for_test", grade, numbers, stated="", computed="", extras={"declared": 1, "undeclared": 2}
+        )
 
     scratch_kind("chatty_for_test", chatty, provides=("declared",))
-    with pytest.raises(TypeError, match="returned undeclared without declaring"):
+    with pytest.raises(check_kinds.ContractError, match="returned undeclared without declaring") as caught:
         run(TINY, "chatty_for_test", ["a"])
+    assert caught.traceback[-1].name == "__post_init__"  # refused where the result is built, in the kind's call
+    assert any(entry.name == "chatty" for entry in caught.traceback)
+
+
+def test_a_kind_written_outside_the_contract_is_refused(scratch_kind):
+    """A kind that returns a dict of magic keys, as kinds once did, or another kind's result."""
+
+    def untyped(ctx, row, inputs):
+        return {"grade": verdicts.CONSISTENT, "stated": "", "computed": ""}
+
+    def impostor(ctx, row, inputs):
+        return check_kinds.Result("untyped_for_test", verdicts.CONSISTENT, check_kinds.Comparison(), "", "")
+
+    scratch_kind("untyped_for_test", untyped)
+    scratch_kind("impostor_for_test", impostor)
+    with pytest.raises(check_kinds.ContractError, match=r"returned dict, not a check_kinds\.Result"):
+        run(TINY, "untyped_for_test", ["a"])
+    with pytest.raises(check_kinds.ContractError, match="returned Result of kind untyped_for_test"):
+        run(TINY, "impostor_for_test", ["a"])
+
+
+def _numbers(stated, computed, stated_ends=None, computed_ends=None, separation=None):
+    s_low, s_high = stated_ends or (None, None)
+    c_low, c_high = computed_ends or (None, None)
+    return check_kinds.Comparison(
+        stated_value=stated,
+        computed_value=computed,
+        stated_low=s_low,
+        stated_high=s_high,
+        computed_low=c_low,
+        computed_high=c_high,
+        separation=separation,
+    )
+
+
+# Results that break a verdict's definition, each refused when it is built. The
+# agreement is the kind's declared meaning of "consistent" (check_kinds.AGREEMENTS).
+BROKEN = {
+    "consistent with unequal figures": (
+        check_kinds.EQUAL,
+        dict(grade=verdicts.CONSISTENT, numbers=_numbers(100, 101)),
+        "'consistent' needs equal figures",
+    ),
+    "consistent span not inside the words": (
+        check_kinds.INSIDE,
+        dict(grade=verdicts.CONSISTENT, numbers=_numbers(60, 50, (55, 65), (45, 58))),
+        "recomputed span inside the stated one",
+    ),
+    "consistent events that do not fit": (
+        check_kinds.MEETS,
+        dict(grade=verdicts.CONSISTENT, numbers=_numbers(None, None, separation=1.3)),
+        "needs the two sides to meet",
+    ),
+    "consistent phrase that does not hold": (
+        check_kinds.PHRASE,
+        dict(grade=verdicts.CONSISTENT, wording=verdicts.PARTLY, numbers=_numbers(1, 0.9, separation=1.1)),
+        "needs the phrase to hold",
+    ),
+    "within rounding without overlap": (
+        check_kinds.EQUAL,
+        dict(grade=verdicts.WITHIN_ROUNDING, numbers=_numbers(100, 110, (99.5, 100.5), (109.5, 110.5))),
+        "'consistent within rounding' needs the stated and recomputed intervals to overlap",
+    ),
+    "within rounding with equal figures": (
+        check_kinds.EQUAL,
+        dict(grade=verdicts.WITHIN_ROUNDING, numbers=_numbers(100, 100, (99.5, 100.5), (99.5, 100.5))),
+        "needs figures that differ",
+    ),
+    "inconsistent with equal figures": (
+        check_kinds.EQUAL,
+        dict(grade=verdicts.INCONSISTENT, numbers=_numbers(100, 100)),
+        "'inconsistent' needs figures that differ",
+    ),
+    "gross where the sides meet": (
+        check_kinds.EQUAL,
+        dict(grade=verdicts.GROSS, numbers=_numbers(100, 300, separation=1.0)),
+        "'gross inconsistency' needs two sides that do not meet",
+    ),
+    "supported where the phrase is not met": (
+        check_kinds.PHRASE,
+        dict(grade=verdicts.INCONSISTENT, wording=verdicts.SUPPORTED, numbers=_numbers(1, 0.5, separation=1.6)),
+        "'supported' needs the phrase met",
+    ),
+    "not supported where the phrase is met": (
+        check_kinds.PHRASE,
+        dict(grade=verdicts.INCONSISTENT, wording=verdicts.NOT_SUPPORTED, numbers=_numbers(1, 1.2, separation=1.0)),
+        "needs a phrase the numbers fall short of",
+    ),
+    "a verdict word as a grade": (
+        check_kinds.EQUAL,
+        dict(grade=verdicts.SOURCES_DIFFER, numbers=_numbers(1, 2)),
+        "is not a rounding grade",
+    ),
+    "a wording that is no wording verdict": (
+        check_kinds.EQUAL,
+        dict(grade=verdicts.INCONSISTENT, wording=verdicts.UNCERTAIN, numbers=_numbers(1, 2)),
+        "is not one of",
+    ),
+    "adverse everywhere without an uncertainty": (
+        check_kinds.EQUAL,
+        dict(grade=verdicts.INCONSISTENT, adverse_everywhere=True, numbers=_numbers(1, 1.5)),
+        "adverse_everywhere is set on a result with no uncertainty",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_result_that_breaks_a_verdicts_definition_is_refused_when_built(scratch_kind, case):
+    agreement, fields, message = BROKEN[case]
+    scratch_kind("rules_for_test", lambda ctx, row, inputs: None, agreement=agreement)
+    with pytest.raises(check_kinds.ContractError, match=re.escape(message)):
+        check_kinds.Result("rules_for_test", stated="s", computed="c", **fields)
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_the_same_results_within_the_rules_are_built(scratch_kind, case):
+    """Each planted case, mended, is accepted: the rules refuse the break, not the shape."""
+    agreement, fields, _ = BROKEN[case]
+    scratch_kind("rules_for_test", lambda ctx, row, inputs: None, agreement=agreement)
+    grade, numbers = fields["grade"], fields["numbers"]
+    mended = {
+        verdicts.CONSISTENT: dict(grade=verdicts.INCONSISTENT, wording="", numbers=numbers),
+        verdicts.WITHIN_ROUNDING: dict(grade=verdicts.GROSS, numbers=_numbers(100, 300)),
+        verdicts.INCONSISTENT: dict(grade=verdicts.CONSISTENT, numbers=_numbers(100, 100)),
+        verdicts.GROSS: dict(grade=verdicts.GROSS, numbers=_numbers(100, 300, separation=3.0)),
+        verdicts.SOURCES_DIFFER: dict(grade=verdicts.INCONSISTENT, numbers=numbers),
+    }[grade]
+    if agreement == check_kinds.PHRASE:
+        mended = dict(grade=verdicts.INCONSISTENT, wording=verdicts.PARTLY, numbers=_numbers(1, 0.9, separation=1.1))
+    if agreement == check_kinds.MEETS:
+        mended = dict(grade=verdicts.INCONSISTENT, numbers=numbers)
+    result = check_kinds.Result("rules_for_test", stated="s", computed="c", **mended)
+    assert result.kind == "rules_for_test"
+
+
+def test_a_result_of_an_unregistered_kind_is_refused():
+    with pytest.raises(check_kinds.ContractError, match="not registered with @kind"):
+        check_kinds.Result("no_such_kind_for_test", verdicts.CONSISTENT, check_kinds.Comparison(), "", "")
 
 
 def test_an_explanation_may_name_only_what_its_kind_provides(tmp_path):

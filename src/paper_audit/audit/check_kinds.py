@@ -1,31 +1,97 @@
-"""How a kind of check is declared, and the registry of kinds.
+"""How a kind of check is declared, what it returns, and the registry of kinds.
 
-A kind is a function ``(ctx, row, inputs) -> dict`` registered with ``@kind``,
-which declares what the engine and the data need to know about it: its
-inputs' roles in order, what it reads from the ``expected_*`` fields, whether
-it checks both ends of a printed range, what it does, and which values
-(``provides``) an explanation of one of its checks may name as ``{field}``.
-The families of kinds live in ``paper_audit.audit.kinds``.
+A kind is a function ``(ctx, row, inputs) -> Result`` registered with
+``@kind``, which declares what the engine and the data need to know about it:
+its inputs' roles in order, what it reads from the ``expected_*`` fields,
+whether it checks both ends of a printed range, what it does, which values
+(``provides``) an explanation of one of its checks may name as ``{field}``,
+how the size of its gap is worded (``gap``, one of ``gaps``' wordings) and
+what its "consistent" means (``agreement``). The families of kinds live in
+``paper_audit.audit.kinds``.
 
-A kind returns the grade of its computation (``grade``), the numbers of the
-comparison (``compare`` fills them), and in ``extras`` the values it
-``provides``; where it knows better, a wording verdict (``wording``) or the
-uncertainty of its yardstick.
+A kind returns a ``Result``: the rounding grade of its computation, the
+numbers of the comparison (a ``Comparison``; ``compare`` fills one), the
+texts a reader sees, and, where it knows better, a wording verdict or the
+uncertainty of its yardstick, and the values it ``provides``. A ``Result``
+checks its own rules when it is built (``Result.__post_init__``): what each
+verdict word requires of the numbers, and that every value it carries was
+declared. A kind that breaks a rule therefore fails in its own unit test, on
+the first case that shows it, and not later in a sweep over the book's data.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Protocol
 
 import pandas as pd
 
-from paper_audit.audit.rounding import Interval, relative_gap
+from paper_audit.audit import gaps
+from paper_audit.audit.rounding import POINT_TOLERANCE, Interval, relative_gap
+from paper_audit.audit.verdicts import (
+    CONSISTENT,
+    GRADES,
+    GROSS,
+    INCONSISTENT,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    WITHIN_ROUNDING,
+)
 from paper_audit.errors import DataError
 
-# name: the function that runs a check of that kind
-KINDS: dict[str, Callable] = {}
+CheckRow = dict[str, Any]  # a row of data/checks.csv as load_checks returns it
 EXPECTED_FIELDS = ("expected_low", "expected_high", "expected_unit")
+# A value the engine gives every finding's explanation, which a kind may set itself
+# (the currency of the sums it converts, where that is not its first input's unit).
+OVERRIDABLE_EXTRAS = frozenset({"currency"})
+# The words a kind may give as its own wording verdict (``Result.wording``).
+WORDING_VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED)
+
+# What "consistent" means for a kind (``@kind(agreement=...)``); "within rounding"
+# always means that the two sides overlap without being equal.
+EQUAL = "equal"  # the two figures are equal (to one part in a million)
+INSIDE = "inside"  # equal, or the recomputed span lies inside the span the words allow
+MEETS = "meets"  # the two sides meet: a date overlaps its reference, events fit the span (separation 1)
+PHRASE = "phrase"  # the phrase holds by the numbers (wording supported)
+AGREEMENTS = (EQUAL, INSIDE, MEETS, PHRASE)
+
+
+class ContractError(TypeError):
+    """A kind's result breaks the contract: a bug in the kind's code, not bad data."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The numbers of a comparison: the stated figure and the recomputed one,
+    each as a point and (where known) the interval its rounding allows, the
+    gaps between them, and how far apart they lie beyond rounding and the
+    vagueness of the words (``separation``: the ratio of their nearest ends,
+    1 where they meet; None where the comparison has no size)."""
+
+    stated_value: float | None = None
+    computed_value: float | None = None
+    computed_low: float | None = None
+    computed_high: float | None = None
+    stated_low: float | None = None
+    stated_high: float | None = None
+    gap_abs: float | None = None
+    gap_rel: float | None = None
+    separation: float | None = None
+    spread: float | None = None  # two figures that should be one: how far apart, relative to the smaller
+
+
+ExtraValue = str | float | int
+
+
+class KindFunction(Protocol):
+    """What a kind is: a function of the context, the check's row and its inputs."""
+
+    __name__: str
+
+    def __call__(self, ctx: Any, row: CheckRow, inputs: list[str], /) -> "Result": ...
 
 
 @dataclass(frozen=True)
@@ -48,8 +114,9 @@ class Role:
 class KindSpec:
     """What a kind declares: its inputs' roles in order, whether the roles
     repeat (at least ``repeat`` times), what it reads from the expected_*
-    fields, whether it checks both ends of a range, what it does, and the
-    values its findings offer an explanation (``provides``)."""
+    fields, whether it checks both ends of a range, what it does, the values
+    its findings offer an explanation (``provides``), how the size of its gap
+    is worded (``gap``) and what its "consistent" means (``agreement``)."""
 
     name: str
     roles: tuple[Role, ...] | None
@@ -58,6 +125,8 @@ class KindSpec:
     ends: bool = False
     does: str = ""
     provides: frozenset[str] = frozenset()
+    gap: gaps.GapWording = gaps.apart_wording
+    agreement: str = EQUAL
 
     def signature(self) -> str:
         if self.roles is None:
@@ -68,6 +137,8 @@ class KindSpec:
         return f"({names}) repeated, at least {self.repeat} times" if self.repeat else names
 
 
+# name: the function that runs a check of that kind, and what it declares
+KINDS: dict[str, KindFunction] = {}
 KIND_SPECS: dict[str, KindSpec] = {}
 
 
@@ -79,10 +150,14 @@ def kind(
     ends: bool = False,
     does: str = "",
     provides: tuple[str, ...] = (),
-):
+    gap: gaps.GapWording = gaps.apart_wording,
+    agreement: str = EQUAL,
+) -> Callable[[KindFunction], KindFunction]:
     """Register a check kind and what it declares (see ``KindSpec``)."""
+    if agreement not in AGREEMENTS:
+        raise ValueError(f"check kind {name!r}: agreement {agreement!r} is not one of {', '.join(AGREEMENTS)}")
 
-    def register(function):
+    def register(function: KindFunction) -> KindFunction:
         if name in KINDS:
             raise ValueError(f"check kind {name!r} is declared twice")
         KINDS[name] = function
@@ -94,56 +169,156 @@ def kind(
             ends,
             does or (function.__doc__ or "").strip(),
             frozenset(provides),
+            gap,
+            agreement,
         )
+        gaps.WORDINGS[name] = gap
         return function
 
     return register
 
 
-def check_against_spec(where: str, row: dict, claims: pd.DataFrame, facts: set[str]) -> None:
-    """Refuse a checks row that does not fit its kind's declared roles and expected fields."""
-    spec = KIND_SPECS[row["kind"]]
-    inputs = row["inputs"].split()
-    if spec.roles is not None:
-        required = [r for r in spec.roles if not r.optional]
-        if spec.repeat:
-            group = len(spec.roles)
-            if len(inputs) < group * spec.repeat or len(inputs) % group:
-                raise DataError(
-                    f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; got {len(inputs)} input(s)"
-                )
-            roles = [spec.roles[i % group] for i in range(len(inputs))]
-        else:
-            if not len(required) <= len(inputs) <= len(spec.roles):
-                missing = [r.name for r in spec.roles[len(inputs) :] if not r.optional]
-                detail = (
-                    f"missing role {', '.join(missing)}" if missing else f"{len(inputs) - len(spec.roles)} too many"
-                )
-                raise DataError(
-                    f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; "
-                    f"got {len(inputs)} input(s): {detail}"
-                )
-            roles = list(spec.roles[: len(inputs)])
-        for position, (item, role) in enumerate(zip(inputs, roles, strict=True), start=1):
-            is_claim, is_fact = item in claims.index, item in facts
-            if not is_claim and not is_fact:
-                raise DataError(
-                    f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is neither "
-                    "a claim in data/claims.csv nor a reference fact"
-                )
-            if role.source == "claim" and not is_claim:
-                raise DataError(
-                    f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a reference "
-                    f"fact, but kind {row['kind']} needs a claim there"
-                )
-            if role.source == "fact" and not is_fact:
-                raise DataError(
-                    f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a claim, "
-                    f"but kind {row['kind']} needs a reference fact there"
-                )
-        optional_given = any(r.optional for r in roles)
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=POINT_TOLERANCE, abs_tol=1e-12)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a kind returns for one check. Its rules are checked when it is built.
+
+    ``kind``: the kind that computed it (its declaration says which extras it
+    may carry and what its "consistent" means). ``grade``: the rounding grade
+    (``verdicts.GRADES``). ``numbers``: the comparison. ``stated``,
+    ``computed``, ``computation``, ``implied_rate``: what the reader sees.
+    ``wording``: a wording verdict, where the kind judges a phrase itself.
+    ``uncertainty``: why a yardstick gives no hard verdict, with the range
+    (a finding with one is an uncertain yardstick); ``adverse_everywhere``:
+    it is off at every candidate. ``explanation``: a template that replaces
+    the check's own (a rerun under a reader's rate). ``extras``: the values
+    the kind declares it ``provides`` for explanations.
+    """
+
+    kind: str
+    grade: str
+    numbers: Comparison
+    stated: str
+    computed: str
+    computation: str = ""
+    implied_rate: str = ""
+    wording: str = ""
+    uncertainty: str = ""
+    adverse_everywhere: bool = False
+    explanation: str = ""
+    extras: Mapping[str, ExtraValue] = field(default_factory=dict)
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(self.uncertainty)
+
+    def __post_init__(self) -> None:
+        spec = KIND_SPECS.get(self.kind)
+        if spec is None:
+            raise ContractError(f"a result names kind {self.kind!r}, which is not registered with @kind")
+        problems = _broken_rules(self, spec)
+        if problems:
+            raise ContractError(f"check kind {self.kind}: " + "; ".join(problems))
+
+
+def _broken_rules(result: Result, spec: KindSpec) -> list[str]:
+    """What a result breaks of the contract (see ``Result``), in words."""
+    n = result.numbers
+    problems = []
+    undeclared = set(result.extras) - spec.provides - OVERRIDABLE_EXTRAS
+    if undeclared:
+        problems.append(
+            f"returned {', '.join(sorted(undeclared))} without declaring them: add them to its @kind(provides=...)"
+        )
+    if result.grade not in GRADES:
+        problems.append(f"grade {result.grade!r} is not a rounding grade ({', '.join(GRADES)})")
+    if result.wording and result.wording not in WORDING_VERDICTS:
+        problems.append(f"wording {result.wording!r} is not one of {', '.join(WORDING_VERDICTS)}")
+    if result.adverse_everywhere and not result.uncertainty:
+        problems.append("adverse_everywhere is set on a result with no uncertainty to be adverse in")
+    stated, recomputed = n.stated_value, n.computed_value
+    points = stated is not None and recomputed is not None
+    equal = stated is not None and recomputed is not None and _close(recomputed, stated)
+    overlap = inside = False
+    c_low, c_high, s_low, s_high = n.computed_low, n.computed_high, n.stated_low, n.stated_high
+    if c_low is not None and c_high is not None and s_low is not None and s_high is not None:
+        overlap = c_low <= s_high and s_low <= c_high
+        inside = s_low <= c_low and c_high <= s_high
+        bounds = True
     else:
+        bounds = False
+    meets = n.separation is not None and n.separation <= 1.0 + 1e-9
+    if result.grade == CONSISTENT:
+        if spec.agreement == EQUAL and points and not equal:
+            problems.append(f"'{CONSISTENT}' needs equal figures; got {n.computed_value!r} against {n.stated_value!r}")
+        if spec.agreement == INSIDE and points and not equal and not inside:
+            problems.append(f"'{CONSISTENT}' needs equal figures or the recomputed span inside the stated one")
+        if spec.agreement == MEETS and n.separation is not None and not meets:
+            problems.append(f"'{CONSISTENT}' needs the two sides to meet (separation 1); got {n.separation!r}")
+        if spec.agreement == PHRASE and result.wording != SUPPORTED:
+            problems.append(f"'{CONSISTENT}' needs the phrase to hold ('{SUPPORTED}'); got {result.wording!r}")
+    if result.grade == WITHIN_ROUNDING:
+        if bounds and not overlap:
+            problems.append(f"'{WITHIN_ROUNDING}' needs the stated and recomputed intervals to overlap")
+        if equal:
+            problems.append(f"'{WITHIN_ROUNDING}' needs figures that differ (equal figures are '{CONSISTENT}')")
+    if result.grade in (INCONSISTENT, GROSS):
+        if equal:
+            problems.append(f"'{result.grade}' needs figures that differ; got equal ones")
+        if meets and not result.uncertainty and result.wording != SUPPORTED:
+            problems.append(f"'{result.grade}' needs two sides that do not meet; separation is 1")
+    if result.wording == SUPPORTED and n.separation is not None and not meets:
+        problems.append(f"'{SUPPORTED}' needs the phrase met (separation 1); got {n.separation!r}")
+    if result.wording in (PARTLY, NOT_SUPPORTED) and meets:
+        problems.append(f"'{result.wording}' needs a phrase the numbers fall short of; separation is 1")
+    return problems
+
+
+def check_against_spec(where: str, row: CheckRow, claims: pd.DataFrame, facts: set[str]) -> None:
+    """Refuse a checks row whose inputs are not claims or reference facts, or that
+    does not fit its kind's declared roles and expected fields."""
+    inputs = row["inputs"].split()
+    for item in inputs:
+        if item not in claims.index and item not in facts:
+            raise DataError(
+                f"{where}, field 'inputs': {item!r} is neither a claim in data/claims.csv nor a reference fact"
+            )
+    spec = KIND_SPECS[row["kind"]]
+    if spec.roles is None:
         return  # an undeclared kind: nothing to hold the row to (a test asks every kind to declare)
+    required = [r for r in spec.roles if not r.optional]
+    if spec.repeat:
+        group = len(spec.roles)
+        if len(inputs) < group * spec.repeat or len(inputs) % group:
+            raise DataError(
+                f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; got {len(inputs)} input(s)"
+            )
+        roles = [spec.roles[i % group] for i in range(len(inputs))]
+    else:
+        if not len(required) <= len(inputs) <= len(spec.roles):
+            missing = [r.name for r in spec.roles[len(inputs) :] if not r.optional]
+            detail = f"missing role {', '.join(missing)}" if missing else f"{len(inputs) - len(spec.roles)} too many"
+            raise DataError(
+                f"{where}, field 'inputs': kind {row['kind']} takes {spec.signature()}; "
+                f"got {len(inputs)} input(s): {detail}"
+            )
+        roles = list(spec.roles[: len(inputs)])
+    for position, (item, role) in enumerate(zip(inputs, roles, strict=True), start=1):
+        is_claim = item in claims.index
+        if role.source == "claim" and not is_claim:
+            raise DataError(
+                f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a reference "
+                f"fact, but kind {row['kind']} needs a claim there"
+            )
+        if role.source == "fact" and item not in facts:
+            raise DataError(
+                f"{where}, field 'inputs': input {position} (role {role.name}) {item!r} is a claim, "
+                f"but kind {row['kind']} needs a reference fact there"
+            )
+    optional_given = any(r.optional for r in roles)
     for name in EXPECTED_FIELDS:
         if name not in row:
             continue
@@ -185,20 +360,19 @@ def separation(a: Interval, b: Interval) -> float:
     return max(a.low / b.high, b.low / a.high)
 
 
-def compare(ctx, computed: Interval, stated: Interval) -> dict:
-    """The fields of a comparison of a recomputed interval with a stated one."""
-    return {
-        "grade": ctx.verdict(computed, stated),
-        "stated_value": stated.point,
-        "computed_value": computed.point,
-        "computed_low": computed.low,
-        "computed_high": computed.high,
-        "stated_low": stated.low,
-        "stated_high": stated.high,
-        "gap_abs": computed.point - stated.point,
-        "gap_rel": relative_gap(computed.point, stated.point),
-        "separation": separation(computed, stated),
-    }
+def compare(ctx: Any, computed: Interval, stated: Interval) -> tuple[str, Comparison]:
+    """The grade and the numbers of a recomputed interval compared with a stated one."""
+    return ctx.verdict(computed, stated), Comparison(
+        stated_value=stated.point,
+        computed_value=computed.point,
+        computed_low=computed.low,
+        computed_high=computed.high,
+        stated_low=stated.low,
+        stated_high=stated.high,
+        gap_abs=computed.point - stated.point,
+        gap_rel=relative_gap(computed.point, stated.point),
+        separation=separation(computed, stated),
+    )
 
 
 def spread(a: float, b: float) -> float:

@@ -17,14 +17,23 @@ and field; an error in a kind's own code is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from paper_audit import paths
-from paper_audit.audit import evidence, kinds  # noqa: F401 (kinds: importing it registers every kind)
-from paper_audit.audit.check_kinds import KIND_SPECS, KINDS, check_against_spec
+from paper_audit.audit import evidence, gaps, kinds  # noqa: F401 (kinds: importing it registers every kind)
+from paper_audit.audit.check_kinds import (
+    KIND_SPECS,
+    KINDS,
+    CheckRow,
+    ContractError,
+    ExtraValue,
+    Result,
+    check_against_spec,
+)
 from paper_audit.audit.context import Context
 from paper_audit.audit.finding import Finding, findings_frame
 from paper_audit.audit.params import Assumptions
@@ -49,7 +58,8 @@ __all__ = [
 ]
 
 # What every finding offers an explanation, whatever its kind (a kind adds
-# the values it declares in ``@kind(provides=...)``).
+# the values it declares in ``@kind(provides=...)``): its numbers, the
+# currency of its first input and the size of its gap in its kind's wording.
 TEMPLATE_FIELDS = frozenset(
     {
         "stated",
@@ -64,9 +74,10 @@ TEMPLATE_FIELDS = frozenset(
         "spread",
         "label",
         "currency",
+        "size",
     }
 )
-FINDING_FIELDS = TEMPLATE_FIELDS - {"currency"}  # the ones read off the Finding itself
+FINDING_FIELDS = TEMPLATE_FIELDS - {"currency", "size"}  # the ones read off the Finding itself
 
 
 def _find_phrase(phrase: str, pages: dict) -> dict | None:
@@ -77,14 +88,15 @@ def _find_phrase(phrase: str, pages: dict) -> dict | None:
     return {"page": page, "footnote": pages[page].footnote_at(start), "text": phrase}
 
 
-def _both_ends(low: dict, high: dict) -> dict:
+def _both_ends(low: Result, high: Result) -> Result:
     """A range checked at each end: the worse verdict, both computations shown."""
-    worse = high if SEVERITY[high["grade"]] > SEVERITY[low["grade"]] else low
-    merged = dict(worse)
-    for key in ("stated", "computed", "computation", "implied_rate"):
-        if low.get(key) or high.get(key):
-            merged[key] = f"low end: {low.get(key, '')}; high end: {high.get(key, '')}"
-    return merged
+    worse = high if SEVERITY[high.grade] > SEVERITY[low.grade] else low
+    texts = {
+        key: f"low end: {getattr(low, key)}; high end: {getattr(high, key)}"
+        for key in ("stated", "computed", "computation", "implied_rate")
+        if getattr(low, key) or getattr(high, key)
+    }
+    return dataclasses.replace(worse, **texts)
 
 
 def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None) -> list[dict]:
@@ -128,11 +140,7 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
                     "text"
                 )
             row["phrase_at"] = found
-        for item in row["inputs"].split():
-            if item not in claims.index and item not in known_refs:
-                raise DataError(
-                    f"{where}, field 'inputs': {item!r} is neither a claim in data/claims.csv nor a reference fact"
-                )
+        check_against_spec(where, row, claims, known_refs)
         inputs = row["inputs"].split()
         for item in row.get("judges", "").split():
             if item not in inputs:
@@ -145,7 +153,6 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
                     f"{where}, field 'judges': {item!r} is a reference fact, not a figure of the paper; a check "
                     "judges the paper's figures only: remove it from 'judges'"
                 )
-        check_against_spec(where, row, claims, known_refs)
         offered = TEMPLATE_FIELDS | KIND_SPECS[row["kind"]].provides
         for name in re.findall(r"\{([a-z_]+)[^}]*\}", row["explanation"]):
             if name not in offered:
@@ -176,17 +183,27 @@ def explain(template: str, finding: Finding, extras: dict) -> str:
     return template.format_map(_Missing(finding.check, values))
 
 
-def run_check(ctx: Context, row: dict) -> Finding:
+def _run_kind(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
+    """The kind's result for a check: at each end of a printed range where the kind says so."""
+    function, spec = KINDS[row["kind"]], KIND_SPECS[row["kind"]]
+    if spec.ends and any(ctx.is_range(i) for i in inputs):
+        results = [function(ctx.at_end("low"), row, inputs), function(ctx.at_end("high"), row, inputs)]
+    else:
+        results = [function(ctx, row, inputs)]
+    for result in results:
+        if not isinstance(result, Result) or result.kind != spec.name:
+            raise ContractError(
+                f"check kind {spec.name} returned {type(result).__name__}"
+                + (f" of kind {result.kind}" if isinstance(result, Result) else "")
+                + f", not a check_kinds.Result(kind={spec.name!r}, ...)"
+            )
+    return _both_ends(*results) if len(results) == 2 else results[0]
+
+
+def run_check(ctx: Context, row: CheckRow) -> Finding:
     inputs = row["inputs"].split()
     try:
-        ranged = [i for i in inputs if ctx.is_range(i)]
-        if ranged and KIND_SPECS[row["kind"]].ends:
-            fields = _both_ends(
-                dict(KINDS[row["kind"]](ctx.at_end("low"), row, inputs)),
-                dict(KINDS[row["kind"]](ctx.at_end("high"), row, inputs)),
-            )
-        else:
-            fields = dict(KINDS[row["kind"]](ctx, row, inputs))
+        result = _run_kind(ctx, row, inputs)
     except DataError as error:
         message = str(error)
         raise DataError(
@@ -215,18 +232,7 @@ def run_check(ctx: Context, row: dict) -> Finding:
         )
     kind_of_evidence = row.get("evidence") or "arithmetic"
     definitional = bool(row.get("definitional"))
-    extras = fields.pop("extras", {})
-    undeclared = set(extras) - KIND_SPECS[row["kind"]].provides - TEMPLATE_FIELDS
-    if undeclared:
-        raise TypeError(
-            f"check kind {row['kind']} returned {', '.join(sorted(undeclared))} without declaring "
-            "them: add them to its @kind(provides=...)"
-        )
-    template = fields.pop("explanation", row["explanation"])
-    extras.setdefault("currency", ctx.claim(inputs[0])["unit"] if inputs and inputs[0] in ctx.claims.index else "")
-    wording = fields.pop("wording", "")
-    uncertain = fields.pop("uncertain", False)
-    grade = fields.pop("grade")
+    numbers = result.numbers
     finding = Finding(
         check=row["id"],
         kind=row["kind"],
@@ -235,14 +241,14 @@ def run_check(ctx: Context, row: dict) -> Finding:
         inputs=inputs,
         verdict=evidence.fit(
             kind_of_evidence,
-            grade,
-            wording=wording,
-            uncertain=uncertain,
+            result.grade,
+            wording=result.wording,
+            uncertain=result.uncertain,
             definitional=definitional,
-            spread=fields.get("spread"),
+            spread=numbers.spread,
             sources_tolerance=ctx.assumptions.sources_tolerance,
         ),
-        grade=grade,
+        grade=result.grade,
         evidence=kind_of_evidence,
         problem=row.get("problem") or row["id"],
         definitional=definitional,
@@ -252,12 +258,24 @@ def run_check(ctx: Context, row: dict) -> Finding:
         headline=row.get("headline") or row["title"],
         pages=sorted({q["page"] for q in quotes}),
         quotes=quotes,
-        **fields,
+        stated=result.stated,
+        computed=result.computed,
+        computation=result.computation,
+        implied_rate=result.implied_rate,
+        uncertainty=result.uncertainty,
+        adverse_everywhere=result.adverse_everywhere,
+        **dataclasses.asdict(numbers),
     )
     finding.counted = evidence.counted(finding)
     finding.severity = evidence.severity(finding, ctx.assumptions.sources_tolerance)
     finding.label = evidence.label(finding)
-    finding.explanation = explain(template, finding, extras)
+    currency = ctx.claim(inputs[0])["unit"] if inputs and inputs[0] in ctx.claims.index else ""
+    extras: dict[str, ExtraValue] = {
+        "currency": currency,
+        **result.extras,
+        "size": gaps.worded(KIND_SPECS[row["kind"]].gap, numbers, definitional),
+    }
+    finding.explanation = explain(result.explanation or row["explanation"], finding, extras)
     return finding
 
 

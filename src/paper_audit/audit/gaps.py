@@ -11,8 +11,8 @@ The cases, by what the comparison holds:
   two sides that meet within rounding and the vagueness of the words
   (``separation`` 1): ``""``;
 * two figures that should be one (two sources, two conversions, the rates a
-  set of conversions implies, a ratio measured two ways; and any kind not
-  named below, such as a count against the items listed), by how far apart
+  set of conversions implies, a ratio measured two ways; the wording a kind
+  gets unless it declares another, such as a count against the items listed), by how far apart
   they are relative to the smaller: under twice, in percent ("2.4 percent
   apart"); from twice up, as a factor ("a factor of 2.5"; from ten up, to the
   nearest five, "a factor of 20", since such a gap is a slip of scale whose
@@ -36,6 +36,9 @@ The cases, by what the comparison holds:
   two months"), in percent of the nearest end ("12 percent short of the
   words", "30 percent beyond the words").
 
+Each kind declares its wording (``@kind(gap=...)``, one of the wordings
+below); this module names no kind. ``WORDINGS`` is filled as kinds register.
+
 Numbers: percent to one decimal under ten and whole from ten (a trailing
 ".0" dropped: "1 percent apart", "2.4 percent apart", "20 percent apart").
 """
@@ -43,22 +46,46 @@ Numbers: percent to one decimal under ten and whole from ten (a trailing
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Protocol
 
-# Kinds that hold a ratio against what a phrase needs.
-_PHRASE = {"comparison", "sum_against"}
-# Kinds that hold a figure against a range of yardsticks, with the words for
-# the range ("every candidate") and the unit of a count (None: in percent).
-_AGAINST_RANGE = {
-    "reference_rate": ("every candidate", None),
-    "divisions_from_armies": ("every reading", "divisions"),
-    "reference_count": ("the reference", ""),
-}
-# Kinds that hold a date against a reference date: the gap in days.
-_DATES = {"date_in_reference"}
-# Kinds that hold a span of time against the span its words allow.
-_SPANS = {"date_gap", "span_within"}
-# Kinds whose stated side is a whole made of parts, in percent.
-_WHOLE = {"parts_sum"}
+
+class Sides(Protocol):
+    """The numbers a size is read from: a finding, or the comparison a kind returns."""
+
+    @property
+    def stated_value(self) -> float | None: ...
+    @property
+    def computed_value(self) -> float | None: ...
+    @property
+    def computed_low(self) -> float | None: ...
+    @property
+    def computed_high(self) -> float | None: ...
+    @property
+    def stated_low(self) -> float | None: ...
+    @property
+    def stated_high(self) -> float | None: ...
+    @property
+    def gap_abs(self) -> float | None: ...
+    @property
+    def gap_rel(self) -> float | None: ...
+    @property
+    def separation(self) -> float | None: ...
+    @property
+    def spread(self) -> float | None: ...
+
+
+class Sized(Sides, Protocol):
+    """A finding as ``size`` reads it: its numbers, its kind and whether it can fail."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def definitional(self) -> bool: ...
+
+
+# How a kind words the size of a gap that rounding and vagueness cannot close.
+GapWording = Callable[[Sides], str]
 
 
 def number(value: float) -> str:
@@ -88,50 +115,69 @@ def apart(ratio: float) -> str:
     return f"{percent(ratio - 1)} apart"
 
 
-class _Sides:
-    """The fields a size is read from, off a Finding or off the dict a kind returns."""
-
-    def __init__(self, source):
-        self._get = source.get if isinstance(source, dict) else lambda name: getattr(source, name, None)
-
-    def __getattr__(self, name):
-        return self._get(name)
-
-
-def _finite(*values) -> bool:
+def _finite(*values: float | None) -> bool:
     return all(v is not None and math.isfinite(v) for v in values)
 
 
-def _ratio(sides) -> float | None:
-    """The larger over the smaller of the two figures (``spread`` where the kind gives it)."""
+def apart_wording(sides: Sides) -> str:
+    """Two figures that should be one: how far apart, relative to the smaller
+    ("2.4 percent apart", "a factor of 20"); ``spread`` where the kind gives it."""
     if sides.spread is not None:
-        return 1 + sides.spread
-    a, b = sides.stated_value, sides.computed_value
-    if not _finite(a, b) or min(abs(a), abs(b)) == 0:
-        return None
-    return max(abs(a), abs(b)) / min(abs(a), abs(b))
-
-
-def _against_range(sides, words: str, unit: str | None) -> str:
-    stated = sides.stated_value
-    low = sides.computed_low if sides.computed_low is not None else sides.computed_value
-    high = sides.computed_high if sides.computed_high is not None else sides.computed_value
-    if not _finite(stated, low, high) or low <= stated <= high:
-        return ""
-    if stated > high:
-        beyond, side, end = stated - high, "above", high
+        ratio = 1 + sides.spread
     else:
-        beyond, side, end = low - stated, "below", low
-    if unit is None:
-        return f"{percent(beyond / end)} {side} {words}" if end else ""
-    return f"{number(beyond)}{' ' + unit if unit else ''} {side} {words}"
+        a, b = sides.stated_value, sides.computed_value
+        if a is None or b is None or not _finite(a, b) or min(abs(a), abs(b)) == 0:
+            return ""
+        ratio = max(abs(a), abs(b)) / min(abs(a), abs(b))
+    return "" if ratio == 1 else apart(ratio)
 
 
-def _beyond_words(sides) -> str:
+def whole_wording(sides: Sides) -> str:
+    """Parts against their whole, in points of percent ("1 point over the whole")."""
+    gap = sides.gap_abs
+    if gap is None or not math.isfinite(gap) or gap == 0:
+        return ""
+    points = number(abs(gap))
+    unit = "point" if points == "1" else "points"
+    return f"{points} {unit} {'over' if gap > 0 else 'short of'} the whole"
+
+
+def phrase_wording(sides: Sides) -> str:
+    """A phrase that sets one figure against another and is not met: where the
+    first is the smaller, by how much, in percent of the second; else by how
+    far it falls short of what the phrase needs."""
+    if sides.gap_rel is not None and math.isfinite(sides.gap_rel) and sides.gap_rel < 0:
+        return f"{percent(-sides.gap_rel)} short of the phrase"
+    return f"{percent(1 - 1 / (sides.separation or 1.0))} short of the phrase"
+
+
+def against_range(words: str, unit: str | None) -> GapWording:
+    """A figure against a range of yardsticks, from the nearest end: in percent
+    of it (``unit`` None: "22 percent above every candidate") or as a count in
+    its unit ("7 divisions below every reading"; "" for a count with no unit)."""
+
+    def wording(sides: Sides) -> str:
+        stated = sides.stated_value
+        low = sides.computed_low if sides.computed_low is not None else sides.computed_value
+        high = sides.computed_high if sides.computed_high is not None else sides.computed_value
+        if stated is None or low is None or high is None or not _finite(stated, low, high) or low <= stated <= high:
+            return ""
+        if stated > high:
+            beyond, side, end = stated - high, "above", high
+        else:
+            beyond, side, end = low - stated, "below", low
+        if unit is None:
+            return f"{percent(beyond / end)} {side} {words}" if end else ""
+        return f"{number(beyond)}{' ' + unit if unit else ''} {side} {words}"
+
+    return wording
+
+
+def beyond_words_wording(sides: Sides) -> str:
     """A span against the span the words allow: how far beyond their nearest end, in percent of it."""
     low, high = sides.computed_low, sides.computed_high
     s_low, s_high = sides.stated_low, sides.stated_high
-    if not _finite(low, high, s_low, s_high):
+    if low is None or high is None or s_low is None or s_high is None or not _finite(low, high, s_low, s_high):
         return ""
     if low > s_high > 0:
         return f"{percent(low / s_high - 1)} beyond the words"
@@ -140,47 +186,27 @@ def _beyond_words(sides) -> str:
     return ""
 
 
-def _days(sides) -> str:
-    if not _finite(sides.gap_abs) or sides.gap_abs == 0:
+def days_wording(sides: Sides) -> str:
+    """A date against a reference date: the days between them ("57 days apart")."""
+    gap = sides.gap_abs
+    if gap is None or not math.isfinite(gap) or gap == 0:
         return ""
-    whole = round(abs(sides.gap_abs))
+    whole = round(abs(gap))
     return f"{whole:,} day{'s' if whole != 1 else ''} apart"
 
 
-def _size(kind: str, sides, definitional: bool) -> str:
+# Each registered kind's wording (``check_kinds.kind`` fills it from the declaration).
+WORDINGS: dict[str, GapWording] = {}
+
+
+def worded(wording: GapWording, sides: Sides, definitional: bool) -> str:
+    """The size of a gap in a kind's wording; "" where the comparison has no size."""
     if definitional or sides.separation is None or sides.separation <= 1.0 + 1e-9:
         return ""
-    if kind in _WHOLE:
-        if not _finite(sides.gap_abs) or sides.gap_abs == 0:
-            return ""
-        points = number(abs(sides.gap_abs))
-        unit = "point" if points == "1" else "points"
-        return f"{points} {unit} {'over' if sides.gap_abs > 0 else 'short of'} the whole"
-    if kind in _PHRASE:
-        if _finite(sides.gap_rel) and sides.gap_rel < 0:
-            return f"{percent(-sides.gap_rel)} short of the phrase"
-        return f"{percent(1 - 1 / sides.separation)} short of the phrase"
-    if kind in _AGAINST_RANGE:
-        return _against_range(sides, *_AGAINST_RANGE[kind])
-    if kind in _DATES:
-        return _days(sides)
-    if kind in _SPANS:
-        return _beyond_words(sides)
-    ratio = _ratio(sides)
-    if ratio is None or ratio == 1:
-        return ""
-    return apart(ratio)
+    return wording(sides)
 
 
-def size(finding) -> str:
+def size(finding: Sized) -> str:
     """How far apart the two sides of a finding lie, as one number in words;
     "" when the comparison has no size (see the module's docstring)."""
-    return _size(finding.kind, _Sides(finding), finding.definitional)
-
-
-def sized(row: dict, result: dict) -> dict:
-    """A kind's result with its size among the values its explanation may
-    use (``{size}``): the same words ``size`` gives the finding it becomes."""
-    extras = result.setdefault("extras", {})
-    extras["size"] = _size(row["kind"], _Sides(result), bool(row.get("definitional")))
-    return result
+    return worded(WORDINGS.get(finding.kind, apart_wording), finding, finding.definitional)

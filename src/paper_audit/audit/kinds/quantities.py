@@ -4,10 +4,12 @@ footnote a sentence cites gives the rate it needs."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
-from paper_audit.audit.check_kinds import compare, kind, spread
-from paper_audit.audit.gaps import sized
+from paper_audit.audit.check_kinds import CheckRow, Comparison, Result, compare, kind, spread
+from paper_audit.audit.context import Context
+from paper_audit.audit.gaps import against_range, whole_wording
 from paper_audit.audit.params import ASSUMED_DIVISIONS_PER_ARMY
 from paper_audit.audit.phrasing import amount_text, amounts_text, collapsed, ratio_text
 from paper_audit.audit.rounding import Interval, propagate
@@ -21,14 +23,18 @@ from paper_audit.tables import reference
     repeat=2,
     expects={"expected_low": "the whole the parts add up to", "expected_high": "(optional) the same whole"},
     does="shares of one whole add up to it",
-    provides=("excess", "rounding_reach", "n_parts", "size"),
+    provides=("excess", "rounding_reach", "n_parts"),
+    gap=whole_wording,
 )
-def _parts_sum(ctx, row, inputs):
+def _parts_sum(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     parts = [ctx.interval(i, as_percent=True) for i in inputs]
     computed = propagate(lambda *xs: sum(xs), parts)
     target = float(row["expected_low"])
-    result = compare(ctx, computed, Interval(target, target, target))
-    result.update(
+    grade, numbers = compare(ctx, computed, Interval(target, target, target))
+    return Result(
+        "parts_sum",
+        grade,
+        numbers,
         stated=f"{amount_text(target)} (the whole)",
         computed=amount_text(computed.point),
         computation=" + ".join(amount_text(p.point) for p in parts) + f" = {amount_text(computed.point)}; "
@@ -39,38 +45,38 @@ def _parts_sum(ctx, row, inputs):
             "n_parts": len(parts),
         },
     )
-    return sized(row, result)
 
 
 @kind(
     "same_quantity",
     roles=("first", "second"),
     does="one quantity reported twice agrees with itself",
-    provides=("ratio", "size"),
+    provides=("ratio",),
 )
-def _same_quantity(ctx, row, inputs):
+def _same_quantity(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     first, second = inputs
     percent = {ctx.claim(i)["unit"] for i in inputs} == {"fraction", "percent"}
     a, b = ctx.interval(first, as_percent=percent), ctx.interval(second, as_percent=percent)
-    result = compare(ctx, a, b)
-    unit = "percent" if percent else ctx.claim(second)["unit"]
+    grade, numbers = compare(ctx, a, b)
+    unit = "percent" if percent else str(ctx.claim(second)["unit"])
     # Each figure by what it measures (claims.csv ``measure``): between two
     # sources nothing is recomputed, and the reader needs to know whose is which.
     name_a, name_b = (_measure(ctx, i, which) for i, which in zip(inputs, ("first", "second"), strict=True))
     if name_a == name_b:
         # One measure printed twice ("one-third (33.3 percent)"): each by its printed form.
         name_a, name_b = (f"“{ctx.claim(i)['figure']}”" for i in inputs)
-    result.update(
+    return Result(
+        "same_quantity",
+        grade,
+        dataclasses.replace(numbers, spread=spread(a.point, b.point)),
         stated=f"{amount_text(b.point)} {unit}" + (f" ({name_b})" if row.get("evidence") == "sources" else ""),
         computed=f"{amount_text(a.point)} {unit}" + (f" ({name_a})" if row.get("evidence") == "sources" else ""),
         computation=f"{name_a}: {amounts_text(a.low, a.high)} {unit}; {name_b}: {amounts_text(b.low, b.high)} {unit}",
-        spread=spread(a.point, b.point),
         extras={"ratio": max(a.point, b.point) / min(a.point, b.point)},
     )
-    return sized(row, result)
 
 
-def _measure(ctx, claim_id: str, which: str) -> str:
+def _measure(ctx: Context, claim_id: str, which: str) -> str:
     """What a figure measures, as claims.csv says it; "the first figure" where it does not say."""
     measure = ctx.claim(claim_id).get("measure")
     return measure if isinstance(measure, str) and measure else f"the {which} figure"
@@ -82,7 +88,7 @@ def _measure(ctx, claim_id: str, which: str) -> str:
     does="what remains of a total after a part left",
     provides=("total", "part", "remainder", "share"),
 )
-def _remainder(ctx, row, inputs):
+def _remainder(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """What remains of a total after a part left. Optional further inputs are
     the phrase's own figures (shown as quotes). As a wording check on a phrase
     that has the force stay until a later date: it holds if some of the total
@@ -92,45 +98,46 @@ def _remainder(ctx, row, inputs):
     ok = 0 <= remainder <= total.point
     unit = ctx.claim(inputs[0])["unit"]
     wording = SUPPORTED if remainder > 0 else NOT_SUPPORTED
-    return {
-        "grade": CONSISTENT if ok else GROSS,
-        "computed_value": remainder,
-        "stated_value": None,
-        "wording": wording,
-        "stated": "the rest (not stated as a number)",
-        "computed": f"{amount_text(remainder)} {unit}",
-        "computation": f"{amount_text(total.point)} − {amount_text(part.point)} = {amount_text(remainder)} {unit}",
-        "extras": {
+    return Result(
+        "remainder",
+        CONSISTENT if ok else GROSS,
+        Comparison(computed_value=remainder, stated_value=None),
+        wording=wording,
+        stated="the rest (not stated as a number)",
+        computed=f"{amount_text(remainder)} {unit}",
+        computation=f"{amount_text(total.point)} − {amount_text(part.point)} = {amount_text(remainder)} {unit}",
+        extras={
             "total": total.point,
             "part": part.point,
             "remainder": remainder,
             "share": remainder / total.point if total.point else math.nan,
         },
-    }
+    )
 
 
 @kind(
     "share_ratio",
     roles=("share_a", "share_b", "sum_a", "sum_b"),
     does="two donors' shares against the ratio of the sums the text gives for them",
-    provides=("share_ratio", "sum_ratio", "size"),
+    provides=("share_ratio", "sum_ratio"),
 )
-def _share_ratio(ctx, row, inputs):
+def _share_ratio(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """Two donors' shares (percent) against the ratio of the sums the paper gives for them."""
     share_a, share_b, sum_a, sum_b = inputs
     shares = propagate(lambda x, y: x / y, [ctx.interval(share_a), ctx.interval(share_b)])
     sums = propagate(lambda x, y: x / y, [ctx.interval(sum_a), ctx.interval(sum_b)])
-    result = compare(ctx, sums, shares)
-    result.update(
+    grade, numbers = compare(ctx, sums, shares)
+    return Result(
+        "share_ratio",
+        grade,
+        dataclasses.replace(numbers, spread=spread(sums.point, shares.point)),
         stated=f"ratio of shares {ratio_text(shares.point)}",
         computed=f"ratio of sums {ratio_text(sums.point)}",
         computation=f"shares {amount_text(ctx.interval(share_a).point)} / {amount_text(ctx.interval(share_b).point)} "
         f"= {_ratio_with_rounding(shares)}; sums {amount_text(ctx.interval(sum_a).point)} / "
         f"{amount_text(ctx.interval(sum_b).point)} = {_ratio_with_rounding(sums)}",
-        spread=spread(sums.point, shares.point),
         extras={"share_ratio": ratio_text(shares.point), "sum_ratio": ratio_text(sums.point)},
     )
-    return sized(row, result)
 
 
 def _ratio_with_rounding(ratio: Interval) -> str:
@@ -139,18 +146,25 @@ def _ratio_with_rounding(ratio: Interval) -> str:
     return ratio_text(ratio.point) if ends == ratio_text(ratio.point) else f"{ratio_text(ratio.point)} ({ends})"
 
 
-@kind("reference_count", roles=("claim", "count:fact"), does="a count against an independent count", provides=("size",))
-def _reference_count(ctx, row, inputs):
+@kind(
+    "reference_count",
+    roles=("claim", "count:fact"),
+    does="a count against an independent count",
+    gap=against_range("the reference", ""),
+)
+def _reference_count(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     claim_id, count_id = inputs
     _, fact = reference.lookup(count_id)
     value = float(fact["value"])
-    result = compare(ctx, Interval(value, value, value), ctx.interval(claim_id))
-    result.update(
+    grade, numbers = compare(ctx, Interval(value, value, value), ctx.interval(claim_id))
+    return Result(
+        "reference_count",
+        grade,
+        numbers,
         stated=amount_text(ctx.interval(claim_id).point),
         computed=f"{amount_text(value)} ({fact['confidence']} confidence)",
         computation=f"{fact['fact']}: {amount_text(value)}",
     )
-    return sized(row, result)
 
 
 @kind(
@@ -158,18 +172,19 @@ def _reference_count(ctx, row, inputs):
     roles=("counted",),
     expects={"expected_low": "how many items the sentence lists", "expected_high": "(optional) the same number"},
     does="a stated count against the items the sentence lists",
-    provides=("size",),
 )
-def _count_listed(ctx, row, inputs):
+def _count_listed(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     (claim_id,) = inputs
     listed = float(row["expected_low"])
-    result = compare(ctx, Interval(listed, listed, listed), ctx.interval(claim_id))
-    result.update(
+    grade, numbers = compare(ctx, Interval(listed, listed, listed), ctx.interval(claim_id))
+    return Result(
+        "count_listed",
+        grade,
+        numbers,
         stated=amount_text(ctx.interval(claim_id).point),
         computed=f"{listed:g} listed in the text",
         computation=f"the sentence lists {listed:g} items",
     )
-    return sized(row, result)
 
 
 @kind(
@@ -178,31 +193,34 @@ def _count_listed(ctx, row, inputs):
     does="the footnote a sentence cites gives a rate for the currency the sentence converts",
     provides=("rate_currency", "note"),
 )
-def _footnote_rate(ctx, row, inputs):
+def _footnote_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """Does the footnote a sentence cites give a rate for the currency the sentence converts?"""
     converted_amount, footnote_rate = inputs
-    currency = ctx.claim(converted_amount)["unit"]
-    rate_currency = ctx.claim(footnote_rate)["unit"]
+    currency = str(ctx.claim(converted_amount)["unit"])
+    rate_currency = str(ctx.claim(footnote_rate)["unit"])
     note = ctx.claim(footnote_rate)["footnote"]
     covers = currency == rate_currency
-    return {
-        "grade": CONSISTENT if covers else INCONSISTENT,
-        "wording": SUPPORTED if covers else NOT_SUPPORTED,
-        "stated": f"footnote {note}, cited for sums in {currency}",
-        "computed": f"a rate for {rate_currency} only",
-        "computation": f"the sentence converts {currency} to dollars; footnote {note} gives a rate in {rate_currency}"
+    return Result(
+        "footnote_rate",
+        CONSISTENT if covers else INCONSISTENT,
+        Comparison(),
+        wording=SUPPORTED if covers else NOT_SUPPORTED,
+        stated=f"footnote {note}, cited for sums in {currency}",
+        computed=f"a rate for {rate_currency} only",
+        computation=f"the sentence converts {currency} to dollars; footnote {note} gives a rate in {rate_currency}"
         + ("" if covers else f" and none for {currency}"),
-        "extras": {"currency": currency, "rate_currency": rate_currency, "note": note},
-    }
+        extras={"currency": currency, "rate_currency": rate_currency, "note": note},
+    )
 
 
 @kind(
     "divisions_from_armies",
     roles=("stated", "divisions:fact", "armies:fact", "more_armies:fact?"),
     does="a count of divisions against a reference that counts divisions and armies, at an assumed size of an army",
-    provides=("assumed", "range", "divisions", "armies", "size"),
+    provides=("assumed", "range", "divisions", "armies"),
+    gap=against_range("every reading", "divisions"),
 )
-def _divisions_from_armies(ctx, row, inputs):
+def _divisions_from_armies(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """A stated number of divisions against a reference that counts some
     units as divisions and others as armies. An army's size in divisions is
     an assumption (``params.divisions_per_army``; by default the range
@@ -217,7 +235,7 @@ def _divisions_from_armies(ctx, row, inputs):
     computed = Interval(
         divisions + armies * sizes[0], divisions + armies * sizes[1], divisions + armies * sum(sizes) / 2
     )
-    result = compare(ctx, computed, stated)
+    grade, numbers = compare(ctx, computed, stated)
     grades = [ctx.verdict(Interval(v, v, v), stated) for v in (computed.low, computed.high)]
     adverse = all(g in (INCONSISTENT, GROSS) for g in grades)
     span = f"{amounts_text(computed.low, computed.high)} divisions"
@@ -228,8 +246,10 @@ def _divisions_from_armies(ctx, row, inputs):
         uncertainty = f"consistent at every assumed size of an army ({span})"
     else:
         uncertainty = f"depends on the size of an army ({span})"
-    result.update(
-        uncertain=True,
+    return Result(
+        "divisions_from_armies",
+        grade,
+        numbers,
         uncertainty=uncertainty,
         adverse_everywhere=adverse,
         stated=f"{amount_text(stated.point)} divisions",
@@ -237,4 +257,3 @@ def _divisions_from_armies(ctx, row, inputs):
         computation=f"{divisions:g} divisions + {armies:g} armies × {assumed} divisions per army = {span}",
         extras={"assumed": assumed, "range": span, "divisions": divisions, "armies": armies},
     )
-    return sized(row, result)

@@ -4,12 +4,17 @@ imply one rate."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+from typing import Any
+
+import pandas as pd
 
 from paper_audit import paths
-from paper_audit.audit.check_kinds import compare, kind, separation
-from paper_audit.audit.gaps import sized
+from paper_audit.audit.check_kinds import CheckRow, Comparison, Result, compare, kind, separation
+from paper_audit.audit.context import Context
+from paper_audit.audit.gaps import against_range
 from paper_audit.audit.phrasing import amount_text, amounts_text, date_text, dates_text, listed, rate_text
 from paper_audit.audit.rounding import Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
@@ -22,31 +27,32 @@ from paper_audit.tables import reference
     roles=("amount", "converted", "rate_from", "rate_to"),
     ends=True,
     does="an amount converted at the rate the text states (rate_from units = rate_to units)",
-    provides=("rate", "size"),
+    provides=("rate",),
 )
-def _conversion(ctx, row, inputs):
+def _conversion(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     amount, converted, rate_from, rate_to = inputs
     a, b = ctx.interval(amount), ctx.interval(converted)
     # A rate the paper states ("4 rubles equaled to USD 1") is a definition, not a
     # rounded measurement: it is taken as exact.
     rf, rt = (Interval(p, p, p) for p in (ctx.interval(rate_from).point, ctx.interval(rate_to).point))
-    ua, ub = ctx.claim(amount)["unit"], ctx.claim(converted)["unit"]
+    ua, ub = str(ctx.claim(amount)["unit"]), str(ctx.claim(converted)["unit"])
     own = ctx.rate_override(ua) if ub == "USD" else None
     if own is not None:
         rf, rt = Interval(own, own, own), Interval(1.0, 1.0, 1.0)
     computed = propagate(lambda x, f, t: x * t / f, [a, rf, rt])
-    result = compare(ctx, computed, b)
-    result.update(
+    grade, numbers = compare(ctx, computed, b)
+    return Result(
+        "conversion",
+        grade,
+        numbers,
         stated=f"{amount_text(b.point)} {ub}",
         computed=f"{amount_text(computed.point)} {ub}",
         implied_rate=f"{rate_text(a.point / b.point)} {ua} per {ub} (stated rate {rate_text(rf.point / rt.point)})",
         computation=f"{amount_text(a.point)} {ua} × {amount_text(rt.point)} / {amount_text(rf.point)} = "
         f"{amount_text(computed.point)} {ub}; with rounding {amounts_text(computed.low, computed.high)}",
+        explanation=READERS_RATE if own is not None else "",
         extras={"rate": rf.point / rt.point},
     )
-    if own is not None:
-        result["explanation"] = READERS_RATE
-    return sized(row, result)
 
 
 # What a finding under the reader's own rate says instead of the check's explanation,
@@ -59,13 +65,13 @@ READERS_RATE = (
 UNSURE_CONFIDENCE = ("medium-low", "low", "none")  # a yardstick this weak gives no hard verdict
 
 
-def _describe_rate(rate) -> str:
+def _describe_rate(rate: pd.Series | dict[str, Any]) -> str:
     """A candidate rate as an explanation names it: what it is, its value, when
     it held and its confidence, dates in words (no id: the reader never needs one)."""
     return f"{reference.describe(rate['id'])} ({rate['confidence']} confidence)"
 
 
-def _held(rate) -> str:
+def _held(rate: pd.Series | dict[str, Any]) -> str:
     """When a reference rate held, in words: "from 1 January 1953 to 28 February 1955", "from 1 March 1955 on"."""
     start = dt.date.fromisoformat(rate["valid_from"])
     if not rate["valid_to"]:
@@ -87,7 +93,7 @@ def _units_note(currency: str, start: dt.date, end: dt.date) -> str:
     )
 
 
-def _yardsticks(ctx, row, claim_id: str, currency: str, named: list[str]) -> list:
+def _yardsticks(ctx: Context, row: CheckRow, claim_id: str, currency: str, named: list[str]) -> list[Any]:
     """The candidate rates for a figure: every reference rate for its currency that
     held during its period. A rate the check names but that did not hold then is refused."""
     start, end = ctx.period(claim_id)
@@ -120,15 +126,17 @@ def _yardsticks(ctx, row, claim_id: str, currency: str, named: list[str]) -> lis
     roles=("amount", "converted", "rate:fact?"),
     ends=True,
     does="an amount converted at an independent official rate of the time",
-    provides=("yardsticks", "range", "units_note", "rate", "paper_rate", "size"),
+    provides=("yardsticks", "range", "units_note", "rate", "paper_rate"),
+    gap=against_range("every candidate", None),
 )
-def _reference_rate(ctx, row, inputs):
+def _reference_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """A conversion held against every official rate valid when the figure was made."""
     amount, converted, *named = inputs
     a, b = ctx.interval(amount), ctx.interval(converted)
-    ua = ctx.claim(amount)["unit"]
+    ua = str(ctx.claim(amount)["unit"])
     own = ctx.rate_override(ua)
     start, end = ctx.period(amount)
+    rates: list[Any]
     if own is not None:
         rates = [
             {
@@ -149,7 +157,7 @@ def _reference_rate(ctx, row, inputs):
         computed = propagate(lambda x, r=per_usd: x / r, [a])
         results.append((rate, per_usd, computed, ctx.verdict(computed, b)))
     rate, per_usd, computed, _ = results[0]
-    result = compare(ctx, computed, b)
+    grade, numbers = compare(ctx, computed, b)
     values = sorted({r[1] for r in results})
     # The candidates' results as the finding prints them ...
     low = min(r[2].point for r in results)
@@ -169,6 +177,7 @@ def _reference_rate(ctx, row, inputs):
     ]
     grades = [r[3] for r in results]
     uncertainty = ""
+    adverse = False
     if reasons and own is None:
         adverse = all(g in (INCONSISTENT, GROSS) for g in grades)
         agree = all(g in (CONSISTENT, WITHIN_ROUNDING) for g in grades)
@@ -176,15 +185,20 @@ def _reference_rate(ctx, row, inputs):
         if adverse:
             uncertainty = f"off at every candidate rate ({span})"
             # Counted only so: the least of the gaps, at the candidate nearest the figure.
-            result.update(adverse_everywhere=True, separation=min(separation(r[2], b) for r in results))
+            numbers = dataclasses.replace(numbers, separation=min(separation(r[2], b) for r in results))
         elif agree:
             uncertainty = f"consistent at every candidate rate ({span})"
         else:
             uncertainty = "depends on the yardstick: " + "; ".join(f"{r[3]} at {r[1]:g}" for r in results)
         # ... and as the verdict weighs them, with the rounding of the amount: the
         # size of the gap (``gaps.size``) is then one rounding cannot close.
-        result.update(computed_low=min(r[2].low for r in results), computed_high=max(r[2].high for r in results))
-    result.update(
+        numbers = dataclasses.replace(
+            numbers, computed_low=min(r[2].low for r in results), computed_high=max(r[2].high for r in results)
+        )
+    return Result(
+        "reference_rate",
+        grade,
+        numbers,
         stated=f"USD {amount_text(b.point)}",
         computed=f"USD {amount_text(computed.point)}"
         if len(results) == 1 or own is not None
@@ -200,8 +214,9 @@ def _reference_rate(ctx, row, inputs):
             for r in results
         )
         + (f". Yardstick uncertain: {'; '.join(reasons)}" if uncertainty else ""),
-        uncertain=bool(uncertainty),
         uncertainty=uncertainty,
+        adverse_everywhere=adverse,
+        explanation=READERS_RATE if own is not None else "",
         extras={
             "yardsticks": "; ".join(_describe_rate(r[0]) for r in results) if own is None else "the reader's rate",
             "range": f"USD {amounts_text(low, high)}",
@@ -210,27 +225,27 @@ def _reference_rate(ctx, row, inputs):
             "paper_rate": f"{rate_text(a.point / b.point)} {ua} per USD",
         },
     )
-    if own is not None:
-        result["explanation"] = READERS_RATE
-    return sized(row, result)
 
 
 @kind(
     "part_of_whole",
     roles=("part", "part_converted", "whole", "whole_converted"),
     does="a part of a sum converted at the rate its whole implies (the text's own proportion)",
-    provides=("rate", "size"),
+    provides=("rate",),
 )
-def _part_of_whole(ctx, row, inputs):
+def _part_of_whole(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """A part of a sum, converted at the rate the text gives the whole: the
     paper's own proportion, whatever rate one would choose for the currency
     (so a reader's rate does not apply here)."""
     part, part_converted, whole, whole_converted = inputs
     p, pc, w, wc = (ctx.interval(i) for i in inputs)
     computed = propagate(lambda x, total, converted: x * converted / total, [p, w, wc])
-    result = compare(ctx, computed, pc)
+    grade, numbers = compare(ctx, computed, pc)
     ua, ub = ctx.claim(part)["unit"], ctx.claim(part_converted)["unit"]
-    result.update(
+    return Result(
+        "part_of_whole",
+        grade,
+        numbers,
         stated=f"{amount_text(pc.point)} {ub}",
         computed=f"{amount_text(computed.point)} {ub}",
         implied_rate=f"{rate_text(p.point / pc.point)} {ua} per {ub} (the whole's {rate_text(w.point / wc.point)})",
@@ -238,7 +253,6 @@ def _part_of_whole(ctx, row, inputs):
         f"{amount_text(computed.point)} {ub}; with rounding {amounts_text(computed.low, computed.high)}",
         extras={"rate": w.point / wc.point},
     )
-    return sized(row, result)
 
 
 @kind(
@@ -246,9 +260,9 @@ def _part_of_whole(ctx, row, inputs):
     roles=("amount", "converted"),
     repeat=2,
     does="several conversions between the same currencies imply one rate",
-    provides=("low_rate", "high_rate", "ratio", "rates", "size"),
+    provides=("low_rate", "high_rate", "ratio", "rates"),
 )
-def _same_rate(ctx, row, inputs):
+def _same_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     if len(inputs) < 4 or len(inputs) % 2:
         raise DataError(f"{paths.CHECKS_CSV}: check {row['id']}: same_rate needs pairs of claims")
     pairs = list(zip(inputs[::2], inputs[1::2], strict=True))
@@ -272,30 +286,30 @@ def _same_rate(ctx, row, inputs):
     shown = [rate_text(p) for p in points]
     # Rates that print alike are one rate, said once ("4 rubles per USD, for each").
     each = len(set(shown)) == 1
-    return sized(
-        row,
-        {
-            "grade": result,
-            "stated_value": lo,
-            "computed_value": hi,
-            "computed_low": lo,
-            "computed_high": hi,
+    return Result(
+        "same_rate",
+        result,
+        Comparison(
+            stated_value=lo,
+            computed_value=hi,
+            computed_low=lo,
+            computed_high=hi,
             # The band of rates that fits every conversion, where one does; else none,
             # and the nearest ends of the two farthest apart say how far apart they lie.
-            "stated_low": max(r.low for r in rates) if common else None,
-            "stated_high": min(r.high for r in rates) if common else None,
-            "separation": 1.0 if common else max(r.low for r in rates) / min(r.high for r in rates),
-            "gap_abs": hi - lo,
-            "gap_rel": hi / lo - 1,
-            "spread": hi / lo - 1,
-            "stated": f"one rate for {len(pairs)} conversions",
-            "computed": f"{shown[0]} {ua} per {ub} for each"
-            if each
-            else f"rates from {rate_text(lo)} to {rate_text(hi)} {ua} per {ub}",
-            # "2,471 and 122.9", never "2,471, 122.9": a comma would read as a thousands separator.
-            "implied_rate": f"{shown[0]} {ua} per {ub}, for each" if each else f"{listed(shown)} {ua} per {ub}",
-            "computation": listing
-            + ("; one rate fits all within rounding" if common else "; no single rate fits all within rounding"),
-            "extras": {"low_rate": lo, "high_rate": hi, "ratio": hi / lo, "rates": listed(shown)},
-        },
+            stated_low=max(r.low for r in rates) if common else None,
+            stated_high=min(r.high for r in rates) if common else None,
+            separation=1.0 if common else max(r.low for r in rates) / min(r.high for r in rates),
+            gap_abs=hi - lo,
+            gap_rel=hi / lo - 1,
+            spread=hi / lo - 1,
+        ),
+        stated=f"one rate for {len(pairs)} conversions",
+        computed=f"{shown[0]} {ua} per {ub} for each"
+        if each
+        else f"rates from {rate_text(lo)} to {rate_text(hi)} {ua} per {ub}",
+        # "2,471 and 122.9", never "2,471, 122.9": a comma would read as a thousands separator.
+        implied_rate=f"{shown[0]} {ua} per {ub}, for each" if each else f"{listed(shown)} {ua} per {ub}",
+        computation=listing
+        + ("; one rate fits all within rounding" if common else "; no single rate fits all within rounding"),
+        extras={"low_rate": lo, "high_rate": hi, "ratio": hi / lo, "rates": listed(shown)},
     )

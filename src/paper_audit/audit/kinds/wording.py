@@ -9,8 +9,9 @@ times the second (half as much again, by default) less that margin.
 
 from __future__ import annotations
 
-from paper_audit.audit.check_kinds import kind
-from paper_audit.audit.gaps import sized
+from paper_audit.audit.check_kinds import PHRASE, CheckRow, Comparison, Result, kind
+from paper_audit.audit.context import Context
+from paper_audit.audit.gaps import phrase_wording
 from paper_audit.audit.phrasing import amount_text, ratio_text
 from paper_audit.audit.rounding import propagate
 from paper_audit.audit.verdicts import CONSISTENT, INCONSISTENT, NOT_SUPPORTED, PARTLY, SUPPORTED
@@ -19,7 +20,7 @@ COMPARABLE_RATIO = 0.8  # "comparable": the smaller is at least this share of th
 MUCH_MORE_RATIO = 1.5  # "much more": at least half as much again
 
 
-def _judge(ctx, ratio: float, needed: float, floor: float) -> tuple[str, float]:
+def _judge(ctx: Context, ratio: float, needed: float, floor: float) -> tuple[str, float]:
     """The wording verdict and how far the ratio falls short of what the phrase
     needs (a ratio of ratios, 1 where it holds), with the words' vagueness."""
     allowed = needed * (1 - ctx.assumptions.vagueness)
@@ -33,9 +34,11 @@ def _judge(ctx, ratio: float, needed: float, floor: float) -> tuple[str, float]:
     roles=("first", "second"),
     expects={"expected_low": "(optional) the ratio of the first to the second the phrase claims (default 1: larger)"},
     does="the text says the first is comparable to or larger than the second",
-    provides=("ratio", "comparable", "needed", "first", "second", "size"),
+    provides=("ratio", "comparable", "needed", "first", "second"),
+    gap=phrase_wording,
+    agreement=PHRASE,
 )
-def _comparison(ctx, row, inputs):
+def _comparison(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """The text says the first is comparable to, and even larger than, the second.
 
     Supported if the first reaches the claimed ratio (less the words'
@@ -48,36 +51,35 @@ def _comparison(ctx, row, inputs):
     needed = float(row.get("expected_low") or 1.0)
     wording, short = _judge(ctx, ratio, needed, COMPARABLE_RATIO)
     unit = ctx.claim(first)["unit"]
-    return sized(
-        row,
-        {
-            "grade": CONSISTENT if wording == SUPPORTED else ctx.verdict(a, b),
-            "wording": wording,
-            "separation": short,
-            "stated_value": b.point,
-            "computed_value": a.point,
-            "gap_abs": a.point - b.point,
-            "computed_low": a.low,
-            "computed_high": a.high,
-            "stated_low": b.low,
-            "stated_high": b.high,
-            "gap_rel": ratio - 1,
-            "stated": f"{amount_text(b.point)} {unit} (second)",
-            "computed": f"{amount_text(a.point)} {unit} (first)",
-            "computation": f"{amount_text(a.point)} / {amount_text(b.point)} = {ratio_text(ratio)} "
-            f"({_needs(ctx, needed)})",
-            "extras": {
-                "ratio": ratio_text(ratio),
-                "comparable": COMPARABLE_RATIO,
-                "needed": needed,
-                "first": f"{amount_text(a.point)} {unit}",
-                "second": f"{amount_text(b.point)} {unit}",
-            },
+    return Result(
+        "comparison",
+        CONSISTENT if wording == SUPPORTED else ctx.verdict(a, b),
+        Comparison(
+            separation=short,
+            stated_value=b.point,
+            computed_value=a.point,
+            gap_abs=a.point - b.point,
+            computed_low=a.low,
+            computed_high=a.high,
+            stated_low=b.low,
+            stated_high=b.high,
+            gap_rel=ratio - 1,
+        ),
+        wording=wording,
+        stated=f"{amount_text(b.point)} {unit} (second)",
+        computed=f"{amount_text(a.point)} {unit} (first)",
+        computation=f"{amount_text(a.point)} / {amount_text(b.point)} = {ratio_text(ratio)} ({_needs(ctx, needed)})",
+        extras={
+            "ratio": ratio_text(ratio),
+            "comparable": COMPARABLE_RATIO,
+            "needed": needed,
+            "first": f"{amount_text(a.point)} {unit}",
+            "second": f"{amount_text(b.point)} {unit}",
         },
     )
 
 
-def _needs(ctx, needed: float) -> str:
+def _needs(ctx: Context, needed: float) -> str:
     """What the phrase needs, said as a reader would: "the phrase needs at least as much, less 10 percent for its
     vagueness", "the phrase needs at least 1.5 times as much, ..."."""
     much = "as much" if needed == 1 else f"{needed:g} times as much"
@@ -91,9 +93,11 @@ def _needs(ctx, needed: float) -> str:
         "expected_low": f"(optional) the ratio of the sum to the third the phrase claims (default {MUCH_MORE_RATIO:g})"
     },
     does="the text says the sum of two figures is much larger than a third",
-    provides=("ratio", "needed", "first_sum", "second", "size"),
+    provides=("ratio", "needed", "first_sum", "second"),
+    gap=phrase_wording,
+    agreement=PHRASE,
 )
-def _sum_against(ctx, row, inputs):
+def _sum_against(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """The text says what one donor gave (two figures, summed) was much more
     than another's: supported if the sum reaches the claimed ratio to the
     third (less the words' vagueness); partly if it is larger but not by
@@ -105,29 +109,29 @@ def _sum_against(ctx, row, inputs):
     needed = float(row.get("expected_low") or MUCH_MORE_RATIO)
     wording, short = _judge(ctx, ratio, needed, 1.0)
     unit = ctx.claim(second)["unit"]
-    return sized(
-        row,
-        {
-            "grade": CONSISTENT if wording == SUPPORTED else INCONSISTENT,
-            "wording": wording,
-            "separation": short,
-            "stated_value": other.point,
-            "computed_value": total.point,
-            "computed_low": total.low,
-            "computed_high": total.high,
-            "stated_low": other.low,
-            "stated_high": other.high,
-            "gap_abs": total.point - other.point,
-            "gap_rel": ratio - 1,
-            "stated": f"{amount_text(other.point)} {unit} (the other)",
-            "computed": f"{amount_text(total.point)} {unit} (the sum)",
-            "computation": f"({amount_text(ctx.interval(first_a).point)} + {amount_text(ctx.interval(first_b).point)}) "
-            f"/ {amount_text(other.point)} = {ratio_text(ratio)} ({_needs(ctx, needed)})",
-            "extras": {
-                "ratio": ratio_text(ratio),
-                "needed": needed,
-                "first_sum": f"{amount_text(total.point)} {unit}",
-                "second": f"{amount_text(other.point)} {unit}",
-            },
+    return Result(
+        "sum_against",
+        CONSISTENT if wording == SUPPORTED else INCONSISTENT,
+        Comparison(
+            separation=short,
+            stated_value=other.point,
+            computed_value=total.point,
+            computed_low=total.low,
+            computed_high=total.high,
+            stated_low=other.low,
+            stated_high=other.high,
+            gap_abs=total.point - other.point,
+            gap_rel=ratio - 1,
+        ),
+        wording=wording,
+        stated=f"{amount_text(other.point)} {unit} (the other)",
+        computed=f"{amount_text(total.point)} {unit} (the sum)",
+        computation=f"({amount_text(ctx.interval(first_a).point)} + {amount_text(ctx.interval(first_b).point)}) "
+        f"/ {amount_text(other.point)} = {ratio_text(ratio)} ({_needs(ctx, needed)})",
+        extras={
+            "ratio": ratio_text(ratio),
+            "needed": needed,
+            "first_sum": f"{amount_text(total.point)} {unit}",
+            "second": f"{amount_text(other.point)} {unit}",
         },
     )
