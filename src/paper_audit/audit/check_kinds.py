@@ -335,7 +335,7 @@ def check_against_spec(where: str, row: CheckRow, claims: pd.DataFrame, facts: s
             )
 
 
-def describe_kinds() -> list[dict]:
+def describe_kinds() -> list[dict[str, str]]:
     """One row per kind, from the declarations: for the method page and the Data Package."""
     rows = []
     for name, spec in KIND_SPECS.items():

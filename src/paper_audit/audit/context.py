@@ -37,7 +37,10 @@ class Context:
         # and a sweep calls run_all many times.
         row = self._rows.get(claim_id)
         if row is None:
-            row = self._rows[claim_id] = self.claims.loc[claim_id]
+            found = self.claims.loc[claim_id]
+            if not isinstance(found, pd.Series):  # a duplicated id would give a frame; claims.csv refuses those
+                raise DataError(f"claim {claim_id} occurs more than once in {paths.CLAIMS_CSV.name}")
+            row = self._rows[claim_id] = found
         return row
 
     def period(self, claim_id: str) -> tuple[dt.date, dt.date]:
@@ -62,10 +65,10 @@ class Context:
         """The same context with every range claim read as its low or high end, as printed."""
         table = self.claims.copy()
         for item in [i for i in table.index if self.is_range(i)]:
-            ends = range_ends(table.at[item, "figure"])
+            ends = range_ends(str(table.at[item, "figure"]))
             if ends is None:
                 continue
-            table.at[item, "value"] = table.at[item, end]
+            table.at[item, "value"] = self.claim(item)[end]
             table.at[item, "figure"] = ends[0 if end == "low" else 1]
         return Context(table, self.assumptions)
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -80,7 +82,7 @@ TEMPLATE_FIELDS = frozenset(
 FINDING_FIELDS = TEMPLATE_FIELDS - {"currency", "size"}  # the ones read off the Finding itself
 
 
-def _find_phrase(phrase: str, pages: dict) -> dict | None:
+def _find_phrase(phrase: str, pages: dict[int, source.Page]) -> dict[str, Any] | None:
     hits = [(n, p.clean.index(phrase)) for n, p in pages.items() if phrase in p.clean]
     if len(hits) != 1 or sum(p.clean.count(phrase) for p in pages.values()) != 1:
         return None
@@ -91,7 +93,7 @@ def _find_phrase(phrase: str, pages: dict) -> dict | None:
 def _both_ends(low: Result, high: Result) -> Result:
     """A range checked at each end: the worse verdict, both computations shown."""
     worse = high if SEVERITY[high.grade] > SEVERITY[low.grade] else low
-    texts = {
+    texts: dict[str, Any] = {
         key: f"low end: {getattr(low, key)}; high end: {getattr(high, key)}"
         for key in ("stated", "computed", "computation", "implied_rate")
         if getattr(low, key) or getattr(high, key)
@@ -99,13 +101,13 @@ def _both_ends(low: Result, high: Result) -> Result:
     return dataclasses.replace(worse, **texts)
 
 
-def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None) -> list[dict]:
+def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None) -> list[CheckRow]:
     """The checks, validated: known kinds and evidence, every input a claim or a
     reference fact, every judged figure (``judges``) a claim among the inputs,
     a phrase (wording checks) found once in the excerpt, and an explanation
     whose ``{fields}`` are names a finding can fill."""
     claims = claims if claims is not None else claims_mod.load_claims()
-    rows = claims_mod.read_csv_strict(path, schema.field_names("checks"))
+    rows: list[CheckRow] = list(claims_mod.read_csv_strict(path, schema.field_names("checks")))
     known_refs = {i for table in reference.load().values() for i in table.index}
     chapters = toc.known_chapters()
     pages = source.load_pages()
@@ -164,19 +166,19 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
     return rows
 
 
-class _Missing(dict):
-    def __init__(self, check: str, values: dict):
+class _Missing(dict[str, Any]):
+    def __init__(self, check: str, values: dict[str, Any]):
         super().__init__(values)
         self.check = check
 
-    def __missing__(self, key):
+    def __missing__(self, key: str) -> Any:
         raise DataError(
             f"{paths.CHECKS_CSV} (check {self.check}), field 'explanation': "
             f"{{{key}}} has no value for this kind of check"
         )
 
 
-def explain(template: str, finding: Finding, extras: dict) -> str:
+def explain(template: str, finding: Finding, extras: Mapping[str, Any]) -> str:
     """Fill an explanation's ``{fields}`` from the finding (its numbers are never typed)."""
     values = {name: getattr(finding, name) for name in FINDING_FIELDS}
     values.update(extras)
@@ -284,7 +286,7 @@ def run_all(
     claims: pd.DataFrame | None = None,
     assumptions: Assumptions | None = None,
     *,
-    rows: list[dict] | None = None,
+    rows: list[CheckRow] | None = None,
     context: Context | None = None,
 ) -> list[Finding]:
     """Every check of the excerpt, run: the findings, in the order of checks.csv.
@@ -299,7 +301,7 @@ def run_all(
     return [run_check(context, row) for row in rows]
 
 
-def findings_summary(findings: list[Finding] | None = None) -> dict:
+def findings_summary(findings: list[Finding] | None = None) -> dict[str, Any]:
     """Distinct problems by evidence kind (see ``evidence.findings_summary``); the
     book's own findings when none are given."""
     return evidence.findings_summary(findings if findings is not None else run_all())

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from paper_audit.audit import gaps
+from paper_audit.audit.finding import Finding
 from paper_audit.audit.phrasing import typographic
 from paper_audit.audit.verdicts import (
     CONSISTENT,
@@ -86,7 +88,7 @@ def fit(
     return grade
 
 
-def label(finding) -> str:
+def label(finding: Finding) -> str:
     """The verdict as a reader sees it, with the size of a gap where it matters."""
     v = finding.verdict
     sources = (SOURCES_DIFFER, SOURCES_DIFFER_GROSSLY, SOURCES_DIFFER_SLIGHTLY, SOURCES_AGREE_ROUNDING)
@@ -103,7 +105,7 @@ def label(finding) -> str:
     return v
 
 
-def counted(finding) -> bool:
+def counted(finding: Finding) -> bool:
     """The materiality rule: a finding is part of a counted problem when its
     verdict is a disagreement beyond the rounding of the figures, the vagueness
     of the words and, between sources, the tolerance for estimates (all three
@@ -116,7 +118,7 @@ def counted(finding) -> bool:
     return SEVERITY[finding.verdict] >= PROBLEM_FROM
 
 
-def severity(finding, sources_tolerance: float = 0.0) -> float:
+def severity(finding: Finding, sources_tolerance: float = 0.0) -> float:
     """0 for a finding that is not counted; else the base of its kind of
     evidence (``verdicts.EVIDENCE``) plus one for every doubling of the gap
     beyond rounding and vagueness (``separation``; between sources, beyond
@@ -129,11 +131,11 @@ def severity(finding, sources_tolerance: float = 0.0) -> float:
     return EVIDENCE[finding.evidence].severity_base + math.log2(max(gap, 1.0))
 
 
-def is_problem(finding) -> bool:
+def is_problem(finding: Finding) -> bool:
     return finding.counted
 
 
-def findings_summary(findings: Iterable) -> dict:
+def findings_summary(findings: Iterable[Finding]) -> dict[str, Any]:
     """Distinct problems by evidence kind, and what the other findings are.
 
     A problem (a shared ``problem`` id) is counted once, under the evidence kind
@@ -157,16 +159,16 @@ def findings_summary(findings: Iterable) -> dict:
     }
 
 
-def worst_by_problem(findings: list) -> dict:
+def worst_by_problem(findings: list[Finding]) -> dict[str, Finding]:
     """Each counted problem's most severe finding, gravest problem first."""
-    worst: dict[str, object] = {}
+    worst: dict[str, Finding] = {}
     for f in findings:
         if f.counted and (f.problem not in worst or f.severity > worst[f.problem].severity):
             worst[f.problem] = f
     return dict(sorted(worst.items(), key=lambda item: -item[1].severity))
 
 
-def _problem_words(finding) -> str:
+def _problem_words(finding: Finding) -> str:
     """A counted problem as a summary names it: what is at issue, how far apart,
     and the kind of evidence ("the won-dollar rates … (a factor of 20, in the
     paper's own arithmetic)"); the verdict's words where the gap has no size."""
@@ -174,7 +176,7 @@ def _problem_words(finding) -> str:
     return f"{finding.headline or finding.title} ({size}, {EVIDENCE[finding.evidence].where})"
 
 
-def summary_sentence(findings: Iterable) -> str:
+def summary_sentence(findings: Iterable[Finding]) -> str:
     """A chapter's summary of its findings, generated so that a rerun under other
     assumptions never leaves a stale sentence: each counted problem once (its
     most severe finding's title and verdict), then the checks that agree, and

@@ -4,6 +4,7 @@ stated figure, and its verdict in the words of its kind of evidence."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -30,7 +31,7 @@ class Finding:
     computation: str = ""
     explanation: str = ""
     pages: list[int] = field(default_factory=list)
-    quotes: list[dict] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
     evidence: str = "arithmetic"  # arithmetic | sources | yardstick | wording
     problem: str = ""  # findings with one root cause share it
     definitional: bool = False  # cannot fail: shown, never counted as agreement
@@ -39,7 +40,7 @@ class Finding:
     stated_high: float | None = None
     spread: float | None = None  # sources: how far apart, relative to the smaller value
     uncertainty: str = ""  # yardstick: why no hard verdict is given, with the range
-    phrase: dict | None = None  # wording: the phrase held against the numbers
+    phrase: dict[str, Any] | None = None  # wording: the phrase held against the numbers
     label: str = ""  # the verdict as shown, in the words of its evidence kind
     bearing: str = ""  # what the finding changes in the paper's argument, and what it does not
     # How far apart the two sides lie beyond rounding and the vagueness of the
@@ -61,7 +62,7 @@ class Finding:
         """The verdict's place in the table (0 agrees ... 4 gross), for sorting by kind of verdict."""
         return SEVERITY[self.verdict]
 
-    def as_row(self) -> dict:
+    def as_row(self) -> dict[str, Any]:
         row = asdict(self)
         row["inputs"] = " ".join(self.inputs)
         row["judges"] = " ".join(self.judges)

@@ -67,7 +67,7 @@ def rounding_half_unit(printed: str) -> float:
     if not digits:
         return 0.5
     decimals = len(digits.group(1) or "")
-    return 0.5 * 10 ** (-decimals)
+    return 0.5 * 10.0 ** (-decimals)
 
 
 def stated_interval(
