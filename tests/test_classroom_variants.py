@@ -1,12 +1,12 @@
 """A class's own variant of the first two assignments: the figures the
 hand-outs ask students to recompute (sums, rates) are drawn from a seed only
-the instructor keeps, so the values graded are in no public file. The same
-seed gives the same hand-out and key, another seed others; the key is
-computed on the instructor's side and never ships; the real grader, in its
-sandbox, gives a right answer for the class full marks and the untouched
-hand-out, or the book's own answers, nothing."""
+the instructor keeps, and so is what each question asks, so the values graded
+are in no public file. The same seed gives the same hand-out and key, another
+seed others; the key is computed on the instructor's side and never ships;
+the real grader, in its sandbox, gives the instructor's solutions for the
+class full marks, and the untouched hand-out, the book's own answers or the
+book's solution cells nothing."""
 
-import copy
 import html
 import re
 import subprocess
@@ -19,17 +19,23 @@ import yaml
 from paper_audit import paths
 from paper_audit.audit import rounding, verdicts
 from paper_audit.classroom import exercises
-from paper_audit.instructor import assignment, bundle, grading, key, variants
+from paper_audit.instructor import assignment, bundle, class_edition, grading, key, variants
 from sandbox_support import require_sandbox
 
 A1, A2 = "01_recompute_a_conversion", "02_implied_rates"
 SEED = "a-class-seed-for-these-tests-7f3a9c"
 OTHER = "another-class-seed-for-tests-41d2e8"
 QUESTIONS = exercises.load_questions()
-NUMERIC = [q.id for q in QUESTIONS.values() if q.assignment in (A1, A2) and q.form in ("number", "numbers", "interval")]
 AUTO = {name: [q.id for q in QUESTIONS.values() if q.assignment == name and q.form != "written"] for name in (A1, A2)}
 
 pytest_plugins = ["browser_support"]  # the one shared build of the book
+
+
+def numeric(value) -> bool:
+    """Whether a key's value is a number, a list of numbers or an interval (not a name, a truth value or a finding)."""
+    if isinstance(value, (bool, np.bool_, str, dict)):
+        return False
+    return not isinstance(value, list) or all(numeric(v) for v in value)
 
 
 def numbers(value) -> list[float]:
@@ -38,6 +44,12 @@ def numbers(value) -> list[float]:
     if isinstance(value, (list, tuple)):
         return [x for v in value for x in numbers(v)]
     return [float(value)]
+
+
+def graded_questions(seed) -> list[str]:
+    """The auto-graded questions of the first two assignments whose answer, for the class with ``seed``, is numeric."""
+    expected = key.expected(seed)
+    return [q for name in (A1, A2) for q in AUTO[name] if numeric(expected[q])]
 
 
 def spellings(value) -> set[str]:
@@ -53,7 +65,7 @@ def spellings(value) -> set[str]:
 def asked(seed) -> dict[str, set[str]]:
     """question -> the spellings of the value a class with ``seed`` is asked for."""
     expected = key.expected(seed)
-    return {q: spellings(expected[q]) for q in NUMERIC}
+    return {q: spellings(expected[q]) for q in graded_questions(seed)}
 
 
 def found_in(texts: dict[str, str], wanted: dict[str, set[str]]) -> list[str]:
@@ -86,36 +98,53 @@ def repository_texts() -> dict[str, str]:
 
 def test_two_seeds_ask_for_different_values():
     mine, theirs, book = key.expected(SEED), key.expected(OTHER), key.expected(None)
-    for question in NUMERIC:
-        assert numbers(mine[question]) != numbers(theirs[question]), question
-        assert numbers(mine[question]) != numbers(book[question]), f"{question}: the class is asked the book's value"
+    both = set(graded_questions(SEED)) & set(graded_questions(OTHER))
+    assert len(both) >= 4, both
+    for question in graded_questions(SEED):
+        if question in both:
+            assert numbers(mine[question]) != numbers(theirs[question]), question
+        if numeric(book[question]):
+            assert numbers(mine[question]) != numbers(book[question]), (
+                f"{question}: the class is asked the book's value"
+            )
     for name in (A1, A2):
         assert key.class_passage(name, SEED)[0] != key.class_passage(name, OTHER)[0]
         assert key.class_passage(name, SEED)[0] != exercises.passage(name)[1]
 
 
-def test_every_verdict_asked_differs_from_class_to_class():
-    """Not only the numbers: over a few classes, each verdict (and whether the
-    debt and the gift share a rate) takes more than one value, so a verdict
-    cannot be copied from the book's variant either."""
-    graded = [q for name in (A1, A2) for q in AUTO[name] if q not in NUMERIC]
-    seen = {q: set() for q in graded}
-    for n in range(16):
-        expected = key.expected(f"variety-seed-{n:02d}-0123456789")
-        for q in graded:
-            seen[q].add(str(expected[q]))
+def test_every_verdict_and_odd_pair_asked_differs_from_class_to_class():
+    """Not only the numbers: over a few classes, each verdict a class is asked
+    (as a finding's) and each odd pair takes more than one value, so neither
+    can be copied from another class's answers. (The gift's dollar figure is
+    always drawn at another rate than the official one, so the check against
+    that rate always finds it inconsistent: that finding is graded on its
+    kind and inputs.)"""
+    seen: dict[tuple[str, str], set[str]] = {}
+    for n in range(24):
+        seed = f"variety-seed-{n:02d}-0123456789"
+        expected, asked_variants = key.expected(seed), key.asked(seed)
+        for name in (A1, A2):
+            for q in AUTO[name]:
+                value = expected[q]
+                if isinstance(value, dict):
+                    seen.setdefault((q, asked_variants[q]), set()).add(value["verdict"])
+                elif isinstance(value, str):
+                    seen.setdefault((q, asked_variants[q]), set()).add(value)
+    assert seen.pop(("gift_verdict", "gift_finding")) == {verdicts.INCONSISTENT}
+    assert len(seen) >= 6, sorted(seen)
     assert all(len(values) >= 2 for values in seen.values()), seen
-    assert all(values <= set(verdicts.GRADES) | {"True", "False"} for values in seen.values()), seen
+    assert {v for values in seen.values() for v in values} & set(verdicts.GRADES), seen
 
 
 def test_the_same_seed_gives_the_same_hand_out_and_the_same_key():
     first_content, first_key = bundle.class_assignments(SEED), key.expected(SEED)
     key.expected.cache_clear()
-    key.class_passage.cache_clear()
+    key.clear_caches()
     assert bundle.class_assignments(SEED) == first_content
     again = key.expected(SEED)
-    assert all(numbers(again[q]) == numbers(first_key[q]) for q in NUMERIC)
-    assert all(again[q] == first_key[q] for name in (A1, A2) for q in AUTO[name] if q not in NUMERIC)
+    numeric_ones = graded_questions(SEED)
+    assert all(numbers(again[q]) == numbers(first_key[q]) for q in numeric_ones)
+    assert all(again[q] == first_key[q] for name in (A1, A2) for q in AUTO[name] if q not in numeric_ones)
 
 
 def test_every_variant_keeps_its_claims_in_its_passage():
@@ -190,9 +219,18 @@ def test_the_public_book_shows_the_book_s_variant_and_no_class_s_values(built_ht
 # ---------------------------------------------------------------- graded by the real grader
 
 
-def solved(name: str):
-    """The hand-out answered with the instructor's solution code: it computes
-    from the passage the sandbox shows, the class's as the bundle has it."""
+def handed_out(name: str, seed=SEED):
+    return bundle.handout(
+        nbformat.read(exercises.CLASSROOM_DIR / f"{name}.ipynb", as_version=4),
+        name,
+        base_url="https://x.org/",
+        seed=seed,
+    )
+
+
+def answered_with_the_book_s_solutions(name: str, seed=SEED):
+    """The class's hand-out answered with the repository's solution cells, as
+    committed: they answer the book's questions, whatever passage is staged."""
     source = nbformat.read(exercises.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
     solutions = {}
     for cell in source.cells:
@@ -200,7 +238,7 @@ def solved(name: str):
             match = re.search(r'check\("([a-z_]+)"', cell.source)
             if match:
                 solutions[match.group(1)] = cell.source
-    notebook = bundle.handout(copy.deepcopy(source), name, base_url="https://example.org/")
+    notebook = handed_out(name, seed)
     for cell in notebook.cells:
         question = (cell.metadata.get("paper_audit") or {}).get("question")
         if cell.cell_type == "code" and question:
@@ -221,11 +259,9 @@ def plain(value):
     return float(value)
 
 
-def typed(name: str, answers: dict):
-    """The hand-out answered with values typed in (the book's own, say)."""
-    notebook = bundle.handout(
-        nbformat.read(exercises.CLASSROOM_DIR / f"{name}.ipynb", as_version=4), name, base_url="https://example.org/"
-    )
+def typed(name: str, answers: dict, seed=SEED):
+    """The class's hand-out answered with values typed in (the book's own, say)."""
+    notebook = handed_out(name, seed)
     for cell in notebook.cells:
         question = (cell.metadata.get("paper_audit") or {}).get("question")
         if cell.cell_type == "code" and question:
@@ -236,16 +272,16 @@ def typed(name: str, answers: dict):
 
 @pytest.mark.parametrize("name", [A1, A2])
 def test_a_class_is_graded_on_its_own_variant(tmp_path, name):
+    """The instructor's edition for the class (its hand-out answered with the
+    solutions of what it is asked) gets every automatic point; the book's
+    solution cells, the book's values and the untouched hand-out get none."""
     require_sandbox()
     folder = tmp_path / "handed-in"
     folder.mkdir()
-    nbformat.write(solved(name), folder / "right.ipynb")
-    nbformat.write(
-        bundle.handout(
-            nbformat.read(exercises.CLASSROOM_DIR / f"{name}.ipynb", as_version=4), name, base_url="https://x.org/"
-        ),
-        folder / "untouched.ipynb",
-    )
+    original = nbformat.read(exercises.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
+    nbformat.write(class_edition.solved_for_class(handed_out(name), original, name, SEED), folder / "right.ipynb")
+    nbformat.write(answered_with_the_book_s_solutions(name), folder / "copied.ipynb")
+    nbformat.write(handed_out(name), folder / "untouched.ipynb")
     nbformat.write(typed(name, key.expected(None)), folder / "book.ipynb")
     rows = grading.grade(
         name, folder, tmp_path / "scores.csv", seed=SEED, notebook_timeout=240, progress=lambda _: None
@@ -254,11 +290,6 @@ def test_a_class_is_graded_on_its_own_variant(tmp_path, name):
     points = {(r["submission"], r["question"]): r["points"] for r in rows}
     auto = AUTO[name]
     assert [points[("right", q)] for q in auto] == [items[q].points for q in auto], rows
+    assert [points[("copied", q)] for q in auto] == [0] * len(auto), rows
     assert [points[("untouched", q)] for q in auto] == [0] * len(auto), rows
-    numeric = [q for q in auto if q in NUMERIC]
-    assert [points[("book", q)] for q in numeric] == [0] * len(numeric), "the book's values fit the class"
-    # The same right notebook, graded for the book's own variant, is right there too: it computes, it does not copy.
-    again = grading.grade(name, folder, tmp_path / "book-scores.csv", notebook_timeout=240, progress=lambda _: None)
-    book_points = {(r["submission"], r["question"]): r["points"] for r in again}
-    assert [book_points[("right", q)] for q in auto] == [items[q].points for q in auto], again
-    assert [book_points[("book", q)] for q in auto] == [items[q].points for q in auto], again
+    assert [points[("book", q)] for q in auto] == [0] * len(auto), "the book's values fit the class"

@@ -14,10 +14,13 @@
   the hand-outs.
 
 The content lives beside the assignments, in ``notebooks/classroom/``:
-``questions.csv`` (form, unit, tolerance and hint of every question),
+``questions.csv`` (form, unit, tolerance and hint of every question, and of
+each variant of it a class may be asked instead of the book's: its title and
+wording; ``load_questions`` gives the ones the content asks),
 ``assignments.yml`` (the invented passages, the claims given with them, the
 pairs of claims, the reference rates quoted: the book's own variant, which a
-class's bundle replaces with that class's) and ``rubrics.csv`` (criteria and levels of the written
+class's bundle replaces with that class's, adding which variant of each
+question it is asked, ``asked``) and ``rubrics.csv`` (criteria and levels of the written
 answers). Points are in the assignment notebooks' answer cells
 (``metadata.paper_audit``).
 """
@@ -26,18 +29,24 @@ from __future__ import annotations
 
 import csv
 import functools
-import math
 import sys
 from dataclasses import dataclass
-from numbers import Integral, Real
 from typing import Any, Sequence
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from paper_audit import paths
-from paper_audit.audit import engine, phrasing, rounding, verdicts
+from paper_audit.audit import engine, phrasing, rounding
+from paper_audit.classroom import answer_forms
+from paper_audit.classroom.answer_forms import (  # noqa: F401 (public here)
+    FORMS,
+    NO_LABEL,
+    interval_ends,
+    label_name,
+    quote_problems,
+    verdict_name,
+)
 from paper_audit.classroom.rubrics import RUBRICS_CSV, load_rubrics, rubric_points, rubric_text  # noqa: F401 (public here)
 from paper_audit.errors import DataError
 from paper_audit.present import render
@@ -49,7 +58,7 @@ CLASSROOM_DIR = paths.NOTEBOOKS_DIR / "classroom"
 QUESTIONS_CSV = CLASSROOM_DIR / "questions.csv"
 ASSIGNMENTS_YML = CLASSROOM_DIR / "assignments.yml"
 
-FORMS = ("number", "numbers", "interval", "verdict", "boolean", "count", "claims", "findings", "written")
+BOOK = "book"  # the variant of every question the book asks, and a class without a seed
 
 
 def say(text: str) -> None:
@@ -74,6 +83,9 @@ class Question:
     abs_tol: float = 0.0
     hint: str = ""
     labels: tuple[str, ...] = ()
+    variant: str = BOOK
+    title: str = ""  # a class variant's exercise title and wording (the book's are in its notebook)
+    ask: str = ""
 
     def tolerance(self) -> str:
         """What the grader accepts, in words (also stated in the exercise)."""
@@ -93,6 +105,10 @@ class Question:
             return "True or False"
         if self.form == "count":
             return "the exact count"
+        if self.form == "label":
+            return f"the exact label of a pair, or {NO_LABEL}, in any case"
+        if self.form == "finding":
+            return "a finding of the kind asked, over the claims asked, with the verdict the package gives"
         if self.form == "claims":
             return (
                 "each figure read to its exact value or date, with a quote found word for word in the "
@@ -123,35 +139,91 @@ def assignments() -> dict:
     return content
 
 
+# A class variant of a question answered by a name or a truth value asks for
+# another form: the same form could be right by chance for a copied answer.
+CHANCE_FORMS = ("verdict", "boolean", "label")
+
+
+def _question(row: dict, where: str) -> Question:
+    if row["form"] not in FORMS:
+        raise DataError(f"{where}, field 'form': {row['form']!r} is not one of: {', '.join(FORMS)}")
+    if row["assignment"] not in assignments():
+        raise DataError(f"{where}, field 'assignment': {row['assignment']!r} is not in {ASSIGNMENTS_YML.name}")
+    labels: tuple[str, ...] = ()
+    if row["form"] in ("numbers", "label"):
+        if not row["pairs"]:
+            raise DataError(f"{where}, field 'pairs': a {row['form']} answer names the pairs it is about")
+        labels = tuple(pairs(row["pairs"]))
+    return Question(
+        assignment=row["assignment"],
+        id=row["question"],
+        form=row["form"],
+        unit=row["unit"],
+        minimum=_float(row["minimum"], f"{where}, field 'minimum'"),
+        rel_tol=_float(row["rel_tol"], f"{where}, field 'rel_tol'") or 0.0,
+        abs_tol=_float(row["abs_tol"], f"{where}, field 'abs_tol'") or 0.0,
+        hint=row["hint"],
+        labels=labels,
+        variant=row["variant"] or BOOK,
+        title=row["title"],
+        ask=row["ask"],
+    )
+
+
 @functools.lru_cache(maxsize=1)
-def load_questions() -> dict[str, Question]:
-    """Every question of the assignments, by id, from questions.csv (validated)."""
-    questions: dict[str, Question] = {}
+def question_variants() -> dict[str, dict[str, Question]]:
+    """Every question, by id, and each of its variants by name, the book's
+    first, from questions.csv (validated)."""
+    found: dict[str, dict[str, Question]] = {}
     with open(QUESTIONS_CSV, encoding="utf-8", newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             where = f"{QUESTIONS_CSV.name}, line {line}"
-            if row["form"] not in FORMS:
-                raise DataError(f"{where}, field 'form': {row['form']!r} is not one of: {', '.join(FORMS)}")
-            if row["question"] in questions:
-                raise DataError(f"{where}, field 'question': {row['question']!r} is used twice")
-            if row["assignment"] not in assignments():
-                raise DataError(f"{where}, field 'assignment': {row['assignment']!r} is not in {ASSIGNMENTS_YML.name}")
-            labels: tuple[str, ...] = ()
-            if row["form"] == "numbers":
-                # The unit names the currency: "rubles per dollar" lists the ruble pairs.
-                labels = tuple(pairs(row["unit"].split()[0]))
-            questions[row["question"]] = Question(
-                assignment=row["assignment"],
-                id=row["question"],
-                form=row["form"],
-                unit=row["unit"],
-                minimum=_float(row["minimum"], f"{where}, field 'minimum'"),
-                rel_tol=_float(row["rel_tol"], f"{where}, field 'rel_tol'") or 0.0,
-                abs_tol=_float(row["abs_tol"], f"{where}, field 'abs_tol'") or 0.0,
-                hint=row["hint"],
-                labels=labels,
-            )
-    return questions
+            q = _question(row, where)
+            family = found.get(q.id)
+            if (family is None) != (q.variant == BOOK):
+                raise DataError(
+                    f"{where}, field 'variant': {q.variant!r} "
+                    + (f"comes before the {BOOK!r} variant of {q.id!r}" if family is None else "is used twice")
+                )
+            if family is None:
+                found[q.id] = {BOOK: q}
+                continue
+            book = family[BOOK]
+            if q.variant in family or q.assignment != book.assignment or book.form == "written":
+                raise DataError(f"{where}: {q.variant!r} is not a new variant of {q.id!r} (or the question has none)")
+            if book.form in CHANCE_FORMS and q.form == book.form:
+                raise DataError(
+                    f"{where}, field 'form': a variant of {q.id!r} asks for another form than a name or a truth "
+                    "value, or an answer copied from the book's variant could be right by chance"
+                )
+            if not (q.title and q.ask and q.hint):
+                raise DataError(f"{where}: a variant needs its title, its wording (ask) and a hint")
+            family[q.variant] = q
+    return found
+
+
+def asked() -> dict[str, str]:
+    """question -> the variant the content asks (``asked`` in assignments.yml:
+    a class's bundle; the book's variant wherever it says nothing)."""
+    found = {qid: BOOK for qid in question_variants()}
+    for name, content in assignments().items():
+        chosen = content.get("asked", {}) if isinstance(content, dict) else {}
+        for qid, variant in (chosen or {}).items():
+            if variant not in question_variants().get(qid, {}):
+                raise DataError(f"{ASSIGNMENTS_YML}: {name}, asked: {qid!r} has no variant {variant!r}")
+            found[qid] = variant
+    return found
+
+
+def questions_as_asked(chosen: dict[str, str]) -> dict[str, Question]:
+    """Every question, by id, in the variant ``chosen`` names (the book's where it names none)."""
+    return {qid: family[chosen.get(qid, BOOK)] for qid, family in question_variants().items()}
+
+
+@functools.lru_cache(maxsize=1)
+def load_questions() -> dict[str, Question]:
+    """Every question of the assignments, by id, as the content asks it."""
+    return questions_as_asked(asked())
 
 
 def declared(field: str) -> tuple[str, Any]:
@@ -190,16 +262,17 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def page_values(assignment: str) -> dict[str, str]:
+def page_values(assignment: str, questions: dict[str, Question] | None = None) -> dict[str, str]:
     """The texts an assignment's prose shows, by glue name: each question's
     tolerance (``tolerance_<question>``), or its rubric if it is written
     (``rubric_<question>``), and each field of the reference rates it quotes
-    (``ref_<id>_<field>``)."""
+    (``ref_<id>_<field>``); ``questions``: as a class is asked them (default:
+    as the content asks them)."""
     values = {
         f"rubric_{q.id}" if q.form == "written" else f"tolerance_{q.id}": (
             rubric_text(q.id) if q.form == "written" else q.tolerance()
         )
-        for q in load_questions().values()
+        for q in (questions or load_questions()).values()
         if q.assignment == assignment
     }
     for fact_id in assignments().get(assignment, {}).get("references", []):
@@ -372,97 +445,10 @@ def show_passage(assignment: str):
 # --------------------------------------------------------------------------
 
 
-def _a(value: Any) -> str:
-    """'an int', 'a str': the type of a wrong answer, with its article."""
-    name = type(value).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, Real) and not isinstance(x, (bool, np.bool_)) and math.isfinite(float(x))
-
-
-VERDICT_ALIASES = {v.short: word for word, v in verdicts.VERDICTS.items()}
-
-
-def verdict_name(answer: str) -> str:
-    """A verdict's name as the package spells it (case, spaces and short labels forgiven)."""
-    name = " ".join(answer.lower().split())
-    return VERDICT_ALIASES.get(name, name)
-
-
-def interval_ends(answer: Any) -> tuple[float, float] | None:
-    """(low, high) of an Interval or of a pair of numbers, else None."""
-    if hasattr(answer, "low") and hasattr(answer, "high") and _is_number(answer.low) and _is_number(answer.high):
-        return float(answer.low), float(answer.high)
-    if isinstance(answer, (tuple, list)) and len(answer) == 2 and all(_is_number(x) for x in answer):
-        return float(answer[0]), float(answer[1])
-    return None
-
-
-def quote_problems(frame: pd.DataFrame, text: str) -> list[str]:
-    """Rows of a claims frame whose quote is not in ``text`` word for word, or
-    does not hold its figure as printed."""
-    problems = []
-    for _, row in frame.iterrows():
-        quote, figure = str(row.get("quote", "")), str(row.get("figure", ""))
-        if quote not in text:
-            problems.append(f"{row.get('id', '?')}: the quote is not in the passage word for word")
-        elif figure not in quote:
-            problems.append(f"{row.get('id', '?')}: the quote does not hold the figure as printed")
-    return problems
-
-
 def form_problem(question: Question, answer: Any) -> str:
     """What is wrong with the answer's form or units ('' if nothing)."""
-    form = question.form
-    if form == "number":
-        if not _is_number(answer):
-            return f"The answer should be a single finite number, not {_a(answer)}."
-        if question.minimum is not None and abs(float(answer)) < question.minimum:
-            return f"A value this small is not a plain number of {question.unit}: did you give it in millions?"
-        return ""
-    if form == "numbers":
-        if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__"):
-            return f"The answer should be a list of numbers, one each for: {'; '.join(question.labels)}."
-        if len(answer) != len(question.labels):
-            return f"The list should hold one number each for: {'; '.join(question.labels)}."
-        if not all(_is_number(x) and float(x) > 0 for x in answer):
-            return f"Every item of the list should be a positive number of {question.unit}."
-        return ""
-    if form == "interval":
-        ends = interval_ends(answer)
-        if ends is None:
-            return "The answer should be a rounding.Interval or a pair (low, high) of numbers."
-        return "The low end is above the high end." if ends[0] > ends[1] else ""
-    if form == "verdict":
-        if not isinstance(answer, str):
-            return f"The answer should be a verdict's name (a string), not {_a(answer)}."
-        if verdict_name(answer) not in verdicts.GRADES:
-            return "That is not a verdict's name: use one of the names in verdicts.GRADES."
-        return ""
-    if form == "boolean":
-        return "" if isinstance(answer, (bool, np.bool_)) else f"The answer should be a bool, not {_a(answer)}."
-    if form == "count":
-        if not isinstance(answer, Integral) or isinstance(answer, (bool, np.bool_)):
-            return f"The answer should be a whole number (an int), not {_a(answer)}."
-        return ""
-    if form == "claims":
-        if not isinstance(answer, pd.DataFrame):
-            return f"The answer should be a pandas DataFrame (use claims_frame), not {_a(answer)}."
-        needed = ("id", "figure", "value", "factor", "date", "quote", "qualifier")
-        missing = [c for c in needed if c not in answer.columns]
-        if missing:
-            return "The frame lacks the column(s) " + ", ".join(missing) + ": build its rows with claim_row."
-        problems = quote_problems(answer, passage(question.assignment)[1])
-        return ("Some quotes do not come from the passage: " + "; ".join(problems) + ".") if problems else ""
-    if form == "findings":
-        if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__") or not len(answer):
-            return "The answer should be a list of findings, each from engine.run_check."
-        if not all(isinstance(f, engine.Finding) for f in answer):
-            return "Every item of the list should be a finding made by engine.run_check."
-        return ""
-    return ""
+    text = passage(question.assignment)[1] if question.form == "claims" else ""
+    return answer_forms.form_problem(question, answer, text)
 
 
 def check(question: str, answer: Any) -> bool:

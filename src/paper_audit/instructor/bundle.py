@@ -40,7 +40,7 @@ from paper_audit import paths
 from paper_audit.classroom import exercises
 from paper_audit.classroom.solutions import strip_solutions
 from paper_audit.errors import DataError
-from paper_audit.instructor import bundle_folder, key, requirements, variants
+from paper_audit.instructor import bundle_folder, class_edition, key, requirements, variants
 
 STUDENT_DIR = paths.REPO_ROOT / "student"
 MARKER = bundle_folder.MARKER
@@ -120,11 +120,16 @@ def handout(
     bundle_url: str = "",
     bundle_branch: str = "student",
     name: str = "notebook",
+    seed: str | None = None,
 ):
     """The hand-out of an assignment notebook: no solution, no build cell,
-    glued texts written in, links to the published book, an install cell."""
-    result = strip_solutions(notebook, name=name)
-    values = exercises.page_values(assignment)
+    the exercises as the class with ``seed`` is asked them
+    (``class_edition.ask_as_class``), glued texts written in, links to the
+    published book, an install cell, and the variant it was made for
+    (``metadata.paper_audit.variant``)."""
+    questions = key.questions(seed)
+    result = strip_solutions(class_edition.ask_as_class(notebook, assignment, questions, name), name=name)
+    values = exercises.page_values(assignment, questions)
     cells = []
     for cell in result.cells:
         if BUILD_TAG in cell.get("metadata", {}).get("tags", []):
@@ -137,7 +142,7 @@ def handout(
     install.metadata["tags"] = ["install"]
     cells.insert(first_code, install)
     result.cells = cells
-    result.metadata["paper_audit"] = {"assignment": assignment, "handout": True}
+    result.metadata["paper_audit"] = {"assignment": assignment, "handout": True, "variant": variants.label(seed)}
     return result
 
 
@@ -169,8 +174,12 @@ def class_assignments(seed: str | None) -> str | None:
     if seed is None:
         return None
     content = copy.deepcopy(exercises.assignments())
+    chosen = key.asked(seed)
     for name in exercises.passage_names():
         text, rows = key.class_passage(name, seed)
+        mine = {qid: chosen[qid] for qid, q in key.questions(seed).items() if q.assignment == name}
+        if any(v != exercises.BOOK for v in mine.values()):
+            content[name]["asked"] = mine
         declared = content[name]["passage"]
         declared["text"] = text
         if declared.get("claims"):
@@ -180,7 +189,8 @@ def class_assignments(seed: str | None) -> str | None:
             ]
     header = (
         "# The content of the assignments, written for one class by paper-audit student:\n"
-        f"# the invented passages are this class's variant ({variants.label(seed)}).\n"
+        f"# the invented passages, and the variant of each question asked (asked), are\n"
+        f"# this class's ({variants.label(seed)}).\n"
     )
     return header + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=80)
 
@@ -288,6 +298,7 @@ def write_student_bundle(
     bundle_branch: str = "student",
     force: bool = False,
     seed: str | None = None,
+    solutions: bool = False,
 ) -> list[Path]:
     """Write the bundle; return the paths of the hand-outs.
 
@@ -295,11 +306,19 @@ def write_student_bundle(
     folder is replaced in one rename, so a refused notebook leaves no
     half-written folder; a folder where a file changed since it was written is
     not replaced unless ``force`` (``bundle_folder``). With a class ``seed``,
-    every invented passage is the class's variant (``variants``).
+    every invented passage is the class's variant, and so is every question
+    (``variants``). With ``solutions``, the instructor's edition of the same
+    bundle: every answer cell answered by the solution of what the class is
+    asked (``class_edition.solved_for_class``); never hand it out.
     """
-    handouts = make_handouts(source_dir, base_url=base_url, bundle_url=bundle_url, bundle_branch=bundle_branch)
-    for notebook in handouts.values():
-        notebook.metadata["paper_audit"]["variant"] = variants.label(seed)
+    handouts = make_handouts(
+        source_dir,
+        base_url=base_url,
+        bundle_url=bundle_url,
+        bundle_branch=bundle_branch,
+        seed=seed,
+        solutions=solutions,
+    )
     base_url = base_url or book_url()
 
     def write(folder: Path) -> list[str]:
@@ -319,8 +338,11 @@ def make_handouts(
     base_url: str | None = None,
     bundle_url: str | None = None,
     bundle_branch: str = "student",
+    seed: str | None = None,
+    solutions: bool = False,
 ) -> dict[str, object]:
-    """File name -> hand-out, for every assignment notebook in ``source_dir``."""
+    """File name -> hand-out, for every assignment notebook in ``source_dir``,
+    as the class with ``seed`` is asked it (with ``solutions``: answered)."""
     source_dir = Path(source_dir)
     base_url = base_url or book_url()
     bundle_url = repository_url() if bundle_url is None else bundle_url
@@ -334,8 +356,18 @@ def make_handouts(
         except Exception as error:  # nbformat raises several types for a bad file
             raise DataError(f"{path}: not a readable notebook ({error})") from None
         handouts[path.name] = handout(
-            notebook, path.stem, base_url=base_url, bundle_url=bundle_url, bundle_branch=bundle_branch, name=str(path)
+            notebook,
+            path.stem,
+            base_url=base_url,
+            bundle_url=bundle_url,
+            bundle_branch=bundle_branch,
+            name=str(path),
+            seed=seed,
         )
+        if solutions:
+            handouts[path.name] = class_edition.solved_for_class(
+                handouts[path.name], notebook, path.stem, seed, name=str(path)
+            )
         nbformat.validate(handouts[path.name])
     return handouts
 
@@ -346,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Write the student bundle: hand-outs without solutions, "
         "the package without the answer key, the data.",
     )
-    parser.add_argument("--out", type=Path, default=STUDENT_DIR, help=f"where it goes (default: {STUDENT_DIR})")
+    parser.add_argument("--out", type=Path, default=None, help=f"where it goes (default: {STUDENT_DIR})")
     parser.add_argument("--book-url", default=None, help="the published book (default: from _config.yml)")
     parser.add_argument(
         "--bundle-url",
@@ -370,6 +402,12 @@ def main(argv: list[str] | None = None) -> int:
         "become this class's variant, whose answers are in no public file; grade with the same file",
     )
     parser.add_argument(
+        "--solutions",
+        action="store_true",
+        help="write your edition instead, to the folder --out names (outside the repository): the same bundle "
+        "with every answer cell answered by the solution of what your class is asked; never hand it out",
+    )
+    parser.add_argument(
         "--requirements",
         action="store_true",
         help="print the bundle's requirements.txt (what the hand-outs need, pinned) and write nothing",
@@ -380,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(requirements.runtime_pins(make_handouts(args.source, base_url=args.book_url))))
         return 0
     seed = variants.class_seed(args.seed_file, create=True) if args.seed_file else None
+    if args.solutions and args.out is None:
+        raise DataError("--solutions needs --out: a folder of your own, outside the repository, never handed out")
+    args.out = args.out or STUDENT_DIR
     written = write_student_bundle(
         args.source,
         args.out,
@@ -388,10 +429,13 @@ def main(argv: list[str] | None = None) -> int:
         bundle_branch=args.bundle_branch,
         force=args.force,
         seed=seed,
+        solutions=args.solutions,
     )
+    what = "your edition of the bundle" if args.solutions else "the student bundle"
     print(
-        f"Wrote the student bundle to {Path(args.out).resolve()}: the package without the answer key, "
-        f"the data, and {len(written)} hand-out(s) without solutions:"
+        f"Wrote {what} to {Path(args.out).resolve()}: the package without the answer key, the data, "
+        f"and {len(written)} hand-out(s) "
+        + ("answered with your class's solutions:" if args.solutions else "without solutions:")
     )
     for path in written:
         print(f"  {path}")

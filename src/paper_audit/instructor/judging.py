@@ -1,9 +1,12 @@
 """Judging one captured answer against the key: (points, feedback).
 
 Numbers within the question's stated tolerance, lists of rates label by
-label, intervals end by end, verdicts by name; a claims frame figure by
-figure (value or date, quote, qualifier); chosen checks relation by relation,
-matched to the passage's figures through the student's own claim ids.
+label, intervals end by end, verdicts and pairs' labels by name, a finding by
+its kind, its inputs and its verdict; a claims frame figure by figure (value
+or date, quote, qualifier); chosen checks relation by relation, matched to the
+passage's figures through the student's own claim ids. Each question is
+judged as the class is asked it (``key.questions``): a class's variant can ask
+for another quantity, or another form, than the book's.
 """
 
 from __future__ import annotations
@@ -138,6 +141,8 @@ def form_words(q: exercises.Question) -> str:
         "verdict": "a verdict's name",
         "boolean": "True or False",
         "count": "a whole number",
+        "label": f"the label of one pair ({'; '.join(q.labels)}) or {exercises.NO_LABEL!r}",
+        "finding": "one finding, made with engine.run_check on the check asked",
         "claims": "a claims frame made with claim_row, one row per figure of the passage",
         "findings": "a list of findings made with engine.run_check",
     }.get(q.form, "a written answer")
@@ -167,6 +172,8 @@ def gave(answer: Any) -> str:
                 f"{str(f.get('kind'))[:40]} ({str(f.get('verdict'))[:40]})" for f in answer[:10]
             )
         return "[" + ", ".join(_number(x) for x in answer[:10]) + (", ..." if len(answer) > 10 else "") + "]"
+    if isinstance(answer, dict) and {"kind", "verdict"} <= set(answer):
+        return f"a finding of kind {str(answer['kind'])[:40]} ({str(answer['verdict'])[:40]})"
     if isinstance(answer, dict):
         return f"an object the grader cannot read ({str(answer.get('__type__', 'a mapping'))[:40]})"
     return _number(answer)
@@ -189,11 +196,35 @@ def judge(item: Item, captured: dict | None, answers: dict[str, dict], seed: str
         points, note = _judge(item, answer, answers, seed)
         return points, f"You gave {gave(answer)}. {note}"
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError, IndexError):
-        return 0.0, f"Not in the form asked. Expected: {form_words(item.question)}."
+        return 0.0, f"Not in the form asked. Expected: {form_words(key.questions(seed)[item.question.id])}."
+
+
+def _same_inputs(kind: str, given: list[str], wanted: list[str]) -> bool:
+    """The same claims, in the order the kind's roles need; a same_rate check's pairs in any order."""
+    if kind == "same_rate":
+        return sorted(zip(given[::2], given[1::2], strict=False)) == sorted(
+            zip(wanted[::2], wanted[1::2], strict=False)
+        )
+    return given == wanted
+
+
+def _judge_finding(answer: Any, expected: dict) -> tuple[bool, str]:
+    if not isinstance(answer, dict) or not {"kind", "inputs", "verdict"} <= set(answer):
+        return False, "Not in the form asked: the answer should be one finding, made with engine.run_check."
+    if answer["kind"] != expected["kind"]:
+        return False, f"Not the check asked: its kind should be {expected['kind']}."
+    if not _same_inputs(expected["kind"], [str(x) for x in answer["inputs"] or []], expected["inputs"]):
+        return False, "Not the check asked: its inputs are not the claims the exercise names."
+    if exercises.verdict_name(str(answer["verdict"])) != expected["verdict"]:
+        return False, "The check asked, but its verdict is not the one the package gives."
+    return True, ""
 
 
 def _judge(item: Item, answer: Any, answers: dict[str, dict], seed: str | None) -> tuple[float, str]:
-    q, expected = item.question, key.expected(seed)[item.question.id]
+    q, expected = key.questions(seed)[item.question.id], key.expected(seed)[item.question.id]
+    if q.form == "finding":
+        right, problem = _judge_finding(answer, expected)
+        return (item.points, f"Right ({q.tolerance()}).") if right else (0.0, f"{problem} Hint: {q.hint}")
     if q.form == "findings":
         if not isinstance(answer, list) or not answer or not all(isinstance(f, dict) and "kind" in f for f in answer):
             return 0.0, "The answer should be a list of findings, each from engine.run_check."
@@ -228,6 +259,8 @@ def _judge(item: Item, answer: Any, answers: dict[str, dict], seed: str | None) 
         right = all(math.isclose(float(x), e, rel_tol=q.rel_tol) for x, e in ends)
     elif q.form == "verdict":
         right = exercises.verdict_name(answer) == expected
+    elif q.form == "label":
+        right = exercises.label_name(answer, q.labels) == expected
     elif q.form in ("boolean", "count"):
         right = answer == expected
     if right:

@@ -1,5 +1,19 @@
-"""A class's own variant of each invented passage, made from a seed only the
-instructor holds.
+"""A class's own variant of each assignment, made from a seed only the
+instructor holds: what is asked, and the figures of the invented passage it
+is asked of.
+
+What is asked (``asked``): each question that declares variants
+(``questions.csv``: which figure is converted, in which direction, at which
+rate; which pair's rate, which pair is the odd one; a verdict asked as the
+finding of the check that gives it, or as the interval behind it) is asked,
+for a class, in one of its variants other than the book's, drawn from the
+seed. The book's own solution cells then answer another question than the
+class is asked, and the key (``key``) makes sure that their answers would
+score nothing: a number the book's question gives is never within the
+class's tolerance of the answer asked, and a name or truth value is asked in
+another form.
+
+The figures:
 
 The repository is public, and so are the passages the book shows: their
 figures, and so their expected answers, can be read there. For a class, the
@@ -176,9 +190,23 @@ def _substitute(text: str, claims: list[dict], figures: dict[str, str]) -> tuple
     return None
 
 
-def make(seed: str, name: str, text: str, claims: list[dict], checks: list[dict]) -> tuple[str, list[dict]]:
-    """(text, claim rows) of the class's variant of passage ``name``."""
-    rng = random.Random(hashlib.sha256(f"{seed}\n{name}".encode()).hexdigest())
+def asked(seed: str, name: str, families: dict[str, list[str]]) -> dict[str, str]:
+    """question -> the variant the class with ``seed`` is asked, for each
+    question of assignment ``name`` in ``families`` (question -> its variants
+    other than the book's, in the order declared), from a stream of the seed
+    of its own."""
+    rng = random.Random(hashlib.sha256(f"{seed}\n{name}\nasked".encode()).hexdigest())
+    return {question: rng.choice(choices) for question, choices in families.items() if choices}
+
+
+def make(
+    seed: str, name: str, text: str, claims: list[dict], checks: list[dict], attempt: int = 0
+) -> tuple[str, list[dict]]:
+    """(text, claim rows) of the class's variant of passage ``name``; another
+    ``attempt`` draws another (the key asks for one when a draw does not fit
+    what the class is asked)."""
+    stream = f"{seed}\n{name}" + (f"\n{attempt}" if attempt else "")
+    rng = random.Random(hashlib.sha256(stream.encode()).hexdigest())
     by_id = {row["id"]: row for row in claims}
     for _ in range(TRIES):
         figures: dict[str, str] = {}

@@ -1,0 +1,187 @@
+"""What a class is asked: a class's seed changes which quantity each question
+of the first two assignments asks for (which figure, direction, rate or pair,
+or the finding of a check in place of its verdict), not only the figures.
+The repository's solution cells answer the book's questions: on a class's
+variant they score no automatic point, while the instructor's edition for
+that class (its hand-out answered with the solutions of what it is asked)
+scores every one. Graded through the key and the judge, on the answers the
+cells compute when executed (``capture.plain``, as the grader reads them);
+tests/test_classroom_variants.py grades the same in the sandbox."""
+
+import contextlib
+import io
+import re
+
+import nbformat
+import pytest
+import yaml
+
+from paper_audit.classroom import exercises
+from paper_audit.errors import DataError
+from paper_audit.instructor import assignment, bundle, capture, class_edition, judging, key
+
+A1, A2 = "01_recompute_a_conversion", "02_implied_rates"
+SEEDS = ["first-class-seed-0123456789ab", "second-class-seed-0123456789", "third-class-seed-0123456789ab"]
+FAMILIES = exercises.question_variants()
+VARYING = [qid for qid, family in FAMILIES.items() if len(family) > 1]
+
+
+def original(name: str):
+    return nbformat.read(exercises.CLASSROOM_DIR / f"{name}.ipynb", as_version=4)
+
+
+def handed_out(name: str, seed):
+    return bundle.handout(original(name), name, base_url="https://example.org/", seed=seed)
+
+
+def book_solutions(name: str) -> dict[str, str]:
+    """question -> the source of its solution cell in the repository's notebook, as committed."""
+    found = {}
+    for cell in original(name).cells:
+        if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
+            found.update({q: cell.source for q in re.findall(r'check\("([a-z_]+)"', cell.source)})
+    return found
+
+
+def copied(name: str, seed):
+    """The class's hand-out answered with the repository's solution cells."""
+    notebook, solutions = handed_out(name, seed), book_solutions(name)
+    for cell in notebook.cells:
+        question = (cell.metadata.get("paper_audit") or {}).get("question")
+        if cell.cell_type == "code" and question:
+            cell.source = solutions[question]
+    return notebook
+
+
+def executed_answers(notebook, seed, monkeypatch) -> dict[str, dict]:
+    """Run the notebook's code in this process on the class's content (as the
+    bundle the sandbox stages has it); question -> the answer captured after
+    its cell, as the grader captures it."""
+    content = yaml.safe_load(bundle.class_assignments(seed)) if seed else exercises.assignments()
+    monkeypatch.setattr(exercises, "assignments", lambda: content)
+    exercises.load_questions.cache_clear()
+    namespace, captured = {}, {}
+    try:
+        for cell in notebook.cells:
+            if cell.cell_type != "code" or "install" in cell.metadata.get("tags", []):
+                continue
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(cell.source, "<cell>", "exec"), namespace)
+            question = (cell.metadata.get("paper_audit") or {}).get("question")
+            if question:
+                captured[question] = {"question": question, "answer": capture.plain(namespace.get("answer"))}
+    finally:
+        monkeypatch.undo()
+        exercises.load_questions.cache_clear()
+    return captured
+
+
+def automatic_points(name: str, captured: dict, seed) -> dict[str, float]:
+    return {
+        item.question.id: judging.judge(item, captured.get(item.question.id), captured, seed)[0]
+        for item in assignment.assignment_items(name)
+        if item.question.form != "written"
+    }
+
+
+def full(name: str) -> dict[str, float]:
+    return {i.question.id: i.points for i in assignment.assignment_items(name) if i.question.form != "written"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("name", [A1, A2])
+def test_the_repository_s_solutions_score_nothing_on_a_class_variant(name, seed, monkeypatch):
+    got = automatic_points(name, executed_answers(copied(name, seed), seed, monkeypatch), seed)
+    assert got == dict.fromkeys(full(name), 0.0), got
+    instructors = class_edition.solved_for_class(handed_out(name, seed), original(name), name, seed)
+    assert automatic_points(name, executed_answers(instructors, seed, monkeypatch), seed) == full(name)
+
+
+@pytest.mark.parametrize("name", [A1, A2])
+def test_on_the_book_s_variant_the_repository_s_solutions_score_full(name, monkeypatch):
+    """The harness can give points: without a seed the copied solutions are the right ones."""
+    assert automatic_points(name, executed_answers(copied(name, None), None, monkeypatch), None) == full(name)
+
+
+def test_seeds_differ_in_what_is_asked():
+    """Not only the values: which variant each question is asked differs from class to class."""
+    asked = [key.asked(f"what-is-asked-{n:02d}-0123456789") for n in range(12)]
+    assert len({tuple(sorted(a.items())) for a in asked[:5]}) == 5, asked[:5]
+    for qid in VARYING:
+        assert len({a[qid] for a in asked}) >= 2, qid
+
+
+def test_every_question_that_has_variants_is_asked_in_one_of_them_by_every_class():
+    assert {FAMILIES[q][exercises.BOOK].assignment for q in VARYING} == {A1, A2}
+    for seed in SEEDS:
+        chosen = key.asked(seed)
+        assert all(chosen[q] != exercises.BOOK for q in VARYING), chosen
+    assert set(key.asked(None).values()) == {exercises.BOOK}
+
+
+@pytest.mark.parametrize("name", [A1, A2])
+def test_the_hand_out_states_what_the_class_is_asked(name):
+    seed, questions = SEEDS[0], key.questions(SEEDS[0])
+    text = " ".join(" ".join(c.source.split()) for c in handed_out(name, seed).cells if c.cell_type == "markdown")
+    book_text = " ".join(" ".join(c.source.split()) for c in original(name).cells if c.cell_type == "markdown")
+    for qid in VARYING:
+        q = questions[qid]
+        if q.assignment != name:
+            continue
+        book_title = re.search(
+            rf"\{{exercise\}} ([^\n]+)\n:label: classroom-{qid.replace('_', '-')}\n",
+            "\n".join(c.source for c in original(name).cells),
+        )
+        assert f"{{exercise}} {q.title} :label:" in text and q.ask in text and q.tolerance() in text, qid
+        assert book_title and f"{{exercise}} {book_title.group(1)} :label:" not in text, qid
+    unchanged = handed_out(name, None)
+    book_exercises = [c.source for c in original(name).cells if "{exercise}" in c.source]
+    assert [c.source.split(":label:")[0] for c in unchanged.cells if "{exercise}" in c.source] == [
+        s.split(":label:")[0] for s in book_exercises
+    ], "without a seed, the book's wording"
+    assert book_text
+
+
+def test_every_class_variant_has_a_solution_and_an_answer_rule():
+    for qid in VARYING:
+        for variant in FAMILIES[qid]:
+            if variant != exercises.BOOK:
+                assert f'check("{qid}", answer)' in key.solution(qid, variant)
+
+
+def test_a_variant_asking_a_name_in_the_book_s_form_is_refused(tmp_path, monkeypatch):
+    """A copied verdict could be right by chance: a class variant of a verdict asks another form."""
+    rows = exercises.QUESTIONS_CSV.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, row in enumerate(rows) if ",credit_finding,finding," in row)
+    rows[line] = rows[line].replace(",credit_finding,finding,", ",credit_finding,verdict,")
+    bad = tmp_path / "questions.csv"
+    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(exercises, "QUESTIONS_CSV", bad)
+    exercises.question_variants.cache_clear()
+    try:
+        with pytest.raises(DataError, match=rf"questions.csv, line {line + 1}, field 'form'.*right by chance"):
+            exercises.question_variants()
+    finally:
+        monkeypatch.undo()
+        exercises.question_variants.cache_clear()
+
+
+def test_a_finding_is_judged_by_its_kind_its_inputs_and_its_verdict():
+    seed = next(
+        s
+        for s in (f"finding-seed-{n:02d}-0123456789" for n in range(50))
+        if key.asked(s)["soviet_verdict"] == "credit_finding"
+    )
+    item = next(i for i in assignment.assignment_items(A1) if i.question.id == "soviet_verdict")
+    expected = key.expected(seed)["soviet_verdict"]
+
+    def judged(**changes):
+        answer = {"__finding__": {**expected, **changes}}
+        return judging.judge(item, {"answer": answer}, {}, seed)
+
+    assert judged()[0] == item.points
+    assert judged(inputs=list(reversed(expected["inputs"])))[0] == 0 and "inputs" in judged(inputs=[])[1]
+    assert judged(kind="reference_rate")[0] == 0
+    other = next(v for v in ("consistent", "inconsistent") if v != expected["verdict"])
+    assert judged(verdict=other)[0] == 0
+    assert judging.judge(item, {"answer": expected["verdict"]}, {}, seed)[0] == 0, "a verdict's name is not a finding"
