@@ -3,16 +3,25 @@ that data is unchanged.
 
 jupyter-cache keys a notebook on its code cells alone: an edited claim would
 leave a stale output in the book. Each notebook therefore records, when it
-executes, a fingerprint of what it read: the rows of claims, checks and
-reference facts it used (or the whole data folder), plus the package's own
-code. Before a build, ``is_stale`` compares the records with the data as it is
-now, and the build drops the cached execution of every notebook whose inputs
+executes, a fingerprint of what it read, plus the package's own code:
+
+* a chapter (``present.chapter.Chapter``), the rows of claims, checks and
+  reference facts it used;
+* any other page (``record_page``), the whole files its page type declares
+  (``PAGE_READS``): the references page its reference facts, a classroom
+  page its own content; a page not declared there, such as the front page,
+  the register, the method and the source text, which show every claim,
+  depends on all the data.
+
+Before a build, ``is_stale`` compares the records with the data as it is now,
+and the build drops the cached execution of every notebook whose inputs
 changed (or that has no record), and only those.
 """
 
 from __future__ import annotations
 
 import csv
+import fnmatch
 import hashlib
 import json
 from functools import lru_cache
@@ -26,6 +35,52 @@ TABLES = {
     "checks": lambda: paths.CHECKS_CSV,
     "references": lambda: sorted(paths.REFERENCE_DIR.glob("*.csv")),
 }
+
+
+# What a page that is not a chapter reads, by where it is in the book (its page
+# type): groups of whole files (``_group_files``), so that a row added to them
+# counts too. A page not listed reads all the data. tests/test_rebuild_deps.py
+# runs each listed page's code and fails if it opens a data file outside these.
+PAGE_READS: dict[str, tuple[str, ...]] = {
+    # The sources and the facts that rest on them, and the schema they are read with.
+    "book/references.ipynb": ("reference",),
+    # Its questions, passages and rubrics, the reference rates it quotes, and
+    # its own notebook (the points sit in the answer cells' metadata, which
+    # jupyter-cache does not key on).
+    "notebooks/classroom/*.ipynb": ("reference", "classroom", "itself"),
+}
+
+
+def _group_files(group: str, notebook: Path) -> list[Path]:
+    if group == "reference":
+        return [*sorted(paths.REFERENCE_DIR.glob("*.csv")), paths.DATAPACKAGE_JSON]
+    if group == "classroom":
+        folder = paths.NOTEBOOKS_DIR / "classroom"
+        return sorted(p for p in folder.glob("*.*") if p.suffix in (".csv", ".yml"))
+    if group == "itself":
+        return [notebook]
+    raise ValueError(f"fingerprints.PAGE_READS: no group {group!r} (reference, classroom, itself)")
+
+
+def declared_reads(notebook: Path) -> tuple[str, ...] | None:
+    """The groups of files a page declares it reads (``PAGE_READS``); None for all the data."""
+    relative = notebook.resolve().relative_to(paths.REPO_ROOT.resolve()).as_posix()
+    return next((groups for pattern, groups in PAGE_READS.items() if fnmatch.fnmatch(relative, pattern)), None)
+
+
+def declared_files(notebook: Path) -> list[Path]:
+    """The files a page declared in ``PAGE_READS`` may read (for the test that holds it to them)."""
+    return [p for group in declared_reads(notebook) or () for p in _group_files(group, notebook)]
+
+
+def _files_digest(files: list[Path]) -> str:
+    """Names and contents, so that a file added to a group or removed from it counts."""
+    root = paths.REPO_ROOT.resolve()
+    return _digest(
+        part
+        for path in files
+        for part in (path.resolve().relative_to(root).as_posix().encode(), path.read_bytes() if path.exists() else b"")
+    )
 
 
 def _digest(parts: Iterable[bytes]) -> str:
@@ -74,10 +129,20 @@ def reread() -> None:
 
 
 def fingerprint(
-    claims: Iterable[str] = (), checks: Iterable[str] = (), references: Iterable[str] = (), everything: bool = False
+    claims: Iterable[str] = (),
+    checks: Iterable[str] = (),
+    references: Iterable[str] = (),
+    everything: bool = False,
+    groups: Iterable[str] = (),
+    notebook: Path | None = None,
 ) -> dict:
-    """What a notebook read, as hashes of the rows (or of all the data)."""
+    """What a notebook read, as hashes of the rows, of whole groups of files
+    (``PAGE_READS``, for ``notebook``) or of all the data."""
+    groups = sorted(set(groups))
+    if groups and notebook is None:
+        raise ValueError("fingerprints.fingerprint: groups of files need the notebook that reads them")
     return {
+        "files": {g: _files_digest(_group_files(g, notebook)) for g in groups} if notebook is not None else {},
         "code": code_fingerprint(),
         "all": data_fingerprint() if everything else None,
         # The book's citation (authors, version, date of the data) is shown by
@@ -100,12 +165,19 @@ def record(notebook: Path, fingerprint_: dict, output_dir: Path | None = None) -
     target.write_text(json.dumps(fingerprint_, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def record_everything(notebook: str | Path) -> None:
-    """For a notebook that reads all the data (the register, the method page)."""
+def record_page(notebook: str | Path) -> None:
+    """For a page that is not a chapter: what its page type reads
+    (``PAGE_READS``), else all the data (the front page, the register)."""
     path = Path(notebook)
     if not path.is_absolute():
         path = paths.REPO_ROOT / path
-    record(path, fingerprint(everything=True))
+    groups = declared_reads(path)
+    record(path, fingerprint(everything=True) if groups is None else fingerprint(groups=groups, notebook=path))
+
+
+# The name the pages call (book/*.ipynb, notebooks/classroom/*.ipynb): what is
+# recorded is what each page's type declares, all the data unless PAGE_READS narrows it.
+record_everything = record_page
 
 
 def is_stale(notebook: Path, output_dir: Path | None = None) -> bool:
@@ -114,7 +186,13 @@ def is_stale(notebook: Path, output_dir: Path | None = None) -> bool:
     if not target.exists():
         return True
     recorded = json.loads(target.read_text(encoding="utf-8"))
+    groups = recorded.get("files") or {}
     now = fingerprint(
-        recorded["claims"], recorded["checks"], recorded["references"], everything=recorded["all"] is not None
+        recorded["claims"],
+        recorded["checks"],
+        recorded["references"],
+        everything=recorded["all"] is not None,
+        groups=groups,
+        notebook=notebook if groups else None,
     )
     return now != recorded

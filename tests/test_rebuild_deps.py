@@ -1,0 +1,157 @@
+"""Rebuilds re-execute only what reads what changed, and never serve a stale
+output: each notebook records what it reads (``tables.fingerprints``), and
+the build drops the cached execution of those whose record no longer holds.
+
+Fast: the notebooks' code runs in one process, without kernels or Sphinx (the
+build test in test_end_to_end.py does the same through a real build)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paper_audit import paths
+from paper_audit.tables import fingerprints, toc
+from test_end_to_end import copy_project
+
+# Runs every code cell of the notebooks named on the command line, in one
+# process, as a kernel would (each in its folder), printing as JSON the files
+# under the project each one opened (an audit hook sees every open()), apart
+# from the package's code, hidden folders (.venv) and what the run writes. With --no-records the
+# pages' own recording is skipped: it hashes all the data, which is not reading it.
+# With --records, a notebook stops at the cell after which it has recorded that
+# it reads all the data: no later cell can make it depend on more.
+RUN_NOTEBOOKS = r"""
+import json, os, sys
+import matplotlib
+matplotlib.use("svg")
+from paper_audit import paths
+from paper_audit.tables import fingerprints
+root = str(paths.REPO_ROOT.resolve())
+opened = set()
+
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.path.relpath(os.path.abspath(os.fsdecode(args[0])), root)
+        first = path.split(os.sep)[0]
+        if first != ".." and first not in ("src", "_build") and not first.startswith("."):
+            opened.add(path)
+
+if sys.argv[1] == "--no-records":
+    fingerprints.record_page = fingerprints.record_everything = lambda notebook: None
+sys.addaudithook(hook)
+found = {}
+for notebook in sys.argv[2:]:
+    cells = json.load(open(notebook, encoding="utf-8"))["cells"]
+    os.chdir(os.path.dirname(notebook))
+    opened.clear()
+    namespace = {}
+    record = fingerprints.record_path(fingerprints.Path(notebook)) if sys.argv[1] == "--records" else None
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            exec(compile("".join(cell["source"]), notebook, "exec"), namespace)
+            if record and record.exists() and json.loads(record.read_text())["all"]:
+                break
+    found[notebook] = sorted(opened)
+sys.__stdout__.write("\nOPENED " + json.dumps(found) + "\n")
+"""
+
+
+def run_notebooks(root: Path, notebooks: list[Path], records: bool = True) -> dict[str, list[str]]:
+    env = dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_NOTEBOOKS, "--records" if records else "--no-records", *map(str, notebooks)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.rsplit("\nOPENED ", 1)[1])
+
+
+def declared_pages(root: Path = paths.REPO_ROOT) -> list[Path]:
+    return [nb for nb in toc.toc_notebooks(root) if fingerprints.declared_reads(nb) is not None]
+
+
+def allowed(notebook: str) -> set[str]:
+    """The files the page at ``notebook`` (relative to the project) declares it reads, relative too."""
+    root = paths.REPO_ROOT.resolve()
+    return {p.resolve().relative_to(root).as_posix() for p in fingerprints.declared_files(root / notebook)}
+
+
+def test_some_pages_declare_narrower_reads():
+    names = {p.relative_to(paths.REPO_ROOT).as_posix() for p in declared_pages()}
+    assert "book/references.ipynb" in names
+    assert {n for n in names if n.startswith("notebooks/classroom/")}, "no classroom page is declared"
+
+
+def test_each_declared_page_opens_only_the_files_it_declares():
+    """A page declared to read less than all the data must not read more: else an
+    edit of what it does read would leave its output stale."""
+    opened = run_notebooks(paths.REPO_ROOT, declared_pages(), records=False)
+    assert len(opened) == len(declared_pages())
+    for notebook, files in opened.items():
+        extra = set(files) - allowed(Path(notebook).relative_to(paths.REPO_ROOT).as_posix())
+        assert not extra, f"{notebook} opens {sorted(extra)}, not in what fingerprints.PAGE_READS declares"
+
+
+def test_a_page_that_reads_undeclared_data_is_caught(tmp_path):
+    """The check above can fail: a classroom page that reads the claims."""
+    planted = tmp_path / "99_planted.ipynb"
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    source = "from paper_audit.tables import claims\nclaims.load_claims()"
+    notebook = {"cells": [dict(cell, source=source)], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    planted.write_text(json.dumps(notebook), encoding="utf-8")
+    files = run_notebooks(paths.REPO_ROOT, [planted], records=False)[str(planted)]
+    assert "data/claims.csv" in files and "data/claims.csv" not in allowed("notebooks/classroom/99_planted.ipynb")
+
+
+@pytest.fixture(scope="module")
+def recorded_project(tmp_path_factory):
+    """A copy of the project whose every notebook ran once and recorded what it read."""
+    root = copy_project(tmp_path_factory.mktemp("deps") / "project")
+    run_notebooks(root, toc.toc_notebooks(root))
+    return root
+
+
+def stale_after(root: Path, old: str, new: str) -> set[str]:
+    """The notebooks the next build would re-execute after replacing ``old`` by ``new`` in data/claims.csv."""
+    claims_csv = root / "data" / "claims.csv"
+    original = claims_csv.read_text(encoding="utf-8")
+    assert original.count(old) == 1, old
+    claims_csv.write_text(original.replace(old, new), encoding="utf-8")
+    try:
+        env = dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
+        code = (
+            "import json\nfrom paper_audit.tables import fingerprints, toc\n"
+            "print(json.dumps([str(p) for p in toc.toc_notebooks() if fingerprints.is_stale(p)]))"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 0, result.stderr[-3000:]
+    finally:
+        claims_csv.write_text(original, encoding="utf-8")
+    return {Path(p).relative_to(root).as_posix() for p in json.loads(result.stdout)}
+
+
+def test_nothing_is_stale_when_nothing_changed(recorded_project):
+    assert stale_after(recorded_project, "damage_ships_pct", "damage_ships_pct") == set()
+
+
+def test_editing_one_claim_re_executes_its_chapter_and_the_pages_that_show_every_claim(recorded_project):
+    stale = stale_after(recorded_project, "share of ships destroyed", "share of the ships destroyed")
+    # The chapter that shows damage_ships_pct, and the pages that show every
+    # claim: the front page, the register, the method, the source text; the
+    # scenarios chapter declares that it reads all the data.
+    assert stale == {
+        "notebooks/war_damage.ipynb",
+        "book/intro.ipynb",
+        "book/findings.ipynb",
+        "book/method.ipynb",
+        "book/source_text.ipynb",
+        "notebooks/scenarios.ipynb",
+    }
