@@ -5,10 +5,22 @@ import pytest
 from paper_audit import offline, paths
 from paper_audit.text import source
 
+# A test that builds the book may take this long, its fixtures' builds included
+# (the default for every other test is pyproject.toml's `timeout`).
+BUILD_TIMEOUT = 1800
+
 
 def pytest_configure(config):
     # The tests fetch nothing: any connection beyond loopback fails loudly.
     offline.install()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test has a timeout: a test marked ``build`` without a timeout of
+    its own gets BUILD_TIMEOUT, the others pyproject.toml's default."""
+    for item in items:
+        if item.get_closest_marker("build") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BUILD_TIMEOUT))
 
 
 @pytest.fixture(scope="session")

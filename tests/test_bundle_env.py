@@ -32,6 +32,9 @@ from paper_audit.instructor import bundle, requirements
 WHEELS = paths.REPO_ROOT / ".venv" / "bundle-wheels"
 NAMES = ["01_recompute_a_conversion", "02_implied_rates", "03_audit_a_passage"]
 INSTALL_TIMEOUT = 900
+# Building an environment (venv, pip from the local wheels) is set-up of the
+# first test that uses it: up to INSTALL_TIMEOUT, then a kernel runs a hand-out.
+pytestmark = pytest.mark.timeout(INSTALL_TIMEOUT + 300)
 
 
 @pytest.fixture(scope="module")
