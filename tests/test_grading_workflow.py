@@ -15,6 +15,7 @@ import re
 import nbformat
 import pytest
 
+from paper_audit import cli
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
 from paper_audit.instructor import bundle, grading, reports, submissions, variants
@@ -364,3 +365,13 @@ def test_grading_is_refused_when_no_notebook_matches_the_seed(tmp_path, monkeypa
         grade(tmp_path, seed="another-seed-0123456789")
     rows, out, lines = grade(tmp_path, seed=SEED)
     assert sorted(ran) == ["ann", "bob"] and not any("variant" in line for line in lines)
+
+
+def test_the_command_takes_the_new_options_and_refuses_an_unknown_name(tmp_path, capsys, handout):
+    make_class(tmp_path / "class", handout, ["ann"])
+    out = tmp_path / "results" / "scores.csv"
+    argv = ["grade", A1, str(tmp_path / "class"), "--out", str(out), "--no-sandbox"]
+    assert cli.main([*argv, "--only", "zed", "--roster", "r.csv", "--gradebook-column", "A (1)"]) == 2
+    assert "--only 'zed': no submission of that name" in capsys.readouterr().err
+    assert cli.main([*argv, "--only", "ann"]) == 2
+    assert "no earlier results to regrade into" in capsys.readouterr().err
