@@ -53,19 +53,19 @@ def copied(name: str, seed):
     return notebook
 
 
-def executed_answers(notebook, seed, monkeypatch) -> dict[str, dict]:
+def executed_answers(notebook, seed, monkeypatch, printed=None) -> dict[str, dict]:
     """Run the notebook's code in this process on the class's content (as the
     bundle the sandbox stages has it); question -> the answer captured after
-    its cell, as the grader captures it."""
+    its cell, as the grader captures it. What the cells print goes to ``printed``."""
     content = yaml.safe_load(bundle.class_assignments(seed)) if seed else exercises.assignments()
     monkeypatch.setattr(exercises, "assignments", lambda: content)
     exercises.load_questions.cache_clear()
-    namespace, captured = {}, {}
+    namespace, captured, out = {}, {}, io.StringIO() if printed is None else printed
     try:
         for cell in notebook.cells:
             if cell.cell_type != "code" or "install" in cell.metadata.get("tags", []):
                 continue
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(out):
                 exec(compile(cell.source, "<cell>", "exec"), namespace)
             question = (cell.metadata.get("paper_audit") or {}).get("question")
             if question:
@@ -94,7 +94,10 @@ def test_the_repository_s_solutions_score_nothing_on_a_class_variant(name, seed,
     got = automatic_points(name, executed_answers(copied(name, seed), seed, monkeypatch), seed)
     assert got == dict.fromkeys(full(name), 0.0), got
     instructors = class_edition.solved_for_class(handed_out(name, seed), original(name), name, seed)
-    assert automatic_points(name, executed_answers(instructors, seed, monkeypatch), seed) == full(name)
+    printed = io.StringIO()
+    assert automatic_points(name, executed_answers(instructors, seed, monkeypatch, printed), seed) == full(name)
+    ticks = printed.getvalue()
+    assert "✗" not in ticks and ticks.count("✓") == len(full(name)), "the public check knows the class's forms"
 
 
 @pytest.mark.parametrize("name", [A1, A2])
@@ -185,3 +188,22 @@ def test_a_finding_is_judged_by_its_kind_its_inputs_and_its_verdict():
     other = next(v for v in ("consistent", "inconsistent") if v != expected["verdict"])
     assert judged(verdict=other)[0] == 0
     assert judging.judge(item, {"answer": expected["verdict"]}, {}, seed)[0] == 0, "a verdict's name is not a finding"
+
+
+def test_the_instructor_s_edition_is_written_only_where_asked(tmp_path, capsys):
+    seed_file = tmp_path / "seed"
+    seed_file.write_text(SEEDS[0] + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="--solutions needs --out"):
+        bundle.main(["--seed-file", str(seed_file), "--solutions"])
+    out = tmp_path / "mine"
+    assert bundle.main(["--seed-file", str(seed_file), "--solutions", "--out", str(out)]) == 0
+    assert "answered with your class's solutions" in capsys.readouterr().out
+    edition = nbformat.read(out / "notebooks" / "classroom" / f"{A2}.ipynb", as_version=4)
+    answers = {
+        c.metadata["paper_audit"]["question"]: c.source
+        for c in edition.cells
+        if c.cell_type == "code" and c.metadata.get("paper_audit")
+    }
+    chosen = key.asked(SEEDS[0])
+    assert all(answers[q] == key.solution(q, chosen[q]) for q in answers if chosen[q] != exercises.BOOK)
+    assert not (out / "notebooks" / "classroom" / "key").exists()

@@ -197,6 +197,11 @@ def test_the_bundle_holds_the_class_s_figures_and_not_its_key(tmp_path):
         line for path in key.KEY_DIR.glob("*.csv") for line in path.read_text(encoding="utf-8").splitlines()[1:]
     ]
     assert key_lines and not [line for line in key_lines for text in files.values() if line in text]
+    solutions = [
+        code for variants_ in yaml.safe_load(key.SOLUTIONS_YML.read_text()).values() for code in variants_.values()
+    ]
+    assert solutions and not [code for code in solutions for text in files.values() if code in text]
+    assert shipped[A1]["asked"] == {q: v for q, v in key.asked(SEED).items() if q in AUTO[A1]}
     assert SEED not in "\n".join(files.values())
 
 

@@ -177,8 +177,10 @@ def class_assignments(seed: str | None) -> str | None:
     chosen = key.asked(seed)
     for name in exercises.passage_names():
         text, rows = key.class_passage(name, seed)
-        mine = {qid: chosen[qid] for qid, q in key.questions(seed).items() if q.assignment == name}
-        if any(v != exercises.BOOK for v in mine.values()):
+        mine = {
+            qid: v for qid, v in chosen.items() if v != exercises.BOOK and key.questions(seed)[qid].assignment == name
+        }
+        if mine:
             content[name]["asked"] = mine
         declared = content[name]["passage"]
         declared["text"] = text
