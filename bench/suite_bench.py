@@ -1,0 +1,113 @@
+"""Suite benchmark: prints how long the test suite takes on a fresh clone, set-up excluded.
+
+Clones the repository (its last commit), gives the clone this checkout's
+environment (a symbolic link to .venv, or --venv), then times, one after the
+other, the fast subset (``make test ARGS="-m 'not build and not browser'"``)
+and the whole suite (``make test``), and prints both with the date, the
+machine and each run's last line (how many tests passed, failed, were
+skipped). Nothing here passes or fails: the README states the figures.
+
+The clone imports its own package (``PYTHONPATH`` is the clone's ``src``) and
+never reinstalls the shared environment (make is told that the environment's
+stamps are up to date). The whole run holds /tmp/build.lock, so no other build
+runs beside it (``--no-lock`` to skip that).
+
+    .venv/bin/python bench/suite_bench.py [--only fast|full] [--venv PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import fcntl
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FAST = "-m 'not build and not browser'"
+LOCK = Path("/tmp/build.lock")
+
+
+class held_lock:
+    """The lock every whole-book build takes (``flock /tmp/build.lock``)."""
+
+    def __enter__(self):
+        self.handle = LOCK.open("a")
+        print(f"waiting for {LOCK} ...", flush=True)
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def fresh_clone(scratch: Path, venv: Path) -> Path:
+    root = scratch / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(root)], check=True)
+    (root / ".venv").symlink_to(venv.resolve(), target_is_directory=True)
+    return root
+
+
+def make_test(root: Path, args: str | None) -> tuple[float, int, str]:
+    """Seconds, exit status and the last line of ``make test`` in ``root``."""
+    stamps = ["-o", ".venv/.installed", "-o", ".venv/.installed-dev"]  # set-up excluded: never reinstall
+    command = ["make", "--no-print-directory", *stamps, "test", *([f"ARGS={args}"] if args else [])]
+    env = dict(os.environ, PYTHONPATH=str(root / "src"))
+    env.pop("PAPER_AUDIT_ROOT", None)
+    env.pop("PAPER_AUDIT_OUTPUT_DIR", None)
+    log = root / f"suite-{'fast' if args else 'full'}.log"
+    started = time.perf_counter()
+    with log.open("w", encoding="utf-8") as out:
+        status = subprocess.run(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
+    seconds = time.perf_counter() - started
+    lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return seconds, status, (lines[-1] if lines else "(no output)")
+
+
+def minutes(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("fast", "full"), help="time only the fast subset or only the whole suite")
+    parser.add_argument("--venv", type=Path, default=REPO / ".venv", help="the environment to reuse (default: .venv)")
+    parser.add_argument("--no-lock", action="store_true", help=f"do not hold {LOCK} while the tests run")
+    args = parser.parse_args(argv)
+    if not (args.venv / "bin" / "python").exists():
+        parser.error(f"--venv: {args.venv} has no bin/python; run `make test` once to set it up")
+    runs = [("fast subset", FAST), ("whole suite (make test)", None)]
+    runs = [r for r in runs if args.only is None or (r[1] is None) == (args.only == "full")]
+    when = dt.datetime.now(dt.timezone.utc)
+    load = os.getloadavg()[0]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="suite-bench-") as scratch, nullcontext() if args.no_lock else held_lock():
+        root = fresh_clone(Path(scratch), args.venv)
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
+        print(f"fresh clone of {REPO} at {commit.stdout.strip()}, environment {args.venv}", flush=True)
+        for name, make_args in runs:
+            print(f"timing the {name} ...", flush=True)
+            seconds, status, last = make_test(root, make_args)
+            results.append((name, seconds, status, last))
+            print(f"  {name}: {minutes(seconds)} (exit {status}): {last}", flush=True)
+    print()
+    print(
+        f"Suite benchmark, {when:%d %B %Y %H:%M} UTC, on {platform.node()} ({os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average {load:.1f} at the start), a fresh clone, set-up excluded:"
+    )
+    print("| run | minutes | exit | pytest's summary |")
+    print("|---|---|---|---|")
+    for name, seconds, status, last in results:
+        print(f"| {name} | {minutes(seconds)} | {status} | {last.strip('= ')} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
