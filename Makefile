@@ -12,7 +12,7 @@ ARGS   ?=
 
 # Every target names an action, never a file: without .PHONY `make book`
 # would see the book/ folder and do nothing.
-.PHONY: book test setup setup-dev rerun sweep student lab grade bench lock lock-lab clean bundle-wheels \
+.PHONY: book test setup setup-dev rerun sweep student lab grade bench bench-suite lock lock-lab clean bundle-wheels \
 	instructor-book
 
 $(STAMP): requirements.txt pyproject.toml
@@ -105,6 +105,11 @@ grade: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/build_bench.py
 	$(PY) bench/sweep_bench.py
+
+# What the test suite costs on a fresh clone, set-up excluded: the fast subset
+# and the whole `make test` (long: it runs the whole suite; ARGS="--only fast").
+bench-suite: $(DEV_STAMP) bundle-wheels
+	$(PY) bench/suite_bench.py $(ARGS)
 
 # Rewrite requirements.txt and requirements-dev.txt together from what .venv
 # holds now (after a deliberate `.venv/bin/pip install NAME==VERSION`): every
