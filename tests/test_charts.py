@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib import ticker
 
+from paper_audit.audit.verdicts import CONSISTENT, GROSS
 from paper_audit.errors import DataError
 from paper_audit.present import chart_rules, plots
 from paper_audit.run import rate_sweeps
@@ -61,10 +62,8 @@ WITHDRAWALS = [dt.date(1953, 7, 27), dt.date(1954, 9, 30), dt.date(1955, 4, 30),
 def all_charts():
     """One chart of each kind, on data like the book's (dollar sums in the billions, won rates in the thousands)."""
     values = [1.5 + i * 0.005 for i in range(301)]
-    rows = [
-        ("The gift against the official yuan rate from 1955", ["consistent" if v > 2.4 else "gross" for v in values])
-    ]
-    grid = [["consistent" if abs(x * y - 4) < 0.4 else "gross" for x in values[::30]] for y in (1.1, 2.0, 3.0)]
+    rows = [("The gift against the official yuan rate from 1955", [CONSISTENT if v > 2.4 else GROSS for v in values])]
+    grid = [[CONSISTENT if abs(x * y - 4) < 0.4 else GROSS for x in values[::30]] for y in (1.1, 2.0, 3.0)]
     return {
         "bars": plots.bars(
             ["Electricity", "All industry (against 1949)"],

@@ -4,6 +4,8 @@ keeps its traceback instead of passing for bad data."""
 
 import ast
 import csv
+import html
+import itertools
 import re
 from pathlib import Path
 
@@ -11,9 +13,9 @@ import pytest
 
 from check_cases import claim, context, run
 from paper_audit import paths
-from paper_audit.audit import check_kinds, engine, gaps, verdicts
+from paper_audit.audit import check_kinds, engine, evidence, gaps, verdicts
 from paper_audit.errors import DataError
-from paper_audit.present import marks, plots, render
+from paper_audit.present import marks, plots, render, styles
 from paper_audit.tables import claims as claims_table
 
 SRC = paths.REPO_ROOT / "src" / "paper_audit"
@@ -83,33 +85,113 @@ def test_the_word_check_can_fail(tmp_path):
     ]
 
 
-def test_every_verdict_has_a_style_and_the_stylesheet_draws_every_style():
-    sheet = verdicts.stylesheet()
-    for word, verdict in verdicts.VERDICTS.items():
-        assert verdict.style in verdicts.STYLES, word
-    for style in verdicts.STYLES.values():
-        assert f".audit-badge.{style.css_class} {{ color: {style.ink}; background: {style.tint}; }}" in sheet
-        if style.line:
-            assert (
-                f".audit-claim.{style.css_class} .audit-claim-figure {{ text-decoration-color: {style.line};" in sheet
-            )
+def test_every_verdict_has_its_own_style_row_and_the_stylesheet_draws_every_word():
+    sheet = styles.stylesheet()
+    assert set(styles.STYLES) == set(verdicts.VERDICTS), "one style row per verdict word, and no row for no word"
+    for word in verdicts.VERDICTS:
+        palette = styles.style(word).palette
+        css = verdicts.VERDICTS[word].css_class
+        assert f".audit-badge.{css} {{ color: {palette.ink}; background: {palette.tint}; }}" in sheet
+        if palette.line:
+            assert f".audit-claim.{css} .audit-claim-figure {{ text-decoration-color: {palette.line};" in sheet
+    assert len({verdicts.VERDICTS[w].css_class for w in verdicts.VERDICTS}) == len(verdicts.VERDICTS)
     # The hand-written stylesheet holds no verdict colour any more: one place.
     css = (paths.BOOK_DIR / "_static" / "audit.css").read_text(encoding="utf-8")
     assert not re.findall(r"\.verdict-(?!none)[a-z]+[^{]*\{[^}]*colou?r", css)
 
 
+def colours_in(root: Path) -> list[str]:
+    """Where a colour is written in code under ``root`` (a hex colour or an rgb()/rgba())."""
+    colour = re.compile(r"#[0-9a-fA-F]{6}\b|rgba?\(")
+    return [
+        f"{path.name}:{node.lineno}"
+        for path in sorted(root.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and colour.search(node.value)
+    ]
+
+
+def test_no_colour_in_the_audit_layer(tmp_path):
+    """The audit layer keeps what the words mean; how they are drawn is present/'s."""
+    assert not colours_in(SRC / "audit")
+    (tmp_path / "stray.py").write_text('INK = "#1b5e20"\nTINT = "rgba(1, 2, 3, .5)"\n')
+    assert colours_in(tmp_path) == ["stray.py:1", "stray.py:2"]
+
+
+@pytest.fixture
+def new_word(monkeypatch):
+    """A verdict word added to the table for one test, with its own style row."""
+    word = "disputed by the archives"
+    row = verdicts.Verdict(word, 3, "☍", "warning", "disputed", (verdicts.YARDSTICK,), "a planted word")
+    monkeypatch.setitem(verdicts.VERDICTS, word, row)
+    monkeypatch.setitem(verdicts.SEVERITY, word, 3)
+    palette = styles.Palette("#123456", "#fedcba", line="#654321")
+    monkeypatch.setitem(styles.STYLES, word, styles.Style(palette, "#abcdef", "++"))
+    return word
+
+
+def test_a_new_verdict_words_chart_style_css_and_front_page_row_follow_its_rows(new_word):
+    # Its own colour and hatch, not those of another word of its severity ("inconsistent": "..").
+    assert styles.chart_style(new_word) == ("#abcdef", "++") != styles.chart_style(verdicts.INCONSISTENT)
+    css = verdicts.VERDICTS[new_word].css_class
+    assert css == "verdict-disputed-by-the-archives"
+    sheet = styles.stylesheet()
+    assert f".audit-badge.{css} {{ color: #123456; background: #fedcba; }}" in sheet
+    assert f".audit-claim.{css} .audit-claim-figure {{ text-decoration-color: #654321;" in sheet
+    table = styles.verdict_table()
+    yardstick_row = next(r for r in table.split("<tr>") if r.startswith("<td>yardstick</td>"))
+    assert f'class="audit-badge {css}"' in yardstick_row and "☍" in yardstick_row
+    assert f"{new_word}</span> (a planted word)" in yardstick_row
+    assert new_word not in table.replace(yardstick_row, "")  # only under the evidence that can give it
+
+
+def test_a_verdict_word_without_a_style_row_is_refused(new_word, monkeypatch):
+    monkeypatch.delitem(styles.STYLES, new_word)
+    with pytest.raises(KeyError, match="has no row in paper_audit.present.styles.STYLES"):
+        styles.chart_style(new_word)
+    with pytest.raises(KeyError, match="has no row"):
+        styles.stylesheet()
+
+
+def test_the_front_page_table_lists_every_word_under_the_evidence_that_gives_it():
+    """What each verdict declares of its evidence is what ``evidence.fit`` does."""
+    given: dict[str, set[str]] = {name: set() for name in verdicts.EVIDENCE}
+    for name in verdicts.EVIDENCE:
+        for grade in verdicts.GRADES:
+            for wording in ("", *check_kinds.WORDING_VERDICTS):
+                for uncertain, definitional, spread in itertools.product((False, True), (False, True), (None, 0.0)):
+                    given[name].add(
+                        evidence.fit(
+                            name,
+                            grade,
+                            wording=wording,
+                            uncertain=uncertain,
+                            definitional=definitional,
+                            spread=spread,
+                            sources_tolerance=0.1,
+                        )
+                    )
+    declared = {name: {w for w, v in verdicts.VERDICTS.items() if name in v.evidence} for name in verdicts.EVIDENCE}
+    assert given == declared
+    table = styles.verdict_table()
+    for word in verdicts.VERDICTS:
+        assert f"{html.escape(word)}</span>" in table, word
+
+
 def test_badges_charts_and_counts_read_the_table(monkeypatch):
     """Change a row of the table and everything that shows it follows."""
     finding = engine.run_all()[0]
-    renamed = verdicts.Verdict(finding.verdict, 4, "★", "gross", "danger", "a new short label")
+    renamed = verdicts.Verdict(finding.verdict, 4, "★", "danger", "a new short label", (finding.evidence,))
     monkeypatch.setitem(verdicts.VERDICTS, finding.verdict, renamed)
     monkeypatch.setitem(verdicts.SEVERITY, finding.verdict, 4)
     assert finding.judges, "the first check judges no figure: nothing to show a badge on"
     claim = claims_table.load_claims().loc[finding.judges[0]]
     badge = marks.claim_mark(claim, [finding], "n")
-    assert "★" in badge and "verdict-gross" in badge and "a new short label" in badge
-    assert "★" in render.badge_span(finding) and "verdict-gross" in render.badge_span(finding)
-    assert plots.chart_style(finding.verdict) == verdicts.chart_style(verdicts.GROSS)
+    css = renamed.css_class
+    assert "★" in badge and css in badge and "a new short label" in badge
+    assert "★" in render.badge_span(finding) and css in render.badge_span(finding)
+    monkeypatch.setitem(styles.STYLES, finding.verdict, styles.STYLES[verdicts.GROSS])
+    assert plots.chart_style(finding.verdict) == styles.chart_style(verdicts.GROSS)
     assert marks.worst([finding]) is finding
 
 

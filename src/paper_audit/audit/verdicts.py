@@ -1,12 +1,13 @@
 """The book's vocabulary, declared once: every verdict a finding can carry and
-every kind of evidence a finding can rest on, with how each is shown.
+every kind of evidence a finding can rest on, with what each means.
 
 Everything else reads these tables: the engine (which word a computation
 earns), the counting (what is a problem), the HTML (badge, symbol, admonition),
-the stylesheet (``stylesheet()``, written into the built book), the charts
-(colour and hatch), the classroom (the names students may give) and the
-pages that print the vocabulary. To change a word, a colour or a severity,
-change its row here.
+the classroom (the names students may give) and the pages that print the
+vocabulary (the front page's table of verdicts). How a word is drawn (colours,
+hatches, the stylesheet) is in ``paper_audit.present.styles``, one row per
+word. To change a word or a severity, change its row here; a new word needs a
+row there too.
 
 Severity: 0 agrees, 1 agrees within rounding, ``PROBLEM_FROM`` and above is
 (part of) a problem, and the higher the graver.
@@ -14,42 +15,10 @@ Severity: 0 agrees, 1 agrees within rounding, ``PROBLEM_FROM`` and above is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Style:
-    """How a family of verdicts is drawn: badge ink and tint (4.5:1 contrast
-    on white), the underline of a marked figure (with its highlight; charts
-    draw in this colour), and the hatch that charts add as a second cue
-    beside colour."""
-
-    name: str  # CSS class suffix: verdict-<name>
-    ink: str
-    tint: str
-    line: str = ""  # underline colour of a marked figure; "" keeps the page's default
-    highlight: str = ""  # background of a marked figure; "" for none
-    hatch: str = ""
-
-    @property
-    def css_class(self) -> str:
-        return f"verdict-{self.name}"
-
-
-STYLES = {
-    style.name: style
-    for style in (
-        Style("consistent", "#1b5e20", "#e8f5e9", line="#1b5e20"),
-        Style("rounding", "#0d47a1", "#e3f2fd", line="#0d47a1", hatch="//"),
-        Style("inconsistent", "#7a4100", "#fff3e0", line="#b35c00", highlight="rgba(255, 152, 0, .14)", hatch=".."),
-        Style("gross", "#b71c1c", "#ffebee", line="#b71c1c", highlight="rgba(229, 57, 53, .12)", hatch="xx"),
-        Style("definition", "#424242", "#f5f5f5"),
-        Style("sources", "#4a148c", "#f3e5f5"),
-        Style("uncertain", "#37474f", "#eceff1"),
-        Style("partly", "#7a4100", "#fff3e0"),
-    )
-}
-NO_VERDICT = "verdict-none"  # the class of a figure that no check judges
+ARITHMETIC, SOURCES, YARDSTICK, WORDING = "arithmetic", "sources", "yardstick", "wording"  # kinds of evidence
 
 
 @dataclass(frozen=True)
@@ -57,14 +26,17 @@ class Verdict:
     word: str  # as printed and stored in findings.csv
     severity: int
     symbol: str
-    style: str  # a key of STYLES
     admonition: str  # the Sphinx admonition of its flag
     short: str  # the badge's words, where shorter than the word
+    evidence: tuple[str, ...]  # the kinds of evidence that can give it (``evidence.fit``)
+    gloss: str = ""  # what it means, where the word alone does not say (the front page's table)
     grade: bool = False  # a rounding grade: what the arithmetic of a comparison gives
 
     @property
     def css_class(self) -> str:
-        return STYLES[self.style].css_class
+        """The word as a CSS class ("verdict-gross-inconsistency"); how it is drawn is
+        ``paper_audit.present.styles``' business."""
+        return "verdict-" + re.sub(r"[^a-z0-9]+", "-", self.word.lower()).strip("-")
 
 
 # The rounding grades of a computation, best to worst (``rounding.grade``).
@@ -84,45 +56,58 @@ SUPPORTED = "supported"
 PARTLY = "partly supported"
 NOT_SUPPORTED = "not supported"
 
+_GRADED = (ARITHMETIC, YARDSTICK)
+_EVERY = (ARITHMETIC, SOURCES, YARDSTICK, WORDING)
+_BEYOND_FACTOR = "off by more than a set factor"
 VERDICTS = {
     v.word: v
     for v in (
-        Verdict(CONSISTENT, 0, "✓", "consistent", "tip", CONSISTENT, grade=True),
-        Verdict(WITHIN_ROUNDING, 1, "≈", "rounding", "note", "within rounding", grade=True),
-        Verdict(INCONSISTENT, 3, "⚠", "inconsistent", "warning", INCONSISTENT, grade=True),
-        Verdict(GROSS, 4, "✖", "gross", "danger", GROSS, grade=True),
-        Verdict(DEFINITIONAL, 0, "=", "definition", "note", DEFINITIONAL),
-        Verdict(SOURCES_AGREE, 0, "✓", "consistent", "tip", SOURCES_AGREE),
-        Verdict(SOURCES_AGREE_ROUNDING, 1, "≈", "rounding", "note", SOURCES_AGREE_ROUNDING),
-        Verdict(SOURCES_DIFFER_SLIGHTLY, 1, "≈", "rounding", "note", SOURCES_DIFFER_SLIGHTLY),
-        Verdict(SOURCES_DIFFER, 2, "↔", "sources", "note", SOURCES_DIFFER),
-        Verdict(SOURCES_DIFFER_GROSSLY, 3, "↔", "inconsistent", "warning", SOURCES_DIFFER_GROSSLY),
-        Verdict(UNCERTAIN, 2, "?", "uncertain", "note", UNCERTAIN),
-        Verdict(SUPPORTED, 0, "✓", "consistent", "tip", SUPPORTED),
-        Verdict(PARTLY, 2, "◐", "partly", "warning", PARTLY),
-        Verdict(NOT_SUPPORTED, 3, "⚠", "inconsistent", "warning", NOT_SUPPORTED),
+        Verdict(CONSISTENT, 0, "✓", "tip", CONSISTENT, _GRADED, grade=True),
+        Verdict(
+            WITHIN_ROUNDING, 1, "≈", "note", "within rounding", _GRADED, "the printed digits can hide the gap", True
+        ),
+        Verdict(INCONSISTENT, 3, "⚠", "warning", INCONSISTENT, _GRADED, grade=True),
+        Verdict(GROSS, 4, "✖", "danger", GROSS, _GRADED, _BEYOND_FACTOR, grade=True),
+        Verdict(DEFINITIONAL, 0, "=", "note", DEFINITIONAL, _EVERY, "shown, never counted as agreement"),
+        Verdict(SOURCES_AGREE, 0, "✓", "tip", SOURCES_AGREE, (SOURCES,)),
+        Verdict(SOURCES_AGREE_ROUNDING, 1, "≈", "note", SOURCES_AGREE_ROUNDING, (SOURCES,)),
+        Verdict(
+            SOURCES_DIFFER_SLIGHTLY,
+            1,
+            "≈",
+            "note",
+            SOURCES_DIFFER_SLIGHTLY,
+            (SOURCES,),
+            "within the tolerance for estimates",
+        ),
+        Verdict(
+            SOURCES_DIFFER,
+            2,
+            "↔",
+            "note",
+            SOURCES_DIFFER,
+            (SOURCES,),
+            "normal for estimates of other dates and purposes",
+        ),
+        Verdict(SOURCES_DIFFER_GROSSLY, 3, "↔", "warning", SOURCES_DIFFER_GROSSLY, (SOURCES,), _BEYOND_FACTOR),
+        Verdict(
+            UNCERTAIN,
+            2,
+            "?",
+            "note",
+            UNCERTAIN,
+            (YARDSTICK,),
+            "with the range of results, where the yardstick is weak, changed during the period or is disputed",
+        ),
+        Verdict(SUPPORTED, 0, "✓", "tip", SUPPORTED, (WORDING,), "by the paper's numbers"),
+        Verdict(PARTLY, 2, "◐", "warning", PARTLY, (WORDING,), "by the paper's numbers"),
+        Verdict(NOT_SUPPORTED, 3, "⚠", "warning", NOT_SUPPORTED, (WORDING,), "by the paper's numbers"),
     )
 }
 GRADES = tuple(word for word, v in VERDICTS.items() if v.grade)  # best to worst
 SEVERITY = {word: v.severity for word, v in VERDICTS.items()}
 PROBLEM_FROM = 2  # a finding of this severity or worse is (part of) a problem
 AGREEING = tuple(word for word, rank in SEVERITY.items() if rank < PROBLEM_FROM)
-
-
-def style_of(verdict: str) -> Style:
-    return STYLES[VERDICTS[verdict].style]
-
-
-def chart_style(verdict: str) -> tuple[str, str]:
-    """Colour and hatch of a verdict in a chart: those of the rounding grade
-    of the same severity, so that every kind of evidence reads alike; grey
-    and dashes for a severity no grade has (between agreement and a flag)."""
-    severity = SEVERITY.get(verdict)
-    grade = next((g for g in GRADES if SEVERITY[g] == severity), None)
-    if grade is None:
-        return "#757575", "--"
-    style = style_of(grade)
-    return style.line or style.ink, style.hatch
 
 
 @dataclass(frozen=True)
@@ -132,6 +117,7 @@ class Evidence:
 
     name: str
     meaning: str  # what it is, after "Evidence: <name>: "
+    against: str  # what it holds against what (the front page's table)
     where: str  # to follow a count: "3 <where>"
     heading: str  # a heading over the problems of this kind
     # The severity of a counted finding starts here, by how direct the charge
@@ -149,31 +135,35 @@ EVIDENCE = {
     e.name: e
     for e in (
         Evidence(
-            "arithmetic",
+            ARITHMETIC,
             "the paper's own arithmetic",
+            "figures the paper states, against each other",
             "in the paper's own arithmetic",
             "The paper's own arithmetic",
             severity_base=2.0,
         ),
         Evidence(
-            "sources",
+            SOURCES,
             "two sources the paper relays",
+            "two sources the paper relays, against each other",
             "where two sources it relays differ",
             "Sources that differ",
             severity_base=0.5,
             sides=("One source", "The other source"),
         ),
         Evidence(
-            "yardstick",
+            YARDSTICK,
             "an outside yardstick",
+            "a figure against an independent rate, date or count valid when the figure was made",
             "against an outside yardstick",
             "Against an outside yardstick",
             severity_base=1.5,
             sides=("Stated", "By the yardstick"),
         ),
         Evidence(
-            "wording",
+            WORDING,
             "a phrase against the paper's numbers",
+            "a phrase of the text against the paper's numbers",
             "where a phrase goes beyond the paper's numbers",
             "A phrase against the numbers",
             severity_base=1.0,
@@ -182,20 +172,5 @@ EVIDENCE = {
     )
 }
 EVIDENCE_KINDS = tuple(EVIDENCE)
-
-
-def stylesheet() -> str:
-    """The verdicts' CSS, generated from STYLES (the build writes it into the
-    book as ``_static/audit-verdicts.css``): badges, and the underline of a
-    marked figure."""
-    rules = ["/* Generated from paper_audit.audit.verdicts.STYLES; edit the table, not this file. */"]
-    for style in STYLES.values():
-        rules.append(f".audit-badge.{style.css_class} {{ color: {style.ink}; background: {style.tint}; }}")
-    for style in STYLES.values():
-        if style.line:
-            highlight = f"\n  background: {style.highlight};" if style.highlight else ""
-            rules.append(
-                f".audit-claim.{style.css_class} .audit-claim-figure {{ text-decoration-color: {style.line};"
-                f"{highlight} }}"
-            )
-    return "\n".join(rules) + "\n"
+# What a verdict that every kind of evidence can give holds against what (the front page's table).
+ANY_EVIDENCE = "a relation that holds by definition (a plan named for a span of years lasts that span)"

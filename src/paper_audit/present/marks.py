@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from paper_audit.audit.verdicts import NO_VERDICT, SEVERITY, VERDICTS
+from paper_audit.audit.verdicts import SEVERITY, VERDICTS
 from paper_audit.present.render import REGISTER_PAGE, badge_span, esc, finding_anchor, flag_href
+from paper_audit.present.styles import NO_VERDICT
 from paper_audit.text import passages as sentences
 from paper_audit.text import source
 

@@ -27,7 +27,7 @@ from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from paper_audit import paths  # noqa: E402
-from paper_audit.audit.verdicts import PROBLEM_FROM, SEVERITY, chart_style  # noqa: E402
+from paper_audit.audit.verdicts import PROBLEM_FROM, SEVERITY  # noqa: E402
 from paper_audit.errors import DataError  # noqa: E402
 from paper_audit.present.chart_rules import (  # noqa: E402, F401 - number and check_text for the notebooks
     check_figure,
@@ -37,6 +37,7 @@ from paper_audit.present.chart_rules import (  # noqa: E402, F401 - number and c
     plain_linear,
     plain_log,
 )
+from paper_audit.present.styles import chart_style  # noqa: E402
 
 # Where a glued chart keeps its name, alt text and caption: the output's
 # metadata, read by the ``audit-figure`` directive (``sphinx_figures``).
