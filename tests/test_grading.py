@@ -703,9 +703,12 @@ def test_the_bundle_of_a_class_holds_its_variant_and_not_its_answers(tmp_path):
 
 
 def variant_solution(seed):
-    """The third hand-out answered right for the class with ``seed``."""
+    """The third hand-out of the class with ``seed`` (recording its variant), answered right."""
     notebook = bundle.handout(
-        nbformat.read(exercises.CLASSROOM_DIR / f"{A3}.ipynb", as_version=4), A3, base_url="https://example.org/"
+        nbformat.read(exercises.CLASSROOM_DIR / f"{A3}.ipynb", as_version=4),
+        A3,
+        base_url="https://example.org/",
+        seed=seed,
     )
     rows = ", ".join(
         f"claim_row({r['id']!r}, {r['figure']!r}, {r['unit']!r}, qualifier={r['qualifier']!r}, quote={r['quote']!r})"

@@ -52,8 +52,10 @@ def make_class(folder, handout, stems, variant_of=None):
     folder.mkdir(parents=True, exist_ok=True)
     for stem in stems:
         notebook = nbformat.from_dict(handout)
-        if variant_of and variant_of.get(stem):
-            notebook.metadata["paper_audit"]["variant"] = variant_of[stem]
+        if variant_of and stem in variant_of:  # None: a hand-out from before variants were recorded
+            notebook.metadata["paper_audit"].pop("variant", None)
+            if variant_of[stem] is not None:
+                notebook.metadata["paper_audit"]["variant"] = variant_of[stem]
         nbformat.write(notebook, folder / f"{stem}.ipynb")
     return folder
 
@@ -337,7 +339,9 @@ SEED = "class-seed-h1-0123456789"
 
 def test_a_notebook_made_for_another_variant_gets_a_row_naming_it(tmp_path, monkeypatch, handout):
     other = variants.label(SEED)
-    make_class(tmp_path / "class", handout, ["ann", "bob", "old"], variant_of={"ann": "book", "bob": other})
+    make_class(
+        tmp_path / "class", handout, ["ann", "bob", "old"], variant_of={"ann": "book", "bob": other, "old": None}
+    )
     ran = fake_runs(monkeypatch, {})
     rows, out, lines = grade(tmp_path)
     assert sorted(ran) == ["ann", "old"], "a notebook of another class was run"
