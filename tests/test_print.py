@@ -1,7 +1,8 @@
 """Printed pages say what they are and print no empty code box
 (paper_audit.present.sphinx_print, the print rules of audit.css, audit.js).
 
-Static checks: a tiny strict build carries, on every page, a print header and
+Static checks: a tiny book, built in this process by Sphinx's own test
+application (no subprocess, no kernel), carries, on every page, a print header and
 footer with the book's title and empty slots for the address and the date
 (which audit.js fills in as the page is printed: two builds stay identical);
 audit.css shows them in print only and leaves empty cells and the inputs of
@@ -10,16 +11,16 @@ date at print time."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import nbformat
-import pytest
-import yaml
+from sphinx.testing.util import SphinxTestApp
 
+import snapshots
 from paper_audit import paths
 from paper_audit.present import sphinx_print
-from tiny_book import build
 
 STATIC = paths.REPO_ROOT / "book" / "_static"
 TITLE = "Tiny <book> & its title"
@@ -69,47 +70,63 @@ def test_a_mark_escapes_the_title_and_leaves_address_and_date_empty():
 
 
 def make_book(root: Path) -> Path:
+    """A tiny book: a markdown page and a notebook (stored outputs: nothing is
+    executed) with the cells the print rules act on."""
     root.mkdir(parents=True, exist_ok=True)
-    config = {
-        "title": TITLE,
-        "only_build_toc_files": True,
-        "execute": {"execute_notebooks": "force", "timeout": 120},
-        "sphinx": {
-            "recursive_update": True,
-            "extra_extensions": ["paper_audit.present.sphinx_print"],
-            "config": {
-                "html_static_path": [str(STATIC)],
-                "html_css_files": ["audit.css"],
-                "html_js_files": ["audit.js"],
-                "html_last_updated_fmt": None,
-                "nb_execution_raise_on_error": True,
-            },
-        },
-    }
-    (root / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapter\n")
-    (root / "intro.md").write_text("# Intro\n\nWords.\n", encoding="utf-8")
+    (root / "conf.py").write_text("", encoding="utf-8")
+    (root / "intro.md").write_text("# Intro\n\nWords.\n\n```{toctree}\nchapter\n```\n", encoding="utf-8")
     notebook = nbformat.v4.new_notebook()
     notebook.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    printed = [nbformat.v4.new_output("stream", name="stdout", text=text) for text in ("2\n", "3\n")]
     notebook.cells = [
         nbformat.v4.new_markdown_cell("# Chapter"),
         # Nothing to show: an empty cell on the page.
         nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["remove-input"]}),
-        nbformat.v4.new_code_cell("print(x + 1)", metadata={"tags": ["hide-input"]}),
-        nbformat.v4.new_code_cell("print(x + 2)"),
+        nbformat.v4.new_code_cell("print(x + 1)", metadata={"tags": ["hide-input"]}, outputs=[printed[0]]),
+        nbformat.v4.new_code_cell("print(x + 2)", outputs=[printed[1]]),
     ]
     nbformat.write(notebook, root / "chapter.ipynb")
     return root
 
 
-@pytest.mark.build
+def build_in_process(root: Path) -> Path:
+    """Sphinx's own test application, in this process, with myst-nb and the
+    extension under test; a warning fails the build as ``-W`` would."""
+    warnings = io.StringIO()
+    app = SphinxTestApp(
+        "html",
+        srcdir=root,
+        confoverrides={
+            "extensions": ["myst_nb", "paper_audit.present.sphinx_print"],
+            "project": TITLE,
+            "html_title": TITLE,
+            "root_doc": "intro",
+            "nb_execution_mode": "off",
+            "html_static_path": [str(STATIC)],
+            "html_css_files": ["audit.css"],
+            "html_js_files": ["audit.js"],
+            "html_last_updated_fmt": None,
+        },
+        status=io.StringIO(),
+        warning=warnings,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert not warnings.getvalue(), warnings.getvalue()
+    return Path(app.outdir)
+
+
+def between_the_marks(page: str) -> str:
+    """The page's text from its print header to the end of its print footer."""
+    start = page.index(f'<div class="{sphinx_print.HEADER_CLASS}">')
+    footer = page.index(f'<div class="{sphinx_print.FOOTER_CLASS}">', start)
+    return page[start : page.index("</div>", footer) + len("</div>")] + "\n"
+
+
 def test_every_page_carries_the_print_marks_and_two_builds_are_identical(tmp_path):
-    built = []
-    for name in ("one", "two"):
-        root = make_book(tmp_path / name / "book")
-        result = build(root)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        built.append(root / "_build" / "html")
+    built = [build_in_process(make_book(tmp_path / name)) for name in ("one", "two")]
     for page in ("intro.html", "chapter.html"):
         text = (built[0] / page).read_text(encoding="utf-8")
         for css_class in (sphinx_print.HEADER_CLASS, sphinx_print.FOOTER_CLASS):
@@ -118,10 +135,10 @@ def test_every_page_carries_the_print_marks_and_two_builds_are_identical(tmp_pat
         assert header.index("Tiny &lt;book&gt; &amp; its title") < header.index("</div>")
         # The address and the date are the browser's, at print time.
         assert '<span class="audit-print-address"></span><span class="audit-print-date"></span>' in text
-        body = text[text.index(f'<div class="{sphinx_print.HEADER_CLASS}">') :]
-        assert body.index(f'<div class="{sphinx_print.FOOTER_CLASS}">') > body.index("<h1"), page
+        assert header.index(f'<div class="{sphinx_print.FOOTER_CLASS}">') > header.index("<h1"), page
         assert "audit.css" in text and "audit.js" in text
         assert (built[1] / page).read_bytes() == (built[0] / page).read_bytes(), f"{page} differs between builds"
+        snapshots.match(between_the_marks(text), f"print_marks_{page}")
     # The structures the print rules hide: an empty cell, a hidden cell's input.
     chapter = (built[0] / "chapter.html").read_text(encoding="utf-8")
     assert re.search(r'<div class="cell tag_remove-input docutils container">\s*</div>', chapter)
