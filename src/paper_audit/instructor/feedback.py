@@ -22,10 +22,12 @@ from markdown_it import MarkdownIt
 from paper_audit.instructor import safe
 from paper_audit.instructor.clean_text import clean, one_line
 
-# Characters Markdown acts on wherever they stand ("_" only at the edge of a word: see _escape).
-_ACTIVE = re.compile(r"[\\`*\[\]<>&~|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# What Markdown would act on, and only that, so that a sentence reads as typed: a backslash, a code
+# span, emphasis ("_" only at the edge of a word), HTML and autolinks ("<"), an entity, the "]" that
+# would close a link's text or a reference, and a strikethrough.
+_ACTIVE = re.compile(r"[\\`*<~]|&(?=#?\w+;)|\](?=[(\[:])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 # At the start of a line: a heading, a list item, a quote, a rule or a setext underline.
-_LINE_START = re.compile(r"^(\s*)(\d+)?([#+\-=.)])")
+_LINE_START = re.compile(r"^(\s*)(\d+)?([#+\-=.)>])")
 _RENDERER = MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink"])
 PAGE = """<!DOCTYPE html>
 <html lang="en">
