@@ -159,7 +159,8 @@ def test_the_gift_is_consistent_at_its_own_rate_and_flagged_at_every_official_ra
     rates = reference.load()["exchange-rates"]
     official = [float(r) for r in rates.loc[rates["currency"] == "yuan", "units_per_usd"]]
     assert implied == 2.0 and 2.4618 in official
-    result = sweep.run(sweep.parse_grid([("yuan_per_usd", "1.5:3.0:1001")]))
+    # A step of 0.005: 2.0, the gift's own rate, is a grid point.
+    result = sweep.run(sweep.parse_grid([("yuan_per_usd", "1.5:3.0:301")]))
     gift = gift_yardsticks(result)
     assert gift, "no check holds the gift against a yuan rate the sweep moves"
     table = sweep.breakpoints(result).set_index("check")
@@ -237,10 +238,10 @@ def test_breakpoints_of_two_parameters_and_none_in_the_grid():
 
 def test_the_command_writes_the_csv_and_ends_with_the_breakpoints(tmp_path, capsys):
     out = tmp_path / "sub" / "sweep.csv"
-    assert cli.main(["sweep", "-p", "yuan_per_usd", "1.5:3.0:1001", "--out", str(out)]) == 0
+    assert cli.main(["sweep", "-p", "yuan_per_usd", "1.5:3.0:301", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert out.exists() and f"wrote {1001 * len(engine.load_checks()):,} rows to {out}" in printed
-    table = printed.split("Breakpoints over yuan_per_usd 1.5 to 3 (1,001 points):")[1]
+    assert out.exists() and f"wrote {301 * len(engine.load_checks()):,} rows to {out}" in printed
+    table = printed.split("Breakpoints over yuan_per_usd 1.5 to 3 (301 points):")[1]
     assert "chinese_gift_official" in table and "other finding(s) keep one verdict" in table.splitlines()[-1]
 
 
