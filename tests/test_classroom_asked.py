@@ -207,3 +207,15 @@ def test_the_instructor_s_edition_is_written_only_where_asked(tmp_path, capsys):
     chosen = key.asked(SEEDS[0])
     assert all(answers[q] == key.solution(q, chosen[q]) for q in answers if chosen[q] != exercises.BOOK)
     assert not (out / "notebooks" / "classroom" / "key").exists()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_third_assignment_s_solution_scores_nothing_on_a_class_variant_either(seed, monkeypatch):
+    """Its questions do not vary: finding the passage's figures is the exercise,
+    and the repository's solution types the book's figures, which a class's
+    passage does not hold."""
+    name = "03_audit_a_passage"
+    assert not [q for q in VARYING if FAMILIES[q][exercises.BOOK].assignment == name]
+    got = automatic_points(name, executed_answers(copied(name, seed), seed, monkeypatch), seed)
+    assert got == dict.fromkeys(full(name), 0.0), got
+    assert automatic_points(name, executed_answers(copied(name, None), None, monkeypatch), None) == full(name)
