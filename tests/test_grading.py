@@ -564,6 +564,8 @@ def test_feedback_files_and_progress(graded):
     for name in NAMES:
         text = (feedback / f"{name}.md").read_text(encoding="utf-8")
         assert text.startswith(f"# {A1}: feedback for `{name}`") and "Total:" in text
+    instructor = (feedback / "instructor.md").read_text(encoding="utf-8")
+    assert "soviet_usd" in instructor and "\\" not in instructor, "our own words read as typed, unescaped"
     progress = [line for line in graded["lines"] if line.startswith("[")]
     assert [line.split("]")[0] for line in progress] == [f"[{n}/7" for n in range(1, 8)]
     template = list(csv.DictReader(open(feedback / "marks-template.csv", encoding="utf-8")))
