@@ -10,7 +10,7 @@ import pytest
 
 from check_cases import claim, context, run
 from paper_audit import paths
-from paper_audit.audit import engine, evidence, params, verdicts
+from paper_audit.audit import check_kinds, engine, evidence, params, verdicts
 from paper_audit.audit.kinds import rates
 from paper_audit.audit.phrasing import amount_text
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, PARTLY, UNCERTAIN, WITHIN_ROUNDING
@@ -396,3 +396,89 @@ def test_the_kind_name_check_can_fail(tmp_path):
     (tmp_path / "audit" / "kinds" / "mine.py").write_text('NAME = "parts_sum"\n')
     (tmp_path / "audit" / "gaps.py").write_text('"""parts_sum in prose is fine."""\nWHOLE = {"parts_sum"}\n')
     assert kind_names_in(tmp_path, {"parts_sum"}) == ["audit/gaps.py:2: parts_sum"]
+
+
+NEW_KIND_MODULE = '''
+"""A family of one kind, written as the README's recipe says."""
+
+from paper_audit.audit.check_kinds import Comparison, Result, compare, kind
+from paper_audit.audit.gaps import apart_wording
+
+
+@kind(
+    "halves_for_test",
+    roles=("whole", "half"),
+    does="a figure is half of another",
+    provides=("double",),
+    gap=apart_wording,
+)
+def _halves(ctx, row, inputs):
+    whole, half = (ctx.interval(i) for i in inputs)
+    computed = type(whole)(whole.low / 2, whole.high / 2, whole.point / 2)
+    grade, numbers = compare(ctx, computed, half)
+    return Result(
+        "halves_for_test",
+        BROKEN_GRADE or grade,
+        numbers,
+        stated=f"{half.point:g}",
+        computed=f"{computed.point:g}",
+        extras={"double": 2 * half.point},
+    )
+'''
+
+
+@pytest.fixture
+def new_kind(tmp_path, monkeypatch):
+    """The README's recipe for a new kind, walked on a scratch module and scratch data files:
+    the kind in its own module, ``sync-schema`` into a scratch datapackage.json, a row of checks.csv."""
+    import importlib.util
+    import json
+
+    from paper_audit.audit import check_kinds, gaps
+    from paper_audit.author import schema_sync
+    from paper_audit.tables import schema
+
+    def load(broken_grade=None):
+        source = tmp_path / "halves.py"
+        source.write_text(NEW_KIND_MODULE.replace("BROKEN_GRADE", repr(broken_grade)), encoding="utf-8")
+        for registry in (check_kinds.KINDS, check_kinds.KIND_SPECS, gaps.WORDINGS):
+            monkeypatch.delitem(registry, "halves_for_test", raising=False)
+        spec = importlib.util.spec_from_file_location("halves_for_test_module", source)
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        for registry in (check_kinds.KINDS, check_kinds.KIND_SPECS, gaps.WORDINGS):
+            monkeypatch.setitem(registry, "halves_for_test", registry["halves_for_test"])
+
+    load()
+    package = tmp_path / "datapackage.json"
+    package.write_text(schema_sync.dumps(schema_sync.derived()), encoding="utf-8")
+    monkeypatch.setattr(schema, "descriptor", lambda path=package: json.loads(package.read_text(encoding="utf-8")))
+    return load
+
+
+def test_the_new_kind_recipe_works_on_scratch_data(new_kind, tmp_path):
+    checks = tmp_path / "checks.csv"
+    with open(paths.CHECKS_CSV, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    base = next(r for r in rows if r["kind"] == "same_quantity")
+    row = {
+        **base,
+        "id": "halves_case",
+        "kind": "halves_for_test",
+        "inputs": base["inputs"],
+        "phrase": "",
+        "evidence": "arithmetic",
+        "judges": "",
+        "explanation": "Twice the half is {double:g}; they lie {size} apart.",
+    }
+    with open(checks, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows([*rows, row])
+    loaded = engine.load_checks(checks)
+    finding = engine.run_check(engine.Context(claims.load_claims()), loaded[-1])
+    assert finding.kind == "halves_for_test" and finding.verdict in verdicts.GRADES
+    assert finding.explanation.startswith("Twice the half is ") and "{" not in finding.explanation
+    # A kind that breaks a word's definition fails on its first case.
+    new_kind(broken_grade=WITHIN_ROUNDING)
+    with pytest.raises(check_kinds.ContractError, match="within rounding"):
+        run(context(claim("w", 100), claim("h", 80)), "halves_for_test", ["w", "h"])
