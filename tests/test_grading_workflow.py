@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import csv
+import os
 import re
+import time
 
 import nbformat
 import pytest
@@ -18,7 +20,7 @@ import pytest
 from paper_audit import cli
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
-from paper_audit.instructor import bundle, grading, reports, submissions, variants
+from paper_audit.instructor import bundle, clean_text, grading, reports, submissions, variant_check, variants
 from paper_audit.instructor.assignment import assignment_items
 
 A1 = "01_recompute_a_conversion"
@@ -379,3 +381,23 @@ def test_the_command_takes_the_new_options_and_refuses_an_unknown_name(tmp_path,
     assert "--only 'zed': no submission of that name" in capsys.readouterr().err
     assert cli.main([*argv, "--only", "ann"]) == 2
     assert "no earlier results to regrade into" in capsys.readouterr().err
+
+
+def test_reading_a_notebooks_variant_never_waits_on_a_fifo_nor_follows_a_link(tmp_path, handout):
+    fifo = tmp_path / "queued.ipynb"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    assert variant_check.recorded_variant(fifo) is variant_check.UNREADABLE
+    assert time.monotonic() - start < 5, "waited on a FIFO"
+    target = tmp_path / "real.ipynb"
+    nbformat.write(handout, target)
+    (tmp_path / "link.ipynb").symlink_to(target)
+    assert variant_check.recorded_variant(tmp_path / "link.ipynb") is variant_check.UNREADABLE
+    (tmp_path / "nested.ipynb").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert variant_check.recorded_variant(tmp_path / "nested.ipynb") is variant_check.UNREADABLE
+
+
+def test_a_lone_surrogate_that_reaches_a_file_is_written_not_raised(tmp_path):
+    path = clean_text.write_text(tmp_path / "f.md", "a\ud800b")
+    assert path.read_bytes() == b"a?b"
+    assert clean_text.clean("a\ud800\x1b[2J\u202eb") == "a\ufffd[2Jb"
