@@ -173,6 +173,7 @@ def test_feedback_reads_as_prose_and_nothing_a_student_wrote_is_active_in_its_ht
     make_class(tmp_path / "class", handout, ["honest", "hostile"])
     hostile = submissions.Run(
         captured={"soviet_verdict": {"question": "soviet_verdict", "answer": HOSTILE_TEXT}},
+        written={"gift_explanation": HOSTILE_TEXT + "\n\n```\n# not a heading\n<b>bold</b>"},
         errors=["RuntimeError: " + HOSTILE_TEXT, "<img src=x onerror=alert(1)> ![pixel](http://evil.example/p.png)"],
         problem="raised " + HOSTILE_TEXT,
     )
@@ -182,15 +183,17 @@ def test_feedback_reads_as_prose_and_nothing_a_student_wrote_is_active_in_its_ht
     honest = (feedback / "honest.md").read_text(encoding="utf-8")
     assert honest.startswith(f"# {A1}: feedback for `honest`"), honest[:80]
     assert "\\_" not in honest and "soviet_usd" in honest and "\\" not in honest
-    for name in ("honest", "hostile"):
+    for name in ("honest", "hostile", "written-answers"):
         page = (feedback / f"{name}.html").read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
         body = page.split("<main>")[1]
         for active in ("<script", "<a ", "href=", "<img", "onerror=alert"):
             assert active not in body.replace("&lt;img src=x onerror=alert(1)&gt;", ""), (name, active)
-    page = (feedback / "hostile.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, "the answer is shown as typed"
-    assert "[click](http://evil.example)" in page
+    for name in ("hostile", "written-answers"):
+        page = (feedback / f"{name}.html").read_text(encoding="utf-8")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, "the answer is shown as typed"
+        assert "[click](http://evil.example)" in page
+    assert "# not a heading\n&lt;b&gt;bold&lt;/b&gt;" in (feedback / "written-answers.html").read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------ --only: one student regraded into the results

@@ -5,7 +5,7 @@
 stopped half-way leaves the last complete ``scores.csv``:
 
 * ``feedback/<submission>.md`` and ``.html`` for each submission graded now;
-* ``feedback/written-answers.md`` and ``feedback/marks-template.csv``;
+* ``feedback/written-answers.md`` (and ``.html``) and ``feedback/marks-template.csv``;
 * beside ``scores.csv``: ``totals.csv``, ``class-report.html`` and
   ``canvas-gradebook.csv`` (``class_report``, ``gradebook``);
 * ``scores.csv``: one row per submission and question.
@@ -30,7 +30,7 @@ from paper_audit.instructor.marks import MARKS_COLUMNS
 from paper_audit.instructor.reports import COLUMNS, Graded, csv_rows, csv_text
 
 TOTALS, REPORT, CANVAS = "totals.csv", "class-report.html", "canvas-gradebook.csv"
-WRITTEN, TEMPLATE = "written-answers.md", "marks-template.csv"
+WRITTEN, WRITTEN_PAGE, TEMPLATE = "written-answers.md", "written-answers.html", "marks-template.csv"
 _SECTION = re.compile(r"^## `+ ?([A-Za-z0-9._-]+) ?`+: \S+$")
 _FENCE = re.compile(r"^(`{3,})text$")
 
@@ -121,7 +121,9 @@ def write_results(
         title = f"{assignment}: feedback for {graded.name}"
         write_text(feedback_dir / f"{graded.name}.html", feedback.html_page(title, graded.feedback))
     sections = [section for e in entries for section in e.written]
-    write_text(feedback_dir / WRITTEN, "\n".join([f"# Written answers to {assignment}\n", *sections]))
+    answers = "\n".join([f"# Written answers to {assignment}\n", *sections])
+    write_text(feedback_dir / WRITTEN, answers)
+    write_text(feedback_dir / WRITTEN_PAGE, feedback.html_page(f"Written answers to {assignment}", answers))
     write_text(feedback_dir / TEMPLATE, csv_text(MARKS_COLUMNS, [row for e in entries for row in e.template]))
     rows = [row for e in entries for row in e.rows]
     statuses = {e.name: e.status for e in entries if e.status}
