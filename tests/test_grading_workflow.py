@@ -404,3 +404,19 @@ def test_a_lone_surrogate_that_reaches_a_file_is_written_not_raised(tmp_path):
     path = clean_text.write_text(tmp_path / "f.md", "a\ud800b")
     assert path.read_bytes() == b"a?b"
     assert clean_text.clean("a\ud800\x1b[2J\u202eb") == "a\ufffd[2Jb"
+
+
+def test_a_regrade_keeps_the_written_answers_of_results_written_by_the_earlier_grader(tmp_path, monkeypatch, handout):
+    make_class(tmp_path / "class", handout, ["ann_lee", "bob"])
+    fake_runs(monkeypatch, {"ann_lee": honest_run(written={"gift_explanation": "Ann's own reading."})})
+    rows, out, lines = grade(tmp_path)
+    # The earlier grader's format: names escaped with backslashes, no code span.
+    (out.parent / "feedback" / "written-answers.md").write_text(
+        f"# Written answers to {A1.replace('_', chr(92) + '_')}\n\n"
+        "## ann\\_lee: gift\\_explanation\n\n```text\nAnn's own reading.\n```\n\n"
+        "## bob: gift\\_explanation\n\n(no answer)\n",
+        encoding="utf-8",
+    )
+    grade(tmp_path, only="bob")
+    written = (out.parent / "feedback" / "written-answers.md").read_text(encoding="utf-8")
+    assert "Ann's own reading." in written and "## `bob`: gift_explanation" in written

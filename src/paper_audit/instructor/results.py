@@ -31,7 +31,8 @@ from paper_audit.instructor.reports import COLUMNS, Graded, csv_rows, csv_text
 
 TOTALS, REPORT, CANVAS = "totals.csv", "class-report.html", "canvas-gradebook.csv"
 WRITTEN, WRITTEN_PAGE, TEMPLATE = "written-answers.md", "written-answers.html", "marks-template.csv"
-_SECTION = re.compile(r"^## `+ ?([A-Za-z0-9._-]+) ?`+: \S+$")
+# A section's heading: the name in a code span, or escaped with backslashes (as graders before this one wrote it).
+_SECTION = re.compile(r"^## (?:`+ ?([A-Za-z0-9._-]+) ?`+|((?:\\?[A-Za-z0-9._-])+)): \S+$")
 _FENCE = re.compile(r"^(`{3,})text$")
 
 
@@ -65,8 +66,9 @@ def _written_sections(path: Path) -> dict[str, list[str]]:
             fence = "" if line == fence else fence
         elif _FENCE.match(line):
             fence = _FENCE.match(line).group(1)
-        elif _SECTION.match(line):
-            current = sections.setdefault(_SECTION.match(line).group(1), [])
+        elif heading := _SECTION.match(line):
+            name = heading.group(1) or heading.group(2).replace("\\", "")
+            current = sections.setdefault(name, [])
             current.append("")
         if current is not None:
             current[-1] += line + "\n"
