@@ -441,18 +441,20 @@ def new_kind(tmp_path, monkeypatch):
     def load(broken_grade=None):
         source = tmp_path / "halves.py"
         source.write_text(NEW_KIND_MODULE.replace("BROKEN_GRADE", repr(broken_grade)), encoding="utf-8")
-        for registry in (check_kinds.KINDS, check_kinds.KIND_SPECS, gaps.WORDINGS):
-            monkeypatch.delitem(registry, "halves_for_test", raising=False)
+        forget()
         spec = importlib.util.spec_from_file_location("halves_for_test_module", source)
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
+
+    def forget():
         for registry in (check_kinds.KINDS, check_kinds.KIND_SPECS, gaps.WORDINGS):
-            monkeypatch.setitem(registry, "halves_for_test", registry["halves_for_test"])
+            registry.pop("halves_for_test", None)
 
     load()
     package = tmp_path / "datapackage.json"
     package.write_text(schema_sync.dumps(schema_sync.derived()), encoding="utf-8")
     monkeypatch.setattr(schema, "descriptor", lambda path=package: json.loads(package.read_text(encoding="utf-8")))
-    return load
+    yield load
+    forget()
 
 
 def test_the_new_kind_recipe_works_on_scratch_data(new_kind, tmp_path):
