@@ -26,12 +26,6 @@ def test_findings_csv_has_a_numeric_severity_and_a_counted_flag(findings):
     assert (frame.loc[frame["counted"], "severity"] > 0).all()
 
 
-def test_stated_low_is_never_above_stated_high(findings):
-    for f in findings.values():
-        if f.stated_low is not None and f.stated_high is not None:
-            assert f.stated_low <= f.stated_high, f.check
-
-
 def test_the_factor_of_twenty_is_the_gravest_finding(findings):
     gravest = max(findings.values(), key=lambda f: f.severity)
     assert gravest.check == "damage_won_usd_rates" and gravest.problem == "won_dollar"

@@ -82,6 +82,16 @@ class Comparison:
     separation: float | None = None
     spread: float | None = None  # two figures that should be one: how far apart, relative to the smaller
 
+    def __post_init__(self) -> None:
+        for side in ("stated", "computed"):
+            low, high = getattr(self, f"{side}_low"), getattr(self, f"{side}_high")
+            if low is not None and high is not None and low > high:
+                raise ContractError(f"the {side} interval runs backwards: low {low!r} is above high {high!r}")
+        if self.separation is not None and self.separation < 1.0 - 1e-9:
+            raise ContractError(f"separation {self.separation!r} is below 1 (1 is where the two sides meet)")
+        if self.spread is not None and self.spread < 0:
+            raise ContractError(f"spread {self.spread!r} is negative (it is how far apart, relative to the smaller)")
+
 
 ExtraValue = str | float | int
 
