@@ -9,6 +9,7 @@ import itertools
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from check_cases import claim, context, run
@@ -16,7 +17,6 @@ from paper_audit import paths
 from paper_audit.audit import check_kinds, engine, evidence, gaps, verdicts
 from paper_audit.errors import DataError
 from paper_audit.present import marks, plots, render, styles
-from paper_audit.tables import claims as claims_table
 
 SRC = paths.REPO_ROOT / "src" / "paper_audit"
 
@@ -183,13 +183,13 @@ def test_the_front_page_table_lists_every_word_under_the_evidence_that_gives_it(
 
 def test_badges_charts_and_counts_read_the_table(monkeypatch):
     """Change a row of the table and everything that shows it follows."""
-    finding = engine.run_all()[0]
+    pair = context(claim("a", 5, figure="5 million", factor=1e6), claim("b", 5, figure="5 million", factor=1e6))
+    finding = run(pair, "same_quantity", ["a", "b"], judges="a")
     renamed = verdicts.Verdict(finding.verdict, 4, "★", "danger", "a new short label", (finding.evidence,))
     monkeypatch.setitem(verdicts.VERDICTS, finding.verdict, renamed)
     monkeypatch.setitem(verdicts.SEVERITY, finding.verdict, 4)
-    assert finding.judges, "the first check judges no figure: nothing to show a badge on"
-    claim = claims_table.load_claims().loc[finding.judges[0]]
-    badge = marks.claim_mark(claim, [finding], "n")
+    shown = pd.Series({**pair.claim("a"), "measure": "a sum", "period": "", "reported_by": ""})
+    badge = marks.claim_mark(shown, [finding], "n")
     css = renamed.css_class
     assert "★" in badge and css in badge and "a new short label" in badge
     assert "★" in render.badge_span(finding) and css in render.badge_span(finding)
