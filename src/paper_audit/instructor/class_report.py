@@ -24,7 +24,7 @@ from paper_audit.instructor.feedback import PAGE
 
 TOTALS_COLUMNS = ["submission", "automatic_points", "written_points", "total", "max_points", "status", "problem"]
 # Colours told apart with any colour vision (Okabe-Ito), in the order of the legend.
-BANDS = {"full points": "#009E73", "part": "#E69F00", "none": "#D55E00", "awaiting marks": "#999999"}
+BANDS = {"full points": "#009E73", "part": "#56B4E9", "none": "#D55E00", "awaiting marks": "#999999"}
 
 
 def _number(text: str) -> float | None:
