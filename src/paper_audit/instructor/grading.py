@@ -77,9 +77,11 @@ def _select(paths_: list[Path], names: list[str], only: str | None, folder: Path
     """The indexes of the submissions to grade: all, or the one ``only`` names (its name or its file's stem)."""
     if only is None:
         return list(range(len(paths_)))
-    for index, (path, name) in enumerate(zip(paths_, names, strict=True)):
-        if only in (name, path.stem):
-            return [index]
+    if only in names:  # a name of scores.csv first: another file's stem may read the same ("a b" is "a_b")
+        return [names.index(only)]
+    stems = [p.stem for p in paths_]
+    if only in stems:
+        return [stems.index(only)]
     raise DataError(
         f"--only {one_line(only, 80)!r}: no submission of that name in {folder} (give its name as in scores.csv, "
         f"or its file's name without .ipynb)"
