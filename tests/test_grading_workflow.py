@@ -420,3 +420,12 @@ def test_a_regrade_keeps_the_written_answers_of_results_written_by_the_earlier_g
     grade(tmp_path, only="bob")
     written = (out.parent / "feedback" / "written-answers.md").read_text(encoding="utf-8")
     assert "Ann's own reading." in written and "## `bob`: gift_explanation" in written
+
+
+def test_only_takes_a_name_of_scores_csv_before_a_file_name(tmp_path, monkeypatch, handout):
+    make_class(tmp_path / "class", handout, ["a b", "a_b"])  # named a_b and a_b-2
+    ran = fake_runs(monkeypatch, {})
+    grade(tmp_path)
+    ran.clear()
+    rows, out, lines = grade(tmp_path, only="a_b")
+    assert ran == ["a b"] and {r["submission"] for r in rows} == {"a_b"}
