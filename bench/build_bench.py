@@ -41,7 +41,15 @@ def clone(target: Path) -> Path:
 
 
 def env_for(root: Path) -> dict:
-    return dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
+    """The clone's data, outputs and package (its src/ first on the path: not
+    this checkout's, which may change while the benchmark runs and would make
+    every notebook's fingerprint of the code stale)."""
+    return dict(
+        os.environ,
+        PAPER_AUDIT_ROOT=str(root),
+        PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"),
+        PYTHONPATH=os.pathsep.join(p for p in (str(root / "src"), os.environ.get("PYTHONPATH", "")) if p),
+    )
 
 
 def timed_build(root: Path) -> tuple[float, list[str]]:

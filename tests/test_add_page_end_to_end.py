@@ -4,7 +4,6 @@ drafts, build. Its badges must be in the HTML, the register must link to
 them, and re-deriving the source must keep the page. A check naming a
 chapter that is not in the book stops the build, naming the chapters."""
 
-import os
 import re
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import sys
 import pytest
 
 from invented_page import CLEAN
-from test_end_to_end import build, copy_project
+from test_end_to_end import build, copy_project, project_env
 
 pytestmark = pytest.mark.build
 
@@ -26,7 +25,7 @@ RAW = (
 
 
 def run(root, *args):
-    env = dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
+    env = project_env(root)
     return subprocess.run(args, capture_output=True, text=True, env=env, cwd=root, timeout=600)
 
 

@@ -41,8 +41,22 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def project_env(root: Path) -> dict:
+    """The environment of a command run on the project at ``root``: its data,
+    its outputs, and its own package (``src/`` first on the path), so that the
+    build's fingerprint of the package's code is that copy's, whatever happens
+    meanwhile to the checkout the tests run from."""
+    path = os.pathsep.join(p for p in (str(root / "src"), os.environ.get("PYTHONPATH", "")) if p)
+    return dict(
+        os.environ,
+        PAPER_AUDIT_ROOT=str(root),
+        PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"),
+        PYTHONPATH=path,
+    )
+
+
 def build(root: Path, html: Path):
-    env = dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
+    env = project_env(root)
     return subprocess.run(
         [sys.executable, "-m", "paper_audit.run.build", "--root", str(root), "--html", str(html)],
         capture_output=True,

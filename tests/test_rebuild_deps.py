@@ -6,7 +6,6 @@ Fast: the notebooks' code runs in one process, without kernels or Sphinx (the
 build test in test_end_to_end.py does the same through a real build)."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from paper_audit import paths
 from paper_audit.tables import fingerprints, toc
-from test_end_to_end import copy_project
+from test_end_to_end import copy_project, project_env
 
 # Runs every code cell of the notebooks named on the command line, in one
 # process, as a kernel would (each in its folder), printing as JSON the files
@@ -61,7 +60,7 @@ sys.__stdout__.write("\nOPENED " + json.dumps(found) + "\n")
 
 
 def run_notebooks(root: Path, notebooks: list[Path], records: bool = True) -> dict[str, list[str]]:
-    env = dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
+    env = project_env(root)
     result = subprocess.run(
         [sys.executable, "-c", RUN_NOTEBOOKS, "--records" if records else "--no-records", *map(str, notebooks)],
         capture_output=True,
@@ -126,7 +125,7 @@ def stale_after(root: Path, old: str, new: str) -> set[str]:
     assert original.count(old) == 1, old
     claims_csv.write_text(original.replace(old, new), encoding="utf-8")
     try:
-        env = dict(os.environ, PAPER_AUDIT_ROOT=str(root), PAPER_AUDIT_OUTPUT_DIR=str(root / "_build" / "generated"))
+        env = project_env(root)
         code = (
             "import json\nfrom paper_audit.tables import fingerprints, toc\n"
             "print(json.dumps([str(p) for p in toc.toc_notebooks() if fingerprints.is_stale(p)]))"
