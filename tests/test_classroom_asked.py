@@ -219,3 +219,24 @@ def test_the_third_assignment_s_solution_scores_nothing_on_a_class_variant_eithe
     got = automatic_points(name, executed_answers(copied(name, seed), seed, monkeypatch), seed)
     assert got == dict.fromkeys(full(name), 0.0), got
     assert automatic_points(name, executed_answers(copied(name, None), None, monkeypatch), None) == full(name)
+
+
+def test_a_variant_without_a_key_row_is_refused_naming_it(tmp_path, monkeypatch):
+    seed = next(
+        s
+        for s in (f"missing-row-{n:02d}-0123456789" for n in range(50))
+        if key.asked(s)["soviet_usd"] == "rubles_from_usd"
+    )
+    rows = [r for r in key.ANSWERS_CSV.read_text(encoding="utf-8").splitlines() if ",rubles_from_usd," not in r]
+    bad = tmp_path / "answers.csv"
+    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(key, "ANSWERS_CSV", bad)
+    key.clear_caches()
+    try:
+        with pytest.raises(
+            DataError, match="answers.csv: no row says how to compute 'soviet_usd', variant 'rubles_from_usd'"
+        ):
+            key.expected(seed)
+    finally:
+        monkeypatch.undo()
+        key.clear_caches()

@@ -319,10 +319,16 @@ def _expected_from(source: str, args: list[str], passage: Passage) -> Any:
     raise KeyError(source)
 
 
-def _answer(qid: str, variant: str, passage: Passage) -> Any:
-    source, args, where = _answer_rows().get((qid, variant), ("", [], ANSWERS_CSV.name))
-    if not source:
+def _rule(qid: str, variant: str) -> tuple[str, list[str], str]:
+    """(source, arguments, where) of the row of answers.csv for ``qid`` asked in ``variant``."""
+    found = _answer_rows().get((qid, variant))
+    if found is None:
         raise DataError(f"{ANSWERS_CSV.name}: no row says how to compute {qid!r}, variant {variant!r}")
+    return found
+
+
+def _answer(qid: str, variant: str, passage: Passage) -> Any:
+    source, args, where = _rule(qid, variant)
     try:
         return _expected_from(source, args, passage)
     except (KeyError, ValueError, IndexError, TypeError, StopIteration, ZeroDivisionError) as error:
@@ -358,8 +364,8 @@ def _fits(passage: Passage, chosen: dict[str, str]) -> bool:
     for qid, variant in chosen.items():
         book, mine = families[qid][BOOK], families[qid][variant]
         try:
-            wanted = _expected_from(*_answer_rows()[(qid, variant)][:2], passage)
-            given = _expected_from(*_answer_rows()[(qid, BOOK)][:2], passage)
+            wanted = _expected_from(*_rule(qid, variant)[:2], passage)
+            given = _expected_from(*_rule(qid, BOOK)[:2], passage)
         except (ValueError, ZeroDivisionError):
             return False  # this draw leaves the question without one answer (no single odd pair, say)
         if book.form == mine.form and _close(given, wanted, mine, MARGIN):
