@@ -21,12 +21,23 @@ Two layers, both made here as command lines:
   write outside its own.
 
 Limits (``Limits``): each process of the sandbox gets resource limits
-(address space, CPU time, file size, open files and, when the grader does not
-run as root, processes: Linux does not count processes of root's user, even
-in a user namespace). The worker also watches the sandbox as a whole
-(``watch``): it is killed when its processes together hold more memory than
-``memory`` or number more than ``processes``, or when the notebook prints more
-than ``output`` bytes.
+(address space, CPU time, file size, open files, processes). Linux does not
+count the processes of root's user, even in a user namespace, so a grader
+running as root starts each sandbox as a user of its own (``setpriv``, with
+an unused uid made from the worker's pid, ``unused_uid``): the process limit
+then holds for the sandbox alone. The worker also watches the sandbox as a
+whole (``watch``): it is killed when its processes together hold more memory
+than ``memory`` (what it stores in its tmpfs folders counted too) or number
+more than ``processes``, or when the notebook prints more than ``output``
+bytes.
+
+What else holds a sandbox to its share: ``bwrap`` itself, the sandbox's first
+process, starts with an empty environment (its ``/proc/1/environ`` is
+readable from inside); ``/dev`` is read-only but for a small ``/dev/shm``,
+so nothing can be stored there beyond the counted tmpfs folders; and a
+seccomp filter (``seccomp``) keeps every process in bwrap's one session, so
+the scheduler gives the sandbox one share of the CPU however many processes
+it starts.
 """
 
 from __future__ import annotations
@@ -34,11 +45,14 @@ from __future__ import annotations
 import functools
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from paper_audit.errors import DataError
 
 MiB = 2**20
 GiB = 2**30
@@ -54,6 +68,12 @@ SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime")
 PASSWD = f"student:x:{SANDBOX_UID}:{SANDBOX_UID}:student:{HOME}:/bin/sh\n"
 GROUP = f"student:x:{SANDBOX_UID}:\n"
 WORKER_SCRATCH = 64 * MiB
+SHM = 16 * MiB  # /dev/shm (POSIX semaphores, multiprocessing): the one writable place in /dev
+SECCOMP_FD = 3
+# Where the uids a root grader gives its sandboxes start: far above any account's
+# (a uid is the worker's pid plus this, so no two live sandboxes share one).
+UID_BASE = 1_500_000_000
+UID_STEP = 1 << 22  # above the largest pid Linux allows
 
 
 @dataclass(frozen=True)
@@ -144,13 +164,18 @@ def kernel_command(
     etc: Path,
     limits: Limits,
     sandboxed: bool = True,
+    uid: int | None = None,
+    seccomp_filter: Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """(argv, env) of a submission's kernel, with ``{connection_file}`` left for
-    jupyter_client to fill in.
+    jupyter_client to fill in. Start it with an empty environment: ``env`` is
+    the kernel's own, set inside by bwrap.
 
     ``bundle`` is the read-only copy of the bundle (seen at ``BUNDLE``),
     ``connection_dir`` the folder of the kernel's connection file and sockets
-    (seen at the same path), ``etc`` a folder holding ``passwd`` and ``group``.
+    (seen at the same path), ``etc`` a folder holding ``passwd`` and ``group``;
+    ``uid``, the user to run the sandbox as (a root grader's: ``unused_uid``);
+    ``seccomp_filter``, a file holding the filter of ``seccomp``.
     Unsandboxed (the instructor's explicit choice), the same limits apply but
     the kernel runs on the machine as it is, in the bundle's own folder.
     """
@@ -160,8 +185,14 @@ def kernel_command(
         home = connection_dir.parent / "home"
         return program, kernel_env(sandboxed=False, home=str(home), bundle=str(bundle))
     env = kernel_env(sandboxed=True, home=HOME, bundle=BUNDLE)
-    args = [
-        BWRAP,
+    # The shell opens the filter as descriptor 3 for bwrap (--seccomp 3), then becomes the rest,
+    # through env -i: the shell would otherwise hand bwrap its PWD.
+    redirect = "" if seccomp_filter is None else f' {SECCOMP_FD}< "$0"'
+    args = ["/bin/sh", "-c", f'exec {tool("env")} -i "$@"{redirect}', str(seccomp_filter or "-")]
+    if uid is not None:
+        args += [tool("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
+    args += [
+        tool(BWRAP),
         "--unshare-all",
         "--unshare-user",
         "--disable-userns",
@@ -186,6 +217,13 @@ def kernel_command(
         "--dev",
         "/dev",
         "--size",
+        str(SHM),
+        "--tmpfs",
+        "/dev/shm",
+        # bwrap's /dev is a tmpfs of no set size that the watch would not count.
+        "--remount-ro",
+        "/dev",
+        "--size",
         str(limits.scratch),
         "--tmpfs",
         "/tmp",
@@ -194,6 +232,8 @@ def kernel_command(
         "--tmpfs",
         HOME,
     ]
+    if seccomp_filter is not None:
+        args += ["--seccomp", str(SECCOMP_FD)]
     for root in python_roots(python):
         args += ["--ro-bind", root, root]
     # After the tmpfs on /tmp: a bind made before it would be hidden under it.
@@ -204,6 +244,42 @@ def kernel_command(
     return args, env
 
 
+# The sandbox's writable folders in memory (inside paths): what they hold is counted as its memory.
+TMPFS = ("/tmp", HOME, "/dev/shm")
+
+
+def tool(name: str) -> str:
+    """The absolute path of a program the grader runs (it starts with no PATH of its own)."""
+    return shutil.which(name) or name  # if missing, running it fails and says which
+
+
+def unused_uid(pid: int) -> int:
+    """A uid that no account and no running process has, made from ``pid`` (the
+    worker's: no other live worker has it, so neither has its sandbox's uid)."""
+    for uid in range(UID_BASE + pid, 2**32 - 2, UID_STEP):
+        try:
+            pwd.getpwuid(uid)
+            continue
+        except KeyError:
+            pass
+        if not _running_as(uid):
+            return uid
+    raise DataError("no unused uid is left for the sandbox")
+
+
+def _running_as(uid: int) -> bool:
+    for entry in Path("/proc").iterdir():
+        try:
+            for line in (entry / "status").read_text(encoding="utf-8").splitlines():
+                if line.startswith("Uid:"):
+                    if str(uid) in line.split()[1:]:
+                        return True
+                    break
+        except OSError:
+            continue
+    return False
+
+
 def write_etc(folder: Path) -> Path:
     """The sandbox's /etc/passwd and /etc/group (its one user, ``student``)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -212,12 +288,28 @@ def write_etc(folder: Path) -> Path:
     return folder
 
 
+def hidden_above(path: Path) -> Path | None:
+    """The highest folder above ``path`` that a user of its own (the sandbox's,
+    under a root grader) cannot pass through, such as root's home (0700), or None."""
+    for folder in reversed(Path(path).parents):
+        try:
+            if not os.stat(folder).st_mode & 0o001:
+                return folder
+        except OSError:
+            return None
+    return None
+
+
 def worker_command(python: str, keep: list[Path]) -> list[str]:
     """The command that runs the grader's worker in its own mount namespace,
-    with a private tmpfs on /tmp (``keep``: host folders under /tmp it still
-    needs, such as the package's checkout, bound read-only)."""
+    with a private tmpfs on /tmp. ``keep``: host folders it still needs (the
+    package's checkout, the Python it runs on), bound read-only where /tmp
+    hides them; under a root grader, also where a folder above them is closed
+    to other users (root's home, where pyenv puts Python): that folder becomes
+    an empty tmpfs and they are bound into it, so that the sandbox's own user
+    can reach them."""
     args = [
-        BWRAP,
+        tool(BWRAP),
         "--dev-bind",
         "/",
         "/",
@@ -227,10 +319,36 @@ def worker_command(python: str, keep: list[Path]) -> list[str]:
         "/tmp",
         "--die-with-parent",
     ]
-    for path in sorted({str(p) for p in keep}):
-        if path == "/tmp" or path.startswith("/tmp/"):
-            args += ["--ro-bind-try", path, path]
+    paths = sorted({str(p) for p in keep})
+    hidden = sorted({str(h) for p in paths if (h := hidden_above(Path(p)))}) if os.geteuid() == 0 else []
+    for folder in hidden:
+        if folder != "/tmp" and not folder.startswith("/tmp/"):
+            args += ["--tmpfs", folder]
+    made: set[Path] = set()
+    for path in paths:
+        replaced = [h for h in ["/tmp", *hidden] if path == h or path.startswith(h.rstrip("/") + "/")]
+        if not replaced:
+            continue
+        # The folders between the tmpfs and the bound path, open to all (bwrap would make them 0700).
+        for folder in reversed(Path(path).parents):
+            if folder not in made and len(folder.parts) > len(Path(max(replaced, key=len)).parts):
+                made.add(folder)
+                args += ["--perms", "0755", "--dir", str(folder)]
+        args += ["--ro-bind-try", path, path]
     return [*args, "--setenv", "TMPDIR", "/tmp", "--", python, "-m", "paper_audit.instructor.worker"]
+
+
+# What the worker keeps of the grader's environment: nothing secret, and nothing the
+# sandbox needs (the kernel's own environment is made whole, ``kernel_env``).
+WORKER_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def worker_env() -> dict[str, str]:
+    """The worker's environment: a few harmless variables of the grader's."""
+    env = {name: os.environ[name] for name in WORKER_ENV if name in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env.update(PYDEVD_DISABLE_FILE_VALIDATION="1", MALLOC_ARENA_MAX="2", PYTHONDONTWRITEBYTECODE="1")
+    return env
 
 
 @functools.lru_cache(maxsize=1)
@@ -252,6 +370,10 @@ def unavailable() -> str:
         "--dev",
         "/dev",
         "--tmpfs",
+        "/dev/shm",
+        "--remount-ro",
+        "/dev",
+        "--tmpfs",
         "/tmp",
         "--",
         "/bin/true",
@@ -263,4 +385,10 @@ def unavailable() -> str:
     if result.returncode:
         last = (result.stderr.strip().splitlines() or ["no message"])[-1]
         return f"bwrap cannot make a sandbox here ({last})"
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            return "setpriv is not installed (Debian: util-linux), and a root grader runs each sandbox as its own user"
+        for root in python_roots():
+            if not os.stat(root).st_mode & 0o005 == 0o005:
+                return f"{root} is not readable by other users, and the sandbox's user runs the Python in it"
     return ""

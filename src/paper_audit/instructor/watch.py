@@ -4,8 +4,11 @@ included: they stay in its PID namespace, whose first process is bwrap's),
 the threads and memory they use together, and killing all of them.
 
 ``Watch`` is a thread of the worker: every ``INTERVAL`` seconds it counts
-the sandbox's threads and adds up its processes' resident memory, and kills
-the whole sandbox when either is over its limit, saying which.
+the sandbox's threads and adds up its processes' resident memory and what
+its tmpfs folders hold (files there are memory too, held by no process),
+and kills the whole sandbox when either is over its limit, saying which
+(memory over the limit is weighed again with shared pages shared out,
+``proportional``, before it counts).
 """
 
 from __future__ import annotations
@@ -67,6 +70,45 @@ def resident(pid: int) -> int:
         return 0
 
 
+def proportional(pid: int) -> int:
+    """Bytes of ``pid`` in memory, the pages it shares with other processes
+    counted in proportion (PSS): a notebook's forks share its pages until they
+    write them, and resident sizes would count them once per fork. Costlier to
+    read than ``resident``; its resident size if it cannot be read."""
+    try:
+        for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return resident(pid)
+
+
+def stored(tree: dict[int, int], folders: tuple[str, ...]) -> int:
+    """Bytes stored in the tmpfs ``folders`` (paths inside the sandbox) of the
+    sandbox whose processes are ``tree``: read through ``/proc/PID/root`` of a
+    process in the sandbox's own mount namespace (bwrap's first process is
+    still in ours). 0 if none can be read (the sandbox is ending)."""
+    if not folders:
+        return 0
+    try:
+        ours = os.readlink(PROC / "self" / "ns" / "mnt")
+    except OSError:
+        return 0
+    for pid in sorted(tree):
+        try:
+            if os.readlink(PROC / str(pid) / "ns" / "mnt") == ours:
+                continue
+            total = 0
+            for folder in folders:
+                found = os.statvfs(f"{PROC}/{pid}/root{folder}")
+                total += (found.f_blocks - found.f_bfree) * found.f_frsize
+            return total
+        except OSError:
+            continue
+    return 0
+
+
 def kill_tree(root: int, parent: int | None = None, timeout: float = 10.0) -> bool:
     """SIGKILL ``root`` (if still a child of ``parent``) and everything below
     it, until none is left or ``timeout`` seconds have passed; True if none is
@@ -110,12 +152,16 @@ def adopt_orphans() -> None:
 
 class Watch(threading.Thread):
     """Kills the sandbox under ``root`` when its processes and threads number
-    more than ``processes``, or hold more than ``memory`` bytes together;
-    ``problem`` then says why. ``stop()`` ends the watch."""
+    more than ``processes``, or hold more than ``memory`` bytes together with
+    what is stored in its ``tmpfs`` folders; ``problem`` then says why.
+    ``stop()`` ends the watch."""
 
-    def __init__(self, root: int, *, memory: int, processes: int, interval: float = INTERVAL):
+    def __init__(
+        self, root: int, *, memory: int, processes: int, tmpfs: tuple[str, ...] = (), interval: float = INTERVAL
+    ):
         super().__init__(daemon=True, name="sandbox-watch")
         self.root, self.memory, self.processes, self.interval = root, memory, processes, interval
+        self.tmpfs = tuple(tmpfs)
         self.parent = os.getpid()  # the sandbox's bwrap is a child of this process
         self.problem = ""
         self.peak_memory = 0
@@ -127,7 +173,10 @@ class Watch(threading.Thread):
             if not tree:
                 return
             threads = sum(tree.values())
-            memory = sum(resident(pid) for pid in tree)
+            held = stored(tree, self.tmpfs)
+            memory = sum(resident(pid) for pid in tree) + held
+            if memory > self.memory:  # resident sizes count shared pages again in every fork: weigh them
+                memory = sum(proportional(pid) for pid in tree) + held
             self.peak_memory = max(self.peak_memory, memory)
             if threads > self.processes:
                 self.problem = f"ran more than {self.processes} processes and threads at once"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import secrets
 import shutil
 import subprocess
@@ -45,25 +46,39 @@ from nbclient.exceptions import DeadKernelError
 from traitlets import Integer
 
 from paper_audit import kernels
-from paper_audit.instructor import capture, sandbox, watch
+from paper_audit.instructor import capture, safe, sandbox, seccomp, watch
 
 KERNEL_NAME = "submission"
 STARTUP_TIMEOUT = 60
 ERROR_TEXT = 200  # characters kept of an error's message
-# A kernel that sends more at once is disconnected (its later answers are lost), not read.
-LARGEST_MESSAGE = 256 * sandbox.MiB
+# The largest part of a message the worker reads (a kernel that sends a larger one is
+# disconnected, its later answers lost): above the output limit, so that a notebook
+# that prints too much in one burst is stopped for that, with its reason.
+LARGEST_MESSAGE = 64 * sandbox.MiB
+# The worker's own address space: it holds a few messages at a time, so a kernel
+# that sends more is stopped by the message cap, and this is the last line should
+# anything else go wrong.
+WORKER_MEMORY = 3 * sandbox.GiB
 
 
 class _Manager(AsyncKernelManager):
-    """A kernel manager whose clients refuse messages over ``max_message`` bytes
-    (a kernel that prints a gigabyte at once is disconnected, not read)."""
+    """A kernel manager whose clients refuse any part of a message over
+    ``max_message`` bytes (a kernel that sends eight buffers of 192 MiB, 1.5 GiB
+    for the worker to hold, is disconnected, not read), and whose connection file the sandbox's user
+    ``owner`` can read (the kernel runs as that user under a root grader)."""
 
-    max_message = Integer(64 * sandbox.MiB).tag(config=True)
+    max_message = Integer(LARGEST_MESSAGE).tag(config=True)
+    owner = Integer(-1).tag(config=True)
 
     def client(self, **kwargs: Any):
         context = zmq.asyncio.Context()
         context.setsockopt(zmq.MAXMSGSIZE, self.max_message)
         return super().client(context=context, **kwargs)
+
+    def write_connection_file(self, **kwargs: Any) -> None:
+        super().write_connection_file(**kwargs)
+        if self.owner >= 0:
+            os.chown(self.connection_file, self.owner, self.owner)
 
 
 class _Client(NotebookClient):
@@ -110,6 +125,17 @@ def stage(job: dict, folder: Path) -> Path:
     return folder
 
 
+def unstage(folder: Path) -> None:
+    """Make the staged bundle removable again: its folders writable, walked
+    without following a link (``os.fwalk``, each folder changed through its own
+    descriptor), so that nothing outside it is ever changed. Only the bundle is
+    walked: the kernel cannot write there, unlike in its connection folder."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for _, _, _, descriptor in os.fwalk(folder, follow_symlinks=False):
+        os.fchmod(descriptor, 0o755)
+
+
 def notebook_of(job: dict) -> tuple[Any, dict[int, tuple[str, str]], dict[int, int]]:
     """(the notebook to run, capture cell -> (question, nonce), capture cell ->
     the submission's cell it reads after)."""
@@ -140,15 +166,15 @@ def read_capture(outputs: list, nonce: str) -> dict:
     if len(lines) != 1:
         return {"error": "its value could not be read"}
     try:
-        found = json.loads(lines[0])
-    except json.JSONDecodeError:
+        found = safe.json_answer(json.loads(lines[0]))
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than any true answer
         return {"error": "its value could not be read"}
     return found if isinstance(found, dict) else {"error": "its value could not be read"}
 
 
-def _manager(scratch: Path, argv: list[str], limits: sandbox.Limits) -> _Manager:
+def _manager(scratch: Path, argv: list[str], limits: sandbox.Limits, owner: int | None) -> _Manager:
     """A kernel manager for the sandboxed kernel ``argv``, its kernelspec and
-    sockets in ``scratch``."""
+    sockets in ``scratch``; ``owner``, the sandbox's user, if not the grader's."""
     spec_dir = scratch / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True)
     # Interrupted by a message: a signal would reach bwrap, not the kernel.
@@ -162,6 +188,7 @@ def _manager(scratch: Path, argv: list[str], limits: sandbox.Limits) -> _Manager
         ip=str(connection_dir / "kernel"),
         connection_file=str(connection_dir / "kernel.json"),
         max_message=max(limits.output, LARGEST_MESSAGE),
+        owner=-1 if owner is None else owner,
         transport_encryption="auto",
     )
 
@@ -190,6 +217,14 @@ def run(job: dict, scratch: Path) -> dict:
     sandboxed = job["sandboxed"]
     bundle = stage(job, scratch / "bundle")
     (scratch / "conn").mkdir()
+    # Root's processes are not counted by the process limit: the sandbox gets a user of its own.
+    owner = sandbox.unused_uid(os.getpid()) if sandboxed and os.geteuid() == 0 else None
+    if owner is not None:
+        scratch.chmod(0o711)
+        os.chown(scratch / "conn", owner, owner)
+    rules = seccomp.setsid_filter() if sandboxed else None
+    if rules is not None:
+        (scratch / "seccomp.bpf").write_bytes(rules)
     argv, env = sandbox.kernel_command(
         python=job["python"],
         bundle=bundle,
@@ -197,9 +232,14 @@ def run(job: dict, scratch: Path) -> dict:
         etc=sandbox.write_etc(scratch / "etc"),
         limits=limits,
         sandboxed=sandboxed,
+        uid=owner,
+        seccomp_filter=None if rules is None else scratch / "seccomp.bpf",
     )
     launch: dict[str, Any] = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    if not sandboxed:  # the kernel runs on the machine: its environment and folder are given here
+    if sandboxed:
+        # bwrap itself is the sandbox's first process, whose environment a submission can read.
+        launch.update(env={})
+    else:  # the kernel runs on the machine: its environment and folder are given here
         Path(env["HOME"]).mkdir()
         launch.update(env=env, cwd=env["HOME"])
     notebook, captures, after = notebook_of(job)
@@ -207,7 +247,7 @@ def run(job: dict, scratch: Path) -> dict:
     stop = _Stop()
     client = _Client(
         notebook,
-        km=_manager(scratch, argv, limits),
+        km=_manager(scratch, argv, limits, owner),
         timeout=job["cell_timeout"],
         startup_timeout=STARTUP_TIMEOUT,
         allow_errors=True,
@@ -233,7 +273,12 @@ def run(job: dict, scratch: Path) -> dict:
             stop.kernel_pid = client.km.provisioner.pid
             # Before the kernel is shut down (and bwrap reaped), whatever happened.
             stack.callback(watch.kill_tree, stop.kernel_pid, parent=os.getpid())
-            observer = watch.Watch(stop.kernel_pid, memory=limits.memory, processes=limits.processes)
+            observer = watch.Watch(
+                stop.kernel_pid,
+                memory=limits.memory,
+                processes=limits.processes,
+                tmpfs=sandbox.TMPFS if sandboxed else (),
+            )
             observer.start()
             stack.callback(observer.stop)
             _execute(client, notebook, captures, after, result, stop, observer)
@@ -275,6 +320,8 @@ def _execute(client, notebook, captures, after, result, stop: _Stop, observer: w
 
 
 def main() -> int:
+    # A soft limit only: the kernel's limits program raises its own to the sandbox's.
+    resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, resource.getrlimit(resource.RLIMIT_AS)[1]))
     job = json.loads(sys.stdin.read())
     started = time.monotonic()
     watch.adopt_orphans()
@@ -285,10 +332,8 @@ def main() -> int:
         result = {"captured": {}, "errors": [], "problem": f"could not be graded ({type(error).__name__})"}
     finally:
         watch.kill_children()
-        for path in scratch.rglob("*"):
-            if path.is_dir():
-                path.chmod(0o755)
-        shutil.rmtree(scratch, ignore_errors=True)
+        unstage(scratch / "bundle")
+        shutil.rmtree(scratch, ignore_errors=True)  # rmtree never follows a link
     result["seconds"] = time.monotonic() - started
     sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()
