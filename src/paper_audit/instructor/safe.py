@@ -53,6 +53,26 @@ def submission_names(stems: list[str]) -> list[str]:
     return names
 
 
+# Deeper than any answer the capture program writes (it tags what is nested over 4 deep).
+DEEPEST_ANSWER = 16
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_answer(value, depth: int = 0):
+    """A captured JSON value with every lone surrogate replaced (no file could hold
+    it); ValueError if it is nested deeper than ``DEEPEST_ANSWER`` (a forged
+    answer 600 deep would make judging it overflow Python's stack)."""
+    if depth > DEEPEST_ANSWER:
+        raise ValueError(f"nested more than {DEEPEST_ANSWER} deep")
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [json_answer(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {json_answer(str(k), depth + 1): json_answer(v, depth + 1) for k, v in value.items()}
+    return value
+
+
 def printable(text: object) -> str:
     """``text`` without control, escape or bidirectional characters and lone
     surrogates (newlines and tabs are kept): safe to print and to encode."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from paper_audit import paths
-from paper_audit.instructor import sandbox
+from paper_audit.instructor import safe, sandbox
 from paper_audit.instructor.assignment import Item
 
 CELL_TIMEOUT = 60
@@ -120,11 +121,15 @@ def job(notebook, items: list[Item], settings: Settings) -> dict:
 # --------------------------------------------------------------------------
 
 
+# The folder holding paper_audit/: the worker imports the grader's own package from it.
+PACKAGE_FOLDER = Path(__file__).resolve().parents[2]
+
+
 def worker_command(settings: Settings) -> list[str]:
     """The worker's command: in its own mount namespace when sandboxed."""
     if not settings.sandboxed:
         return [settings.python, "-m", WORKER]
-    package = Path(__file__).resolve().parents[2]  # the folder holding paper_audit/
+    package = PACKAGE_FOLDER
     keep = [package, Path(sys.prefix), Path(sys.base_prefix), Path(settings.python).parent.parent, paths.REPO_ROOT]
     keep += [Path(source).parent for _, source in settings.stage["files"]]
     return sandbox.worker_command(settings.python, keep)
@@ -139,12 +144,42 @@ def _kill(process: subprocess.Popen) -> None:
 
 
 def read_result(text: str, run: Run) -> None:
-    """Fill ``run`` from the worker's answer (checked: it is only the grader's own, but a bug should not pass)."""
+    """Fill ``run`` from the worker's answer (checked: it is only the grader's
+    own, but what it relays was made by a submission: no answer nested deeper
+    than a true one, no lone surrogate, no control character in a message)."""
     result = json.loads(text)
     captured = result.get("captured", {})
-    run.captured = {str(k): v for k, v in captured.items() if isinstance(v, dict)}
-    run.errors = [str(e) for e in result.get("errors", [])][:50]
-    run.problem = str(result.get("problem", ""))
+    run.captured = {}
+    for question, answer in captured.items():
+        if isinstance(answer, dict):
+            try:
+                run.captured[safe.printable(question)] = safe.json_answer(answer)
+            except (ValueError, RecursionError):
+                run.captured[safe.printable(question)] = {"error": "its value could not be read"}
+    run.errors = [safe.printable(e) for e in result.get("errors", [])][:50]
+    run.problem = safe.printable(result.get("problem", ""))
+
+
+class Refused(Exception):
+    """A submitted file that is not read at all; its message says why ("is ...")."""
+
+
+def read_notebook(path: Path):
+    """The notebook at ``path``, read only if it is a regular file (opened
+    without following a link and without blocking, so a FIFO or a device put in
+    its place is refused, not waited on) of at most ``LARGEST_NOTEBOOK`` bytes;
+    else ``Refused`` says why."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(descriptor, "rb") as handle:
+        found = os.fstat(handle.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise Refused("is not a regular file")
+        if found.st_size > LARGEST_NOTEBOOK:
+            raise Refused(f"is larger than {LARGEST_NOTEBOOK // sandbox.MiB} MiB")
+        data = handle.read(LARGEST_NOTEBOOK + 1)
+    if len(data) > LARGEST_NOTEBOOK:
+        raise Refused(f"is larger than {LARGEST_NOTEBOOK // sandbox.MiB} MiB")
+    return nbformat.reads(data.decode("utf-8"), as_version=4)
 
 
 def run_submission(path: Path, items: list[Item], settings: Settings) -> Run:
@@ -152,16 +187,21 @@ def run_submission(path: Path, items: list[Item], settings: Settings) -> Run:
     run = Run()
     start = time.monotonic()
     try:
-        if path.stat().st_size > LARGEST_NOTEBOOK:
-            run.problem = f"is larger than {LARGEST_NOTEBOOK // sandbox.MiB} MiB"
-            return run
-        notebook = nbformat.read(path, as_version=4)
-        cells = job(notebook, items, settings)
-    except Exception as error:  # nbformat raises several types for a bad file
+        notebook = read_notebook(path)
+    except Refused as error:
+        run.problem = str(error)
+        return run
+    except Exception as error:  # nbformat raises several types for a bad file; a link fails to open (ELOOP)
         run.problem = f"is not a readable notebook ({type(error).__name__})"
         return run
-    run.written = written_answers(notebook, items)
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    try:
+        cells = job(notebook, items, settings)
+    except Exception as error:
+        run.problem = f"is not a readable notebook ({type(error).__name__})"
+        return run
+    run.written = {q: safe.printable(text) for q, text in written_answers(notebook, items).items()}
+    # Nothing of the grader's environment (tokens, keys) reaches the worker, let alone the sandbox.
+    env = {**sandbox.worker_env(), "PYTHONPATH": str(PACKAGE_FOLDER)}
     process = subprocess.Popen(
         worker_command(settings),
         stdin=subprocess.PIPE,
