@@ -4,12 +4,14 @@ Sphinx's own search splits "362.5" at the dot and drops all-digit terms. The
 extension writes a figure index; audit.js matches number-like queries against
 it and puts the figures first among Sphinx's results. Tested here: the index
 (every claim and reference value, each leading to its chapter and the source
-text), and, in a tiny strict build, the book's real search page scripts run in
+text), and, in a tiny book built in this process by Sphinx's test application,
+the search page's scripts run in
 node (Sphinx's searchtools.js with the built searchindex.js, the figure index
 and audit.js) for a sample of the paper's figures."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -17,13 +19,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
+from sphinx.testing.util import SphinxTestApp
 
 from paper_audit import paths
 from paper_audit.present import sphinx_search
 from paper_audit.tables import claims as claims_table
 from paper_audit.tables import reference, schema
-from tiny_book import build
 
 CLAIMS = claims_table.load_claims()
 CHAPTERS = sorted(set(CLAIMS["chapter"]))
@@ -98,23 +99,12 @@ def test_the_index_is_written_the_same_way_twice():
 
 
 def make_book(root: Path) -> Path:
+    """A tiny book of markdown pages named as the book's chapters, the source text and the references."""
     root.mkdir(parents=True, exist_ok=True)
-    static = paths.REPO_ROOT / "book" / "_static"
-    config = {
-        "title": "tiny",
-        "only_build_toc_files": True,
-        "execute": {"execute_notebooks": "off"},
-        "sphinx": {
-            "recursive_update": True,
-            "extra_extensions": ["paper_audit.present.sphinx_search"],
-            "config": {"html_static_path": [str(static)], "html_js_files": ["audit.js"]},
-        },
-    }
-    (root / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (root / "conf.py").write_text("", encoding="utf-8")
     files = [f"notebooks/{c}" for c in CHAPTERS] + [sphinx_search.SOURCE_DOC, sphinx_search.REFERENCES_DOC]
-    toc = {"format": "jb-book", "root": "intro", "chapters": [{"file": f} for f in files]}
-    (root / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
-    (root / "intro.md").write_text("# Tiny\n\nA book with no figure in its text.\n", encoding="utf-8")
+    toctree = "\n".join(["```{toctree}", *files, "```"])
+    (root / "intro.md").write_text(f"# Tiny\n\nA book with no figure in its text.\n\n{toctree}\n", encoding="utf-8")
     for name in files:
         (root / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
         (root / f"{name}.md").write_text(f"# Page {name.split('/')[-1]}\n\nWords only.\n", encoding="utf-8")
@@ -123,10 +113,31 @@ def make_book(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The tiny book built in this process by Sphinx's own test application, with
+    the book's theme, its audit.js and the extension under test; a warning
+    fails it, as in the strict build."""
     root = make_book(tmp_path_factory.mktemp("search") / "book")
-    result = build(root)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return root / "_build" / "html"
+    warnings = io.StringIO()
+    app = SphinxTestApp(
+        "html",
+        srcdir=root,
+        confoverrides={
+            "extensions": ["myst_parser", "paper_audit.present.sphinx_search"],
+            "root_doc": "intro",
+            "project": "tiny",
+            "html_theme": "sphinx_book_theme",
+            "html_static_path": [str(paths.REPO_ROOT / "book" / "_static")],
+            "html_js_files": ["audit.js"],
+        },
+        status=io.StringIO(),
+        warning=warnings,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert not warnings.getvalue(), warnings.getvalue()
+    return Path(app.outdir)
 
 
 def read_index(html: Path) -> dict:
@@ -136,7 +147,6 @@ def read_index(html: Path) -> dict:
     return json.loads(text[len(prefix) : -2])
 
 
-@pytest.mark.build
 def test_the_built_index_covers_the_claims_and_only_the_search_page_loads_it(built):
     index = read_index(built)
     ids = {entry["id"] for entry in index["entries"]}
@@ -215,7 +225,6 @@ def search(html: Path, queries: list[str], tmp_path: Path) -> dict[str, list]:
     return json.loads(result.stdout)
 
 
-@pytest.mark.build
 def test_the_search_page_finds_a_sample_of_figures(built, tmp_path):
     queries = list(SAMPLE) + list(REFERENCE_SAMPLE) + ["362", "banana"]
     found = search(built, queries, tmp_path)
@@ -231,7 +240,6 @@ def test_the_search_page_finds_a_sample_of_figures(built, tmp_path):
     assert found["banana"] == []
 
 
-@pytest.mark.build
 def test_every_figure_of_the_paper_finds_its_chapter(built, tmp_path):
     figures = sorted(set(CLAIMS["figure"]))
     found = search(built, figures, tmp_path)
