@@ -16,6 +16,10 @@ from paper_audit import paths
 from paper_audit.tables import fingerprints, toc
 from test_end_to_end import copy_project, project_env
 
+# Running every notebook's code (the module's fixture) took 10 s on a quiet
+# machine and 54 s with the machine's two cores loaded ten times over.
+pytestmark = pytest.mark.timeout(300)
+
 # Runs every code cell of the notebooks named on the command line, in one
 # process, as a kernel would (each in its folder), printing as JSON the files
 # under the project each one opened (an audit hook sees every open()), apart
