@@ -363,9 +363,11 @@ def _fits(passage: Passage, chosen: dict[str, str]) -> bool:
     families = exercises.question_variants()
     for qid, variant in chosen.items():
         book, mine = families[qid][BOOK], families[qid][variant]
+        rules = _rule(qid, variant)[:2], _rule(qid, BOOK)[:2]  # a missing rule is the data's fault, not the draw's
         try:
-            wanted = _expected_from(*_rule(qid, variant)[:2], passage)
-            given = _expected_from(*_rule(qid, BOOK)[:2], passage)
+            wanted, given = (_expected_from(*rule, passage) for rule in rules)
+        except DataError:
+            raise
         except (ValueError, ZeroDivisionError):
             return False  # this draw leaves the question without one answer (no single odd pair, say)
         if book.form == mine.form and _close(given, wanted, mine, MARGIN):
