@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from paper_audit import paths
 
 AUDIT = paths.REPO_ROOT / "src" / "paper_audit" / "audit"
@@ -19,6 +21,8 @@ def bare_ignores(text: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), start=1) if BARE_IGNORE.search(line)]
 
 
+# A cold run (no .mypy_cache, as on a fresh clone) reads pandas' stubs: about 20 s alone, more under load.
+@pytest.mark.timeout(300)
 def test_mypy_strict_passes_over_the_audit_layer():
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "src/paper_audit/audit"],
