@@ -548,7 +548,8 @@ def test_outputs_are_safe_to_open(graded):
     page = (feedback / "HYPERLINK_hostile_.html").read_text(encoding="utf-8")
     assert "<b>" not in page and "on purpose &lt;b&gt;x&lt;/b&gt;" in page
     assert sorted(p.name for p in feedback.iterdir()) == sorted(
-        [f"{n}.{kind}" for n in NAMES for kind in ("md", "html")] + ["written-answers.md", "written-answers.html", "marks-template.csv"]
+        [f"{n}.{kind}" for n in NAMES for kind in ("md", "html")]
+        + ["written-answers.md", "written-answers.html", "marks-template.csv"]
     )
     assert sorted(p.name for p in out.parent.iterdir()) == [
         "canvas-gradebook.csv",
