@@ -48,6 +48,9 @@ A3 = "03_audit_a_passage"
 # 2-core machine, where a few seconds would cut legitimate cells and fail the
 # instructor's notebook; the endless loop pays it once.
 CELL_TIMEOUT = 45
+# The class fixture and the variant test run real notebooks, each allowed 240 s (notebook_timeout), on a
+# 2-core machine shared with other tests: the default of 120 s per test (set-up included) is too short.
+pytestmark = pytest.mark.timeout(600)
 
 
 # ---------------------------------------------------------------- the key
@@ -588,7 +591,8 @@ def test_a_notebook_over_its_time_limit_is_stopped_with_what_it_answered(tmp_pat
     start = time.monotonic()
     settings = submissions.Settings(stage=bundle.stage(), cell_timeout=300, notebook_timeout=40)
     run = submissions.run_submission(path, items, settings)
-    assert time.monotonic() - start < 100, "the notebook was not stopped at its limit"
+    # The notebook sleeps 600 s: stopped at its 40 s limit it ends far sooner, even on a machine under load.
+    assert time.monotonic() - start < 300, "the notebook was not stopped at its limit"
     assert "stopped after 40 seconds" in run.problem, run.problem
     assert run.captured["soviet_verdict"] == {"question": "soviet_verdict", "answer": "consistent"}
     rows = reports.score_rows("slow", run, items, {}, {})
