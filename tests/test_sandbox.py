@@ -25,6 +25,10 @@ from paper_audit.errors import DataError
 from paper_audit.instructor import assignment, bundle, grading, sandbox, submissions, watch
 from sandbox_support import require_sandbox
 
+# Real notebooks in real sandboxes: a probe may run to its 120 s limit, the hostile class
+# fixture grades seven notebooks with limits of 150 s each, two at a time.
+pytestmark = pytest.mark.timeout(900)
+
 A1 = "01_recompute_a_conversion"
 TOKEN = "PAPER-AUDIT-SANDBOX-TEST"
 
