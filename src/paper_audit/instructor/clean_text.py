@@ -12,19 +12,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from paper_audit.files import write_atomically
 from paper_audit.instructor import safe
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-REPLACEMENT = "\ufffd"
-
 
 def clean(text) -> str:
     """``text`` as a string without control, escape, bidi or surrogate characters (newlines and tabs kept)."""
-    return _SURROGATE.sub(REPLACEMENT, safe.printable(_SURROGATE.sub(REPLACEMENT, str(text))))
+    return safe.printable(safe.without_surrogates(str(text)))
 
 
 def one_line(text, limit: int = 300) -> str:

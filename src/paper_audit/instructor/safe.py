@@ -23,7 +23,8 @@ import html
 import re
 
 # The grader's own files in the feedback folder: no submission may take their names.
-RESERVED = {"written-answers", "marks-template", "scores"}
+# (results.py's class files too: feedback may be written in the folder of scores.csv.)
+RESERVED = {"written-answers", "marks-template", "scores", "totals", "class-report", "canvas-gradebook"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -65,12 +66,18 @@ def json_answer(value, depth: int = 0):
     if depth > DEEPEST_ANSWER:
         raise ValueError(f"nested more than {DEEPEST_ANSWER} deep")
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return without_surrogates(value)
     if isinstance(value, list):
         return [json_answer(v, depth + 1) for v in value]
     if isinstance(value, dict):
         return {json_answer(str(k), depth + 1): json_answer(v, depth + 1) for k, v in value.items()}
     return value
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate, which no file can encode, as U+FFFD
+    (so that something visibly stood there)."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def printable(text: object) -> str:
