@@ -196,6 +196,8 @@ def test_no_mode_outside_the_scratch_changes(graded):
 
 
 def test_what_the_instructor_reads_holds_no_control_character(graded):
+    assert Path("s.csv") in graded["files"], "the grader wrote no scores"
+    assert any(path.suffix == ".md" for path in graded["files"]), "the grader wrote no feedback"
     for path, data in graded["files"].items():
         text = data.decode("utf-8")  # a lone surrogate would not have been written
         found = UNPRINTABLE.search(text)
