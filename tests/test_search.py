@@ -122,7 +122,8 @@ def built(tmp_path_factory):
         "html",
         srcdir=root,
         confoverrides={
-            "extensions": ["myst_parser", "paper_audit.present.sphinx_search"],
+            "extensions": ["myst_nb", "paper_audit.present.sphinx_search"],
+            "nb_execution_mode": "off",
             "root_doc": "intro",
             "project": "tiny",
             "html_theme": "sphinx_book_theme",
