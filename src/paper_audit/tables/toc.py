@@ -10,6 +10,7 @@ naming a chapter that is not in the book stops the build.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from functools import lru_cache
@@ -22,6 +23,7 @@ from sphinx_external_toc.parsing import MalformedError, parse_toc_yaml
 
 from paper_audit import paths
 from paper_audit.errors import DataError
+from paper_audit.files import write_atomically
 from paper_audit.tables import schema
 
 WHERE = "_toc.yml (the list) and each notebook's first heading (the title)"
@@ -87,7 +89,7 @@ def insert_chapter(name: str, after: str | None = None, root: Path | None = None
     if after is not None and after not in chapters(root):
         raise DataError(f"--after: {unknown_chapter(after, root)}")
     editor = YAML()  # round trip: comments, order and quoting kept
-    editor.indent(mapping=2, sequence=4, offset=2)
+    editor.indent(mapping=2, sequence=4, offset=2)  # the book's layout: dashes two spaces in under their key
     editor.width = 4096  # never fold a long line that was one line
     document = editor.load(path.read_text(encoding="utf-8"))
     holders = [entries for entries in _entry_lists(document) if any(_file(e) in known for e in entries)]
@@ -101,8 +103,9 @@ def insert_chapter(name: str, after: str | None = None, root: Path | None = None
     else:
         index = files.index("notebooks/scenarios") if "notebooks/scenarios" in files else len(files)
     entries.insert(index, CommentedMap(file=f"notebooks/{name}"))
-    with path.open("w", encoding="utf-8") as handle:
-        editor.dump(document, handle)
+    text = io.StringIO()
+    editor.dump(document, text)
+    write_atomically(path, text.getvalue())
     reread()
     before = [f.removeprefix("notebooks/") for f in files[:index] if f in known]
     following = [f.removeprefix("notebooks/") for f in files[index:] if f in known]
