@@ -6,7 +6,11 @@ browser_support.py):
 * with a mouse, the note stays open while the pointer travels from the figure
   down into the note, across the gap between them; a second click closes it;
 * Enter opens and closes it from the keyboard, Escape closes it;
-* a chart is a link to its own image, opened full size by a tap."""
+* a chart is a link to its own image, opened full size by a tap;
+* every figure's note, on a chapter and on the source page, at 1280 and 390
+  px wide, opens where it is seen whole (inside the viewport, clipped by no
+  ancestor, covered by nothing), and the note left open never catches the tap
+  meant for the next figure."""
 
 from __future__ import annotations
 
@@ -22,6 +26,74 @@ SOURCE_PAGE = "book/source_text.html"
 CHART_PAGE = "notebooks/war_damage.html"
 # A marked figure with a verdict badge: its note has lines and links.
 CLAIM = ".audit-claim:has(a.audit-badge)"
+# The chapter whose "362.5 million" note was clipped (issue 26), and the source page.
+NOTE_PAGES = ["notebooks/chinese_aid.html", SOURCE_PAGE]
+
+# What hides part of an open note: the viewport's edges, an ancestor whose
+# overflow is not visible (unless the note, or an element between them, is
+# positioned against a containing block outside that ancestor), and anything
+# drawn over it (sampled at its corners and centre).
+NOTE_CLIPS_JS = """(note) => {
+  const box = note.getBoundingClientRect();
+  const problems = [];
+  const fmt = r => `${Math.round(r.left)},${Math.round(r.top)} to ${Math.round(r.right)},${Math.round(r.bottom)}`;
+  const width = document.documentElement.clientWidth, height = window.innerHeight;
+  if (box.width < 1 || box.height < 1) return ["the note has no size"];
+  if (box.left < -0.5 || box.top < -0.5 || box.right > width + 0.5 || box.bottom > height + 0.5)
+    problems.push(`outside the ${width}x${height} viewport: ${fmt(box)}`);
+  const makesBlock = s => s.transform !== "none" || s.filter !== "none" || s.perspective !== "none" ||
+    /paint|layout|strict|content/.test(s.contain) || /transform|filter|perspective/.test(s.willChange);
+  // The containing block of an out-of-flow element, null for the viewport.
+  const containing = el => {
+    const position = getComputedStyle(el).position;
+    if (position !== "fixed" && position !== "absolute") return el.parentElement;
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (makesBlock(s) || (position === "absolute" && s.position !== "static")) return a;
+    }
+    return null;
+  };
+  const path = [];
+  for (let a = note; a && a !== document.body; a = a.parentElement) {
+    if (a !== note) {
+      const s = getComputedStyle(a);
+      const escapes = path.some(e => {
+        const block = containing(e);
+        return block === null || (block !== a && block.contains(a));
+      });
+      if (!escapes && (s.overflowX !== "visible" || s.overflowY !== "visible")) {
+        const r = a.getBoundingClientRect();
+        const left = r.left + a.clientLeft, top = r.top + a.clientTop;
+        const clip = {left, top, right: left + a.clientWidth, bottom: top + a.clientHeight};
+        const cutX = s.overflowX !== "visible" && (box.left < clip.left - 0.5 || box.right > clip.right + 0.5);
+        const cutY = s.overflowY !== "visible" && (box.top < clip.top - 0.5 || box.bottom > clip.bottom + 0.5);
+        if (cutX || cutY) problems.push(`clipped by <${a.tagName.toLowerCase()} class="${a.className}"> ` +
+          `(overflow ${s.overflowX}/${s.overflowY}, box ${fmt(clip)}; note ${fmt(box)})`);
+      }
+    }
+    path.push(a);
+  }
+  const inset = 3;
+  for (const [x, y] of [[box.left + inset, box.top + inset], [box.right - inset, box.top + inset],
+                        [box.left + inset, box.bottom - inset], [box.right - inset, box.bottom - inset],
+                        [(box.left + box.right) / 2, (box.top + box.bottom) / 2]]) {
+    const hit = document.elementFromPoint(x, y);
+    if (hit && !note.contains(hit))
+      problems.push(`covered at ${Math.round(x)},${Math.round(y)} by <${hit.tagName.toLowerCase()} ` +
+                    `class="${hit.className}">`);
+  }
+  return problems;
+}"""
+# Scroll a figure to the middle of the screen (as a reader does before tapping
+# it) and say what a tap at its centre would reach.
+FIGURE_REACHED_JS = """async (figure) => {
+  figure.scrollIntoView({block: "center", inline: "nearest"});
+  // Two frames: what follows the scroll (an open note moving with its figure) has run.
+  for (let frame = 0; frame < 2; frame++) await new Promise(done => requestAnimationFrame(done));
+  const r = figure.getClientRects()[0];
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return figure.contains(hit) ? "" : `<${hit.tagName.toLowerCase()} class="${hit.className}">`;
+}"""
 
 
 @pytest.fixture
@@ -71,9 +143,13 @@ def test_the_note_stays_open_on_the_way_from_the_figure_to_it(laptop, book_url):
     laptop.mouse.move(x, y)
     note.wait_for(state="visible")
     end = note.bounding_box()
-    target = end["y"] + min(20, end["height"] / 2)
-    assert target > start["y"] + start["height"], "the note does not open below its figure"
-    steps = max(4, int((target - y) / 2))
+    # The note opens above the figure (below it when there is no room above).
+    if end["y"] > start["y"]:
+        target = end["y"] + min(20, end["height"] / 2)
+    else:
+        target = end["y"] + end["height"] - min(20, end["height"] / 2)
+    assert not (start["y"] < target < start["y"] + start["height"]), "the note opens over its figure"
+    steps = max(4, int(abs(target - y) / 2))
     for step in range(1, steps + 1):
         laptop.mouse.move(x, y + (target - y) * step / steps)
         assert note.is_visible(), (
@@ -131,3 +207,44 @@ def test_a_tap_on_a_chart_opens_it_full_size(phone, book_url):
         link.tap()
     assert phone.url.endswith(".svg"), phone.url
     assert phone.evaluate("document.documentElement.tagName.toLowerCase()") == "svg"
+
+
+@pytest.mark.parametrize("page_path", NOTE_PAGES)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_note_opens_whole_and_the_next_figure_stays_tappable(browser, book_url, page_path, width):
+    """Each figure in turn: scrolled to mid-screen, it is not under the note of
+    the figure before (still pinned open); a tap (a click at 1280) opens its
+    note, which the viewport shows whole, no ancestor clips and nothing covers;
+    the note before has closed."""
+    phone = width < 640
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if phone else 800}, has_touch=phone, is_mobile=phone
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        open_page(page, book_url, page_path)
+        claims = page.locator(".audit-claim")
+        assert claims.count() >= 3, f"{page_path}: too few marked figures to test"
+        problems, before = [], None
+        for index in range(claims.count()):
+            claim = claims.nth(index)
+            figure, note = claim.locator(".audit-claim-figure"), claim.locator(".audit-note")
+            name = f"figure {index} ({figure.inner_text()!r}, {claim.get_attribute('data-claim')})"
+            blocker = figure.evaluate(FIGURE_REACHED_JS)
+            if blocker:
+                problems.append(f"{name}: a tap at its centre reaches {blocker}, not the figure")
+                page.keyboard.press("Escape")
+                figure.evaluate(FIGURE_REACHED_JS)
+            if phone:
+                figure.tap()
+            else:
+                figure.click()
+            note.wait_for(state="visible")
+            problems += [f"{name}: its note is {p}" for p in note.evaluate(NOTE_CLIPS_JS)]
+            if before is not None and before.is_visible():
+                problems.append(f"{name}: the note of the figure before is still open")
+            before = note
+        assert not problems, f"{page_path} at {width} px:\n" + "\n".join(problems[:25])
+    finally:
+        context.close()

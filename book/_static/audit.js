@@ -23,14 +23,74 @@ document.addEventListener("DOMContentLoaded", function () {
 // A marked figure opens its note on hover and keyboard focus; a tap, a click,
 // Enter or Space pins it open and the same again closes it (even under the
 // finger or pointer, or with focus still on the figure); Escape or a click
-// elsewhere closes it. With a mouse the note stays open while the pointer
-// travels from the figure down to it: a transparent bridge spans the gap
-// between them (its height measured here) and the note closes only a moment
-// after the pointer has left both.
+// elsewhere closes it.
+// The note is placed in the viewport (position: fixed), never inside the
+// quotation's box, which would clip it: above the figure when it fits there,
+// so that it never covers the figures that follow (a tap on the next figure
+// reaches that figure); below it only when a hover finds no room above. On a
+// phone it spans the screen's width, and a tap that opens it scrolls the page
+// so that it fits above the figure. It follows its figure as the page scrolls.
+// With a mouse the note stays open while the pointer travels from the figure
+// to it: a transparent bridge spans the gap between them (its height measured
+// here) and the note closes only a moment after the pointer has left both.
 document.addEventListener("DOMContentLoaded", function () {
   var HOVER_GRACE_MS = 350;
+  var MARGIN = 8;  // px between the note and the figure, and the screen's edges
+  var PHONE_MAX_WIDTH = 640;
   var claims = document.querySelectorAll(".audit-claim");
   function figureOf(claim) { return claim.querySelector(".audit-claim-figure"); }
+  function noteOf(claim) { return claim.querySelector(".audit-note"); }
+  // The bottom of the theme's sticky header: a note never slides under it.
+  function topLimit() {
+    var limit = 0;
+    document.querySelectorAll(".bd-header, .bd-header-article").forEach(function (header) {
+      var position = getComputedStyle(header).position;
+      if (position !== "sticky" && position !== "fixed") return;
+      var box = header.getBoundingClientRect();
+      if (box.bottom > 0 && box.top <= 0 + 1) limit = Math.max(limit, box.bottom);
+    });
+    return limit;
+  }
+  // Put the note of ``claim`` beside its figure. ``side`` "above"/"below"
+  // keeps the side chosen when it opened; ``scroll`` lets a tap move the page
+  // to make room above the figure.
+  function place(claim, side, scroll) {
+    var note = noteOf(claim), figure = figureOf(claim);
+    if (!note || !figure || getComputedStyle(note).display === "none") return;
+    var width = document.documentElement.clientWidth, height = window.innerHeight, top = topLimit();
+    var phone = width <= PHONE_MAX_WIDTH;
+    var column = figure.closest("p, .audit-page-body, .audit-footnote, li, td") || figure.parentElement;
+    var noteWidth = phone ? width - 2 * MARGIN : Math.min(width - 2 * MARGIN, Math.max(320, Math.min(640, column.getBoundingClientRect().width)));
+    note.style.width = noteWidth + "px";
+    note.style.maxHeight = "";
+    note.style.left = Math.max(MARGIN, Math.min(width - noteWidth - MARGIN, phone ? MARGIN : figure.getBoundingClientRect().left - 16)) + "px";
+    var need = note.getBoundingClientRect().height;
+    var limit = Math.floor((height - top) / 2) - 2 * MARGIN;  // at most half the screen, scrolling inside beyond
+    if (need > limit) { note.style.maxHeight = limit + "px"; need = limit; }
+    var box = figure.getBoundingClientRect();
+    if (scroll && box.top - top - 2 * MARGIN < need) {
+      window.scrollBy(0, (box.top - top - 2 * MARGIN) - need);
+      box = figure.getBoundingClientRect();
+    }
+    var roomAbove = box.top - top - 2 * MARGIN, roomBelow = height - box.bottom - 2 * MARGIN;
+    if (!side) side = (roomAbove >= need || roomAbove >= roomBelow) ? "above" : "below";
+    if (side === "above") {
+      if (roomAbove < need && roomAbove > 40) { note.style.maxHeight = roomAbove + "px"; need = roomAbove; }
+      note.style.top = (box.top - MARGIN - need) + "px";
+    } else {
+      if (roomBelow < need && roomBelow > 40) { note.style.maxHeight = roomBelow + "px"; need = roomBelow; }
+      note.style.top = (box.bottom + MARGIN) + "px";
+    }
+    note.classList.toggle("audit-note-above", side === "above");
+    note.dataset.side = side;
+    // Scrolling inside clips the bridge: only a note too tall for its room scrolls.
+    note.style.overflowY = note.style.maxHeight ? "auto" : "";
+    note.style.setProperty("--audit-bridge", (MARGIN + 2) + "px");
+  }
+  function shown(claim) {
+    var note = noteOf(claim);
+    return note && getComputedStyle(note).display !== "none";
+  }
   function close(except) {
     document.querySelectorAll(".audit-claim.audit-open, .audit-claim.audit-hover").forEach(function (claim) {
       if (claim === except) return;
@@ -52,19 +112,21 @@ document.addEventListener("DOMContentLoaded", function () {
     claim.classList.remove("audit-dismissed");
     claim.classList.add("audit-open");
     figure.setAttribute("aria-expanded", "true");
-  }
-  function bridge(claim) {
-    var note = claim.querySelector(".audit-note"), figure = figureOf(claim);
-    if (!note || !figure) return;
-    var gap = note.getBoundingClientRect().top - figure.getBoundingClientRect().bottom;
-    note.style.setProperty("--audit-bridge", Math.max(0, Math.ceil(gap)) + "px");
+    place(claim, "above", true);
   }
   claims.forEach(function (claim) {
     var timer = null;
     claim.addEventListener("mouseenter", function () {
       clearTimeout(timer);
+      // CSS shows the note on :hover already: a note open before (pinned or
+      // focused) keeps its side, a new one takes the side with room.
+      var kept = claim.classList.contains("audit-open") || claim.contains(document.activeElement);
       claim.classList.add("audit-hover");
-      bridge(claim);
+      place(claim, kept ? noteOf(claim).dataset.side : null, false);
+    });
+    claim.addEventListener("focusin", function (event) {
+      // Focus moving inside an open note (to its links) leaves it where it is.
+      if (event.target.classList.contains("audit-claim-figure")) place(claim, null, false);
     });
     claim.addEventListener("mouseleave", function () {
       clearTimeout(timer);
@@ -80,6 +142,18 @@ document.addEventListener("DOMContentLoaded", function () {
       }, HOVER_GRACE_MS);
     });
   });
+  // An open note follows its figure, on the side it opened on.
+  var pending = false;
+  function follow() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      claims.forEach(function (claim) { if (shown(claim)) place(claim, noteOf(claim).dataset.side, false); });
+    });
+  }
+  window.addEventListener("scroll", follow, { passive: true, capture: true });
+  window.addEventListener("resize", follow);
   document.querySelectorAll(".audit-claim-figure").forEach(function (figure) {
     figure.addEventListener("click", function () { toggle(figure); });
     figure.addEventListener("keydown", function (event) {
