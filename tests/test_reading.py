@@ -11,7 +11,7 @@ import pytest
 from paper_audit.audit import engine, verdicts
 from paper_audit.present import marks, render
 from paper_audit.tables import claims
-from paper_audit.text import passages
+from paper_audit.text import passages, source
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +104,15 @@ def test_tables_never_print_scientific_notation():
     html = render.table(pd.DataFrame({"usd": [4.2e11, 1.7e8]}), {"usd": "US dollars"}, {"usd": render.amount})
     assert not re.search(r"\de[+-]\d", html)
     assert "420 billion" in html and 'class="audit-number"' in html
+
+
+def test_the_paper_s_section_titles_are_headings(table):
+    """Each section title of the excerpt stands once in the pages' bodies and is
+    set as a heading, out of the paragraph it ran into."""
+    pages = source.load_pages()
+    html = "".join(marks.annotated_page(page, table, {}) for page in pages.values())
+    for title in marks.SECTION_TITLES:
+        found = [n for n, page in pages.items() if title in page.clean]
+        assert found, f"section title {title!r} is in no page's body"
+        assert f'<h4 class="audit-paper-section">{title}</h4>' in html
+        assert not re.search(rf"{re.escape(title)} [A-Z]", html), f"{title!r} still runs into the body"

@@ -21,6 +21,7 @@ import pytest
 pytest.register_assert_rewrite("browser_support")
 from browser_support import SCREENSHOTS, chapter_pages, new_watched_page, open_page, toc_pages  # noqa: E402
 from paper_audit import paths  # noqa: E402
+from paper_audit.present import marks  # noqa: E402
 from paper_audit.tables import reference  # noqa: E402
 
 pytest_plugins = ["browser_support"]
@@ -243,3 +244,26 @@ def test_the_register_keeps_its_words_whole(reader_pages, book_url, width):
     open_page(page, book_url, "book/findings.html")
     broken = page.evaluate(BROKEN_WORDS_JS)
     assert not broken, f"book/findings.html at {WIDTHS[width][0]} px breaks words across lines: {broken}"
+
+
+def test_the_paper_comes_before_its_ocr_variants_on_a_phone(reader_pages, book_url):
+    """On the source page at 390 px the paper's first sentence is read before
+    any variant reading of the OCR layers (which once came first, 4,300 px of
+    them), and the paper's section titles are headings."""
+    page, _ = reader_pages["phone"]
+    open_page(page, book_url, "book/source_text.html")
+    tops = page.evaluate(
+        """() => {
+          const top = e => e ? e.getBoundingClientRect().top + window.scrollY : null;
+          return {paper: top(document.querySelector(".audit-page-body")),
+                  variant: Math.min(...Array.from(document.querySelectorAll(
+                    ".audit-variants li, .audit-variant-clean, .audit-variant-raw")).map(top)),
+                  headings: Array.from(document.querySelectorAll("h4.audit-paper-section"), h => h.textContent)};
+        }"""
+    )
+    assert tops["paper"] is not None, "the source page shows no page of the paper"
+    assert tops["variant"] is not None and tops["variant"] < 1e9, "the source page lists no variant reading"
+    assert tops["paper"] < tops["variant"], (
+        f"the paper starts {tops['paper']:.0f} px down, below the first OCR variant at {tops['variant']:.0f} px"
+    )
+    assert tops["headings"] == list(marks.SECTION_TITLES), tops["headings"]

@@ -43,6 +43,11 @@ VALUE_KINDS = ("date", "year", "fraction", "count")
 NAME_NOUNS = ("Plan",)
 # The characters that join a word: "Three-Year", "pre-1950", "Moscow’s".
 WORD_JOINERS = "-‐‑'’"
+# The paper's section titles within the excerpt, as printed: both text layers
+# run them into the body ("... to its need.” The Preparatory Period China’s
+# influence ..."), so the source page sets them as headings from this list. A
+# title that is no longer in a page's body is an error (``section_titles``).
+SECTION_TITLES = ("The Preparatory Period",)
 
 
 def _footnote_of(claim) -> int | None:
@@ -239,22 +244,44 @@ def passage_again(passage) -> str:
     )
 
 
+def section_titles(page, start: int, end: int) -> list[tuple[int, int]]:
+    """Where the paper's section titles (``SECTION_TITLES``) stand in the clean
+    text of ``page`` between ``start`` and ``end``: (start, end) pairs, in order.
+    A title stands between a sentence's end and a capital letter."""
+    found = []
+    for title in SECTION_TITLES:
+        for hit in re.finditer(rf"(?<=[.?!”] ){re.escape(title)}(?= [A-Z])", page.clean[start:end]):
+            found.append((start + hit.start(), start + hit.end()))
+    return sorted(found)
+
+
+def _body_html(page, start: int, end: int, claims, findings, marker_href: str) -> str:
+    """A page's body: paragraphs marked by ``marked_text``, each section title
+    of the paper set as a heading between them."""
+    out, cursor = [], start
+    titles = section_titles(page, start, end)
+    for title_start, title_end in [*titles, (end, end)]:
+        stop = title_start - 1 if title_start < end else end  # the space before the title
+        text = marked_text(page, cursor, stop, claims, findings, f"note-p{page.number}", marker_href=marker_href)
+        # The body runs on from the page before and onto the next.
+        cut_before = cursor == start and page.clean[start : start + 1].islower()
+        cut_after = stop == end and page.clean[end - 1 : end] not in ".?!”"
+        out.append(f'<p class="audit-page-body">{"… " if cut_before else ""}{text}{" …" if cut_after else ""}</p>')
+        if title_start < end:
+            out.append(f'<h4 class="audit-paper-section">{esc(page.clean[title_start:title_end])}</h4>')
+            cursor = title_end + 1  # the space after it
+    return "".join(out)
+
+
 def annotated_page(page, claims, findings: dict) -> str:
-    """One page of the excerpt as readable text: its body, then its footnotes,
-    every figure marked and every footnote marker linked to its note."""
+    """One page of the excerpt as readable text: its body (the paper's section
+    titles as headings), then its footnotes, every figure marked and every
+    footnote marker linked to its note."""
     anchor = f"p{page.number}-fn-{{n}}"
     parts = []
     for region in sentences.regions(page):
         if region.footnote is None:
-            text = marked_text(
-                page, region.start, region.end, claims, findings, f"note-p{page.number}", marker_href="#" + anchor
-            )
-            # The body runs on from the page before and onto the next.
-            cut_before = page.clean[region.start : region.start + 1].islower()
-            cut_after = page.clean[region.end - 1 : region.end] not in ".?!”"
-            parts.append(
-                f'<p class="audit-page-body">{"… " if cut_before else ""}{text}{" …" if cut_after else ""}</p>'
-            )
+            parts.append(_body_html(page, region.start, region.end, claims, findings, "#" + anchor))
             continue
         number = f"{region.footnote} "
         start = region.start + len(number) if page.clean.startswith(number, region.start) else region.start
