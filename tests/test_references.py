@@ -22,6 +22,8 @@ from paper_audit.errors import DataError
 from paper_audit.present import flags, render, yardsticks
 from paper_audit.tables import claims, reference
 
+pytest_plugins = ["browser_support"]
+
 NOTEBOOK = paths.BOOK_DIR / "references.ipynb"
 # The names the references page must give, in their proper capitalisation.
 NAMES = (
@@ -207,3 +209,55 @@ def test_a_source_no_fact_names_is_refused(tmp_path):
     copy = corrupt(tmp_path, "counts.csv", "tian-wuxiong", "cpv-official-history")
     with pytest.raises(DataError, match=r"sources\.csv, line \d+ \(id tian-wuxiong\), field 'id': no reference fact"):
         reference.read(copy)
+
+
+# --- the references page as built ---------------------------------------
+
+BIBLIOGRAPHY_NAMES = ("North Korea", "Post-War Reconstruction", "Fraternal Socialism")
+PAPER_ADDRESS = "https://www.wilsoncenter.org/nkidp"
+
+
+def bibliography_problems(page: str) -> list[str]:
+    """What is wrong with the bibliography of the references page as built:
+    a proper name lower-cased, or the audited paper without its link."""
+    start = page.index('id="the-paper-and-related-work"')
+    end = page.index('id="the-yardsticks-sources"', start)
+    part = page[start:end]
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", part)).split())
+    problems = [f"{name!r} is not capitalised" for name in BIBLIOGRAPHY_NAMES if name not in text]
+    problems += [f"{name.lower()!r} is lower-cased" for name in BIBLIOGRAPHY_NAMES if name.lower() in text]
+    entry = re.search(r"Shen and Yafeng Xia.*?</div>", part, re.S)
+    if not entry or f'href="{PAPER_ADDRESS}"' not in entry.group(0):
+        problems.append(f"the audited paper does not link to {PAPER_ADDRESS}")
+    return problems
+
+
+def unlinked_addresses(page: str) -> list[str]:
+    """The web addresses in the yardsticks' sources that are not inside a link
+    to the same address."""
+    found = []
+    for item in re.findall(r'<li id="[^"]*" class="audit-source">.*?</li>', page, re.S):
+        item = item.replace("<wbr>", "")
+        linked = set(re.findall(r'<a [^>]*href="(https?://[^"]+)"[^>]*>\s*\1\s*</a>', item))
+        outside = re.sub(r"<a [^>]*>.*?</a>", " ", item, flags=re.S)
+        found += [a for a in re.findall(r"https?://[^\s<>\"]+", outside)]
+        found += [a for a in re.findall(r">\s*(https?://[^\s<]+?)\s*</a>", item) if a not in linked]
+    return found
+
+
+def test_the_page_checks_can_fail():
+    planted = (
+        '<section id="the-paper-and-related-work"><div>Zhihua Shen and Yafeng Xia. China and the post-war '
+        'reconstruction of north korea. “fraternal socialism”.</div></section><section id="the-yardsticks-sources">'
+        '<li id="source-a" class="audit-source"><p>A. https:/<wbr>/example.org/<wbr>a</p></li></section>'
+    )
+    assert len(bibliography_problems(planted)) == 2 * len(BIBLIOGRAPHY_NAMES) + 1
+    assert unlinked_addresses(planted) == ["https://example.org/a"]
+
+
+@pytest.mark.build
+def test_references_page_links_its_sources_and_keeps_proper_names(built_html):
+    page = (built_html / "book" / "references.html").read_text(encoding="utf-8")
+    assert not bibliography_problems(page)
+    assert 'class="audit-source"' in page and "https:/" in page
+    assert not unlinked_addresses(page), unlinked_addresses(page)

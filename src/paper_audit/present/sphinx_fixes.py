@@ -7,9 +7,52 @@ to fix):
   been declared" in the console;
 * citations get ``role="doc-biblioentry"``, a deprecated role that axe reports
   as a critical ``aria-required-children`` violation inside ``role="list"``.
+
+And two to the references page:
+
+* pybtex's ``unsrt`` style sentence-cases every title (``format_title`` applies
+  ``str.capitalize``: "the post-war reconstruction of north korea"); the
+  bibliography uses ``audit``, the same style with titles as the .bib gives
+  them, proper names capitalised;
+* the yardsticks' sources (``li.audit-source``, written by
+  ``paper_audit.present.yardsticks``) end with their web address as text: it
+  becomes a link.
 """
 
 from __future__ import annotations
+
+import html
+import re
+
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+from pybtex.style.template import field, sentence
+
+BIBLIOGRAPHY_STYLE = "audit"
+# A source's entry on the references page, and a web address in its text: the
+# address is escaped and may hold <wbr> (a break opportunity after each slash).
+SOURCE_ITEM = re.compile(r'(<li id="[^"]*" class="audit-source">)(.*?)(</li>)', re.S)
+ADDRESS = re.compile(r"https?:/(?:<wbr>)?/(?:[^\s<>\"]|<wbr>)+")
+
+
+class AuditStyle(UnsrtStyle):
+    """``unsrt`` without its sentence case: a title keeps its capitals."""
+
+    def format_title(self, e, which_field, as_sentence=True):
+        title = field(which_field)
+        return sentence[title] if as_sentence else title
+
+
+def _address_link(found: re.Match) -> str:
+    shown = found.group(0).rstrip(".,;:)")
+    rest = found.group(0)[len(shown) :]
+    href = shown.replace("<wbr>", "")
+    return f'<a class="reference external" href="{html.escape(html.unescape(href))}">{shown}</a>{rest}'
+
+
+def link_addresses(body: str) -> str:
+    """The page's HTML with every web address in a source's entry made a link."""
+    return SOURCE_ITEM.sub(lambda m: m.group(1) + ADDRESS.sub(_address_link, m.group(2)) + m.group(3), body)
 
 
 def _fix_page(app, pagename, templatename, context, doctree):
@@ -24,9 +67,12 @@ def _fix_page(app, pagename, templatename, context, doctree):
         scripts[:] = unique
     body = context.get("body", "")
     if 'role="doc-biblioentry"' in body:
-        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+        context["body"] = body = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    if 'class="audit-source"' in body:
+        context["body"] = link_addresses(body)
 
 
 def setup(app):
+    register_plugin("pybtex.style.formatting", BIBLIOGRAPHY_STYLE, AuditStyle, force=True)
     app.connect("html-page-context", _fix_page, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
