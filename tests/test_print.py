@@ -7,7 +7,11 @@ footer with the book's title and empty slots for the address and the date
 (which audit.js fills in as the page is printed: two builds stay identical);
 audit.css shows them in print only and leaves empty cells and the inputs of
 hidden cells off the paper; audit.js fills them from ``location.href`` and the
-date at print time."""
+date at print time.
+
+In the browser (the built book in Chromium's print emulation, which fires no
+``beforeprint``): every fold that prints (a flag's "The quotes and the
+computation", the register's) is open on paper."""
 
 from __future__ import annotations
 
@@ -16,11 +20,14 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 from sphinx.testing.util import SphinxTestApp
 
 import snapshots
 from paper_audit import paths
 from paper_audit.present import sphinx_print
+
+pytest_plugins = ["browser_support"]
 
 STATIC = paths.REPO_ROOT / "book" / "_static"
 TITLE = "Tiny <book> & its title"
@@ -143,3 +150,34 @@ def test_every_page_carries_the_print_marks_and_two_builds_are_identical(tmp_pat
     chapter = (built[0] / "chapter.html").read_text(encoding="utf-8")
     assert re.search(r'<div class="cell tag_remove-input docutils container">\s*</div>', chapter)
     assert re.search(r'class="cell tag_hide-input[^"]*">\s*<details class="[^"]*\bhide above-input"', chapter)
+
+
+# Every fold that prints: shown (display not none) and, if it has content
+# besides its summary, that content laid out with a size.
+FOLDS_JS = """() => Array.from(document.querySelectorAll("details")).flatMap((fold, index) => {
+  if (getComputedStyle(fold).display === "none" || !fold.getClientRects().length) return [];
+  const inside = Array.from(fold.children).filter(child => child.tagName !== "SUMMARY");
+  // checkVisibility: false under a closed fold's content-visibility, which a size query ignores.
+  const shown = inside.some(child => child.checkVisibility() && child.getBoundingClientRect().height > 0);
+  const summary = fold.querySelector("summary");
+  return inside.length && !shown ? [`fold ${index} (${summary ? summary.textContent.trim() : fold.className})`] : [];
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.build
+@pytest.mark.parametrize("page_path", ["notebooks/chinese_aid.html", "book/findings.html"])
+def test_print_opens_every_fold(browser, book_url, page_path):
+    from browser_support import TIMEOUT_MS, open_page
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        open_page(page, book_url, page_path)
+        assert page.evaluate("document.querySelectorAll('details:not([open])').length") > 0, "no closed fold"
+        page.emulate_media(media="print")
+        closed = page.evaluate(FOLDS_JS)
+        assert not closed, f"{page_path} prints these folds closed: {closed[:10]}"
+    finally:
+        context.close()

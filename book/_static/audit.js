@@ -314,11 +314,14 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   prepare();
   window.addEventListener("beforeprint", prepare);
-  // A printed flag carries its working: Chromium does not print the inside of a
-  // closed <details>, so the flags' folds open for printing and close after.
+  // A printed page carries every fold's content (a flag's working, the
+  // register's figures): browsers do not print the inside of a closed
+  // <details>, so the folds open for printing and close after (audit.css does
+  // the same in print where ::details-content is known). Folded code (myst-nb's
+  // details.hide) is left off the paper by audit.css.
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    opened = Array.prototype.filter.call(document.querySelectorAll("details.audit-flag-details"), function (d) {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details:not(.hide)"), function (d) {
       return !d.open;
     });
     opened.forEach(function (d) { d.open = true; });
