@@ -59,11 +59,15 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!note || !figure || getComputedStyle(note).display === "none") return;
     var width = document.documentElement.clientWidth, height = window.innerHeight, top = topLimit();
     var phone = width <= PHONE_MAX_WIDTH;
-    var column = figure.closest("p, .audit-page-body, .audit-footnote, li, td") || figure.parentElement;
-    var noteWidth = phone ? width - 2 * MARGIN : Math.min(width - 2 * MARGIN, Math.max(320, Math.min(640, column.getBoundingClientRect().width)));
+    // On a wide screen the note stays over the text column (the article), as
+    // wide as it up to 640 px, starting near the figure.
+    var article = (figure.closest("article") || document.body).getBoundingClientRect();
+    var low = Math.max(MARGIN, article.left), high = Math.min(width - MARGIN, article.right);
+    var noteWidth = phone ? width - 2 * MARGIN : Math.min(640, Math.max(320, high - low), width - 2 * MARGIN);
+    var left = phone ? MARGIN : Math.min(high - noteWidth, figure.getBoundingClientRect().left - 16);
     note.style.width = noteWidth + "px";
     note.style.maxHeight = "";
-    note.style.left = Math.max(MARGIN, Math.min(width - noteWidth - MARGIN, phone ? MARGIN : figure.getBoundingClientRect().left - 16)) + "px";
+    note.style.left = Math.max(MARGIN, Math.min(width - noteWidth - MARGIN, Math.max(low, left))) + "px";
     var need = note.getBoundingClientRect().height;
     var limit = Math.floor((height - top) / 2) - 2 * MARGIN;  // at most half the screen, scrolling inside beyond
     if (need > limit) { note.style.maxHeight = limit + "px"; need = limit; }
