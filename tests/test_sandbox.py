@@ -333,7 +333,7 @@ def hand_out_with(code):
 KEY_SEEKER = """
 import glob, importlib, os, sys
 ANSWERS = {}
-places = [REPO, "/"] + glob.glob("/proc/*/cwd") + glob.glob("/proc/*/root")
+places = [REPO, "/"] + (glob.glob("/proc/*/cwd") + glob.glob("/proc/*/root") if EVERYWHERE else [])
 for place in places:
     for found in glob.glob(os.path.join(place, "**", "instructor", "key.py"), recursive=False) + [
         os.path.join(place, "src", "paper_audit", "instructor", "key.py")
@@ -400,7 +400,7 @@ def hostile_class(items, tmp_path_factory):
     submissions_dir.mkdir()
     key = paths.NOTEBOOKS_DIR / "classroom" / "key"
     names = {"REPO": str(paths.REPO_ROOT), "SUBMISSIONS": str(submissions_dir), "OUT": str(out), "KEY": str(key)}
-    header = "".join(f"{name} = {value!r}\n" for name, value in {**names, "TOKEN": TOKEN}.items())
+    header = "".join(f"{name} = {value!r}\n" for name, value in {**names, "TOKEN": TOKEN, "EVERYWHERE": True}.items())
     nbformat.write(instructor_notebook(), submissions_dir / "instructor.ipynb")
     nbformat.write(instructor_notebook(), submissions_dir / "classmate.ipynb")
     for name, code in (("key_seeker", KEY_SEEKER), ("writer", WRITER), ("detacher", DETACHER), ("holder", PIPE_HOLDER)):
@@ -461,7 +461,8 @@ def test_no_file_appears_outside_the_submissions_folders(hostile_class):
     # catch strangers' files: other graders and builds share it); the worker's own scratch is in
     # a tmpfs of its namespace, which cannot outlive it (test_the_worker_scratch_is_private).
     assert not [n for n in os.listdir("/tmp") if TOKEN in n]
-    assert sorted(p.name for p in hostile_class["out"].iterdir()) == ["feedback", "scores.csv"]
+    written = ["canvas-gradebook.csv", "class-report.html", "feedback", "scores.csv", "totals.csv"]
+    assert sorted(p.name for p in hostile_class["out"].iterdir()) == written
 
 
 def test_no_process_outlives_the_grader_and_the_batch_ends_in_time(hostile_class):
@@ -475,7 +476,9 @@ def test_no_process_outlives_the_grader_and_the_batch_ends_in_time(hostile_class
 def test_without_the_sandbox_the_key_seeker_finds_the_key(items, tmp_path):
     """The attack above is real: run as the instructor, it reads the key and
     scores (only the key seeker runs here: it reads, and changes nothing)."""
-    header = f"REPO = {str(paths.REPO_ROOT)!r}\n"
+    # Only in the repository: other processes' folders (/proc/*/cwd) may hold other
+    # checkouts of the package, whose key would not fit this one's data.
+    header = f"REPO = {str(paths.REPO_ROOT)!r}\nEVERYWHERE = False\n"
     path = tmp_path / "key_seeker.ipynb"
     nbformat.write(hand_out_with(header + KEY_SEEKER), path)
     settings = submissions.Settings(stage=bundle.stage(), sandboxed=False, notebook_timeout=120)
