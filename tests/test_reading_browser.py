@@ -267,3 +267,25 @@ def test_the_paper_comes_before_its_ocr_variants_on_a_phone(reader_pages, book_u
         f"the paper starts {tops['paper']:.0f} px down, below the first OCR variant at {tops['variant']:.0f} px"
     )
     assert tops["headings"] == list(marks.SECTION_TITLES), tops["headings"]
+
+
+# The search controls a reader sees on the first screen (the outermost of each
+# nested pair; the search dialog, closed, is not shown).
+SEARCH_CONTROLS_JS = """() => {
+  const control = ".search-button-field, .search-button, .bd-search, #searchbox, form[role=search]";
+  const onScreen = r => r.width > 4 && r.height > 4 && r.bottom > 0 && r.top < innerHeight &&
+                        r.right > 0 && r.left < innerWidth;
+  return Array.from(document.querySelectorAll(control + ", input[type=search]"))
+    .filter(e => !e.parentElement.closest(control))
+    .filter(e => e.checkVisibility() && !e.closest("dialog:not([open])"))
+    .filter(e => onScreen(e.getBoundingClientRect()))
+    .map(e => e.className || e.id || e.tagName);
+}"""
+
+
+@pytest.mark.parametrize("name", ["book/intro", "notebooks/chinese_aid"])
+def test_one_search_box_on_the_first_screen(reader_pages, book_url, name):
+    page, _ = reader_pages["laptop"]
+    open_page(page, book_url, f"{name}.html")
+    shown = page.evaluate(SEARCH_CONTROLS_JS)
+    assert len(shown) == 1, f"{name} at 1280 px shows {len(shown)} search controls on its first screen: {shown}"
