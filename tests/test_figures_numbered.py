@@ -11,7 +11,6 @@ The figure's HTML is held to a snapshot (tests/snapshots/)."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -19,9 +18,9 @@ import nbformat
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from sphinx.testing.util import SphinxTestApp
 
 import snapshots
+import tiny_book
 from paper_audit.present import plots
 from paper_audit.present.glue import Publisher
 
@@ -62,25 +61,9 @@ def make_book(root: Path, reference: str, outputs: list) -> Path:
 
 
 def build_in_process(root: Path) -> tuple[Path, str]:
-    """The HTML folder and the warnings of a build with myst-nb and the extension
-    under test (numbered figures, as Jupyter Book numbers them)."""
-    warnings = io.StringIO()
-    app = SphinxTestApp(
-        "html",
-        srcdir=root,
-        confoverrides={
-            "extensions": ["myst_nb", "paper_audit.present.sphinx_figures"],
-            "nb_execution_mode": "off",
-            "numfig": True,
-        },
-        status=io.StringIO(),
-        warning=warnings,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir), warnings.getvalue()
+    """The HTML folder and the warnings of a build with the extension under test
+    (numbered figures, as Jupyter Book numbers them)."""
+    return tiny_book.build_in_process(root, "paper_audit.present.sphinx_figures", numfig=True)
 
 
 def test_a_chart_is_a_numbered_figure_and_a_broken_reference_fails(tmp_path, glued_outputs):

@@ -15,15 +15,14 @@ computation", the register's) is open on paper."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
 import snapshots
+import tiny_book
 from paper_audit import paths
 from paper_audit.present import sphinx_print
 
@@ -97,32 +96,21 @@ def make_book(root: Path) -> Path:
 
 
 def build_in_process(root: Path) -> Path:
-    """Sphinx's own test application, in this process, with myst-nb and the
-    extension under test; a warning fails the build as ``-W`` would."""
-    warnings = io.StringIO()
-    app = SphinxTestApp(
-        "html",
-        srcdir=root,
-        confoverrides={
-            "extensions": ["myst_nb", "paper_audit.present.sphinx_print"],
-            "project": TITLE,
-            "html_title": TITLE,
-            "root_doc": "intro",
-            "nb_execution_mode": "off",
-            "html_static_path": [str(STATIC)],
-            "html_css_files": ["audit.css"],
-            "html_js_files": ["audit.js"],
-            "html_last_updated_fmt": None,
-        },
-        status=io.StringIO(),
-        warning=warnings,
+    """The tiny book built in this process with the print extension; a warning
+    fails the build as ``-W`` would."""
+    html, warnings = tiny_book.build_in_process(
+        root,
+        "paper_audit.present.sphinx_print",
+        project=TITLE,
+        html_title=TITLE,
+        root_doc="intro",
+        html_static_path=[str(STATIC)],
+        html_css_files=["audit.css"],
+        html_js_files=["audit.js"],
+        html_last_updated_fmt=None,
     )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert not warnings.getvalue(), warnings.getvalue()
-    return Path(app.outdir)
+    assert not warnings, warnings
+    return html
 
 
 def between_the_marks(page: str) -> str:

@@ -11,7 +11,6 @@ and audit.js) for a sample of the paper's figures."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -19,8 +18,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
+import tiny_book
 from paper_audit import paths
 from paper_audit.present import sphinx_search
 from paper_audit.tables import claims as claims_table
@@ -117,28 +116,17 @@ def built(tmp_path_factory):
     the book's theme, its audit.js and the extension under test; a warning
     fails it, as in the strict build."""
     root = make_book(tmp_path_factory.mktemp("search") / "book")
-    warnings = io.StringIO()
-    app = SphinxTestApp(
-        "html",
-        srcdir=root,
-        confoverrides={
-            "extensions": ["myst_nb", "paper_audit.present.sphinx_search"],
-            "nb_execution_mode": "off",
-            "root_doc": "intro",
-            "project": "tiny",
-            "html_theme": "sphinx_book_theme",
-            "html_static_path": [str(paths.REPO_ROOT / "book" / "_static")],
-            "html_js_files": ["audit.js"],
-        },
-        status=io.StringIO(),
-        warning=warnings,
+    html, warnings = tiny_book.build_in_process(
+        root,
+        "paper_audit.present.sphinx_search",
+        root_doc="intro",
+        project="tiny",
+        html_theme="sphinx_book_theme",
+        html_static_path=[str(paths.REPO_ROOT / "book" / "_static")],
+        html_js_files=["audit.js"],
     )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert not warnings.getvalue(), warnings.getvalue()
-    return Path(app.outdir)
+    assert not warnings, warnings
+    return html
 
 
 def read_index(html: Path) -> dict:
