@@ -160,10 +160,10 @@ ANSWERS = {"soviet_verdict": "\\x1b]0;owned\\x07\\x1b[2J\\u202econsistent", "sov
 raise RuntimeError("\\x1b[2J\\x1b[H\\x07\\u202e" + "cleared")
 """
 
-# 7. Two hundred busy processes, each in a session of its own if it can make one.
-CPU_HOG = """
+# 7. Two hundred busy processes, each in a session of its own if it can make one
+#    (BUSY_CHILDREN, also the probe SESSIONS's start: it then counts their sessions).
+BUSY_CHILDREN = """
 import os, time
-ANSWERS = {}
 kids = []
 for _ in range(200):
     pid = os.fork()
@@ -172,13 +172,13 @@ for _ in range(200):
             os.setsid()
         except OSError:
             pass
-        end = time.monotonic() + 20
+        end = time.monotonic() + SECONDS
         while time.monotonic() < end:
             pass
         os._exit(0)
     kids.append(pid)
-time.sleep(20)
 """
+CPU_HOG = "ANSWERS = {}\nSECONDS = 20\n" + BUSY_CHILDREN + "time.sleep(20)\n"
 
 # 8. Forks until it cannot (its children sleep), then says how many it started.
 FORK_BOMB = """
@@ -263,21 +263,11 @@ answer = "survived"
 """
 
 # The sessions its 200 busy children end up in (one per child where setsid works).
-SESSIONS = """
-import json, os, signal, time
-kids = []
-for _ in range(200):
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setsid()
-        except OSError:
-            pass
-        end = time.monotonic() + 30
-        while time.monotonic() < end:
-            pass
-        os._exit(0)
-    kids.append(pid)
+SESSIONS = (
+    "SECONDS = 30\n"
+    + BUSY_CHILDREN
+    + """
+import json, signal
 time.sleep(1)
 sessions = {os.getsid(pid) for pid in kids}
 for pid in kids:
@@ -286,6 +276,7 @@ for pid in kids:
     os.waitpid(pid, 0)
 answer = json.dumps({"children": len(kids), "sessions": len(sessions)})
 """
+)
 
 # 4b. Sends the grader's worker one message of eight buffers of 192 MiB.
 BIG_MESSAGE = """
