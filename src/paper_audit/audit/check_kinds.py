@@ -372,7 +372,12 @@ def separation(a: Interval, b: Interval) -> float:
 
 def compare(ctx: Any, computed: Interval, stated: Interval) -> tuple[str, Comparison]:
     """The grade and the numbers of a recomputed interval compared with a stated one."""
-    return ctx.verdict(computed, stated), Comparison(
+    return ctx.verdict(computed, stated), numbers(computed, stated)
+
+
+def numbers(computed: Interval, stated: Interval) -> Comparison:
+    """The numbers of a recomputed interval compared with a stated one."""
+    return Comparison(
         stated_value=stated.point,
         computed_value=computed.point,
         computed_low=computed.low,

@@ -9,7 +9,9 @@ times the second (half as much again, by default) less that margin.
 
 from __future__ import annotations
 
-from paper_audit.audit.check_kinds import PHRASE, CheckRow, Comparison, Result, kind
+import dataclasses
+
+from paper_audit.audit.check_kinds import PHRASE, CheckRow, Comparison, Result, kind, numbers
 from paper_audit.audit.context import Context
 from paper_audit.audit.gaps import phrase_wording
 from paper_audit.audit.phrasing import amount_text, ratio_text
@@ -112,17 +114,8 @@ def _sum_against(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     return Result(
         "sum_against",
         CONSISTENT if wording == SUPPORTED else INCONSISTENT,
-        Comparison(
-            separation=short,
-            stated_value=other.point,
-            computed_value=total.point,
-            computed_low=total.low,
-            computed_high=total.high,
-            stated_low=other.low,
-            stated_high=other.high,
-            gap_abs=total.point - other.point,
-            gap_rel=ratio - 1,
-        ),
+        # How far apart is the words' measure here (the ratio's shortfall), not the intervals'.
+        dataclasses.replace(numbers(total, other), separation=short),
         wording=wording,
         stated=f"{amount_text(other.point)} {unit} (the other)",
         computed=f"{amount_text(total.point)} {unit} (the sum)",
