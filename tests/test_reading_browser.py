@@ -289,3 +289,33 @@ def test_one_search_box_on_the_first_screen(reader_pages, book_url, name):
     open_page(page, book_url, f"{name}.html")
     shown = page.evaluate(SEARCH_CONTROLS_JS)
     assert len(shown) == 1, f"{name} at 1280 px shows {len(shown)} search controls on its first screen: {shown}"
+
+
+# The theme's icons as a reader sees them: each shown icon element draws a
+# glyph of Font Awesome's web font (the 1.45 MB script that redrew them as SVG
+# is left out, paper_audit.present.sphinx_fixes).
+ICONS_JS = """async () => {
+  await document.fonts.ready;
+  const icons = Array.from(document.querySelectorAll("i[class*='fa-']")).filter(i => i.checkVisibility());
+  const bad = icons.filter(i => {
+    const before = getComputedStyle(i, "::before");
+    const box = i.getBoundingClientRect();
+    // Its width only: Font Awesome's fa-lg sets a line height of .05em, by design.
+    return !/Font Awesome/.test(before.fontFamily) || ["none", "normal", '""'].includes(before.content) ||
+           box.width < 4;
+  }).map(i => i.className);
+  return {shown: icons.length, bad, font: document.fonts.check('900 16px "Font Awesome 6 Free"')};
+}"""
+
+
+def test_the_theme_s_icons_are_drawn_without_the_icon_script(reader_pages, book_url, built_html):
+    from paper_audit.present import sphinx_fixes
+
+    script = built_html / sphinx_fixes.ICON_SCRIPT
+    assert script.stat().st_size < 2_000, f"{script.name} weighs {script.stat().st_size:,} bytes"
+    page, _ = reader_pages["laptop"]
+    open_page(page, book_url, "notebooks/chinese_aid.html")
+    icons = page.evaluate(ICONS_JS)
+    assert icons["shown"] >= 3, f"only {icons['shown']} icons shown"
+    assert not icons["bad"], f"icons without their glyph: {icons['bad']}"
+    assert icons["font"], "Font Awesome's web font did not load"

@@ -17,12 +17,18 @@ And two to the references page:
 * the yardsticks' sources (``li.audit-source``, written by
   ``paper_audit.present.yardsticks``) end with their web address as text: it
   becomes a link.
+
+And one to every page's weight: pydata-sphinx-theme loads Font Awesome's
+script (1.45 MB, ``_static/scripts/fontawesome.js``), which only redraws the
+theme's dozen icons as SVG; its stylesheet already draws them from Font
+Awesome's web font. The built script is replaced by a stub.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
@@ -72,7 +78,21 @@ def _fix_page(app, pagename, templatename, context, doctree):
         context["body"] = link_addresses(body)
 
 
+ICON_SCRIPT = Path("_static") / "scripts" / "fontawesome.js"
+ICON_SCRIPT_STUB = (
+    "/* Font Awesome's script left out (paper_audit.present.sphinx_fixes): the theme's\n"
+    "   stylesheet draws its icons from the Font Awesome web font. */\n"
+)
+
+
+def _stub_icon_script(app, exception) -> None:
+    script = Path(app.outdir) / ICON_SCRIPT
+    if exception is None and app.builder.format == "html" and script.is_file():
+        script.write_text(ICON_SCRIPT_STUB, encoding="utf-8")
+
+
 def setup(app):
+    app.connect("build-finished", _stub_icon_script)
     register_plugin("pybtex.style.formatting", BIBLIOGRAPHY_STYLE, AuditStyle, force=True)
     app.connect("html-page-context", _fix_page, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
