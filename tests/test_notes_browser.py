@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 pytest.register_assert_rewrite("browser_support")
-from browser_support import TIMEOUT_MS, open_page  # noqa: E402
+from browser_support import TIMEOUT_MS, chapter_pages, open_page  # noqa: E402
 
 pytest_plugins = ["browser_support"]
 pytestmark = [pytest.mark.browser, pytest.mark.build]
@@ -26,8 +26,9 @@ SOURCE_PAGE = "book/source_text.html"
 CHART_PAGE = "notebooks/war_damage.html"
 # A marked figure with a verdict badge: its note has lines and links.
 CLAIM = ".audit-claim:has(a.audit-badge)"
-# The chapter whose "362.5 million" note was clipped (issue 26), and the source page.
-NOTE_PAGES = ["notebooks/chinese_aid.html", SOURCE_PAGE]
+# Every page with marked figures: the chapters (the "362.5 million" note of the
+# Chinese aid chapter was clipped, issue 26) and the source page.
+NOTE_PAGES = [f"{name}.html" for name in chapter_pages()] + [SOURCE_PAGE]
 
 # What hides part of an open note: the viewport's edges, an ancestor whose
 # overflow is not visible (unless the note, or an element between them, is
@@ -225,7 +226,7 @@ def test_every_note_opens_whole_and_the_next_figure_stays_tappable(browser, book
         page = context.new_page()
         open_page(page, book_url, page_path)
         claims = page.locator(".audit-claim")
-        assert claims.count() >= 3, f"{page_path}: too few marked figures to test"
+        assert claims.count() >= 1, f"{page_path}: no marked figure to test"
         problems, before = [], None
         for index in range(claims.count()):
             claim = claims.nth(index)
