@@ -319,3 +319,25 @@ def test_the_theme_s_icons_are_drawn_without_the_icon_script(reader_pages, book_
     assert icons["shown"] >= 3, f"only {icons['shown']} icons shown"
     assert not icons["bad"], f"icons without their glyph: {icons['bad']}"
     assert icons["font"], "Font Awesome's web font did not load"
+
+
+def _page_weight_bench():
+    """bench/page_weight.py, the benchmark that prints what a cold load transfers."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("page_weight", paths.REPO_ROOT / "bench" / "page_weight.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_front_page_and_a_chapter_weigh_at_most_1_mb(browser, book_url):
+    """A cold load (cache off, no compression, the plain static server of the
+    tests) of the front page and of a chapter transfers at most 1 MB (issue 26;
+    they weighed 2.5 MB, 1.45 MB of it Font Awesome's script)."""
+    bench = _page_weight_bench()
+    for name in bench.PAGES:
+        files = bench.weigh(browser, book_url + name)
+        total = sum(size for _, size in files)
+        heaviest = ", ".join(f"{address.removeprefix(book_url)} {size:,}" for address, size in files[:5])
+        assert total <= bench.LIMIT, f"{name}: {total:,} bytes in {len(files)} requests; heaviest: {heaviest}"

@@ -21,7 +21,8 @@ And two to the references page:
 And one to every page's weight: pydata-sphinx-theme loads Font Awesome's
 script (1.45 MB, ``_static/scripts/fontawesome.js``), which only redraws the
 theme's dozen icons as SVG; its stylesheet already draws them from Font
-Awesome's web font. The built script is replaced by a stub.
+Awesome's web font. The built script is replaced by a stub; and sphinx-design's
+files (62 KB) are left out of the pages that use none of its components.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ BIBLIOGRAPHY_STYLE = "audit"
 # A source's entry on the references page, and a web address in its text: the
 # address is escaped and may hold <wbr> (a break opportunity after each slash).
 SOURCE_ITEM = re.compile(r'(<li id="[^"]*" class="audit-source">)(.*?)(</li>)', re.S)
+DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
 ADDRESS = re.compile(r"https?:/(?:<wbr>)?/(?:[^\s<>\"]|<wbr>)+")
 
 
@@ -71,7 +73,14 @@ def _fix_page(app, pagename, templatename, context, doctree):
                 seen.add(key)
                 unique.append(js)
         scripts[:] = unique
+    # sphinx-design's stylesheet and script (62 KB), which Jupyter Book adds to
+    # every page, only on a page that uses one of its components.
     body = context.get("body", "")
+    if not DESIGN_CLASS.search(body):
+        for key, unused in (("css_files", "sphinx-design.min.css"), ("script_files", "design-tabs.js")):
+            files = context.get(key)
+            if files:
+                files[:] = [f for f in files if not str(getattr(f, "filename", f)).split("?")[0].endswith(unused)]
     if 'role="doc-biblioentry"' in body:
         context["body"] = body = body.replace('role="doc-biblioentry"', 'role="listitem"')
     if 'class="audit-source"' in body:
