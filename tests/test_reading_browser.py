@@ -341,3 +341,22 @@ def test_the_front_page_and_a_chapter_weigh_at_most_1_mb(browser, book_url):
         total = sum(size for _, size in files)
         heaviest = ", ".join(f"{address.removeprefix(book_url)} {size:,}" for address, size in files[:5])
         assert total <= bench.LIMIT, f"{name}: {total:,} bytes in {len(files)} requests; heaviest: {heaviest}"
+
+
+BACK_TO_TOP_JS = """async () => {
+  const button = document.getElementById("pst-back-to-top");
+  if (!button) return {found: false};
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  window.scrollTo(0, 3000); await frame();
+  window.scrollTo(0, 2500); await frame();  // scrolling up: the theme shows its button
+  return {found: true, asked: button.style.display, shown: button.checkVisibility()};
+}"""
+
+
+def test_no_floating_button_covers_the_text_on_a_phone(reader_pages, book_url):
+    page, _ = reader_pages["phone"]
+    open_page(page, book_url, "notebooks/chinese_aid.html")
+    state = page.evaluate(BACK_TO_TOP_JS)
+    assert state["found"], "the theme's back-to-top button is gone: this test no longer tests it"
+    assert state["asked"] == "block", f"the theme did not ask for its button ({state})"
+    assert not state["shown"], "the floating back-to-top button is shown over the text on a phone"
