@@ -15,12 +15,20 @@ def pytest_configure(config):
     offline.install()
 
 
+# Fixtures that grade a whole class (or probe after probe) in the sandbox: a test
+# that uses one pays for it, and belongs to the slow group ``sandbox``.
+CLASS_FIXTURES = {"graded", "hostile_class", "seen"}
+
+
 def pytest_collection_modifyitems(items):
     """Every test has a timeout: a test marked ``build`` without a timeout of
-    its own gets BUILD_TIMEOUT, the others pyproject.toml's default."""
+    its own gets BUILD_TIMEOUT, the others pyproject.toml's default. A test
+    that uses a fixture of ``CLASS_FIXTURES`` is marked ``sandbox``."""
     for item in items:
         if item.get_closest_marker("build") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(BUILD_TIMEOUT))
+        if CLASS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.sandbox)
 
 
 @pytest.fixture(scope="session")

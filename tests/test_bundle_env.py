@@ -34,7 +34,7 @@ NAMES = ["01_recompute_a_conversion", "02_implied_rates", "03_audit_a_passage"]
 INSTALL_TIMEOUT = 900
 # Building an environment (venv, pip from the local wheels) is set-up of the
 # first test that uses it: up to INSTALL_TIMEOUT, then a kernel runs a hand-out.
-pytestmark = pytest.mark.timeout(INSTALL_TIMEOUT + 300)
+pytestmark = [pytest.mark.timeout(INSTALL_TIMEOUT + 300), pytest.mark.sandbox]
 
 
 @pytest.fixture(scope="module")

@@ -577,6 +577,7 @@ def test_feedback_files_and_progress(graded):
     assert marked >= {("HYPERLINK_hostile_", "evidence"), ("HYPERLINK_hostile_", "explanation")}
 
 
+@pytest.mark.sandbox
 def test_a_notebook_over_its_time_limit_is_stopped_with_what_it_answered(tmp_path):
     require_sandbox()
     # A small notebook, so the time limit is spent in the endless cell, not in start-up.

@@ -39,7 +39,7 @@ import hostile_support as hostile
 from paper_audit.instructor import assignment, sandbox
 from sandbox_support import require_sandbox
 
-pytestmark = pytest.mark.timeout(1500)
+pytestmark = [pytest.mark.timeout(1500), pytest.mark.sandbox]
 
 # What a terminal or an editor acts on: C0 but newline and tab, DEL, C1, bidi controls.
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

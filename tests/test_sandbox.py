@@ -221,6 +221,7 @@ def test_output_is_capped(items, tmp_path):
     assert "printed more than 4 MiB" in run.problem, run.problem
 
 
+@pytest.mark.sandbox
 def test_a_notebook_that_ignores_interrupts_is_stopped_at_its_time_limit(items, tmp_path):
     code = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
     start = time.monotonic()
