@@ -17,39 +17,27 @@ of a notebook's size.
 
 from __future__ import annotations
 
-import json
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from paper_audit.errors import DataError
-from paper_audit.instructor import variants
+from paper_audit.instructor import submissions, variants
 from paper_audit.instructor.clean_text import one_line
-from paper_audit.instructor.submissions import LARGEST_NOTEBOOK
 
 UNREADABLE = object()  # the notebook cannot be read here: the run will say why
 
 
 def recorded_variant(path: Path):
-    """The variant the notebook at ``path`` records, None if it records none, ``UNREADABLE`` if it cannot be read."""
+    """The variant the notebook at ``path`` records, None if it records none,
+    ``UNREADABLE`` if it cannot be read (read as a submission is,
+    ``submissions.read_notebook``: never waiting on a FIFO, never following a link)."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
+        notebook = submissions.read_notebook(path)
+    except Exception:  # refused, a link, not JSON, nested too deep, not a notebook: its run says why
         return UNREADABLE
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST_NOTEBOOK:
-            return UNREADABLE
-        with os.fdopen(os.dup(handle), "rb") as stream:
-            notebook = json.loads(stream.read(LARGEST_NOTEBOOK + 1))
-        meta = notebook.get("metadata", {}).get("paper_audit", {}) if isinstance(notebook, dict) else {}
-        variant = meta.get("variant") if isinstance(meta, dict) else None
-        return one_line(variant, limit=40) if isinstance(variant, str) else None
-    except (OSError, ValueError, RecursionError, AttributeError):
-        return UNREADABLE
-    finally:
-        os.close(handle)
+    meta = notebook.get("metadata", {}).get("paper_audit", {})
+    variant = meta.get("variant") if isinstance(meta, dict) else None
+    return one_line(variant, limit=40) if isinstance(variant, str) else None
 
 
 @dataclass
