@@ -15,8 +15,11 @@ from paper_audit.author import add_chapter
 
 CHAPTERS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 HIDDEN = {"remove-input", "remove-cell"}
-# The book's skeleton, in this order (the chapter's own sections stand between Imports and Summary).
-SKELETON = ["## Overview", "## Prerequisites", "## Imports", "## Summary", "## What's next"]
+# The book's skeleton, in this order: the chapter's own sections stand between the Overview and
+# Summary; the set-up (prerequisites, imports) comes after the analysis, under one heading (issue 26).
+SKELETON = ["## Overview", "## Summary", "## How this chapter computes", "## What's next"]
+SETUP = "## How this chapter computes"
+SETUP_PARTS = ["### Prerequisites", "### Imports"]
 BOOKKEEPING = ("chapter.value(", "chapter.badge(", "computed_by=", "claims=[", "Chapter(", "chapter.chart(", "glue(")
 MOST_LINES = 12
 QUOTE_CALL = re.compile(r"\bchapter\.(?:quotes|recall)\(")
@@ -53,6 +56,24 @@ def heading_at(cells, heading: str) -> int:
     return next((i for i, line in headings(cells) if line == heading), len(cells))
 
 
+def first_section(cells) -> int:
+    """Where the Overview ends: the cell of the first heading after it."""
+    later = [i for i, line in headings(cells) if line != "## Overview"]
+    return later[0] if later else len(cells)
+
+
+def subheadings(cells, start: int) -> list[str]:
+    """The ### headings of the section that opens at cell ``start``, up to the next ## heading."""
+    found = []
+    for c in cells[start:]:
+        for line in source(c).splitlines() if c["cell_type"] == "markdown" else []:
+            if line.startswith("## ") and c is not cells[start]:
+                return found
+            if line.startswith("### "):
+                found.append(line)
+    return found
+
+
 def paper_first(cells) -> list[str]:
     """The Overview quotes the paper and states the findings before any code is shown."""
     problems = []
@@ -62,10 +83,10 @@ def paper_first(cells) -> list[str]:
         return ["no cell quotes the paper (chapter.quotes)"]
     if shown and shown[0][0] < quote:
         problems.append(f"cell {shown[0][0] + 1} shows code before the first quote of the paper (cell {quote + 1})")
-    if quote > heading_at(cells, "## Prerequisites"):
-        problems.append("the Overview does not quote the paper: the first quote comes after Prerequisites")
+    if quote > first_section(cells):
+        problems.append("the Overview does not quote the paper: the first quote comes after the Overview")
     findings = next((i for i, c in enumerate(cells) if "{glue:}`summary_findings`" in source(c)), len(cells))
-    if findings > heading_at(cells, "## Prerequisites"):
+    if findings > first_section(cells):
         problems.append("the Overview does not state the findings ({glue:}`summary_findings`)")
     summary = next((i for i, c in enumerate(cells) if "chapter.summary()" in source(c)), len(cells))
     if summary > quote:
@@ -101,8 +122,9 @@ def code_is_the_recomputation(cells) -> list[str]:
 
 
 def skeleton(cells) -> list[str]:
-    """Title, Overview, Prerequisites, Imports (one folded cell), the sections,
-    who reported the figures, Summary, What's next."""
+    """Title, Overview, the sections, who reported the figures, Summary, how
+    the chapter computes (Prerequisites, Imports: one folded cell), What's
+    next: no set-up between the findings and the analysis."""
     problems = []
     if not source(cells[0]).startswith("# "):
         problems.append("the first cell does not open with the chapter's title")
@@ -110,12 +132,17 @@ def skeleton(cells) -> list[str]:
     in_order = [line for line in found if line in SKELETON]
     if in_order != SKELETON:
         problems.append(f"the skeleton's headings are {in_order}, not {SKELETON}")
-    elif found[:3] != SKELETON[:3] or found[-2:] != SKELETON[-2:]:
+    elif found[:1] != SKELETON[:1] or found[-3:] != SKELETON[-3:] or len(found) < len(SKELETON) + 2:
         problems.append(f"sections stand outside the skeleton: {found}")
-    imports = heading_at(cells, "## Imports")
-    after = [c for c in cells[imports + 1 :] if c["cell_type"] == "code"][:1]
+    setup = heading_at(cells, SETUP)
+    if setup < len(cells) and subheadings(cells, setup) != SETUP_PARTS:
+        problems.append(f"'{SETUP}' holds {subheadings(cells, setup)}, not {SETUP_PARTS}")
+    after = [c for c in cells[setup + 1 :] if c["cell_type"] == "code"][:1]
     if not after or "hide-input" not in tags(after[0]) or "import" not in source(after[0]):
         problems.append("the Imports section has no folded (hide-input) cell of imports")
+    strays = [line for _, line in headings(cells) if line in ("## Prerequisites", "## Imports")]
+    if strays:
+        problems.append(f"set-up headings stand on their own between the findings and the analysis: {strays}")
     reporters = next((i for i, c in enumerate(cells) if "chapter.reporters()" in source(c)), None)
     if reporters is None or reporters > heading_at(cells, "## Summary"):
         problems.append("no cell shows who reported the figures (chapter.reporters()) before the Summary")
@@ -154,9 +181,9 @@ def planted_code_before_the_quote(cells):
     cells.insert(1, {"cell_type": "code", "metadata": {"tags": ["hide-input"]}, "source": "x = 1", "outputs": []})
 
 
-def planted_quote_after_prerequisites(cells):
+def planted_quote_after_the_overview(cells):
     quote = cells.pop(first(cells, lambda c: QUOTE_CALL.search(source(c)) is not None))
-    cells.insert(heading_at(cells, "## Imports"), quote)
+    cells.insert(first_section(cells) + 1, quote)
 
 
 def planted_findings_late(cells):
@@ -193,13 +220,31 @@ def planted_badge_loop(cells):
 
 
 def planted_missing_imports(cells):
-    at = heading_at(cells, "## Imports")
-    cells[at] = {**cells[at], "source": source(cells[at]).replace("## Imports", "## Setup")}
+    at = heading_at(cells, SETUP)
+    cells[at] = {**cells[at], "source": source(cells[at]).replace("### Imports", "### Setup")}
+
+
+def planted_setup_before_the_analysis(cells):
+    """The old layout: Prerequisites and Imports between the findings and the analysis."""
+    at = heading_at(cells, SETUP)
+    setup, imports = cells[at], cells[at + 1]
+    del cells[at : at + 2]
+    prerequisites, _, rest = source(setup).partition("### Imports")
+    moved = [
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": "## Prerequisites" + prerequisites.split("### Prerequisites")[1],
+        },
+        {"cell_type": "markdown", "metadata": {}, "source": "## Imports" + rest},
+        imports,
+    ]
+    cells[first_section(cells) : first_section(cells)] = moved
 
 
 def planted_summary_before_sections(cells):
-    at = heading_at(cells, "## Imports")
-    cells.insert(at + 2, {"cell_type": "markdown", "metadata": {}, "source": "## Summary\n\nEarly."})
+    at = first_section(cells)
+    cells.insert(at, {"cell_type": "markdown", "metadata": {}, "source": "## Summary\n\nEarly."})
 
 
 def planted_no_reporters(cells):
@@ -214,7 +259,7 @@ def planted_untitled(cells):
     "plant, rule, words",
     [
         (planted_code_before_the_quote, paper_first, "shows code before the first quote"),
-        (planted_quote_after_prerequisites, paper_first, "the Overview does not quote the paper"),
+        (planted_quote_after_the_overview, paper_first, "the Overview does not quote the paper"),
         (planted_findings_late, paper_first, "does not state the findings"),
         (planted_shown_parameters, parameters_hidden, "not tagged remove-cell"),
         (planted_derived_parameter, parameters_hidden, "derives a value"),
@@ -222,7 +267,8 @@ def planted_untitled(cells):
         (planted_long_code, code_is_the_recomputation, "lines of code"),
         (planted_bookkeeping, code_is_the_recomputation, "bookkeeping (chapter.value("),
         (planted_badge_loop, code_is_the_recomputation, "bookkeeping (chapter.badge("),
-        (planted_missing_imports, skeleton, "skeleton's headings"),
+        (planted_missing_imports, skeleton, "holds ['### Prerequisites', '### Setup']"),
+        (planted_setup_before_the_analysis, skeleton, "set-up headings stand on their own"),
         (planted_summary_before_sections, skeleton, "skeleton's headings"),
         (planted_no_reporters, skeleton, "who reported"),
         (planted_untitled, skeleton, "title"),

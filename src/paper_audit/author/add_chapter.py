@@ -3,10 +3,10 @@
     paper-audit add-chapter aid_1954_1957 --title "Aid from 1954 to 1957" [--after CHAPTER] [--overview TEXT]
 
 Writes ``notebooks/NAME.ipynb`` (overview with the paper's sentences and the
-findings, prerequisites, imports, the hidden
-parameters cell from ``paper_audit.audit.params``, the chapter's checks shown from
-the data, summary, what's next), adds its one entry to ``_toc.yml`` (edited in
-place: every other line and comment kept), points the previous chapter's
+findings, the hidden parameters cell from ``paper_audit.audit.params``, the
+chapter's checks shown from the data, summary, how the chapter computes
+(prerequisites and imports, after the analysis), what's next), adds its one
+entry to ``_toc.yml`` (edited in place: every other line and comment kept), points the previous chapter's
 "What's next" at it and its own at the chapter that now follows it, and
 rewrites the Data Package's enums of chapters. Its claims and checks are rows
 of data/claims.csv and data/checks.csv with ``chapter`` NAME.
@@ -33,6 +33,11 @@ PREREQUISITES = """| concept | where |
 
 
 WHATS_NEXT = "## What's next"
+# The set-up a reader who reruns the chapter needs, after the analysis (issue 26: chapters read as articles).
+COMPUTES = (
+    "## How this chapter computes\n\nFor a reader who wants to rerun or change the chapter: "
+    "what it builds on, and what its folded code cells import."
+)
 REGISTER_NEXT = "The [findings register](../book/findings.ipynb) lists every finding of the book."
 
 
@@ -43,23 +48,23 @@ def next_chapter(name: str, title: str) -> str:
 
 def notebook(name: str, title: str, overview: str, whats_next: str = REGISTER_NEXT) -> nbformat.NotebookNode:
     """The chapter skeleton every chapter shares, filled from data only: the
-    paper's sentences and the findings first, the bookkeeping hidden (the
-    layout ``tests/test_chapter_layout.py`` holds every chapter to)."""
+    paper's sentences and the findings first, the set-up after the analysis,
+    the bookkeeping hidden (the layout ``tests/test_chapter_layout.py`` holds
+    every chapter to)."""
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     hidden, removed = {"tags": ["remove-input"]}, {"tags": ["remove-cell"]}
     cells = [
         md(f"# {title}\n\n## Overview\n\n{overview}\n\nThe sentences of the paper this chapter checks:"),
-        code("from paper_audit.present.chapter import Chapter, parameters", metadata=removed),
+        code(
+            "from paper_audit.present.chapter import Chapter, parameters\n\n"
+            "# Shown, folded, under 'How this chapter computes'.\n"
+            "from paper_audit.audit import engine",
+            metadata=removed,
+        ),
         code(params.parameters_cell(), metadata={"tags": ["parameters", "remove-cell"]}),
         code(f'chapter = Chapter("{name}", **parameters(globals()))\nchapter.summary()', metadata=hidden),
         code("chapter.quotes(*chapter.own_claims.index)", metadata=hidden),
         md("**What this chapter finds.** {glue:}`summary_findings`"),
-        md(f"## Prerequisites\n\n{PREREQUISITES}"),
-        md(
-            "## Imports\n\nThis chapter is made from data alone: its checks are rows of "
-            "`data/checks.csv`, computed by the package. The button shows the one import."
-        ),
-        code("from paper_audit.audit import engine", metadata={"tags": ["hide-input"]}),
         md(
             "## The figures and their checks\n\nEach check of this chapter, with the quotes it reads "
             "and what was computed."
@@ -68,6 +73,12 @@ def notebook(name: str, title: str, overview: str, whats_next: str = REGISTER_NE
         md("## Who reported these figures"),
         code("chapter.reporters()", metadata=hidden),
         md("## Summary\n\n{glue:}`summary_findings`"),
+        md(
+            f"{COMPUTES}\n\n### Prerequisites\n\n{PREREQUISITES}\n\n### Imports\n\n"
+            "This chapter is made from data alone: its checks are rows of "
+            "`data/checks.csv`, computed by the package. The button shows the one import."
+        ),
+        code("from paper_audit.audit import engine", metadata={"tags": ["hide-input"]}),
         md(f"{WHATS_NEXT}\n\n{whats_next}"),
     ]
     book = nbformat.v4.new_notebook(cells=cells)
