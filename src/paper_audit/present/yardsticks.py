@@ -4,7 +4,7 @@ the references page's list of sources. Text from data is escaped."""
 from __future__ import annotations
 
 from paper_audit.present.render import REFERENCES_PAGE, esc
-from paper_audit.tables import reference
+from paper_audit.tables import provenance, reference
 
 
 def source_anchor(source_id: str) -> str:
@@ -24,21 +24,47 @@ def yardstick_lines(finding, references: str = REFERENCES_PAGE) -> str:
     return "".join(lines)
 
 
+def provenance_classes() -> str:
+    """The provenance classes and the confidence each gives alone, as the
+    references page lists them (``provenance.CEILING``)."""
+    items = "".join(f"<li>{esc(cls)}: {esc(level)}</li>" for cls, level in provenance.CEILING.items())
+    return f'<ul class="audit-sources">{items}</ul>'
+
+
+def provenance_line(source_id: str) -> str:
+    """A source's provenance class and the confidence it gives alone."""
+    cls = reference.sources().loc[source_id, "provenance"]
+    return (
+        f'<p class="audit-provenance">Provenance: {esc(cls)} (alone, it gives at most '
+        f"{esc(provenance.CEILING[cls])} confidence).</p>"
+    )
+
+
+def fact_item(fact_id: str) -> str:
+    """A fact as the references page lists it: what it states, its confidence,
+    and why that is lower than its sources allow, where it is."""
+    lowered = reference.lowered(fact_id)
+    why = f". Lowered from {esc(lowered[0])}: {esc(lowered[1])}." if lowered else ""
+    return f"<li>{esc(reference.fact_line(fact_id))}{why}</li>"
+
+
 def reference_sources(group: str) -> str:
     """The references page's sources of one kind of fact (a resource of
-    ``reference.FILES``), each once, with its anchor, what is known of it and
-    the facts that rest on it. No link: a cell's HTML is a light box in the dark theme."""
+    ``reference.FILES``), each once, with its anchor, what is known of it, its
+    provenance class and the facts that rest on it. Its web address is text
+    here: ``sphinx_fixes.link_addresses`` makes it a link in the built page."""
     listed, earlier = reference.groups()[group]
     items = []
     for source_id in listed:
         lead, title, tail, supplied = reference.citation(source_id)
         note = reference.sources().loc[source_id, "note"]
-        facts = "".join(f"<li>{esc(reference.fact_line(f))}</li>" for f in reference.facts_of(source_id))
+        facts = "".join(fact_item(f) for f in reference.facts_of(source_id))
         items.append(
             f'<li id="{esc(source_anchor(source_id))}" class="audit-source"><p>{esc(lead)}'
             + (esc(title) if supplied else f"<cite>{esc(title)}</cite>")
             + esc(tail).replace("/", "/<wbr>")  # an address may break at its slashes on a phone
             + "</p>"
+            + provenance_line(source_id)
             + (f"<p>{esc(note)}</p>" if note else "")
             + f"<p>The facts that rest on it:</p><ul>{facts}</ul></li>"
         )

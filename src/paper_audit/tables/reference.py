@@ -2,9 +2,15 @@
 Package, and their sources.
 
 Each source is declared once, in ``sources.csv`` (author or issuing body,
-title, date, where to find it); a fact's ``source`` field names its sources by
-id, separated by spaces. Loading refuses a fact that names no known source, and
-a source no fact rests on, with one message naming the file, line and field."""
+title, date, where to find it, and its provenance class); a fact's ``source``
+field names its sources by id, separated by spaces. Loading refuses a fact that
+names no known source, and a source no fact rests on, with one message naming
+the file, line and field.
+
+A fact's confidence follows from its sources (``provenance.derived``): loading
+refuses a fact that states a higher confidence than its sources allow, and one
+that states a lower confidence without saying why in ``lowered_because`` (or
+gives a reason where it is not lower)."""
 
 from __future__ import annotations
 
@@ -18,11 +24,23 @@ import pandas as pd
 
 from paper_audit import paths
 from paper_audit.errors import DataError
-from paper_audit.tables import schema
+from paper_audit.tables import provenance, schema
 from paper_audit.tables.claims import read_csv_strict
 
-FILES = {"exchange-rates": "exchange_rates.csv", "reference-dates": "dates.csv", "reference-counts": "counts.csv"}
-KINDS = {"exchange-rates": "Exchange rates", "reference-dates": "Dates", "reference-counts": "Counts"}  # headings
+FILES = {
+    "exchange-rates": "exchange_rates.csv",
+    "reference-dates": "dates.csv",
+    "reference-counts": "counts.csv",
+    "reference-sums": "sums.csv",
+    "cross-rates": "cross_rates.csv",
+}
+KINDS = {  # headings
+    "exchange-rates": "Exchange rates",
+    "reference-dates": "Dates",
+    "reference-counts": "Counts",
+    "reference-sums": "Sums of money",
+    "cross-rates": "Rates between currencies",
+}
 SOURCES = "reference-sources"
 SOURCES_FILE = "sources.csv"
 TRUE_VALUES = ("true", "True", "TRUE", "1")  # what the Data Package's boolean reads as true
@@ -57,6 +75,7 @@ def read(directory: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
             if len(set(ids)) != len(ids):
                 raise DataError(f"{where}: a source is named twice in {rec['source']!r}")
             used.update(ids)
+            _check_confidence(path, rec, declared)
     facts = {i for table in tables.values() for i in table.index}
     for rec in source_records:
         where = f"{source_path}, line {rec['_line']} (id {rec['id']}), field 'id'"
@@ -65,6 +84,37 @@ def read(directory: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
         if rec["id"] not in used:
             raise DataError(f"{where}: no reference fact names this source in its 'source' field; remove it")
     return tables, declared
+
+
+def derived_confidence(source_ids: list[str], declared: pd.DataFrame) -> str:
+    """The confidence a fact's sources allow (``provenance.derived``)."""
+    return provenance.derived(
+        (s, declared.loc[s, "provenance"], bool(declared.loc[s, "named"])) for s in dict.fromkeys(source_ids)
+    )
+
+
+def _check_confidence(path: Path, rec: dict, declared: pd.DataFrame) -> None:
+    """Refuse a confidence above what the fact's sources allow, and one below it
+    without a reason (or a reason where it is not below)."""
+    allowed = derived_confidence(rec["source"].split(" "), declared)
+    stated, reason = rec["confidence"], rec["lowered_because"]
+    where = f"{path}, line {rec['_line']} (id {rec['id']})"
+    classes = ", ".join(f"{s}: {declared.loc[s, 'provenance']}" for s in rec["source"].split(" "))
+    if provenance.rank(stated) < provenance.rank(allowed):
+        raise DataError(
+            f"{where}, field 'confidence': {stated!r} is higher than its sources allow ({allowed!r}, from {classes}); "
+            "state at most that, or name another source that supports the fact"
+        )
+    if provenance.rank(stated) > provenance.rank(allowed) and not reason:
+        raise DataError(
+            f"{where}, field 'lowered_because': {stated!r} is lower than its sources allow ({allowed!r}); "
+            "say why in this field"
+        )
+    if stated == allowed and reason:
+        raise DataError(
+            f"{where}, field 'lowered_because': the confidence is what its sources allow ({allowed!r}), "
+            "not lowered; leave this field empty"
+        )
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +163,15 @@ def facts_of(source_id: str) -> list[str]:
     return [i for table in load().values() for i, row in table.iterrows() if source_id in source_ids(row)]
 
 
+def lowered(fact_id: str) -> tuple[str, str] | None:
+    """(the confidence its sources allow, why the fact states less), or None
+    where it states what they allow."""
+    row = lookup(fact_id)[1]
+    if not row["lowered_because"]:
+        return None
+    return derived_confidence(source_ids(row), sources()), row["lowered_because"]
+
+
 def groups() -> dict[str, tuple[list[str], list[str]]]:
     """{resource name: (the sources listed under it, the sources of its facts
     listed under another)}: each source is listed once, under the kind of fact
@@ -157,8 +216,43 @@ def describe(fact_id: str) -> str:
     if name == "reference-dates":
         when = f"{_day(row['date'])} to {_day(row['date_end'])}" if row["date_end"] else _day(row["date"])
         return f"{row['event']}, {when}"
-    unit = "" if row["unit"] in ("fraction", "count") else f" {row['unit']}"
-    return f"{row['fact']}: {_number(row['value'])}{unit}"
+    if name == "cross-rates":
+        until = f" to {_day(row['valid_to'])}" if row["valid_to"] else " on"
+        return (
+            f"{row['basis']}: {_number(row['units'])} {row['currency']} per {_singular(row['per_currency'])}, "
+            f"from {_day(row['valid_from'])}{until}"
+        )
+    if name == "reference-sums":
+        scale = f" {row['scale']}" if row["scale"] else ""
+        when = f" (an account of {_month_or_day(row['date'])})" if row["date"] else ""
+        return f"{row['fact']}{when}: {_count(row['value'])}{scale} {row['unit']}"
+    unit = "" if row["unit"] in ("fraction", "count") else f" {_unit(row['unit'], row['value'])}"
+    qualifier = "" if row["qualifier"] == "none" else f"{row['qualifier']} "
+    return f"{row['fact']}: {qualifier}{_count(row['value'])}{unit}"
+
+
+def _count(text: str) -> str:
+    """A count or a sum as a reader writes it (22,375; 1.45)."""
+    return f"{float(text):,g}"
+
+
+def _unit(unit: str, value: str) -> str:
+    """1 division, 1 army: a unit in the singular for one."""
+    if float(value) != 1:
+        return unit
+    return {"armies": "army", "divisions": "division", "people": "person"}.get(unit, unit)
+
+
+def _singular(currency: str) -> str:
+    return {"rubles": "ruble", "won": "won"}.get(currency, currency)
+
+
+def _month_or_day(text: str) -> str:
+    """A date of the data (1955-04 or 1955-01-17) in words."""
+    if len(text) == 7:
+        year, month = text.split("-")
+        return f"{calendar.month_name[int(month)]} {year}"
+    return _day(text)
 
 
 def rates_quoted(computation: str) -> list[str]:
