@@ -285,8 +285,8 @@ def _starts(amount: str, printed: str, unit: str, goal: str, ctx: Context, table
     for s in accounts + beside:
         if s.unit == goal:
             continue
-        account = "an outside account of this sum" if s in accounts else "a sum the same source gives beside it"
-        words = f"{money(s.value, s.unit)}, {_fact_words(s.fact)}, {account} of {s.confidence} confidence"
+        account = "an outside account of this sum" if s in accounts else "given by the source of an outside account"
+        words = f"{money(s.value, s.unit)}, {_fact_words(s.fact)}, {account}, held with {s.confidence} confidence"
         starts.append(_Start(s.id, words, s.unit, s.interval, Step("sum", s.id, words, s.confidence)))
     return starts
 

@@ -8,11 +8,14 @@ data is escaped."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from paper_audit.audit import chain_data, chains
 from paper_audit.audit.phrasing import capitalised
 from paper_audit.audit.verdicts import EVIDENCE, UNCERTAIN, VERDICTS
 from paper_audit.present.render import REGISTER_PAGE, esc, finding_anchor, pages_text, source_line
 from paper_audit.present.yardsticks import yardstick_lines
+from paper_audit.tables import claims as claims_mod
 
 # The fold's handle: what a reader finds by opening it.
 DETAILS_SUMMARY = "The quotes and the computation"
@@ -42,13 +45,36 @@ def verdict_sentence(finding) -> str:
     return f"{capitalised(words)}."
 
 
+@lru_cache(maxsize=1)
+def _chain_inputs() -> tuple:
+    """The claims and the tables a search for a figure's making reads (once per process)."""
+    table = claims_mod.load_claims()
+    return table, chain_data.load(set(table.index))
+
+
+def made_by(finding) -> list[str]:
+    """How each printed figure of a counted conversion was probably made, a sentence
+    each (``chains.sentence``): the engine's searches (``finding.made_by``) where it
+    gives them, else a search made here."""
+    if not finding.counted:
+        return []
+    searches = getattr(finding, "made_by", None)
+    if searches is None:
+        if not chains.conversion_pairs(finding.kind, finding.inputs, _chain_inputs()[0]):
+            return []
+        searches = chains.for_finding(finding, *_chain_inputs())
+    return [chains.sentence(s) for s in searches]
+
+
 def paragraphs(finding) -> str:
     """What shows: the verdict (its symbol beside its words, as on a badge) and
-    the explanation as one paragraph, and what the finding changes in the
+    the explanation as one paragraph, with how a counted conversion's printed
+    figure was probably made (``made_by``), and what the finding changes in the
     argument, where the check says."""
     symbol = f'<span aria-hidden="true">{VERDICTS[finding.verdict].symbol}</span>'
     lead = f"<strong>{symbol} {esc(verdict_sentence(finding))}</strong>"
-    text = f'<p class="audit-flag-text">{lead} {esc(finding.explanation)}</p>'
+    said = " ".join(t for t in [finding.explanation, *made_by(finding)] if t)
+    text = f'<p class="audit-flag-text">{lead} {esc(said)}</p>'
     if finding.bearing:
         text += f'<p class="audit-flag-bearing"><em>{esc(BEARING_LEAD)}</em> {esc(finding.bearing)}</p>'
     return text
