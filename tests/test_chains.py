@@ -210,6 +210,8 @@ def test_a_chain_that_claims_too_much_is_refused():
         dataclasses.replace(good, confidence="low")
     with pytest.raises(ContractError, match="another figure"):
         dataclasses.replace(good, target=Interval(1.4e8, 1.6e8, 1.5e8))
+    with pytest.raises(ContractError, match="sources"):
+        dataclasses.replace(good, sources=("elsewhere",))
     with pytest.raises(ContractError, match="rules"):
         dataclasses.replace(good, steps=good.steps * 3)
     found = chains.search("amount", "printed", table, tables(rates=[MARKS_4]))
@@ -286,6 +288,9 @@ def test_the_cancelled_debt_is_an_outside_ruble_sum_at_four_rubles(real):
     )
     assert chain.value.point == pytest.approx(1.45e9 / 4) == 362.5e6
     assert chain.valid_at_date and chain.size == 2
+    # What it rests on: the sum's two Korean-language summaries, then the rate's source.
+    assert chain.sources == ("dailynk-chinese-aid", "razuvaev-summary-blog", "frus-1950-v04-d611")
+    assert chain.confidence == "medium"
     # The paper's 729 million yuan at 2 rubles to the yuan and 4 to the dollar give 364.5
     # million (364.25 to 364.75 with rounding): not USD 362.5 million.
     assert all(c.start != "chinese_debt_cancelled_yuan" for c in found.reproducing)

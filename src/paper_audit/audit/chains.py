@@ -66,6 +66,7 @@ class Step:
     confidence: str
     valid: bool = True  # a rate: whether it held at the figure's date
     slip_type: str = ""  # a slip: its type (chain_data.SLIP_TYPES)
+    sources: tuple[str, ...] = ()  # the ids of what it rests on: a fact's sources, a slip's evidence
 
     def __post_init__(self) -> None:
         if self.kind not in STEP_KINDS:
@@ -106,6 +107,8 @@ class Chain:
             raise ContractError(f"chain from {self.start}: valid_at_date disagrees with its rates")
         if self.confidence != weakest(s.confidence for s in self.steps):
             raise ContractError(f"chain from {self.start}: confidence {self.confidence!r} is not its weakest step's")
+        if self.sources != tuple(dict.fromkeys(i for s in self.steps for i in s.sources)):
+            raise ContractError(f"chain from {self.start}: its sources are not its steps' sources")
         if not self.value.low <= self.value.point <= self.value.high:
             raise ContractError(f"chain from {self.start}: its value's interval does not hold its point")
 
@@ -208,7 +211,7 @@ def _rate_step(rate: Rate, backwards: bool, shown: float, period: tuple[dt.date,
     """A rate at work, in words; ``cut`` says how the rate shown was made from the table's, where a slip changed it."""
     valid, held = _held_words(rate, period)
     words = f"at {per_text(shown, rate.currency, rate.per)}" + (f", {cut}" if cut else "") + f", {held}"
-    return Step("rate", rate.id, words, rate.confidence, valid)
+    return Step("rate", rate.id, words, rate.confidence, valid, sources=rate.sources)
 
 
 def _significant(value: float, digits: int) -> tuple[float, float]:
@@ -287,7 +290,9 @@ def _starts(amount: str, printed: str, unit: str, goal: str, ctx: Context, table
             continue
         account = "an outside account of this sum" if s in accounts else "given by the source of an outside account"
         words = f"{money(s.value, s.unit)}, {_fact_words(s.fact)}, {account}, held with {s.confidence} confidence"
-        starts.append(_Start(s.id, words, s.unit, s.interval, Step("sum", s.id, words, s.confidence)))
+        starts.append(
+            _Start(s.id, words, s.unit, s.interval, Step("sum", s.id, words, s.confidence, sources=s.sources))
+        )
     return starts
 
 
@@ -304,17 +309,32 @@ def _slip_variants(
             value = start.interval
             read = Interval(value.low * factor, value.high * factor, value.point * factor)
             words = f"{money(value.point, start.unit)} read as {money(read.point, start.unit)}, {slip.what}"
-            yield Step("slip", slip.id, words, slip.confidence, slip_type=slip.type), read, rates, None
+            yield (
+                Step("slip", slip.id, words, slip.confidence, slip_type=slip.type, sources=slip.evidence),
+                read,
+                rates,
+                None,
+            )
     elif slip.type == "transposition":
         for reading in _transposed(printed_figure):
             words = f"the printed {printed_figure} read as {reading}, {slip.what}"
-            yield Step("slip", slip.id, words, slip.confidence, slip_type=slip.type), start.interval, rates, reading
+            yield (
+                Step("slip", slip.id, words, slip.confidence, slip_type=slip.type, sources=slip.evidence),
+                start.interval,
+                rates,
+                reading,
+            )
     elif slip.type == "rounded_rate":
         for i, rate in enumerate(rates):
             for cut in sorted(set(_significant(rate, slip.digits)) - {rate}):
                 shown = [*rates[:i], cut, *rates[i + 1 :]]
                 words = f"{slip.what} from {rate:g}"
-                yield Step("slip", slip.id, words, slip.confidence, slip_type=slip.type), start.interval, shown, None
+                yield (
+                    Step("slip", slip.id, words, slip.confidence, slip_type=slip.type, sources=slip.evidence),
+                    start.interval,
+                    shown,
+                    None,
+                )
 
 
 def search(amount_claim: str, printed_claim: str, claims: pd.DataFrame, tables: Tables) -> ChainSearch:
@@ -388,7 +408,6 @@ def _chain(
     if slip is not None:
         steps.append(slip)
     computed = _convert(value, path, shown)
-    rate_sources = [s for r, _ in path for s in r.sources]
     return Chain(
         start=start.ref,
         start_words=start.words,
@@ -398,7 +417,7 @@ def _chain(
         printed=printed,
         reproduces=computed.overlaps(against),
         valid_at_date=all(s.valid for s in steps if s.kind == "rate"),
-        sources=tuple(dict.fromkeys(rate_sources)),
+        sources=tuple(dict.fromkeys(i for s in steps for i in s.sources)),
         confidence=weakest(s.confidence for s in steps),
     )
 
@@ -450,8 +469,14 @@ def sentence(found: ChainSearch) -> str:
     )
 
 
-def sentences(searches: Sequence[ChainSearch]) -> list[str]:
-    return [sentence(s) for s in searches]
-
-
-__all__ = ["Chain", "ChainSearch", "RANKING_RULE", "Step", "Tables", "for_finding", "search", "sentence"]
+__all__ = [
+    "RANKING_RULE",
+    "Chain",
+    "ChainSearch",
+    "Step",
+    "Tables",
+    "conversion_pairs",
+    "for_finding",
+    "search",
+    "sentence",
+]
