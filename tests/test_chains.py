@@ -11,6 +11,7 @@ import re
 import pandas as pd
 import pytest
 
+from paper_audit import paths
 from paper_audit.audit import chain_data, chains
 from paper_audit.audit.check_kinds import ContractError
 from paper_audit.audit.finding import Finding
@@ -18,6 +19,7 @@ from paper_audit.audit.rounding import Interval
 from paper_audit.errors import DataError
 from paper_audit.present import flags
 from paper_audit.tables import claims as claims_mod
+from paper_audit.tables import schema
 
 MONEY = ("marks", "crowns", "yuan", "rubles", "USD")
 
@@ -191,7 +193,13 @@ def test_a_sum_the_same_source_gives_beside_an_outside_account():
     ]
     found = chains.search("amount", "printed", table, tables(rates=[MARKS_4], sums=sums))
     assert [c.start for c in found.reproducing] == ["in_marks"]
-    assert "given by the source of an outside account" in found.reproducing[0].words()
+    assert (
+        found.reproducing[0]
+        .words()
+        .startswith(
+            "14 billion marks, which the source of an outside account of this sum gives beside it, held with high"
+        )
+    )
 
 
 # --- the typed contract ------------------------------------------------------------------
@@ -355,9 +363,9 @@ def test_the_ruble_sums_are_one_rate_of_four(real, amount, printed, expected):
     assert chain.value.point == pytest.approx(expected)
 
 
-def planted_finding(kind: str, inputs: list[str], counted: bool = True) -> Finding:
+def planted_finding(kind: str, inputs: list[str], counted: bool = True, check: str = "planted") -> Finding:
     return Finding(
-        check="planted",
+        check=check,
         kind=kind,
         title="A planted question?",
         chapter="chinese_aid",
@@ -385,13 +393,16 @@ def test_the_conversions_of_a_finding_are_its_sums_and_their_converted_values(re
 
 
 def test_a_counted_conversion_s_flag_says_how_its_figure_was_made(real):
-    counted = planted_finding("reference_rate", ["chinese_gift_yuan", "chinese_gift_usd", "cny_official_1955"])
+    inputs = ["chinese_gift_yuan", "chinese_gift_usd", "cny_official_1955"]
+    counted = planted_finding("reference_rate", inputs, check="chinese_gift_official")
     shown = flags.paragraphs(counted)
     sentence = chains.sentence(chains.search("chinese_gift_yuan", "chinese_gift_usd", *real))
     assert sentence.startswith("How the printed figure, USD 400 million, was probably made: 1.6 billion rubles")
     assert "The explanation. " + sentence in shown.replace("&#x27;", "'")
     # Not counted: no sentence; the engine's own searches, where it gives them, are used.
     assert "probably made" not in flags.paragraphs(dataclasses.replace(counted, counted=False))
+    # Another check that holds the same conversion leaves it to the one that tells it.
+    assert "probably made" not in flags.paragraphs(dataclasses.replace(counted, check="chinese_yuan_usd_rates"))
     given = dataclasses.replace(counted)
     given.made_by = []  # the engine found no conversion to search
     assert "probably made" not in flags.paragraphs(given)
@@ -413,3 +424,29 @@ def test_the_sentences_are_whole_sentences_without_ids_or_nested_brackets(real):
         assert not re.search(r"\([^()]*\(", said), said
         assert not [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", said) and "_" in i], said
         assert not re.search(r"\b1[89]\d\d-\d\d-\d\d\b", said), said
+
+
+def test_each_conversion_is_told_by_one_check(real):
+    rows = [
+        {"id": "all_three", "kind": "same_rate", "inputs": "a1 p1 a2 p2 a3 p3", "judges": "p1 p2 p3"},
+        {"id": "first_only", "kind": "reference_rate", "inputs": "a1 p1", "judges": "p1"},
+        {"id": "second_unjudged", "kind": "reference_rate", "inputs": "a2 p2", "judges": ""},
+        {"id": "third_later", "kind": "reference_rate", "inputs": "a3 p3", "judges": "p3"},
+        {"id": "third_again", "kind": "reference_rate", "inputs": "a3 p3", "judges": "p3"},
+    ]
+    rows_claims = claims_frame(
+        *(claim(f"a{i}", "1 million", 1, "yuan") for i in (1, 2, 3)),
+        *(claim(f"p{i}", "1 million", 1, "USD") for i in (1, 2, 3)),
+    )
+    # The check that judges the printed figure first, then the most specific, then the first in the file.
+    assert chains.owners(rows, rows_claims) == {
+        ("a1", "p1"): "first_only",
+        ("a2", "p2"): "all_three",
+        ("a3", "p3"): "third_later",
+    }
+    # The book's: each printed figure of China's aid in its own check against the official rates.
+    book = claims_mod.read_csv_strict(paths.CHECKS_CSV, schema.field_names("checks"))
+    told = chains.owners(book, real[0])
+    assert told[("chinese_gift_yuan", "chinese_gift_usd")] == "chinese_gift_official"
+    assert told[("chinese_gift_first_year_yuan", "chinese_gift_first_year_usd")] == "chinese_first_year_official"
+    assert told[("damage_estimate_won_soviet", "damage_estimate_usd_soviet")] == "damage_won_usd_rates"

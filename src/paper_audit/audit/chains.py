@@ -34,7 +34,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -288,8 +288,11 @@ def _starts(amount: str, printed: str, unit: str, goal: str, ctx: Context, table
     for s in accounts + beside:
         if s.unit == goal:
             continue
-        account = "an outside account of this sum" if s in accounts else "given by the source of an outside account"
-        words = f"{money(s.value, s.unit)}, {_fact_words(s.fact)}, {account}, held with {s.confidence} confidence"
+        if s in accounts:
+            what = f"{_fact_words(s.fact)}, an outside account of this sum"
+        else:  # its description presumes the account it stands beside
+            what = "which the source of an outside account of this sum gives beside it"
+        words = f"{money(s.value, s.unit)}, {what}, held with {s.confidence} confidence"
         starts.append(
             _Start(s.id, words, s.unit, s.interval, Step("sum", s.id, words, s.confidence, sources=s.sources))
         )
@@ -441,6 +444,20 @@ def conversion_pairs(kind: str, inputs: Sequence[str], claims: pd.DataFrame) -> 
         if a in claims.index and b in claims.index and str(claims.loc[a, "unit"]) != str(claims.loc[b, "unit"]):
             pairs.append((a, b))
     return pairs
+
+
+def owners(rows: Sequence[Mapping[str, Any]], claims: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """The one check whose flag tells how each conversion was made, so that a page
+    says it once: among the checks (rows of checks.csv: id, kind, inputs, judges)
+    whose inputs hold the conversion, one that judges the printed figure, then the
+    one with the fewest conversions (the most specific), then the first in the file."""
+    found: dict[tuple[str, str], list[tuple[bool, int, int, str]]] = {}
+    for order, row in enumerate(rows):
+        pairs = conversion_pairs(str(row["kind"]), str(row["inputs"]).split(), claims)
+        for pair in pairs:
+            judged = pair[1] in str(row.get("judges") or "").split()
+            found.setdefault(pair, []).append((not judged, len(pairs), order, str(row["id"])))
+    return {pair: min(candidates)[3] for pair, candidates in found.items()}
 
 
 def for_finding(finding: Any, claims: pd.DataFrame, tables: Tables) -> list[ChainSearch]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from paper_audit import paths
 from paper_audit.audit import chain_data, chains
 from paper_audit.audit.phrasing import capitalised
 from paper_audit.audit.verdicts import EVIDENCE, UNCERTAIN, VERDICTS
 from paper_audit.present.render import REGISTER_PAGE, esc, finding_anchor, pages_text, source_line
 from paper_audit.present.yardsticks import yardstick_lines
 from paper_audit.tables import claims as claims_mod
+from paper_audit.tables import schema
 
 # The fold's handle: what a reader finds by opening it.
 DETAILS_SUMMARY = "The quotes and the computation"
@@ -47,23 +49,27 @@ def verdict_sentence(finding) -> str:
 
 @lru_cache(maxsize=1)
 def _chain_inputs() -> tuple:
-    """The claims and the tables a search for a figure's making reads (once per process)."""
+    """The claims, the tables a search for a figure's making reads, and which
+    check tells each conversion (``chains.owners``), once per process."""
     table = claims_mod.load_claims()
-    return table, chain_data.load(set(table.index))
+    rows = claims_mod.read_csv_strict(paths.CHECKS_CSV, schema.field_names("checks"))
+    return table, chain_data.load(set(table.index)), chains.owners(rows, table)
 
 
 def made_by(finding) -> list[str]:
     """How each printed figure of a counted conversion was probably made, a sentence
-    each (``chains.sentence``): the engine's searches (``finding.made_by``) where it
-    gives them, else a search made here."""
+    each (``chains.sentence``), in the one check that tells it (``chains.owners``):
+    the engine's searches (``finding.made_by``) where it gives them, else a search
+    made here."""
     if not finding.counted:
         return []
     searches = getattr(finding, "made_by", None)
     if searches is None:
         if not chains.conversion_pairs(finding.kind, finding.inputs, _chain_inputs()[0]):
             return []
-        searches = chains.for_finding(finding, *_chain_inputs())
-    return [chains.sentence(s) for s in searches]
+        searches = chains.for_finding(finding, *_chain_inputs()[:2])
+    told = _chain_inputs()[2]
+    return [chains.sentence(s) for s in searches if told.get((s.amount, s.printed)) == finding.check]
 
 
 def paragraphs(finding) -> str:
