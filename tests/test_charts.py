@@ -8,6 +8,7 @@ Each rule is shown to bite: a planted bad chart or text is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 
@@ -16,6 +17,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib import ticker
 
+from paper_audit import paths
 from paper_audit.audit.verdicts import CONSISTENT, GROSS
 from paper_audit.errors import DataError
 from paper_audit.present import chart_rules, plots
@@ -178,11 +180,136 @@ def test_overlapping_tick_labels_are_found_and_refused(tmp_path, monkeypatch):
         plots.publish(fig, "crowded", "a chart", "a chart")
 
 
+# Issue 26: chart text at least 11 px tall when the page is 390 px wide.
+PHONE_MIN_PX = 11
+
+
 def test_text_stays_legible_on_a_phone(drawn):
     charts = all_charts()
     for name, chart in charts.items():
-        assert chart.phone_text_px >= chart_rules.MIN_TEXT_PX, (name, chart.width_px, chart.phone_text_px)
+        assert chart.phone_text_px >= PHONE_MIN_PX, (name, chart.width_px, chart.phone_text_px)
         assert chart.width_px <= 600, f"{name} is {chart.width_px:.0f} px wide: a phone shrinks it too far"
+
+
+def test_text_size_on_a_phone_is_computed_from_inches_dpi_and_the_column():
+    """Worked by hand: 10-point text is 10/72 inch, 13.33 CSS px at natural
+    size; a 5-inch SVG is 480 px wide, shrunk to the 342 px column (x 0.7125);
+    a 4-inch one is 384 px (x 0.8906); a raster image of 100 dpi is 100 px
+    to the inch; a chart narrower than the column is not enlarged."""
+    assert chart_rules.text_px(10, 5.0, 342) == pytest.approx(9.5)
+    assert chart_rules.text_px(10, 4.0, 342) == pytest.approx(11.875)
+    assert chart_rules.text_px(10, 5.0, 342, dpi=100) == pytest.approx(9.5)  # 13.89 px x 342/500
+    assert chart_rules.text_px(12, 5.0, 342, dpi=200) == pytest.approx(12 * 200 / 72 * 342 / 1000)
+    assert chart_rules.text_px(10, 3.0, 342) == pytest.approx(13.333, abs=0.001)
+    assert chart_rules.PHONE_COLUMN_PX == 342, "measured in Chromium at 390 px (test_browser checks it)"
+
+
+def test_the_natural_width_is_the_saved_file_s(drawn, tmp_path):
+    """The width the legibility rule assumes is the one the SVG file states
+    (in points, drawn at 96 CSS px to 72 points)."""
+    for name, chart in all_charts().items():
+        width = re.search(rb'<svg[^>]*\swidth="([\d.]+)pt"', chart.svg)
+        assert width, name
+        assert float(width.group(1)) * 96 / 72 == pytest.approx(chart.width_px, abs=2), name
+        assert (tmp_path / "figures" / f"{name}.svg").read_bytes() == chart.svg
+
+
+def test_a_chart_as_wide_as_before_is_now_refused(tmp_path, monkeypatch):
+    """The old charts (5 inches, 10-point text) came to 9.3 px on a phone: refused."""
+    monkeypatch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(tmp_path))
+    with plt.rc_context(plots.STYLE):
+        fig, ax = plt.subplots(figsize=(5.0, 2), layout="constrained")
+        ax.plot([0, 1], [0, 1])
+        ax.set_xlabel("a label")
+    with pytest.raises(DataError, match="on a phone"):
+        plots.publish(fig, "old_width", "a chart", "a chart")
+
+
+def _shown(fig):
+    """(point labels, legend texts) of a drawn chart."""
+    ax = fig.axes[0]
+    legend = fig.legends[0] if fig.legends else ax.get_legend()
+    points = [t.get_text().strip() for t in ax.texts]
+    return points, [t.get_text().replace("\n", " ") for t in (legend.get_texts() if legend else [])]
+
+
+def test_rates_are_written_at_one_precision_and_legends_in_words(drawn):
+    references = {
+        "Official rate from March 1955, " + plots.attested("high"): 2.4618,
+        "Rate before the reform of 1955, " + plots.attested("low"): 2.617,
+    }
+    plots.rates(
+        ["debt", "gift", "tranche"],
+        [2.011, 2.0, 2.4],
+        "yuan",
+        unit="yuan per US dollar",
+        references=references,
+        alt="a",
+        caption="c",
+    )
+    points, legend = _shown(drawn["yuan"])
+    assert points == ["2.01", "2.00", "2.40"]
+    assert legend == [
+        "Official rate from March 1955, well attested: 2.46",
+        "Rate before the reform of 1955, uncertain: 2.62",
+    ]
+    for text in legend:
+        assert "confidence)" not in text and not re.search(r"\d\.\d{3}", text), text
+
+
+def test_one_precision_is_chosen_for_a_quantity():
+    assert chart_rules.decimals_for([2.011, 2.0, 2.4]) == 2
+    assert chart_rules.decimals_for([2470.6, 123.4]) == 0
+    assert chart_rules.decimals_for([0.052, 0.3]) == 4  # 0.0520, three significant digits
+    assert [chart_rules.fixed(v, 2) for v in (2.011, 2.0, 2.4)] == ["2.01", "2.00", "2.40"]
+
+
+def test_confidence_reads_as_words():
+    for level in ("high", "medium-high", "medium", "medium-low", "low", "none"):
+        assert "confidence" not in plots.attested(level) and level not in plots.attested(level), level
+
+
+def test_no_two_legend_lines_fall_on_one_rate(drawn):
+    values = [1.5 + i * 0.05 for i in range(31)]
+    marks = [(2.4618, "official rate from 1955"), (2.4618, "a reading of 1953-1955"), (2.617, "rate before 1955")]
+    plots.bands(
+        values, [("gift", [CONSISTENT] * 31)], "bands2", xlabel="yuan per US dollar", marks=marks, alt="a", caption="c"
+    )
+    grid = [[CONSISTENT if v < 2.2 else GROSS for v in values[::5]] for _ in range(3)]
+    plots.verdict_map(
+        values[::5], [1.1, 2.0, 3.0], grid, "map2", xlabel="yuan", ylabel="threshold", marks=marks, alt="a", caption="c"
+    )
+    for name in ("bands2", "map2"):
+        fig = drawn[name]
+        lines = [line for line in fig.axes[0].get_lines() if line.get_linestyle() != "None"]
+        rates = sorted(round(line.get_xdata()[0], 6) for line in lines)
+        assert rates == [2.4618, 2.617], (name, rates)
+        legend_lines = fig.legends[0].get_lines()
+        assert len(legend_lines) == 2, name
+        _, texts = _shown(fig)
+        assert any("official rate from 1955" in t and "a reading of 1953-1955" in t for t in texts), texts
+        # The lines drawn and the legend's lines are the same colour, and not white on the map.
+        for drawn_line, shown in zip(lines, legend_lines, strict=True):
+            assert drawn_line.get_color() == shown.get_color() != "white", name
+
+
+def test_the_volunteers_chart_shows_the_finding(drawn):
+    """The gap between the paper's divisions and the official history's range:
+    a dot at the paper's figure, a bar over the range, both ends written."""
+    plots.spans(
+        [("The paper (p. 3)", 34, 34), ("The official history", 41, 52)],
+        "strength",
+        xlabel="divisions",
+        alt="a",
+        caption="c",
+    )
+    points, _ = _shown(drawn["strength"])
+    assert points == ["34", "41", "52"]
+    notebook = json.loads((paths.NOTEBOOKS_DIR / "volunteers.ipynb").read_text(encoding="utf-8"))
+    charts = ["".join(c["source"]) for c in notebook["cells"] if "chapter.chart(" in "".join(c["source"])]
+    assert charts and all("plots.spans(" in c for c in charts), "the chapter charts the strength finding"
+    assert any("chapter.findings[" in c and '"cpv_strength_official"' in c for c in charts), "drawn from the finding"
+    assert not any("plots.steps(" in c for c in charts), "the subtraction that agrees is not the chapter's chart"
 
 
 def test_text_too_small_for_a_phone_is_refused(tmp_path, monkeypatch):

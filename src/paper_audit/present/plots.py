@@ -29,9 +29,13 @@ from matplotlib.patches import Patch  # noqa: E402
 from paper_audit import paths  # noqa: E402
 from paper_audit.audit.verdicts import PROBLEM_FROM, SEVERITY  # noqa: E402
 from paper_audit.errors import DataError  # noqa: E402
-from paper_audit.present.chart_rules import (  # noqa: E402, F401 - number and check_text for the notebooks
+from paper_audit.present.chart_rules import (  # noqa: E402, F401 - number, check_text, attested for the notebooks
+    attested,
     check_figure,
     check_text,
+    decimals_for,
+    fixed,
+    merged_marks,
     number,
     plain_dates,
     plain_linear,
@@ -43,9 +47,10 @@ from paper_audit.present.styles import chart_style  # noqa: E402
 # metadata, read by the ``audit-figure`` directive (``sphinx_figures``).
 FIGURE_METADATA = "paper_audit_figure"
 
-# Narrow charts (5 inches, 480 px) with 10-point text at the smallest: shrunk
-# to a phone's text column, their text stays legible (chart_rules.MIN_TEXT_PX).
-WIDTH = 5.0
+# Narrow charts (4 inches, 384 px) with 10-point text at the smallest: shrunk
+# to a phone's text column, their text stays at least 11 px tall
+# (chart_rules.MIN_TEXT_PX, chart_rules.text_px).
+WIDTH = 4.0
 SMALL = 10  # annotations, legends, tick labels
 STYLE = {
     "svg.hashsalt": "paper-audit",  # fixed ids: the same SVG on every build
@@ -135,7 +140,7 @@ def _legend_below(fig, handles=None, labels=None, **options):
     if handles is None:
         handles, labels = fig.axes[0].get_legend_handles_labels()
     # Wrapped to share the chart's width between the legend's columns.
-    width = 46 // options.get("ncol", 1)
+    width = 40 // options.get("ncol", 1)
     labels = [textwrap.fill(str(label), width) for label in (labels or [h.get_label() for h in handles])]
     fig.legend(handles, labels, loc="outside lower left", frameon=False, **options)
 
@@ -174,12 +179,44 @@ def bars(
         if reference_line is not None:
             ax.axvline(reference_line, color=INK, linestyle="--", linewidth=1)
             ax.text(reference_line, -0.75, reference_label + " ", ha="right", va="center", fontsize=SMALL, color=INK)
-        ax.set_xlabel(textwrap.fill(xlabel, 50))
+        # Wrapped to the axes, which the row labels narrow; the title starts at the
+        # chart's left edge, not the axes', so that neither runs past the chart.
+        ax.set_xlabel(textwrap.fill(xlabel, 36))
         if title:
-            ax.set_title(title, loc="left")
+            fig.suptitle(title, x=0.02, ha="left", fontsize=plt.rcParams["axes.titlesize"])
         ax.grid(axis="y", visible=False)
         integer = all(float(v).is_integer() for v in values)
         plain_linear(fig, ax.xaxis, integer=integer)
+    return publish(fig, name, alt, caption)
+
+
+def spans(rows, name, *, xlabel, alt, caption, stated_rows=1, value_format="{:,.0f}"):
+    """A figure against ranges: one row per ``(label, low, high)``. The first
+    ``stated_rows`` are the paper's figures (blue dots); the others are
+    references read under an assumption (orange: a bar from low to high, a
+    diamond where the two meet). Every end is written at one precision, so the
+    gap between the paper and its references, the finding, is seen at a glance."""
+    reference_colour = "#b35c00"
+    with plt.rc_context(STYLE):
+        labels = [label for label, _, _ in rows]
+        fig, ax = plt.subplots(figsize=(WIDTH, _rows_height(labels, 0.55) + 1.3), layout="constrained")
+        for y, (_label, low, high) in enumerate(rows):
+            if low == high:
+                stated = y < stated_rows
+                marker, colour = ("o", ACCENT) if stated else ("D", reference_colour)
+                ax.plot([low], [y], marker, color=colour, markersize=9, zorder=3)
+                ax.text(low, y - 0.22, value_format.format(low), ha="center", va="bottom", fontsize=SMALL)
+            else:
+                ax.plot([low, high], [y, y], color=reference_colour, linewidth=9, solid_capstyle="butt", zorder=3)
+                ax.text(low, y, value_format.format(low) + " ", ha="right", va="center", fontsize=SMALL, color=INK)
+                ax.text(high, y, " " + value_format.format(high), ha="left", va="center", fontsize=SMALL, color=INK)
+        ax.set_yticks(range(len(rows)), [_wrap(label) for label in labels])
+        ax.set_ylim(len(rows) - 0.5, -0.7)
+        ax.set_xlim(0, max(high for _, _, high in rows) * 1.2)
+        # Centred under an axes that the row labels narrow: wrapped to stay within the chart.
+        ax.set_xlabel(textwrap.fill(xlabel, 32))
+        ax.grid(axis="y", visible=False)
+        plain_linear(fig, ax.xaxis, integer=True)
     return publish(fig, name, alt, caption)
 
 
@@ -208,16 +245,21 @@ def stacked_share(labels, values, name, *, total_label, alt, caption):
 
 
 def rates(labels, implied, name, *, unit, references, alt, caption, colours=None, log=False):
-    """Dot plot of implied exchange rates against reference lines {label: value}."""
+    """Dot plot of implied exchange rates against reference lines {label in
+    words: value}. Every rate, point or line, is written at one precision
+    (``decimals_for``: 2.01, 2.00, 2.40), the lines' in the legend ("Official
+    rate from March 1955, well attested: 2.46")."""
+    decimals = decimals_for([*implied, *references.values()])
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(WIDTH, _rows_height(labels, 0.5) + 1.6), layout="constrained")
         positions = list(range(len(labels)))
         ax.scatter(implied, positions, s=60, color=colours or ACCENT, zorder=3)
         for y, v in zip(positions, implied, strict=True):
-            ax.text(v, y - 0.25, number(v, 3), ha="center", va="bottom", fontsize=SMALL)
+            ax.text(v, y - 0.25, fixed(v, decimals), ha="center", va="bottom", fontsize=SMALL)
         styles = ["--", ":", "-."]
-        for i, (label, value) in enumerate(references.items()):
-            ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1, label=f"{label}: {number(value)}")
+        for i, (value, label) in enumerate(merged_marks((v, k) for k, v in references.items())):
+            line_label = f"{label}: {fixed(value, decimals)}"
+            ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1, label=line_label)
         ax.set_yticks(positions, [_wrap(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xlabel(unit)
@@ -328,7 +370,7 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
 
     edges = _edges(values)
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, 0.75 * len(rows) + 2.8), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH, (1.0 if notes else 0.75) * len(rows) + 2.8), layout="constrained")
         present = []
         for y, (_label, verdicts) in enumerate(rows):
             start = 0
@@ -347,8 +389,10 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
                     present.append(verdict)
                     start = i
         for y, x, text in notes or ():
-            ax.plot([x], [y - 0.32], marker="v", color=INK, markersize=6)
+            ax.plot([x], [y - 0.3], marker="v", color=INK, markersize=6)
             left = x < (edges[0] + edges[-1]) / 2
+            # On the side with more room, wrapped to fit half the axes' width.
+            text = textwrap.fill(text, 18)
             ax.text(
                 x,
                 y - 0.36,
@@ -363,7 +407,7 @@ def bands(values, rows, name, *, xlabel, marks, alt, caption, notes=None):
             Patch(facecolor=chart_style(v)[0], hatch=chart_style(v)[1], edgecolor="white", label=v)
             for v in verdict_order(present)
         ]
-        for i, (value, label) in enumerate(marks):
+        for i, (value, label) in enumerate(merged_marks(marks)):
             handles.append(ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1.2, label=label))
         ax.set_yticks(range(len(rows)), [_wrap(label) for label, _ in rows])
         ax.set_ylim(len(rows) - 0.5, -0.7)
@@ -398,14 +442,13 @@ def verdict_map(x_values, y_values, grid, name, *, xlabel, ylabel, marks, alt, c
         )
         styles = ["--", ":", "-."]
         handles = [Patch(facecolor=chart_style(v)[0], label=v) for v in order]
-        for i, (value, label) in enumerate(marks):
-            handles.append(ax.axvline(value, color="white", linestyle=styles[i % 3], linewidth=1.4, label=label))
+        # One line per rate, drawn in the ink its legend shows (not white on the map, black in the legend).
+        for i, (value, label) in enumerate(merged_marks(marks)):
+            handles.append(ax.axvline(value, color=INK, linestyle=styles[i % 3], linewidth=1.4, label=label))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(textwrap.fill(ylabel, 28))
         ax.grid(visible=False)
         plain_linear(fig, ax.xaxis)
         plain_linear(fig, ax.yaxis)
         _legend_below(fig, handles)
-        for line in fig.legends[0].get_lines():
-            line.set_color(INK)
     return publish(fig, name, alt, caption)
