@@ -26,10 +26,16 @@ def test_findings_csv_has_a_numeric_severity_and_a_counted_flag(findings):
     assert (frame.loc[frame["counted"], "severity"] > 0).all()
 
 
-def test_the_factor_of_twenty_is_the_gravest_finding(findings):
+def test_the_thesis_outranks_the_factor_of_twenty(findings):
+    """A referee ranks by what a finding changes: the yuan conversions bear on
+    the paper's thesis (China's aid comparable to and surpassing Moscow's) and
+    lean in its favour; the factor of twenty bears on the scale of the ruin."""
     gravest = max(findings.values(), key=lambda f: f.severity)
-    assert gravest.check == "damage_won_usd_rates" and gravest.problem == "won_dollar"
-    assert 19 < gravest.separation < 21  # the two implied won rates, beyond rounding
+    assert gravest.problem == "yuan_dollar" and gravest.stakes == "central" and gravest.direction == "favours"
+    twenty = findings["damage_won_usd_rates"]
+    assert twenty.counted and twenty.stakes == "supporting" and 19 < twenty.separation < 21
+    central = [f for f in findings.values() if f.counted and f.stakes == "central"]
+    assert central and all(f.severity > twenty.severity for f in central)
 
 
 def test_estimates_a_few_percent_apart_and_a_full_two_months_are_shown_not_counted(findings):
@@ -49,9 +55,9 @@ def test_severity_moves_with_the_gap_and_is_never_typed():
     # A reader's yuan rate moves the gift's dollar gap; the severity follows.
     near, far = _run("chinese_gift_official", yuan_per_usd=2.2), _run("chinese_gift_official", yuan_per_usd=3.0)
     assert near.counted and far.counted and far.severity > near.severity
-    assert far.severity == pytest.approx(
-        verdicts.EVIDENCE["yardstick"].severity_base + math.log2(far.separation), rel=1e-9
-    )
+    # central stakes (floor 20), a yardstick (base 1.5), one per doubling, one for leaning in the thesis' favour
+    assert far.stakes == "central" and far.direction == "favours"
+    assert far.severity == pytest.approx(20 + 1.5 + math.log2(far.separation) + 1, rel=1e-9)
     # and no column of checks.csv holds a severity
     with open(paths.CHECKS_CSV, encoding="utf-8") as handle:
         assert "severity" not in next(csv.reader(handle))
@@ -82,7 +88,12 @@ def test_the_missing_checks_are_made(findings):
     assert _run("cpv_strength_official", divisions_per_army=1.0).verdict == verdicts.UNCERTAIN
     generous = findings["china_more_generous"]
     assert generous.evidence == "wording" and generous.phrase["text"] == "much more generous than Moscow’s"
-    assert "not like-for-like" in generous.explanation
+    like_for_like = findings["china_gift_vs_soviet_official"]
+    assert like_for_like.verdict == verdicts.PARTLY and like_for_like.problem == generous.problem
+    # the outside yardsticks issue 25 asked for, each a row
+    for check in ("aid_budget_share_1954", "output_fall_soviet_report", "child_refugees_soviet_survey"):
+        assert findings[check].evidence == "yardstick", check
+    assert findings["chinese_gift_time_1953"].problem == "yuan_dollar"
 
 
 def test_every_count_is_the_same_and_each_problem_has_one_home(findings):
@@ -99,12 +110,23 @@ def test_every_count_is_the_same_and_each_problem_has_one_home(findings):
     assert sum(chapter_counts) == summary["problems"] == len(homes)
 
 
-def test_the_referees_five_problems(findings):
-    """The rule, not a list, decides; these are the five a specialist counted."""
+def test_the_referees_problems_in_the_referees_order(findings):
+    """The rule, not a list, decides; the ranking puts the thesis first and
+    what bears on no statement of the argument last."""
     counted = {f.problem for f in findings.values() if f.counted}
-    assert counted == {"won_dollar", "yuan_dollar", "aid_shares", "cpv_strength", "china_surpassing"}
+    assert counted == {
+        "won_dollar",
+        "yuan_dollar",
+        "aid_shares",
+        "cpv_strength",
+        "china_surpassing",
+        "china_more_generous",
+        "child_refugees",
+    }
     order = list(evidence.worst_by_problem(list(findings.values())))
-    assert order[0] == "won_dollar" and order[-1] == "china_surpassing"
+    assert order[0] == "yuan_dollar"
+    assert set(order[-2:]) == {"aid_shares", "child_refugees"}
+    assert order.index("won_dollar") == len(order) - 3
 
 
 def test_every_counted_finding_says_what_it_changes_in_the_argument(findings):

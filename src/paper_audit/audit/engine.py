@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from paper_audit import paths
-from paper_audit.audit import evidence, gaps, kinds  # noqa: F401 (kinds: importing it registers every kind)
+from paper_audit.audit import evidence, gaps, kinds, stakes  # noqa: F401 (kinds: importing it registers every kind)
 from paper_audit.audit.check_kinds import (
     KIND_SPECS,
     KINDS,
@@ -41,8 +41,8 @@ from paper_audit.audit.finding import Finding, findings_frame
 from paper_audit.audit.params import Assumptions
 from paper_audit.audit.verdicts import EVIDENCE_KINDS, SEVERITY
 from paper_audit.errors import DataError
+from paper_audit.tables import argument, reference, schema, toc
 from paper_audit.tables import claims as claims_mod
-from paper_audit.tables import reference, schema, toc
 from paper_audit.text import source
 
 # The engine's public face: what notebooks, commands and the classroom call.
@@ -111,6 +111,7 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
     known_refs = {i for table in reference.load().values() for i in table.index}
     chapters = toc.known_chapters()
     pages = source.load_pages()
+    statements = argument.load()
     seen = set()
     for row in rows:
         where = f"{path}, line {row['_line']} (check {row['id']})"
@@ -130,6 +131,10 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
         if row["definitional"] not in ("", "true", "false"):
             raise DataError(f"{where}, field 'definitional': {row['definitional']!r} is not true, false or empty")
         row["definitional"] = row["definitional"] == "true"
+        if row.get("routine", "") not in ("", "true", "false"):
+            raise DataError(f"{where}, field 'routine': {row['routine']!r} is not true, false or empty")
+        row["routine"] = row.get("routine") == "true"
+        _check_argument(where, row, statements)
         if row["evidence"] == "wording" and not row["phrase"]:
             raise DataError(
                 f"{where}, field 'phrase': a wording check must quote the phrase it holds against the numbers"
@@ -164,6 +169,22 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
                 )
     schema.validate("checks", path)
     return rows
+
+
+def _check_argument(where: str, row: CheckRow, statements: Mapping[str, argument.Statement]) -> None:
+    """A check names a statement of the argument and a direction together, or neither."""
+    statement, direction = row.get("argument", ""), row.get("direction", "")
+    if statement and statement not in statements:
+        raise DataError(
+            f"{where}, field 'argument': {statement!r} is not a statement in {paths.ARGUMENT_CSV.name} "
+            f"(one of: {', '.join(statements)}; empty for none)"
+        )
+    if bool(statement) != bool(direction):
+        field_name = "direction" if statement else "argument"
+        raise DataError(
+            f"{where}, field '{field_name}': a check names a statement it bears on and the direction "
+            "its error leans (favours or weakens) together, or neither"
+        )
 
 
 class _Missing(dict[str, Any]):
@@ -258,6 +279,10 @@ def run_check(ctx: Context, row: CheckRow) -> Finding:
         phrase=row.get("phrase_at"),
         judges=(row.get("judges") or "").split(),
         headline=row.get("headline") or row["title"],
+        argument=row.get("argument", ""),
+        stakes=argument.load()[row["argument"]].stakes if row.get("argument") else "",
+        direction=row.get("direction", ""),
+        routine=bool(row.get("routine")),
         pages=sorted({q["page"] for q in quotes}),
         quotes=quotes,
         stated=result.stated,
@@ -269,13 +294,18 @@ def run_check(ctx: Context, row: CheckRow) -> Finding:
         **dataclasses.asdict(numbers),
     )
     finding.counted = evidence.counted(finding)
+    finding.beyond = (
+        None if finding.separation is None else stakes.beyond_margins(finding, ctx.assumptions.sources_tolerance)
+    )
     finding.severity = evidence.severity(finding, ctx.assumptions.sources_tolerance)
     finding.label = evidence.label(finding)
     currency = ctx.claim(inputs[0])["unit"] if inputs and inputs[0] in ctx.claims.index else ""
     extras: dict[str, ExtraValue] = {
         "currency": currency,
         **result.extras,
-        "size": gaps.worded(KIND_SPECS[row["kind"]].gap, numbers, definitional),
+        # Read off the finding, whose gap beyond every margin is known by now: the
+        # size an explanation gives is the one the label and the headline give.
+        "size": gaps.worded(KIND_SPECS[row["kind"]].gap, finding, definitional),
     }
     finding.explanation = explain(result.explanation or row["explanation"], finding, extras)
     return finding

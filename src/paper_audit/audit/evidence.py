@@ -19,12 +19,11 @@ agreement from a problem.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from paper_audit.audit import gaps
+from paper_audit.audit import gaps, stakes
 from paper_audit.audit.finding import Finding
 from paper_audit.audit.phrasing import typographic
 from paper_audit.audit.verdicts import (
@@ -119,16 +118,11 @@ def counted(finding: Finding) -> bool:
 
 
 def severity(finding: Finding, sources_tolerance: float = 0.0) -> float:
-    """0 for a finding that is not counted; else the base of its kind of
-    evidence (``verdicts.EVIDENCE``) plus one for every doubling of the gap
-    beyond rounding and vagueness (``separation``; between sources, beyond
-    the tolerance too). Never typed per check: it moves with the gap."""
-    if not finding.counted:
-        return 0.0
-    gap = finding.separation or 1.0
-    if finding.evidence == "sources":
-        gap /= 1 + sources_tolerance
-    return EVIDENCE[finding.evidence].severity_base + math.log2(max(gap, 1.0))
+    """0 for a finding that is not counted; else its stakes in the paper's
+    argument first, then its kind of evidence and the size of its gap
+    beyond every margin (``stakes.severity``, where the weights are declared).
+    Never typed per check: it moves with the gap and the argument."""
+    return stakes.severity(finding, sources_tolerance)
 
 
 def is_problem(finding: Finding) -> bool:
@@ -136,7 +130,8 @@ def is_problem(finding: Finding) -> bool:
 
 
 def findings_summary(findings: Iterable[Finding]) -> dict[str, Any]:
-    """Distinct problems by evidence kind, and what the other findings are.
+    """Distinct problems by evidence kind, and what the other findings are:
+    ``problem_findings + agree + routine + definitional == findings``.
 
     A problem (a shared ``problem`` id) is counted once, under the evidence kind
     of its most severe finding; checks that cannot fail are counted apart and
@@ -146,7 +141,10 @@ def findings_summary(findings: Iterable[Finding]) -> dict[str, Any]:
     worst = worst_by_problem(findings)
     problems = Counter(f.evidence for f in worst.values())
     problem_ids = set(worst)
-    agree = [f for f in findings if not f.definitional and not is_problem(f)]
+    # Routine confirmations (what nobody doubts) are counted apart from the
+    # agreements of checks that could have failed on something in question.
+    agree = [f for f in findings if not f.definitional and not is_problem(f) and not f.routine]
+    routine = [f for f in findings if not f.definitional and not is_problem(f) and f.routine]
     return {
         "findings": len(findings),
         "problems": len(worst),
@@ -155,6 +153,7 @@ def findings_summary(findings: Iterable[Finding]) -> dict[str, Any]:
         "problem_ids": sorted(problem_ids),
         "agree": len(agree),
         "agree_by_kind": {kind: sum(f.evidence == kind for f in agree) for kind in EVIDENCE_KINDS},
+        "routine": len(routine),
         "definitional": sum(f.definitional for f in findings),
     }
 
@@ -193,8 +192,9 @@ def summary_sentence(findings: Iterable[Finding]) -> str:
     else:
         k = sum(is_problem(f) for f in findings)
         problems = "; ".join(_problem_words(f) for f in worst.values())
+        share = f"All {n} checks" if k == n and n > 1 else f"{k} of the {n} checks"
         text = (
-            f"{k} of the {n} checks in this chapter {'finds' if k == 1 else 'find'} a disagreement that counts, "
+            f"{share} in this chapter {'finds' if k == 1 else 'find'} a disagreement that counts, "
             f"{'one problem' if len(worst) == 1 else f'{len(worst)} distinct problems'}: {problems}."
         )
         if agree:

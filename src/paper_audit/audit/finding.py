@@ -56,6 +56,19 @@ class Finding:
     # What is at issue, as a noun phrase the size can follow (checks.csv
     # ``headline``; the title where it is empty): the front page's words.
     headline: str = ""
+    # The statement of the paper's argument the finding bears on (checks.csv
+    # ``argument``, an id of data/argument.csv; "" for none), how much of the
+    # argument rests on it (``stakes``: central, supporting or "") and which
+    # way an error in the checked figures leans on it (favours | weakens).
+    argument: str = ""
+    stakes: str = ""
+    direction: str = ""
+    # A check that confirms what nobody doubts: its agreement is counted apart.
+    routine: bool = False
+    # How far apart the two sides lie beyond every margin (rounding, the
+    # vagueness of the words, the tolerance for estimates): the gap that
+    # severity weighs and every headline prints (``stakes.beyond_margins``).
+    beyond: float | None = None
 
     @property
     def rank(self) -> int:
