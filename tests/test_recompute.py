@@ -110,15 +110,6 @@ def cases(r, figure, day, findings):
     shares.append("aid_share_mongolia_vietnam_pct")
     yield "the donors' shares", "share_sum", r.share_sum(figure(i) for i in shares), f["aid_shares_sum"].computed_value
     yield (
-        "the donors' shares against the ratio of the sums",
-        "ratio",
-        [
-            r.ratio(figure("aid_share_eastern_europe_pct"), figure("aid_share_ussr_pct")),
-            r.ratio(figure("ee_commitment_rubles"), figure("soviet_aid_rubles")),
-        ],
-        [f["donor_ratio_ee_ussr"].stated_value, f["donor_ratio_ee_ussr"].computed_value],
-    )
-    yield (
         "from the armistice to Kim's report",
         "days_between",
         r.days_between(day("armistice"), day("kim_report_to_soviets_date")),

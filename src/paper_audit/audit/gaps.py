@@ -119,9 +119,22 @@ def _finite(*values: float | None) -> bool:
     return all(v is not None and math.isfinite(v) for v in values)
 
 
+def _beyond(sides: Sides) -> float | None:
+    """The ratio beyond every margin: a finding's own (``beyond``: between sources
+    the tolerance for estimates is allowed for too), else the comparison's separation."""
+    ratio = getattr(sides, "beyond", None)
+    return ratio if ratio is not None else sides.separation
+
+
 def apart_wording(sides: Sides) -> str:
-    """Two figures that should be one: how far apart, relative to the smaller
-    ("2.4 percent apart", "a factor of 20"); ``spread`` where the kind gives it."""
+    """Two figures that should be one: how far apart beyond rounding, as the
+    ratio of their nearest ends ("19 percent apart beyond rounding", "a factor
+    of 20"); where a comparison has no intervals, by its spread or its points."""
+    ratio = _beyond(sides)
+    if ratio is not None and math.isfinite(ratio) and ratio > 1.0 + 1e-9:
+        if ratio >= 2:
+            return factor(ratio)
+        return f"{apart(ratio)} beyond rounding"
     if sides.spread is not None:
         ratio = 1 + sides.spread
     else:
@@ -133,22 +146,33 @@ def apart_wording(sides: Sides) -> str:
 
 
 def whole_wording(sides: Sides) -> str:
-    """Parts against their whole, in points of percent ("1 point over the whole")."""
-    gap = sides.gap_abs
-    if gap is None or not math.isfinite(gap) or gap == 0:
-        return ""
+    """Parts against their whole, in points of percent beyond the rounding of
+    the parts ("0.8 points over the whole beyond rounding")."""
+    low, high = sides.computed_low, sides.computed_high
+    s_low, s_high = sides.stated_low, sides.stated_high
+    if _finite(low, high, s_low, s_high):
+        assert low is not None and high is not None and s_low is not None and s_high is not None
+        if low > s_high:
+            gap = low - s_high
+        elif high < s_low:
+            gap = high - s_low
+        else:
+            return ""
+    else:
+        if sides.gap_abs is None or not math.isfinite(sides.gap_abs) or sides.gap_abs == 0:
+            return ""
+        gap = sides.gap_abs
     points = number(abs(gap))
     unit = "point" if points == "1" else "points"
-    return f"{points} {unit} {'over' if gap > 0 else 'short of'} the whole"
+    return f"{points} {unit} {'over' if gap > 0 else 'short of'} the whole beyond rounding"
 
 
 def phrase_wording(sides: Sides) -> str:
-    """A phrase that sets one figure against another and is not met: where the
-    first is the smaller, by how much, in percent of the second; else by how
-    far it falls short of what the phrase needs."""
-    if sides.gap_rel is not None and math.isfinite(sides.gap_rel) and sides.gap_rel < 0:
-        return f"{percent(-sides.gap_rel)} short of the phrase"
-    return f"{percent(1 - 1 / (sides.separation or 1.0))} short of the phrase"
+    """A phrase that sets one figure against another and is not met: by how
+    far the figures fall short of what the phrase needs, after the vagueness
+    its words leave open ("2 percent short of the phrase beyond its vagueness")."""
+    ratio = _beyond(sides) or 1.0
+    return f"{percent(1 - 1 / ratio)} short of the phrase beyond its vagueness"
 
 
 def against_range(words: str, unit: str | None) -> GapWording:
@@ -167,7 +191,11 @@ def against_range(words: str, unit: str | None) -> GapWording:
         else:
             beyond, side, end = low - stated, "below", low
         if unit is None:
-            return f"{percent(beyond / end)} {side} {words}" if end else ""
+            # In percent, the rounding of the stated figure allowed for: the gap severity weighs.
+            ratio = _beyond(sides)
+            if ratio is None or not math.isfinite(ratio) or ratio <= 1.0 + 1e-9 or not end:
+                return ""
+            return f"{percent(ratio - 1)} {side} {words} beyond rounding"
         return f"{number(beyond)}{' ' + unit if unit else ''} {side} {words}"
 
     return wording

@@ -28,13 +28,17 @@ class Assumptions:
     # may lie before the difference counts as a problem.
     vagueness: float = 0.10
     sources_tolerance: float = 0.05
-    # Divisions in a CPV army: the official history counts armies. None: the
-    # assumed range ASSUMED_DIVISIONS_PER_ARMY (an assumption, not a yardstick).
+    # Divisions in a CPV army: the accounts of the withdrawals count armies.
+    # None: ASSUMED_DIVISIONS_PER_ARMY (an assumption, with its reasons).
     divisions_per_army: float | None = None
 
 
-# Two or three divisions to an army: the book's assumption, shown as a range.
-ASSUMED_DIVISIONS_PER_ARMY = (2.0, 3.0)
+# Three divisions to a CPV army, low and high alike: a summary of the official
+# account counts the six armies withdrawn unannounced as 18 divisions
+# (data/reference/counts.csv, cpv_divisions_unannounced_1953_55), and the
+# paper's own footnote 13 leaves 15 divisions for the five armies that stayed
+# until 1958. Two to an army, once the book's lower bound, fits neither.
+ASSUMED_DIVISIONS_PER_ARMY = (3.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,9 @@ SPECS = {
     "sources_tolerance": Spec(
         float, 0.0, 0.5, False, "how far apart two estimates may lie and still not count, as a fraction (default 0.05)"
     ),
-    "divisions_per_army": Spec(float, 1.0, 6.0, True, "divisions in a CPV army (default: the assumed range 2 to 3)"),
+    "divisions_per_army": Spec(
+        float, 1.0, 6.0, True, "divisions in a CPV army (default: 3, as the accounts of the withdrawals count them)"
+    ),
 }
 DEFAULTS = {f.name: f.default for f in fields(Assumptions)}
 
@@ -113,7 +119,7 @@ COMMENTS = {
     "gross_factor": "a gap beyond this ratio is gross",
     "vagueness": "what words of emphasis leave open",
     "sources_tolerance": "estimates this far apart still agree",
-    "divisions_per_army": "CPV divisions per army (None: 2 to 3)",
+    "divisions_per_army": "CPV divisions per army (None: 3)",
 }
 
 

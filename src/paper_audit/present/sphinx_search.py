@@ -145,6 +145,19 @@ def _fact_display(kind: str, row) -> tuple[str, list[str], str]:
         if row["date_end"]:
             keys += [row["date_end"], spoken_date(row["date_end"])]
         return figure, keys, f"reference date: {row['event']}"
+    if kind == "cross-rates":
+        rate = float(row["units"])
+        end = row["valid_to"] or "open"
+        figure = f"{number(rate)} {row['currency']} per {row['per_currency']}"
+        return (
+            figure,
+            [row["units"], number(rate), figure],
+            f"reference rate, valid {row['valid_from']} to {end}: {row['basis']}",
+        )
+    if kind == "reference-sums":
+        scaled = f"{row['value']} {row['scale']}".strip()
+        figure = f"{scaled} {row['unit']}"
+        return figure, [row["value"], number(float(row["value"])), scaled, figure], f"reference sum: {row['fact']}"
     figure = row["value"] if row["unit"] == "fraction" else f"{row['value']} {row['unit']}"
     return figure, [row["value"], number(float(row["value"])), figure], f"reference count: {row['fact']}"
 

@@ -7,13 +7,17 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import pandas as pd
+
 from paper_audit.audit.check_kinds import CheckRow, Comparison, Result, compare, kind, spread
 from paper_audit.audit.context import Context
 from paper_audit.audit.gaps import against_range, whole_wording
 from paper_audit.audit.params import ASSUMED_DIVISIONS_PER_ARMY
-from paper_audit.audit.phrasing import amount_text, amounts_text, collapsed, ratio_text
-from paper_audit.audit.rounding import Interval, propagate
+from paper_audit.audit.phrasing import amount_text, amounts_text
+from paper_audit.audit.rounding import QUALIFIER_WIDENING, Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, NOT_SUPPORTED, SUPPORTED, WITHIN_ROUNDING
+from paper_audit.errors import DataError
+from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
 
 
@@ -115,55 +119,47 @@ def _remainder(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     )
 
 
-@kind(
-    "share_ratio",
-    roles=("share_a", "share_b", "sum_a", "sum_b"),
-    does="two donors' shares against the ratio of the sums the text gives for them",
-    provides=("share_ratio", "sum_ratio"),
-)
-def _share_ratio(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
-    """Two donors' shares (percent) against the ratio of the sums the paper gives for them."""
-    share_a, share_b, sum_a, sum_b = inputs
-    shares = propagate(lambda x, y: x / y, [ctx.interval(share_a), ctx.interval(share_b)])
-    sums = propagate(lambda x, y: x / y, [ctx.interval(sum_a), ctx.interval(sum_b)])
-    grade, numbers = compare(ctx, sums, shares)
-    return Result(
-        "share_ratio",
-        grade,
-        dataclasses.replace(numbers, spread=spread(sums.point, shares.point)),
-        stated=f"ratio of shares {ratio_text(shares.point)}",
-        computed=f"ratio of sums {ratio_text(sums.point)}",
-        computation=f"shares {amount_text(ctx.interval(share_a).point)} / {amount_text(ctx.interval(share_b).point)} "
-        f"= {_ratio_with_rounding(shares)}; sums {amount_text(ctx.interval(sum_a).point)} / "
-        f"{amount_text(ctx.interval(sum_b).point)} = {_ratio_with_rounding(sums)}",
-        extras={"share_ratio": ratio_text(shares.point), "sum_ratio": ratio_text(sums.point)},
-    )
-
-
-def _ratio_with_rounding(ratio: Interval) -> str:
-    """ "1.135 (1.132 to 1.138)"; the ratio alone where rounding cannot move it as printed."""
-    ends = collapsed(ratio_text(ratio.low), ratio_text(ratio.high))
-    return ratio_text(ratio.point) if ends == ratio_text(ratio.point) else f"{ratio_text(ratio.point)} ({ends})"
+def _fact_interval(ctx: Context, fact: pd.Series) -> Interval:
+    """A reference fact's value as the interval its words stand for: its scale
+    applied (an outside sum in millions) and its qualifier read as a claim's
+    ("more than 40 percent" is from 40 up, as the paper's "over" is)."""
+    scale = str(fact.get("scale", "") or "")
+    factor = claims_mod.SCALE_FACTORS.get(scale, 1.0)
+    qualifier = str(fact.get("qualifier", "") or "none")
+    qualifier = {"more than": "over"}.get(qualifier, qualifier)
+    value = float(fact["value"]) * factor
+    if qualifier not in QUALIFIER_WIDENING:
+        raise DataError(
+            f"reference fact {fact['id']}: qualifier {qualifier!r} is not one of {', '.join(QUALIFIER_WIDENING)}"
+        )
+    # A count or a sum as a source gives it: exact, its words widening it as a claim's would.
+    below, above = QUALIFIER_WIDENING[qualifier]
+    if qualifier == "nearly":
+        below = ctx.assumptions.nearly_below
+    return Interval(value * (1 - below), value * (1 + above), value)
 
 
 @kind(
     "reference_count",
     roles=("claim", "count:fact"),
     does="a count against an independent count",
-    gap=against_range("the reference", ""),
+    gap=against_range("the reference", None),
 )
 def _reference_count(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     claim_id, count_id = inputs
     _, fact = reference.lookup(count_id)
-    value = float(fact["value"])
-    grade, numbers = compare(ctx, Interval(value, value, value), ctx.interval(claim_id))
+    reference_iv = _fact_interval(ctx, fact)
+    value = reference_iv.point
+    words = str(fact.get("qualifier", "") or "")
+    told = f"{words + ' ' if words and words != 'none' else ''}{amount_text(value)}"
+    grade, numbers = compare(ctx, reference_iv, ctx.interval(claim_id))
     return Result(
         "reference_count",
         grade,
         numbers,
         stated=amount_text(ctx.interval(claim_id).point),
-        computed=f"{amount_text(value)} ({fact['confidence']} confidence)",
-        computation=f"{fact['fact']}: {amount_text(value)}",
+        computed=f"{told} ({fact['confidence']} confidence)",
+        computation=f"{fact['fact']}: {told}",
     )
 
 
@@ -256,4 +252,33 @@ def _divisions_from_armies(ctx: Context, row: CheckRow, inputs: list[str]) -> Re
         computed=span,
         computation=f"{divisions:g} divisions + {armies:g} armies × {assumed} divisions per army = {span}",
         extras={"assumed": assumed, "range": span, "divisions": divisions, "armies": armies},
+    )
+
+
+@kind(
+    "share_left",
+    roles=("total", "left_earlier", "share:fact"),
+    does="the share of a total that the text's own figures leave for the last, against an independent share",
+    provides=("implied_share", "reference_share"),
+    gap=against_range("the reference", None),
+)
+def _share_left(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
+    """The text gives a total and what left of it earlier; the rest, as a share
+    of the total, is held against an independent share of the same rest (the
+    troops withdrawn last, as a share of all at the start)."""
+    total_id, earlier_id, share_id = inputs
+    implied = propagate(lambda t, e: (t - e) / t, [ctx.interval(total_id), ctx.interval(earlier_id)])
+    _, fact = reference.lookup(share_id)
+    share = _fact_interval(ctx, fact)
+    grade, numbers = compare(ctx, share, implied)
+    implied_text, share_text = f"{implied.point:.2f}", f"{share.point:.2f}"
+    return Result(
+        "share_left",
+        grade,
+        numbers,
+        stated=f"{implied_text} of the total (the paper's own figures)",
+        computed=f"{share_text} ({fact['confidence']} confidence)",
+        computation=f"({amount_text(ctx.interval(total_id).point)} − {amount_text(ctx.interval(earlier_id).point)})"
+        f" / {amount_text(ctx.interval(total_id).point)} = {implied_text}; {fact['fact']}: {share_text}",
+        extras={"implied_share": implied_text, "reference_share": share_text},
     )

@@ -14,9 +14,11 @@ import dataclasses
 from paper_audit.audit.check_kinds import PHRASE, CheckRow, Comparison, Result, kind, numbers
 from paper_audit.audit.context import Context
 from paper_audit.audit.gaps import phrase_wording
-from paper_audit.audit.phrasing import amount_text, ratio_text
-from paper_audit.audit.rounding import propagate
+from paper_audit.audit.phrasing import amount_text, amounts_text, listed, ratio_text
+from paper_audit.audit.rounding import Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, INCONSISTENT, NOT_SUPPORTED, PARTLY, SUPPORTED
+from paper_audit.errors import DataError
+from paper_audit.tables import reference
 
 COMPARABLE_RATIO = 0.8  # "comparable": the smaller is at least this share of the larger
 MUCH_MORE_RATIO = 1.5  # "much more": at least half as much again
@@ -126,5 +128,60 @@ def _sum_against(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
             "needed": needed,
             "first_sum": f"{amount_text(total.point)} {unit}",
             "second": f"{amount_text(other.point)} {unit}",
+        },
+    )
+
+
+@kind(
+    "comparison_at_rates",
+    roles=("first", "second"),
+    expects={
+        "expected_low": f"(optional) the ratio of the first to the second the phrase claims "
+        f"(default {MUCH_MORE_RATIO:g})"
+    },
+    does="the text says the first is much larger than the second, the first at the official rates of its time",
+    provides=("ratio", "needed", "first", "second", "rates"),
+    gap=phrase_wording,
+    agreement=PHRASE,
+)
+def _comparison_at_rates(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
+    """A comparison the text makes between sums in two currencies, made at
+    the official rates valid when the first was given (not at the paper's own
+    conversion): the first is converted at every candidate rate, and the
+    phrase is judged at the rate most favourable to it, so that a phrase the
+    numbers fall short of falls short at every candidate."""
+    first, second = inputs
+    currency = str(ctx.claim(first)["unit"])
+    start, end = ctx.period(first)
+    candidates = reference.rates_for(currency, start, end)
+    if not candidates:
+        raise DataError(f"no reference rate for {currency} held during {first}'s period {start} to {end}")
+    a, b = ctx.interval(first), ctx.interval(second)
+    converted = [propagate(lambda x, r=float(rate["units_per_usd"]): x / r, [a]) for rate in candidates]
+    low = min(converted, key=lambda iv: iv.point)
+    high = max(converted, key=lambda iv: iv.point)
+    ratio = high.point / b.point
+    needed = float(row.get("expected_low") or MUCH_MORE_RATIO)
+    wording, short = _judge(ctx, ratio, needed, 1.0)
+    unit = ctx.claim(second)["unit"]
+    span = Interval(low.low, high.high, (low.point + high.point) / 2)
+    rates = listed([f"{float(r['units_per_usd']):g} ({r['confidence']} confidence)" for r in candidates])
+    first_text = f"{amounts_text(low.point, high.point)} {unit}"
+    return Result(
+        "comparison_at_rates",
+        CONSISTENT if wording == SUPPORTED else INCONSISTENT,
+        dataclasses.replace(numbers(span, b), separation=short),
+        wording=wording,
+        stated=f"{amount_text(b.point)} {unit} (the other)",
+        computed=f"{first_text} (the first, at {currency} per dollar of {rates})",
+        computation=f"{amount_text(a.point)} {currency} at {rates} {currency} per dollar = {first_text}; "
+        f"against {amount_text(b.point)} {unit}: {ratio_text(low.point / b.point)} to {ratio_text(ratio)} "
+        f"({_needs(ctx, needed)})",
+        extras={
+            "ratio": f"{ratio_text(low.point / b.point)} to {ratio_text(ratio)}",
+            "needed": needed,
+            "first": first_text,
+            "second": f"{amount_text(b.point)} {unit}",
+            "rates": rates,
         },
     )
