@@ -6,6 +6,9 @@ dollar) and ``cross_rates.csv`` (units of one currency per unit of another),
 the outside sums from ``sums.csv`` (each names in ``of`` the claim it is an
 outside account of), the slips from ``data/slips.csv``: rows, not code, each
 of one of a few types (``SLIP_TYPES``) that ``chains`` applies generically.
+Which conversions a check holds (``conversion_pairs``) and which check tells
+each (``owners``) are here too: the pairs a search is asked about.
+
 Bad data (a slip of an unknown type, a sum whose ``of`` is not a claim, a
 rate in an unknown currency) stops with one ``DataError`` naming the file,
 line and field."""
@@ -15,13 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from paper_audit import paths
+from paper_audit.audit import kinds  # noqa: F401 (importing it registers every kind's roles)
+from paper_audit.audit.check_kinds import KIND_SPECS
 from paper_audit.audit.rounding import Interval, stated_interval
 from paper_audit.errors import DataError
 from paper_audit.tables import reference, schema
@@ -237,6 +243,41 @@ def slips_from(
             )
         )
     return tuple(found)
+
+
+def conversion_pairs(kind: str, inputs: Sequence[str], claims: pd.DataFrame) -> list[tuple[str, str]]:
+    """The conversions among a check's inputs: an input and the next whose
+    roles are a sum and its converted value ("amount", "converted"; "part",
+    "part_converted"), both claims, in different units."""
+    spec = KIND_SPECS.get(kind)
+    if spec is None or not spec.roles:
+        return []
+    names = [r.name for r in spec.roles]
+    pairs = []
+    for i in range(len(inputs) - 1):
+        if not spec.repeat and i + 1 >= len(names):
+            break
+        role, after = names[i % len(names)], names[(i + 1) % len(names)]
+        if after not in ("converted", f"{role}_converted"):
+            continue
+        a, b = inputs[i], inputs[i + 1]
+        if a in claims.index and b in claims.index and str(claims.loc[a, "unit"]) != str(claims.loc[b, "unit"]):
+            pairs.append((a, b))
+    return pairs
+
+
+def owners(rows: Sequence[Mapping[str, Any]], claims: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """The one check whose flag tells how each conversion was made, so that a page
+    says it once: among the checks (rows of checks.csv: id, kind, inputs, judges)
+    whose inputs hold the conversion, one that judges the printed figure, then the
+    one with the fewest conversions (the most specific), then the first in the file."""
+    found: dict[tuple[str, str], list[tuple[bool, int, int, str]]] = {}
+    for order, row in enumerate(rows):
+        pairs = conversion_pairs(str(row["kind"]), str(row["inputs"]).split(), claims)
+        for pair in pairs:
+            judged = pair[1] in str(row.get("judges") or "").split()
+            found.setdefault(pair, []).append((not judged, len(pairs), order, str(row["id"])))
+    return {pair: min(candidates)[3] for pair, candidates in found.items()}
 
 
 def currencies() -> tuple[str, ...]:

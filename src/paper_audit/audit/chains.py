@@ -34,15 +34,14 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from paper_audit.audit import kinds  # noqa: F401 (importing it registers every kind's roles)
-from paper_audit.audit.chain_data import CONFIDENCE, USD, Rate, Slip, Tables
-from paper_audit.audit.check_kinds import KIND_SPECS, ContractError
+from paper_audit.audit.chain_data import CONFIDENCE, USD, Rate, Slip, Tables, conversion_pairs, owners
+from paper_audit.audit.check_kinds import ContractError
 from paper_audit.audit.context import Context
 from paper_audit.audit.phrasing import amount_text, date_text, dates_text
 from paper_audit.audit.rounding import Interval, stated_interval
@@ -425,41 +424,6 @@ def _chain(
     )
 
 
-def conversion_pairs(kind: str, inputs: Sequence[str], claims: pd.DataFrame) -> list[tuple[str, str]]:
-    """The conversions among a check's inputs: an input and the next whose
-    roles are a sum and its converted value ("amount", "converted"; "part",
-    "part_converted"), both claims, in different units."""
-    spec = KIND_SPECS.get(kind)
-    if spec is None or not spec.roles:
-        return []
-    names = [r.name for r in spec.roles]
-    pairs = []
-    for i in range(len(inputs) - 1):
-        if not spec.repeat and i + 1 >= len(names):
-            break
-        role, after = names[i % len(names)], names[(i + 1) % len(names)]
-        if after not in ("converted", f"{role}_converted"):
-            continue
-        a, b = inputs[i], inputs[i + 1]
-        if a in claims.index and b in claims.index and str(claims.loc[a, "unit"]) != str(claims.loc[b, "unit"]):
-            pairs.append((a, b))
-    return pairs
-
-
-def owners(rows: Sequence[Mapping[str, Any]], claims: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """The one check whose flag tells how each conversion was made, so that a page
-    says it once: among the checks (rows of checks.csv: id, kind, inputs, judges)
-    whose inputs hold the conversion, one that judges the printed figure, then the
-    one with the fewest conversions (the most specific), then the first in the file."""
-    found: dict[tuple[str, str], list[tuple[bool, int, int, str]]] = {}
-    for order, row in enumerate(rows):
-        pairs = conversion_pairs(str(row["kind"]), str(row["inputs"]).split(), claims)
-        for pair in pairs:
-            judged = pair[1] in str(row.get("judges") or "").split()
-            found.setdefault(pair, []).append((not judged, len(pairs), order, str(row["id"])))
-    return {pair: min(candidates)[3] for pair, candidates in found.items()}
-
-
 def for_finding(finding: Any, claims: pd.DataFrame, tables: Tables) -> list[ChainSearch]:
     """A search for each conversion among a finding's inputs, in their order."""
     return [search(a, b, claims, tables) for a, b in conversion_pairs(finding.kind, finding.inputs, claims)]
@@ -494,6 +458,7 @@ __all__ = [
     "Tables",
     "conversion_pairs",
     "for_finding",
+    "owners",
     "search",
     "sentence",
 ]
