@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from paper_audit import paths
-from paper_audit.audit import evidence, gaps, kinds, stakes  # noqa: F401 (kinds: importing it registers every kind)
+from paper_audit.audit import chain_data, chains, evidence, gaps, kinds, stakes  # noqa: F401 (kinds: importing it registers every kind)
 from paper_audit.audit.check_kinds import (
     KIND_SPECS,
     KINDS,
@@ -328,7 +328,22 @@ def run_all(
     if context is None:
         context = Context(claims if claims is not None else claims_mod.load_claims(), assumptions)
     rows = rows if rows is not None else load_checks(checks_path, context.claims)
-    return [run_check(context, row) for row in rows]
+    findings = [run_check(context, row) for row in rows]
+    made_by(findings, context.claims)
+    return findings
+
+
+def made_by(findings: list[Finding], claims: pd.DataFrame) -> None:
+    """The engine's last step: for each counted finding that holds printed
+    conversions, how each printed figure was probably made (``chains``: rows of
+    rates, slips and outside sums, searched by one rule)."""
+    tables = None
+    for finding in findings:
+        if not finding.counted or not chains.conversion_pairs(finding.kind, finding.inputs, claims):
+            continue
+        if tables is None:
+            tables = chain_data.load(tuple(claims.index))
+        finding.made_by = chains.for_finding(finding, claims, tables)
 
 
 def findings_summary(findings: list[Finding] | None = None) -> dict[str, Any]:

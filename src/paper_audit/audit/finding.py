@@ -69,6 +69,10 @@ class Finding:
     # vagueness of the words, the tolerance for estimates): the gap that
     # severity weighs and every headline prints (``stakes.beyond_margins``).
     beyond: float | None = None
+    # How each printed conversion among the inputs was probably made (the
+    # engine's last step, ``chains.for_finding``), for counted findings only;
+    # None where no search was made.
+    made_by: list[Any] | None = None
 
     @property
     def rank(self) -> int:
@@ -89,6 +93,11 @@ class Finding:
         # The rounding grade would contradict a verdict in other words
         # ("inconsistent" beside "sources differ"): findings.csv keeps the verdict.
         del row["grade"], row["adverse_everywhere"]
+        # findings.csv gives the best chain in words, not the search's objects.
+        row["made_by"] = " | ".join(
+            "; ".join(step.words for step in search.best.steps) if search.best else f"none of {search.tried} tried"
+            for search in self.made_by or []
+        )
         return row
 
 
