@@ -203,10 +203,11 @@ def test_the_figure_opens_its_note_and_other_checks_are_listed_quietly(table, fi
     """The figure stays the focusable element; a check that only reads the
     figure is linked in its note, without a coloured badge."""
     by_claim = marks.findings_by_claim(findings.values())
-    claim_id = "aid_share_ussr_pct"  # read by the sum of the shares, judged by nothing
+    # read by the rates the conversions imply and by the official-rate check, judged by neither
+    claim_id = "chinese_debt_cancelled_yuan"
     mark = marks.claim_mark(table.loc[claim_id], by_claim[claim_id], "n")
-    assert re.search(r'<span class="audit-claim-figure" tabindex="0"[^>]*>33\.3</span>', mark)
-    assert "#flag-aid_shares_sum" in mark
+    assert re.search(r'<span class="audit-claim-figure" tabindex="0"[^>]*>729 million</span>', mark), mark
+    assert "#flag-chinese_yuan_usd_rates" in mark
     assert "audit-badge" not in mark and "verdict-none" in mark
 
 
@@ -225,7 +226,8 @@ def test_the_detectors_find_what_they_look_for(table, findings, pages, monkeypat
     monkeypatch.setattr(marks, "judging", lambda claim_id, found: list(found))
     monkeypatch.setattr(marks, "figure_end", lambda text, claim, limit: int(claim["figure_end"]))
     shown = quoted_html(table, findings, pages)
-    assert any("aid_share_ussr_pct wears the badge of aid_shares_sum" in p for p in misplaced(findings, shown))
+    wrong = misplaced(findings, shown)
+    assert any("chinese_debt_cancelled_usd wears the badge of chinese_yuan_usd_rates" in p for p in wrong), wrong
     assert any("definitional" in p or "three_year_plan_length" in p for p in misplaced(findings, shown))
     gross = {check: dataclasses.replace(f, verdict=verdicts.GROSS) for check, f in findings.items()}
     assert adverse_on("cpv_divisions_left_1954_55", gross, quoted_html(table, gross, pages))
