@@ -7,6 +7,7 @@ labelled for a phone."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
 import json
@@ -130,6 +131,65 @@ def test_the_abstract_names_the_gravest_problem_with_its_size(glued, findings):
     assert f"{len({f.problem for f in findings if f.counted})} distinct problem" in text, text
 
 
+def test_the_abstract_counts_add_up_to_the_checks(glued, findings):
+    """Problems, agreements, routine confirmations and definitions: each check
+    in one group, and the numbers the abstract prints sum to the checks."""
+    text = as_read(abstract_source(), glued)
+    said = re.search(r"Of the (\d+) checks, (.*?)\.(?:\s|$)", text)
+    assert said, f"the abstract does not say what the checks come to: {text}"
+    parts = [int(n) for n in re.findall(r"\b(\d+) (?:belongs?|agrees?|confirms?|holds?)\b", said.group(2))]
+    assert int(said.group(1)) == len(findings) == int(glued["n_checks"])
+    assert sum(parts) == len(findings), f"{parts} do not add up to {len(findings)} checks: {said.group(0)}"
+    # Each group counted by the test's own reading of the findings.
+    problem = sum(f.counted for f in findings)
+    definitional = sum(f.definitional and not f.counted for f in findings)
+    routine = sum(bool(getattr(f, "routine", False)) and not f.counted and not f.definitional for f in findings)
+    expected = [n for n in (problem, len(findings) - problem - definitional - routine, routine, definitional) if n]
+    assert parts == expected, (parts, expected)
+
+
+def test_the_counts_name_the_routine_confirmations_apart(findings):
+    """A finding marked routine leaves the agreements for its own group."""
+    before = front.counts(findings)
+    marked = [copy.copy(f) for f in findings]
+    target = next(f for f in marked if not f.counted and not f.definitional and not getattr(f, "routine", False))
+    target.routine = True
+    after = front.counts(marked)
+    assert after["routine"] == before["routine"] + 1 and after["agree"] == before["agree"] - 1
+    assert sum(after[k] for k in ("problem", "agree", "routine", "definitional")) == after["checks"] == len(findings)
+    assert "confirm" in front.counts_sentence(after)
+
+
+def test_the_counts_sentence_leaves_out_an_empty_group():
+    sentence = front.counts_sentence({"checks": 3, "problem": 0, "agree": 2, "routine": 0, "definitional": 1})
+    assert sentence == "Of the 3 checks, 2 agree and 1 holds by definition."
+
+
+def test_the_front_page_names_the_paper_and_links_its_pdf(glued):
+    cff = yaml.safe_load((paths.REPO_ROOT / "CITATION.cff").read_text(encoding="utf-8"))["references"][0]
+    line = html.unescape(glued["paper_line"])
+    assert cff["title"] in line, line
+    for author in cff["authors"]:
+        assert f"{author['given-names']} {author['family-names']}" in line, line
+    links = re.findall(r'href="([^"]+)"', glued["paper_line"])
+    assert links == [cff["url"]], links
+    assert links[0].startswith("https://www.wilsoncenter.org/") and links[0].endswith(".pdf"), links
+    # Under the title, before the abstract.
+    first = markdown_cells()[0]
+    assert first.startswith("# ") and first.index("{glue:} paper_line") < first.index("audit-abstract"), first[:200]
+
+
+def test_a_sentence_says_why_the_figures_matter():
+    """The paper's claim (China's aid comparable to and surpassing Moscow's; the
+    Volunteers' labour irreplaceable) and that the figures are its evidence."""
+    text = " ".join(" ".join(markdown_cells()).split())
+    why = re.search(r"\*\*Why the figures matter\.\*\*([^#]*)", text)
+    assert why, "no paragraph says why the figures matter"
+    for words in ("comparable to", "surpassed", "Volunteers", "irreplaceable", "evidence for that claim"):
+        assert words in why.group(1), words
+    assert text.index("Why the figures matter") < text.index("## What was found"), "it comes after the list"
+
+
 # --- the ranked list ----------------------------------------------------------
 
 
@@ -161,6 +221,32 @@ def test_each_entry_gives_its_size_a_description_and_its_flag(glued, findings):
         assert text.startswith(gaps.size(f) or f.verdict), f"{check}: the entry does not open with its size"
         assert same_quotes(f.headline[1:]) in same_quotes(text), f"{check}: the entry does not name its check"
         assert f'href="../notebooks/{f.chapter}.html#flag-{check}"' in item
+
+
+def test_each_ranked_problem_shows_the_paper_s_figures(glued, findings):
+    """Under each problem, the figures themselves, as the paper prints them
+    (read here from data/claims.csv, not from the page's code): every figure
+    of every counted finding of that problem."""
+    from paper_audit.tables import claims
+
+    table = claims.load_claims()
+    items = re.findall(r"<li>(.*?)</li>", glued["ranked_problems"], re.S)
+    checks = ranked_checks(glued["ranked_problems"])
+    assert len(items) == len(checks) > 0
+    by_check = {f.check: f for f in findings}
+    for check, item in zip(checks, items, strict=True):
+        shown = re.search(r'<span class="audit-ranked-figures">(.*?)</span>', item, re.S)
+        assert shown, f"{check}: no figures under the problem"
+        text = html.unescape(shown.group(1))
+        problem = by_check[check].problem
+        inputs = {c for f in findings if f.counted and f.problem == problem for c in f.inputs}
+        for claim in sorted(inputs):
+            if claim in table.index:
+                figure = str(table.loc[claim, "figure"])
+                assert figure.lower() in text.lower(), f"{check}: {figure!r} not in {text!r}"
+    damage = next((i for c, i in zip(checks, items, strict=True) if c == "damage_usd_twice"), None)
+    if damage is not None:  # the issue's own example
+        assert "420 billion won = USD 170 million against 430 billion won = USD 3.5 billion" in html.unescape(damage)
 
 
 def test_the_front_page_shows_the_list_right_after_the_abstract():

@@ -1,4 +1,6 @@
-// Sort the findings register by a column when its header button is pressed.
+// Sort the findings register by a column when its header button is pressed;
+// the column's header says how it is sorted (aria-sort), the others that they
+// are not.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("table.audit-register button.audit-sort").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -16,8 +18,47 @@ document.addEventListener("DOMContentLoaded", function () {
       });
       rows.forEach(function (row) { body.appendChild(row); });
       button.dataset.dir = descending ? "desc" : "asc";
+      table.querySelectorAll("thead th").forEach(function (th) { th.setAttribute("aria-sort", "none"); });
+      button.closest("th").setAttribute("aria-sort", descending ? "descending" : "ascending");
     });
   });
+
+  // "Problems only": hide the rows that are not a problem in every register
+  // table of the page (a table left empty says so), and say what is shown.
+  var tools = document.querySelector(".audit-register-tools");
+  if (!tools) return;
+  var filter = tools.querySelector("button.audit-filter");
+  var status = tools.querySelector(".audit-register-status");
+  var tables = Array.prototype.slice.call(document.querySelectorAll("table.audit-register"));
+  var all = tables.reduce(function (n, t) { return n + t.tBodies[0].rows.length; }, 0);
+  function show(only) {
+    var shown = 0;
+    tables.forEach(function (table) {
+      var left = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var hide = only && row.dataset.problem !== "true";
+        row.hidden = hide;
+        if (!hide) left += 1;
+      });
+      shown += left;
+      table.hidden = left === 0;
+      var empty = table.nextElementSibling;
+      if (!empty || !empty.classList.contains("audit-register-empty")) {
+        empty = document.createElement("p");
+        empty.className = "audit-register-empty";
+        empty.textContent = "None of these checks finds a problem.";
+        table.after(empty);
+      }
+      empty.hidden = left !== 0;
+    });
+    filter.setAttribute("aria-pressed", only ? "true" : "false");
+    status.textContent = only
+      ? "Showing the " + shown + " of " + all + " checks that find a problem."
+      : "Showing all " + all + " checks.";
+  }
+  filter.addEventListener("click", function () { show(filter.getAttribute("aria-pressed") !== "true"); });
+  tools.hidden = false;
+  show(false);
 });
 
 // A marked figure opens its note on hover and keyboard focus; a tap, a click,

@@ -1,15 +1,21 @@
-"""The front page: what was found, gravest first, each problem with the size
-of its gap (``audit.gaps.size``, the one formatter every page uses) and a
-link to its flag; and how to cite the book (``tables.citation``, read from
-CITATION.cff). Plain text is glued as it is; HTML is escaped here."""
+"""The front page: the paper it audits (title, authors, a link to its PDF,
+from CITATION.cff), what was found, gravest first, each problem with the
+paper's figures themselves (from the claims, never typed), the size of its
+gap (``audit.gaps.size``, the one formatter every page uses) and a link to
+its flag; an abstract whose counts add up to the number of checks; and how
+to cite the book (``tables.citation``). Plain text is glued as it is; HTML is
+escaped here."""
 
 from __future__ import annotations
+
+import re
 
 from paper_audit.audit import evidence, gaps, phrasing
 from paper_audit.audit.phrasing import capitalised, listed, typographic
 from paper_audit.audit.verdicts import EVIDENCE
+from paper_audit.present import render
 from paper_audit.present.render import esc, flag_href
-from paper_audit.tables import citation
+from paper_audit.tables import citation, claims
 
 # The abstract names this many problems, the gravest; the ranked list below it names them all.
 GRAVEST_IN_ABSTRACT = 2
@@ -19,6 +25,105 @@ def ranked(findings) -> list:
     """Each counted problem once, by its most severe finding, gravest first
     (``Finding.severity``; ``evidence.worst_by_problem``)."""
     return list(evidence.worst_by_problem(list(findings)).values())
+
+
+def paper_line(paper: citation.Paper) -> str:
+    """The subtitle naming the audited paper, its title a link to its PDF (HTML)."""
+    return (
+        f'<p class="audit-paper">An audit of the figures in {esc(listed(list(paper.authors)))}, '
+        f'<a class="audit-paper-link" href="{esc(paper.url)}"><cite>{esc(paper.title)}</cite></a> '
+        f"({esc(paper.series)}, {esc(paper.publisher)}, {paper.year}; PDF)</p>"
+    )
+
+
+def counts(findings) -> dict[str, int]:
+    """What every check comes to, each check in exactly one group: a problem
+    (part of a counted problem), an agreement, a routine confirmation (of what
+    nobody doubts: ``Finding.routine``), or a definition that cannot fail."""
+    findings = list(findings)
+    problem = [f for f in findings if evidence.is_problem(f)]
+    definitional = [f for f in findings if f.definitional and not evidence.is_problem(f)]
+    rest = [f for f in findings if not evidence.is_problem(f) and not f.definitional]
+    routine = [f for f in rest if getattr(f, "routine", False)]
+    return {
+        "checks": len(findings),
+        "problem": len(problem),
+        "agree": len(rest) - len(routine),
+        "routine": len(routine),
+        "definitional": len(definitional),
+    }
+
+
+def counts_sentence(counted: dict[str, int]) -> str:
+    """The abstract's sentence on what the checks come to; its numbers add up
+    to the number of checks (a group of none is left out)."""
+    groups = [
+        (counted["problem"], "belongs to a problem", "belong to a problem"),
+        (counted["agree"], "agrees", "agree"),
+        (counted["routine"], "confirms what nobody doubts", "confirm what nobody doubts"),
+        (counted["definitional"], "holds by definition", "hold by definition"),
+    ]
+    said = [f"{n} {one if n == 1 else many}" for n, one, many in groups if n]
+    return f"Of the {counted['checks']} checks, {listed(said)}."
+
+
+def kinds_text(findings) -> str:
+    """The distinct problems by kind of evidence, kinds with none left out:
+    "3 in the paper's own arithmetic and 2 against an outside yardstick"."""
+    by_kind = evidence.findings_summary(list(findings))["problems_by_kind"]
+    said = [f"{n} {EVIDENCE[kind].where}" for kind, n in by_kind.items() if n]
+    return typographic(listed(said)) if said else "none"
+
+
+# How a figure is printed with its unit: "USD 170 million", "29.4 percent", "420 billion won".
+BARE_UNITS = {"date", "year", "fraction", "count"}
+
+
+SCIENTIFIC = re.compile(r"\d(\.\d+)?e[+-]?\d", re.IGNORECASE)
+
+
+def figure_text(claim) -> str:
+    """One figure of the paper with its unit, from its row of data/claims.csv
+    (a number in words in lower case: "nineteen divisions", whatever the case
+    of the sentence it opens)."""
+    figure, unit = str(claim["figure"]).strip(), str(claim["unit"]).strip()
+    figure = figure.lower() if figure.replace("-", "").isalpha() else figure
+    if unit == "USD":
+        return f"USD {figure}"
+    return figure if unit in BARE_UNITS or not unit else f"{figure} {unit}"
+
+
+def figures(finding, table=None, findings=None) -> str:
+    """The paper's figures a problem is about, as printed: a sum given in two
+    currencies by one source is joined by "=", the sources set against each
+    other ("420 billion won = USD 170 million against 430 billion won = USD
+    3.5 billion"); figures of one kind are listed; a yardstick's value follows."""
+    table = claims.load_claims() if table is None else table
+    # Every figure of the problem (all its counted findings), in the paper's order.
+    same = [f for f in (findings or []) if f.counted and f.problem and f.problem == finding.problem]
+    inputs = {i for f in [finding, *same] for i in f.inputs}
+    rows = [row for claim_id, row in table.iterrows() if claim_id in inputs]
+    groups: list[list] = []
+    for row in rows:
+        same = groups and all(row[k] == groups[-1][-1][k] for k in ("period", "reported_by"))
+        if same:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    said, seen = [], set()
+    for group in groups:
+        # A figure the paper prints twice (in the text and a footnote) is given once.
+        texts = [t for t in (figure_text(r) for r in group) if not (t in seen or seen.add(t))]
+        units = {r["unit"] for r in group}
+        if texts:
+            said.append(" = ".join(texts) if len(units) == len(texts) > 1 else listed(texts))
+    text = " against ".join(said) if len(said) == 2 and finding.evidence != "yardstick" else "; ".join(said)
+    if finding.evidence == "yardstick" and finding.computed:
+        reference = finding.computed
+        if SCIENTIFIC.search(reference):  # as a reader writes it, never "2.238e+04"
+            reference = render.amount(finding.computed_value)
+        text += f" against {reference}"
+    return typographic(text)
 
 
 def size(finding) -> str:
@@ -56,13 +161,16 @@ def gravest_sentence(ranked_problems: list, how_many: int = GRAVEST_IN_ABSTRACT)
     return typographic(text)
 
 
-def ranked_list(ranked_problems: list) -> str:
-    """The ranked list: one line per problem, gravest first: the size of its gap,
-    its check's title linking to the flag in its chapter, its kind of evidence."""
+def ranked_list(ranked_problems: list, findings=None) -> str:
+    """The ranked list: one item per problem, gravest first: the size of its gap,
+    its check's title linking to the flag in its chapter, its kind of evidence,
+    and the paper's figures themselves (``figures``)."""
+    table = claims.load_claims()
     items = "".join(
         f'<li><span class="audit-ranked-size">{esc(size(f))}</span> – '
         f'<a class="audit-ranked-link" href="{esc(flag_href(f))}">{esc(typographic(capitalised(f.headline)))}</a> '
-        f'<span class="audit-ranked-kind">({esc(typographic(EVIDENCE[f.evidence].meaning))})</span></li>'
+        f'<span class="audit-ranked-kind">({esc(typographic(EVIDENCE[f.evidence].meaning))})</span>'
+        f'<span class="audit-ranked-figures">{esc(figures(f, table, findings))}</span></li>'
         for f in ranked_problems
     )
     return f'<ol class="audit-ranked">{items}</ol>'

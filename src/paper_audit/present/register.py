@@ -5,11 +5,17 @@ its kind of evidence and the chapter that discusses it. What was stated and
 what it was held against, the computation and the pages are folded into the
 row (``<details>``), for whoever wants them. Every cell carries its column's
 name (``data-label``), which book/_static/register.css prints before the value
-where a phone stacks the row. Text from data is escaped."""
+where a phone stacks the row. Text from data is escaped.
+
+Each finding's title is a heading (``<h3>``), so that a screen reader jumps
+from finding to finding; each row says whether it is a problem
+(``data-problem``), for the "Problems only" filter (``toolbar``, driven by
+book/_static/audit.js); the routine confirmations (checks of what nobody
+doubts) are split off into a table of their own (``split``)."""
 
 from __future__ import annotations
 
-from paper_audit.audit import gaps
+from paper_audit.audit import evidence, gaps
 from paper_audit.audit.phrasing import typographic
 from paper_audit.audit.verdicts import EVIDENCE, VERDICTS
 from paper_audit.present.render import esc, finding_anchor, flag_href, pages_text
@@ -18,6 +24,35 @@ from paper_audit.present.render import esc, finding_anchor, flag_href, pages_tex
 COLUMNS = ("Verdict", "Finding", "Evidence", "Chapter")
 DETAILS_SUMMARY = "Figures and computation"
 NOT_COUNTED = "Restates a definition: shown, counted neither as agreement nor as a problem."
+
+
+FILTER_LABEL = "Problems only"
+NONE = "No check of the book falls in this group."
+TITLE_LEVEL = 3  # under the page's title and a section heading: "Problems and agreements", "Routine confirmations"
+
+
+def is_routine(finding) -> bool:
+    """A routine confirmation: a check that confirms what nobody doubts
+    (``Finding.routine``, read with a default until every finding has it),
+    never a problem and never a definition."""
+    return bool(getattr(finding, "routine", False)) and not evidence.is_problem(finding) and not finding.definitional
+
+
+def split(findings) -> tuple[list, list]:
+    """(the problems, agreements and definitions; the routine confirmations)."""
+    findings = list(findings)
+    return [f for f in findings if not is_routine(f)], [f for f in findings if is_routine(f)]
+
+
+def toolbar() -> str:
+    """The filter over every register table of the page: a real toggle button
+    (``aria-pressed``) and a status line a screen reader hears. Hidden until
+    book/_static/audit.js, which makes it work, shows it."""
+    return (
+        '<div class="audit-register-tools" hidden>'
+        f'<button type="button" class="audit-filter" aria-pressed="false">{esc(FILTER_LABEL)}</button>'
+        '<p class="audit-register-status" role="status" aria-live="polite"></p></div>'
+    )
 
 
 def verdict_words(finding) -> str:
@@ -47,16 +82,21 @@ def finding_cell(finding) -> str:
     size = gaps.size(finding)
     gap = f'<span class="audit-register-size">{esc(size)}</span>' if size else ""
     note = f'<span class="audit-register-note">{esc(NOT_COUNTED)}</span>' if finding.definitional else ""
+    heading = f"h{TITLE_LEVEL}"
     return (
-        f'<strong class="audit-register-title">{esc(typographic(finding.title))}</strong>{gap}{note}{details(finding)}'
+        f'<{heading} class="audit-register-title">{esc(typographic(finding.title))}</{heading}>'
+        f"{gap}{note}{details(finding)}"
     )
 
 
 def register(findings, chapter_titles: dict[str, str]) -> str:
     """The findings register as an HTML table, each column sortable (book/_static/audit.js)."""
+    if not findings:
+        return f'<p class="audit-register-none">{esc(NONE)}</p>'
     findings = sorted(findings, key=lambda f: (-f.severity, -f.rank))
     head = "".join(
-        f'<th scope="col"><button type="button" class="audit-sort" data-col="{i}">{esc(h)}</button></th>'
+        f'<th scope="col" aria-sort="none"><button type="button" class="audit-sort" data-col="{i}">'
+        f'{esc(h)}<span class="audit-sort-mark" aria-hidden="true"></span></button></th>'
         for i, h in enumerate(COLUMNS)
     )
     body = []
@@ -78,5 +118,6 @@ def register(findings, chapter_titles: dict[str, str]) -> str:
             f'<td data-label="{esc(label)}"{sort}>{html}</td>'
             for label, (sort, html) in zip(COLUMNS, cells, strict=True)
         )
-        body.append(f'<tr id="{esc(finding_anchor(f.check))}">{row}</tr>')
+        problem = "true" if evidence.is_problem(f) else "false"
+        body.append(f'<tr id="{esc(finding_anchor(f.check))}" data-problem="{problem}">{row}</tr>')
     return f'<table class="audit-register"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'

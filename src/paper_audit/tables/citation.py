@@ -82,6 +82,42 @@ def read(root: Path | None = None) -> Citation:
     )
 
 
+@dataclass(frozen=True)
+class Paper:
+    """The audited paper: the first of CITATION.cff's ``references``."""
+
+    title: str
+    authors: tuple[str, ...]
+    series: str  # "NKIDP Working Paper #4"
+    publisher: str  # the institution, without its department: "Woodrow Wilson International Center for Scholars"
+    year: int
+    url: str  # the paper's PDF
+
+
+def audited_paper(root: Path | None = None) -> Paper:
+    """The paper the book audits, from the first entry of CITATION.cff's ``references``."""
+    path = (root or paths.REPO_ROOT) / FILENAME
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    references = data.get("references") if isinstance(data, dict) else None
+    if not isinstance(references, list) or not references or not isinstance(references[0], dict):
+        raise DataError(f"{path}, field 'references': the audited paper is not its first entry; {FIX}")
+    entry = references[0]
+    authors = entry.get("authors")
+    if not isinstance(authors, list) or not authors:
+        raise DataError(f"{path}, references[0].authors: missing or not a list; {FIX}")
+    institution = entry.get("institution", {})
+    number = str(entry.get("number", "")).strip()
+    series = _text(entry, "collection-title", path) + (f" #{number}" if number else "")
+    return Paper(
+        title=_text(entry, "title", path),
+        authors=tuple(_author(a, i, path) for i, a in enumerate(authors)),
+        series=series,
+        publisher=str(institution.get("name", "") if isinstance(institution, dict) else institution).split(",")[0],
+        year=int(_text(entry, "year", path)),
+        url=_text(entry, "url", path),
+    )
+
+
 def data_hash() -> str:
     """A short hash of the contents of the data the book reads (``data/`` and
     the classroom's tables): it changes with any edit of a data file, and only then."""
