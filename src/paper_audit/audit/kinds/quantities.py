@@ -260,7 +260,7 @@ def _divisions_from_armies(ctx: Context, row: CheckRow, inputs: list[str]) -> Re
     roles=("total", "left_earlier", "share:fact"),
     does="the share of a total that the text's own figures leave for the last, against an independent share",
     provides=("implied_share", "reference_share"),
-    gap=against_range("the reference", None),
+    gap=against_range("the independent share", None),
 )
 def _share_left(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """The text gives a total and what left of it earlier; the rest, as a share
