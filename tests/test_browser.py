@@ -170,7 +170,7 @@ def test_launch_and_download_buttons(visit, book_url, name):
 def test_findings_register_sorts_by_verdict(watched_page, book_url):
     page, watch = watched_page
     open_page(page, book_url, "book/findings.html")
-    table = page.locator("table.audit-register")
+    table = page.locator("table.audit-register").first  # the routine confirmations have a table of their own
 
     def rows():
         return table.evaluate("t => Array.from(t.tBodies[0].rows).map(r => [r.id, Number(r.cells[0].dataset.sort)])")
@@ -187,7 +187,89 @@ def test_findings_register_sorts_by_verdict(watched_page, book_url):
     assert [r for _, r in ascending] == sorted(ranks), "first click: not sorted by verdict"
     assert [r for _, r in descending] == sorted(ranks, reverse=True), "second click: not in reverse"
     assert ascending[0][0] != descending[0][0], "the first row did not change between the two clicks"
+    assert button.locator("xpath=..").get_attribute("aria-sort") == "descending", "the header does not say how it sorts"
     watch.assert_clean("book/findings.html", console=False)
+
+
+ROWS_SHOWN_JS = """() => Array.from(document.querySelectorAll("table.audit-register tbody tr")).map(r => ({
+  problem: r.dataset.problem === "true", shown: r.getBoundingClientRect().height > 0}))"""
+
+
+@pytest.mark.parametrize("width", (390, 1280))
+def test_the_register_filters_problems_only(browser, book_url, width):
+    """'Problems only' is a toggle button: pressed, only the rows that are a
+    problem take space on the page (on a phone too, where rows are blocks) and
+    a status line says how many; pressed again, every row is back."""
+    from browser_support import new_watched_page
+
+    context, page, watch = new_watched_page(browser)
+    try:
+        page.set_viewport_size({"width": width, "height": 844})
+        open_page(page, book_url, "book/findings.html")
+        button = page.get_by_role("button", name="Problems only")
+        assert button.is_visible() and button.get_attribute("aria-pressed") == "false"
+        before = page.evaluate(ROWS_SHOWN_JS)
+        problems = sum(r["problem"] for r in before)
+        assert 0 < problems < len(before) and all(r["shown"] for r in before)
+        button.click()
+        after = page.evaluate(ROWS_SHOWN_JS)
+        assert [r["shown"] for r in after] == [r["problem"] for r in after], "a row that is not a problem still shows"
+        assert button.get_attribute("aria-pressed") == "true"
+        status = page.locator(".audit-register-status").text_content()
+        assert f"{problems} of {len(before)}" in status, status
+        button.click()
+        assert all(r["shown"] for r in page.evaluate(ROWS_SHOWN_JS)), "the rows did not come back"
+        watch.assert_clean(f"book/findings.html at {width} px", console=False)
+    finally:
+        context.close()
+
+
+def test_the_register_s_titles_are_headings_and_its_sort_controls_look_like_buttons(watched_page, book_url):
+    page, _ = watched_page
+    open_page(page, book_url, "book/findings.html")
+    rows = page.locator("table.audit-register tbody tr").count()
+    titles = page.locator("table.audit-register h3.audit-register-title")
+    assert titles.count() == rows > 0, "a finding's title is not a heading a screen reader can jump to"
+    assert page.get_by_role("heading", level=3).count() >= rows
+    look = page.locator("button.audit-sort").first.evaluate(
+        "b => { const s = getComputedStyle(b); return [s.borderTopWidth, s.borderTopStyle, s.cursor]; }"
+    )
+    assert look[0] != "0px" and look[1] == "solid" and look[2] == "pointer", f"the sort control is drawn as {look}"
+
+
+CHART_WIDTHS_JS = """async () => {
+  const images = Array.from(document.querySelectorAll("figure.audit-chart img"));
+  images.forEach(i => { i.loading = "eager"; });
+  await Promise.all(images.map(i => i.complete ? null : new Promise(done => {
+    i.addEventListener("load", done, {once: true}); i.addEventListener("error", done, {once: true}); })));
+  return images.map(i => ({src: i.getAttribute("src"), shown: i.getBoundingClientRect().width,
+                           natural: i.naturalWidth}));
+}"""
+
+
+def test_chart_text_is_at_least_11_px_on_a_390_px_page(browser, book_url):
+    """Measured, not assumed: at 390 px each chart is shown in the column
+    chart_rules assumes, so its smallest text (plots.SMALL points at natural
+    size) is drawn at least 11 px tall."""
+    from browser_support import new_watched_page
+    from paper_audit.present import chart_rules, plots
+
+    context, page, _ = new_watched_page(browser)
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        seen = []
+        for name in CHAPTERS:
+            open_page(page, book_url, f"{name}.html")
+            for chart in page.evaluate(CHART_WIDTHS_JS):
+                assert chart["natural"] > 0, f"{name}: {chart['src']} did not load"
+                assert chart["shown"] >= min(chart["natural"], chart_rules.PHONE_COLUMN_PX) - 1, (name, chart)
+                # 10 points at natural size is 13.3 px; shrunk by shown/natural.
+                text_px = plots.SMALL * 96 / 72 * min(1.0, chart["shown"] / chart["natural"])
+                assert text_px >= 11, f"{name}: {chart['src']} draws its text {text_px:.1f} px tall at 390 px"
+                seen.append(chart)
+        assert len(seen) >= 5, f"only {len(seen)} charts seen"
+    finally:
+        context.close()
 
 
 # --- reading at a phone's and a laptop's width ---------------------------

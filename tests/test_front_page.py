@@ -187,7 +187,8 @@ def test_a_sentence_says_why_the_figures_matter():
     assert why, "no paragraph says why the figures matter"
     for words in ("comparable to", "surpassed", "Volunteers", "irreplaceable", "evidence for that claim"):
         assert words in why.group(1), words
-    assert text.index("Why the figures matter") < text.index("## What was found"), "it comes after the list"
+    # Right after the ranked problems it explains, on the first screen's heels (the list stays above the fold).
+    assert text.index("ranked_problems") < text.index("Why the figures matter") < text.index("## What this book is")
 
 
 # --- the ranked list ----------------------------------------------------------

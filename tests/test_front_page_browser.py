@@ -55,7 +55,7 @@ def test_the_ranked_findings_begin_above_the_fold(page_at, book_url):
 def test_the_register_shows_four_columns_on_a_laptop(page_at, book_url):
     page = page_at(LAPTOP)
     open_page(page, book_url, "book/findings.html")
-    table = page.locator("table.audit-register")
+    table = page.locator("table.audit-register").first
     headings = table.locator("thead th").all()
     assert 1 <= len(headings) <= 4, f"{len(headings)} columns"
     width = page.evaluate(
@@ -86,3 +86,18 @@ def test_each_value_of_the_register_is_labelled_on_a_phone(page_at, book_url):
         assert cell["display"] == "block", f"the cell {cell['label']!r} is not stacked on a phone"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the register makes the phone page scroll sideways ({width} px)"
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1280", "390"])
+def test_the_front_page_names_the_paper_and_links_its_pdf(page_at, book_url, viewport):
+    """Under the title, before the abstract: the paper's title and authors,
+    the title a link to the paper's PDF."""
+    page = page_at(viewport)
+    open_page(page, book_url, "book/intro.html")
+    link = page.locator("article p.audit-paper a.audit-paper-link")
+    assert link.is_visible(), "no link to the audited paper under the title"
+    assert link.get_attribute("href").endswith(".pdf")
+    line = page.locator("article p.audit-paper").text_content()
+    assert "Zhihua Shen" in line and "Yafeng Xia" in line and "Post-War Reconstruction of North Korea" in line
+    boxes = page.evaluate(BOXES_JS, "article h1, article p.audit-paper, article .audit-abstract")
+    assert [b["top"] for b in boxes] == sorted(b["top"] for b in boxes), "title, paper, abstract: not in that order"

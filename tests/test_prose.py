@@ -196,7 +196,6 @@ KNOWN_BROKEN = {
     "notebooks/volunteers": "'(consistent) (consistent)'; nested parentheses; a sentence repeated",
     "notebooks/chronology": "nested parentheses in yardsticks; the chapter's summary repeated",
     "notebooks/scenarios": "nested parentheses in a quote's citation and the rates' list; the summary repeated",
-    "book/findings": "'0 where sources ... differ' in the abstract",
 }
 
 
