@@ -15,11 +15,19 @@ order:
 When none is found, importing still works (a kernel must be able to ``import
 paper_audit``), but the first use of a path raises ``RepositoryNotFound``,
 which says to run from the repository root or set ``PAPER_AUDIT_ROOT``.
+
+A ``Project`` is one such checkout: its root, and every path derived from it.
+The loaders the engine uses take one (``project=``, the current project when
+none is given) and key their caches on it, so that a test can run the engine
+in process on a copy in a temporary folder, beside the real project, and
+neither sees the other's data. The module's constants (``CLAIMS_CSV`` and the
+others) are the current project's paths (``current()``), as before.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from paper_audit.errors import DataError
@@ -74,21 +82,111 @@ def find_root(cwd: Path | None = None, package_file: str | Path = __file__) -> P
     return missing("<paper-audit repository not found>")
 
 
-REPO_ROOT = find_root()
-DATA_DIR = REPO_ROOT / "data"
-SOURCE_DIR = DATA_DIR / "source"
-REFERENCE_DIR = DATA_DIR / "reference"
-CLAIMS_CSV = DATA_DIR / "claims.csv"
-CHECKS_CSV = DATA_DIR / "checks.csv"
-ARGUMENT_CSV = DATA_DIR / "argument.csv"
-NOT_FIGURES_CSV = SOURCE_DIR / "not-figures.csv"
-DATAPACKAGE_JSON = DATA_DIR / "datapackage.json"
-NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
-BOOK_DIR = REPO_ROOT / "book"
+@dataclass(frozen=True)
+class Project:
+    """A checkout of the project: its root, and every path derived from it.
 
-# The paper's excerpt that data/source/ is derived from, byte for byte as it was
-# received, inside the repository (data/source/excerpt/README.md says where from).
-PAPER_EXCERPT = SOURCE_DIR / "excerpt" / "000_791191a67cd1a826.txt"
+    Hashable and compared by root, so that caches can be keyed on it. The
+    root is taken as given (not resolved: the stand-in for a missing
+    repository raises when resolved)."""
+
+    root: Path
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.root, Path):
+            object.__setattr__(self, "root", Path(self.root))
+
+    @classmethod
+    def find(cls, cwd: Path | None = None, package_file: str | Path = __file__) -> Project:
+        """The project found by the rules in this module's docstring."""
+        return cls(find_root(cwd, package_file))
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def source_dir(self) -> Path:
+        return self.data_dir / "source"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.data_dir / "reference"
+
+    @property
+    def claims_csv(self) -> Path:
+        return self.data_dir / "claims.csv"
+
+    @property
+    def checks_csv(self) -> Path:
+        return self.data_dir / "checks.csv"
+
+    @property
+    def argument_csv(self) -> Path:
+        return self.data_dir / "argument.csv"
+
+    @property
+    def slips_csv(self) -> Path:
+        return self.data_dir / "slips.csv"
+
+    @property
+    def unchecked_csv(self) -> Path:
+        return self.data_dir / "unchecked.csv"
+
+    @property
+    def not_figures_csv(self) -> Path:
+        return self.source_dir / "not-figures.csv"
+
+    @property
+    def datapackage_json(self) -> Path:
+        return self.data_dir / "datapackage.json"
+
+    @property
+    def toc_yml(self) -> Path:
+        return self.root / "_toc.yml"
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def book_dir(self) -> Path:
+        return self.root / "book"
+
+    @property
+    def paper_excerpt(self) -> Path:
+        """The paper's excerpt that data/source/ is derived from, byte for byte as it was
+        received, inside the repository (data/source/excerpt/README.md says where from)."""
+        return self.source_dir / "excerpt" / "000_791191a67cd1a826.txt"
+
+
+_CURRENT = Project.find()
+
+
+def current() -> Project:
+    """The project this process works on (found at import): what the loaders
+    read when they are given no ``project``."""
+    return _CURRENT
+
+
+def resolve(project: Project | None) -> Project:
+    """``project``, or the current one when None (the loaders' default)."""
+    return _CURRENT if project is None else project
+
+
+# The current project's paths, as modules and notebooks have always named them.
+REPO_ROOT = _CURRENT.root
+DATA_DIR = _CURRENT.data_dir
+SOURCE_DIR = _CURRENT.source_dir
+REFERENCE_DIR = _CURRENT.reference_dir
+CLAIMS_CSV = _CURRENT.claims_csv
+CHECKS_CSV = _CURRENT.checks_csv
+ARGUMENT_CSV = _CURRENT.argument_csv
+NOT_FIGURES_CSV = _CURRENT.not_figures_csv
+DATAPACKAGE_JSON = _CURRENT.datapackage_json
+NOTEBOOKS_DIR = _CURRENT.notebooks_dir
+BOOK_DIR = _CURRENT.book_dir
+PAPER_EXCERPT = _CURRENT.paper_excerpt
 
 
 def output_dir() -> Path:
