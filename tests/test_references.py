@@ -178,7 +178,7 @@ def test_the_flags_escape_what_the_sources_say(tmp_path, monkeypatch, findings):
     path = copy / reference.SOURCES_FILE
     text = path.read_text(encoding="utf-8").replace("International Financial Statistics", "<script>x</script>", 1)
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(reference, "_loaded", lambda: reference.read(copy))
+    monkeypatch.setattr(reference, "_loaded", lambda _project: reference.read(copy))
     for shown in (flags.flag(findings["chinese_gift_official"]), yardsticks.reference_sources("exchange-rates")):
         assert "<script>" not in shown and "&lt;script&gt;x&lt;/script&gt;" in shown
 

@@ -34,12 +34,15 @@ class Statement:
     quote: str
 
 
-def read(path: Path, pages: dict[int, source.Page] | None = None) -> dict[str, Statement]:
-    """The statements in ``path``, validated, by id, in the file's order."""
-    pages = pages if pages is not None else source.load_pages()
-    levels = schema.enum(RESOURCE, "stakes")
+def read(
+    path: Path, pages: dict[int, source.Page] | None = None, project: paths.Project | None = None
+) -> dict[str, Statement]:
+    """The statements in ``path``, validated (against ``project``'s pages and
+    Data Package, the current project's by default), by id, in the file's order."""
+    pages = pages if pages is not None else source.load_pages(paths.resolve(project).source_dir)
+    levels = schema.enum(RESOURCE, "stakes", project)
     statements: dict[str, Statement] = {}
-    for rec in read_csv_strict(path, schema.field_names(RESOURCE)):
+    for rec in read_csv_strict(path, schema.field_names(RESOURCE, project)):
         where = f"{path}, line {rec['_line']} (statement {rec['id']})"
         if not re.fullmatch(r"[a-z][a-z0-9_]*", rec["id"]):
             raise DataError(f"{where}, field 'id': {rec['id']!r} is not a snake_case id")
@@ -59,11 +62,16 @@ def read(path: Path, pages: dict[int, source.Page] | None = None) -> dict[str, S
         if not rec["statement"].strip():
             raise DataError(f"{where}, field 'statement': empty; say in a line what the paper argues")
         statements[rec["id"]] = Statement(rec["id"], rec["stakes"], rec["statement"], page, rec["quote"])
-    schema.validate(RESOURCE, path)
+    schema.validate(RESOURCE, path, project)
     return statements
 
 
-@lru_cache(maxsize=1)
-def load() -> dict[str, Statement]:
-    """The book's statements (read once per process)."""
-    return read(paths.ARGUMENT_CSV)
+def load(project: paths.Project | None = None) -> dict[str, Statement]:
+    """A project's statements (the current project's by default), read once per
+    process for each project."""
+    return _load(paths.resolve(project))
+
+
+@lru_cache(maxsize=8)
+def _load(project: paths.Project) -> dict[str, Statement]:
+    return read(project.argument_csv, project=project)

@@ -94,8 +94,10 @@ def _number(path: Path, rec: dict, field: str) -> float | None:
     return number
 
 
-def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dict:
-    """Check one claims row; return it with typed fields."""
+def validate_record(path: Path, rec: dict, pages: dict[int, source.Page], project: paths.Project | None = None) -> dict:
+    """Check one claims row (against ``project``'s chapters and Data Package,
+    the current project's by default); return it with typed fields."""
+    root = paths.resolve(project).root
     where = f"{path}, line {rec['_line']} (id {rec['id'] or '?'})"
 
     def fail(field: str, what: str) -> DataError:
@@ -109,10 +111,10 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
         raise fail("page", f"{rec['page']!r} is not a page number") from None
     if page not in pages:
         raise fail("page", source.unknown_page(page, pages))
-    if rec["chapter"] not in toc.known_chapters():
-        raise fail("chapter", toc.unknown_chapter(rec["chapter"]))
+    if rec["chapter"] not in toc.known_chapters(root):
+        raise fail("chapter", toc.unknown_chapter(rec["chapter"], root))
     for field in ("unit", "scale", "qualifier"):
-        allowed = schema.enum("claims", field)
+        allowed = schema.enum("claims", field, project)
         if rec[field] and rec[field] not in allowed or (not rec[field] and field != "scale"):
             raise fail(field, f"{rec[field]!r} is not one of: {', '.join(allowed)}")
     for field in ("measure", "period", "reported_by", "reported_when", "reported_why", "quote", "figure"):
@@ -195,11 +197,16 @@ def validate_record(path: Path, rec: dict, pages: dict[int, source.Page]) -> dic
     }
 
 
-def load_claims(path: Path = paths.CLAIMS_CSV, pages: dict[int, source.Page] | None = None) -> pd.DataFrame:
-    """The claims as a DataFrame indexed by id, fully validated."""
-    path = Path(path)
-    pages = pages or source.load_pages()
-    records = read_csv_strict(path, schema.field_names("claims"))
+def load_claims(
+    path: Path | None = None, pages: dict[int, source.Page] | None = None, *, project: paths.Project | None = None
+) -> pd.DataFrame:
+    """The claims as a DataFrame indexed by id, fully validated: those of
+    ``project`` (the current one by default), or of the file at ``path``,
+    checked against that project's pages, chapters and Data Package."""
+    project = paths.resolve(project)
+    path = Path(path) if path is not None else project.claims_csv
+    pages = pages or source.load_pages(project.source_dir)
+    records = read_csv_strict(path, schema.field_names("claims", project))
     seen: dict[str, int] = {}
     typed = []
     for rec in records:
@@ -208,9 +215,9 @@ def load_claims(path: Path = paths.CLAIMS_CSV, pages: dict[int, source.Page] | N
                 f"{path}, line {rec['_line']} (id {rec['id']}), field 'id': duplicate of line {seen[rec['id']]}"
             )
         seen[rec["id"]] = rec["_line"]
-        typed.append(validate_record(path, rec, pages))
+        typed.append(validate_record(path, rec, pages, project))
     # Belt and braces: the same file against the Data Package schema.
-    schema.validate("claims", path)
+    schema.validate("claims", path, project)
     frame = pd.DataFrame(typed).set_index("id", drop=False)
     frame["footnote"] = frame["footnote"].astype("Int64")
     return frame

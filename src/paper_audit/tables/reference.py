@@ -46,23 +46,24 @@ SOURCES_FILE = "sources.csv"
 TRUE_VALUES = ("true", "True", "TRUE", "1")  # what the Data Package's boolean reads as true
 
 
-def _table(name: str, path: Path) -> tuple[list[dict], pd.DataFrame]:
-    records = read_csv_strict(path, schema.field_names(name))
-    schema.validate(name, path)
+def _table(name: str, path: Path, project: paths.Project | None = None) -> tuple[list[dict], pd.DataFrame]:
+    records = read_csv_strict(path, schema.field_names(name, project))
+    schema.validate(name, path, project)
     return records, pd.read_csv(path, dtype=str, keep_default_na=False).set_index("id", drop=False)
 
 
-def read(directory: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def read(directory: Path, project: paths.Project | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """The fact tables ({resource name: DataFrame indexed by id}) and the sources
-    in ``directory``, each file validated, every source a fact names declared and
-    every declared source named by some fact."""
+    in ``directory``, each file validated (against ``project``'s Data Package, the
+    current project's by default), every source a fact names declared and every
+    declared source named by some fact."""
     source_path = directory / SOURCES_FILE
-    source_records, declared = _table(SOURCES, source_path)
+    source_records, declared = _table(SOURCES, source_path, project)
     declared["named"] = declared["named"].isin(TRUE_VALUES)
     tables, used = {}, set()
     for name, filename in FILES.items():
         path = directory / filename
-        records, tables[name] = _table(name, path)
+        records, tables[name] = _table(name, path, project)
         for rec in records:
             where = f"{path}, line {rec['_line']} (id {rec['id']}), field 'source'"
             ids = rec["source"].split(" ")
@@ -117,33 +118,39 @@ def _check_confidence(path: Path, rec: dict, declared: pd.DataFrame) -> None:
         )
 
 
-@lru_cache(maxsize=1)
-def _loaded() -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    return read(paths.REFERENCE_DIR)
+# Every reader below takes the project whose data/reference/ it reads (the
+# current project when None) and caches per project, never across projects.
+@lru_cache(maxsize=8)
+def _loaded(project: paths.Project) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    return read(project.reference_dir, project)
 
 
-def load() -> dict[str, pd.DataFrame]:
-    """{resource name: DataFrame indexed by id}, each file validated first (once per process)."""
-    return _loaded()[0]
+def load(project: paths.Project | None = None) -> dict[str, pd.DataFrame]:
+    """{resource name: DataFrame indexed by id}, each file validated first (once per process and project)."""
+    return _loaded(paths.resolve(project))[0]
 
 
-def sources() -> pd.DataFrame:
+def sources(project: paths.Project | None = None) -> pd.DataFrame:
     """The sources of the reference facts, indexed by id, in the order of sources.csv."""
-    return _loaded()[1]
+    return _loaded(paths.resolve(project))[1]
+
+
+def lookup(fact_id: str, project: paths.Project | None = None) -> tuple[str, pd.Series]:
+    """(resource name, row) of a reference fact, by id; like ``load``, once per
+    process and project (a sweep asks for the same facts at every grid point)."""
+    return _lookup(fact_id, paths.resolve(project))
 
 
 @lru_cache(maxsize=None)
-def lookup(fact_id: str) -> tuple[str, pd.Series]:
-    """(resource name, row) of a reference fact, by id; like ``load``, once per
-    process (a sweep asks for the same facts at every grid point)."""
-    for name, table in load().items():
+def _lookup(fact_id: str, project: paths.Project) -> tuple[str, pd.Series]:
+    for name, table in load(project).items():
         if fact_id in table.index:
             return name, table.loc[fact_id]
     raise KeyError(fact_id)
 
 
-def is_fact(item: str) -> bool:
-    return any(item in table.index for table in load().values())
+def is_fact(item: str, project: paths.Project | None = None) -> bool:
+    return any(item in table.index for table in load(project).values())
 
 
 def source_ids(row: pd.Series) -> list[str]:
@@ -204,9 +211,9 @@ def _day(iso: str) -> str:
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
-def describe(fact_id: str) -> str:
+def describe(fact_id: str, project: paths.Project | None = None) -> str:
     """What a fact states, in words (its value and the time it holds for)."""
-    name, row = lookup(fact_id)
+    name, row = lookup(fact_id, project)
     if name == "exchange-rates":
         until = f" to {_day(row['valid_to'])}" if row["valid_to"] else " on"
         return (
@@ -323,17 +330,23 @@ def valid_during(row: pd.Series, start: dt.date, end: dt.date) -> bool:
     return low <= end and start <= high
 
 
-@lru_cache(maxsize=256)
-def rates_for(currency: str, start: dt.date, end: dt.date) -> tuple[pd.Series, ...]:
+def rates_for(
+    currency: str, start: dt.date, end: dt.date, project: paths.Project | None = None
+) -> tuple[pd.Series, ...]:
     """Every reference rate for ``currency`` that held on some day of [start, end],
     oldest first: the candidate yardsticks for a figure of that time."""
-    table = load()["exchange-rates"]
+    return _rates_for(currency, start, end, paths.resolve(project))
+
+
+@lru_cache(maxsize=256)
+def _rates_for(currency: str, start: dt.date, end: dt.date, project: paths.Project) -> tuple[pd.Series, ...]:
+    table = load(project)["exchange-rates"]
     rows = [row for _, row in table[table["currency"] == currency].iterrows() if valid_during(row, start, end)]
     return tuple(sorted(rows, key=lambda r: (r["valid_from"], r["id"])))
 
 
-def redenomination(currency: str) -> pd.Series | None:
+def redenomination(currency: str, project: paths.Project | None = None) -> pd.Series | None:
     """The dated redenomination of a currency, if the reference dates hold one."""
     name = {"yuan": "renminbi_redenomination", "won": "won_redenomination"}.get(currency)
-    table = load()["reference-dates"]
+    table = load(project)["reference-dates"]
     return table.loc[name] if name in table.index else None

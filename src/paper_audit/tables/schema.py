@@ -19,41 +19,45 @@ from paper_audit import paths
 from paper_audit.errors import DataError
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def descriptor(path: Path = paths.DATAPACKAGE_JSON) -> dict:
     """The committed descriptor, as the loaders read it (never rebuilt here:
     ``paper-audit`` commands that add a page or a chapter refresh it, through
-    ``paper_audit.author.schema_sync``, and a test fails when it is stale)."""
+    ``paper_audit.author.schema_sync``, and a test fails when it is stale).
+    Cached by path: each project's own file."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def resource(name: str) -> dict:
-    for res in descriptor()["resources"]:
+def resource(name: str, project: paths.Project | None = None) -> dict:
+    """A resource of the Data Package of ``project`` (the current one by default)."""
+    path = paths.resolve(project).datapackage_json
+    for res in descriptor(path)["resources"]:
         if res["name"] == name:
             return res
-    raise KeyError(f"no resource {name!r} in {paths.DATAPACKAGE_JSON}")
+    raise KeyError(f"no resource {name!r} in {path}")
 
 
-def fields(name: str) -> list[dict]:
-    return resource(name)["schema"]["fields"]
+def fields(name: str, project: paths.Project | None = None) -> list[dict]:
+    return resource(name, project)["schema"]["fields"]
 
 
-def field_names(name: str) -> list[str]:
-    return [f["name"] for f in fields(name)]
+def field_names(name: str, project: paths.Project | None = None) -> list[str]:
+    return [f["name"] for f in fields(name, project)]
 
 
-def enum(name: str, field: str) -> list[str]:
-    for f in fields(name):
+def enum(name: str, field: str, project: paths.Project | None = None) -> list[str]:
+    for f in fields(name, project):
         if f["name"] == field:
             return list(f.get("constraints", {}).get("enum", []))
     raise KeyError(f"resource {name!r} has no field {field!r}")
 
 
-def validate(name: str, path: Path) -> None:
-    """Validate the CSV at ``path`` against resource ``name`` with frictionless."""
+def validate(name: str, path: Path, project: paths.Project | None = None) -> None:
+    """Validate the CSV at ``path`` against resource ``name`` (of ``project``'s
+    Data Package) with frictionless."""
     from frictionless import Resource, Schema  # deferred: slow to import, and only validation needs it
 
-    spec = resource(name)
+    spec = resource(name, project)
     path = Path(path).resolve()
     # frictionless refuses absolute paths as unsafe: give it a base folder.
     res = Resource(

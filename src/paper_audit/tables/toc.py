@@ -174,4 +174,4 @@ def known_chapters(root: Path | None = None) -> list[str]:
     root = root or paths.REPO_ROOT
     if (root / "_toc.yml").exists():
         return list(chapters(root))
-    return schema.enum("claims", "chapter")
+    return schema.enum("claims", "chapter", paths.Project(root))
