@@ -227,7 +227,7 @@ def slips_from(
             if item not in known_ids:
                 raise DataError(
                     f"{_where(path, line, sid, 'evidence')}: {item!r} is not a reference fact or source "
-                    f"in {paths.REFERENCE_DIR}"
+                    "in data/reference/"
                 )
         found.append(
             Slip(
@@ -280,9 +280,9 @@ def owners(rows: Sequence[Mapping[str, Any]], claims: pd.DataFrame) -> dict[tupl
     return {pair: min(candidates)[3] for pair, candidates in found.items()}
 
 
-def currencies() -> tuple[str, ...]:
+def currencies(project: paths.Project | None = None) -> tuple[str, ...]:
     """The currencies the reference data know: the exchange rates' enum, and the dollar."""
-    return (*schema.enum(RATES, "currency"), USD)
+    return (*schema.enum(RATES, "currency", project), USD)
 
 
 def tables_from(
@@ -292,13 +292,16 @@ def tables_from(
     known_ids: Collection[str] = (),
     where: Mapping[str, Path] | None = None,
     known_currencies: Collection[str] | None = None,
+    project: paths.Project | None = None,
 ) -> Tables:
     """Typed tables from the reference frames ({resource name: frame}; a missing
-    one is empty) and the slips' frame; ``where`` names each file for messages."""
-    files = {name: paths.REFERENCE_DIR / filename for name, filename in DEFAULT_FILES.items()}
-    files["slips"] = SLIPS_CSV
+    one is empty) and the slips' frame; ``where`` names each file for messages
+    (``project``'s files, the current project's by default, where it does not)."""
+    project = paths.resolve(project)
+    files = {name: project.reference_dir / filename for name, filename in DEFAULT_FILES.items()}
+    files["slips"] = project.slips_csv
     files.update(where or {})
-    money = tuple(known_currencies) if known_currencies is not None else currencies()
+    money = tuple(known_currencies) if known_currencies is not None else currencies(project)
     rates: tuple[Rate, ...] = ()
     if RATES in frames:
         rates += rates_from(frames[RATES], files[RATES], money)
@@ -309,21 +312,27 @@ def tables_from(
     return Tables(rates, sums, found)
 
 
-def read_slips(path: Path = SLIPS_CSV) -> pd.DataFrame:
-    """slips.csv as strings, its header and whitespace checked (and against the Data Package, where it is declared)."""
+def read_slips(path: Path | None = None, project: paths.Project | None = None) -> pd.DataFrame:
+    """slips.csv (``project``'s, the current project's by default, or the file at
+    ``path``) as strings, its header and whitespace checked (and against the Data
+    Package, where it is declared)."""
+    project = paths.resolve(project)
+    path = path if path is not None else project.slips_csv
     read_csv_strict(path, SLIP_FIELDS)
     try:
-        schema.resource("slips")
+        schema.resource("slips", project)
     except KeyError:
         pass  # not declared yet: the checks here suffice
     else:
-        schema.validate("slips", path)
+        schema.validate("slips", path, project)
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def load(claim_ids: Collection[str]) -> Tables:
-    """The project's own tables: the reference data as ``reference`` loads them, and data/slips.csv."""
-    frames = reference.load()
-    known = {i for table in frames.values() for i in table.index} | set(reference.sources().index)
-    files = {name: paths.REFERENCE_DIR / filename for name, filename in reference.FILES.items()}
-    return tables_from(frames, read_slips(), claim_ids, known, files)
+def load(claim_ids: Collection[str], project: paths.Project | None = None) -> Tables:
+    """A project's own tables (the current project's by default): the reference
+    data as ``reference`` loads them, and data/slips.csv."""
+    project = paths.resolve(project)
+    frames = reference.load(project)
+    known = {i for table in frames.values() for i in table.index} | set(reference.sources(project).index)
+    files = {name: project.reference_dir / filename for name, filename in reference.FILES.items()}
+    return tables_from(frames, read_slips(project=project), claim_ids, known, files, project=project)

@@ -18,12 +18,21 @@ from paper_audit.text.figures import range_ends
 
 
 class Context:
-    """What a check can see: the claims and the reference facts."""
+    """What a check can see: the claims and the reference facts (of
+    ``project``, the current project by default: a check reads every fact
+    through its context, never the current project's directly)."""
 
-    def __init__(self, claims: pd.DataFrame, assumptions: Assumptions | None = None):
+    def __init__(
+        self, claims: pd.DataFrame, assumptions: Assumptions | None = None, project: paths.Project | None = None
+    ):
         self.claims = claims
         self.assumptions = assumptions or Assumptions()
+        self.project = paths.resolve(project)
         self._rows: dict[str, pd.Series] = {}
+
+    def fact(self, fact_id: str) -> tuple[str, pd.Series]:
+        """(resource name, row) of one of the project's reference facts (``reference.lookup``)."""
+        return reference.lookup(fact_id, self.project)
 
     def verdict(self, computed: Interval, stated: Interval) -> str:
         return verdict(computed, stated, self.assumptions.gross_factor)
@@ -39,7 +48,7 @@ class Context:
         if row is None:
             found = self.claims.loc[claim_id]
             if not isinstance(found, pd.Series):  # a duplicated id would give a frame; claims.csv refuses those
-                raise DataError(f"claim {claim_id} occurs more than once in {paths.CLAIMS_CSV.name}")
+                raise DataError(f"claim {claim_id} occurs more than once in {self.project.claims_csv}")
             row = self._rows[claim_id] = found
         return row
 
@@ -49,7 +58,7 @@ class Context:
         start, end = c.get("period_start"), c.get("period_end")
         if not isinstance(start, str) or not start or not isinstance(end, str) or not end:
             raise DataError(
-                f"claim {claim_id} has no period_start/period_end in {paths.CLAIMS_CSV.name}: "
+                f"claim {claim_id} has no period_start/period_end in {self.project.claims_csv}: "
                 "a yardstick can only be chosen for a figure whose time is known"
             )
         return dt.date.fromisoformat(start), dt.date.fromisoformat(end)
@@ -70,7 +79,7 @@ class Context:
                 continue
             table.at[item, "value"] = self.claim(item)[end]
             table.at[item, "figure"] = ends[0 if end == "low" else 1]
-        return Context(table, self.assumptions)
+        return Context(table, self.assumptions, self.project)
 
     def interval(self, claim_id: str, as_percent: bool = False) -> Interval:
         c = self.claim(claim_id)
@@ -108,5 +117,5 @@ class Context:
                 high = c["high"] if c["value"] is None or pd.isna(c["value"]) else c["value"]
                 return dt.date(int(low), 1, 1), dt.date(int(high), 12, 31)
             raise DataError(f"claim {item} is not a date or a year")
-        _, row = reference.lookup(item)
+        _, row = self.fact(item)
         return reference.date_span(row)

@@ -101,17 +101,23 @@ def _both_ends(low: Result, high: Result) -> Result:
     return dataclasses.replace(worse, **texts)
 
 
-def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = None) -> list[CheckRow]:
+def load_checks(
+    path: Path | None = None, claims: pd.DataFrame | None = None, *, project: paths.Project | None = None
+) -> list[CheckRow]:
     """The checks, validated: known kinds and evidence, every input a claim or a
     reference fact, every judged figure (``judges``) a claim among the inputs,
     a phrase (wording checks) found once in the excerpt, and an explanation
-    whose ``{fields}`` are names a finding can fill."""
-    claims = claims if claims is not None else claims_mod.load_claims()
-    rows: list[CheckRow] = list(claims_mod.read_csv_strict(path, schema.field_names("checks")))
-    known_refs = {i for table in reference.load().values() for i in table.index}
-    chapters = toc.known_chapters()
-    pages = source.load_pages()
-    statements = argument.load()
+    whose ``{fields}`` are names a finding can fill. Those of ``project`` (the
+    current one by default), or of the file at ``path``, held against that
+    project's claims, reference facts, chapters, pages and argument."""
+    project = paths.resolve(project)
+    path = path if path is not None else project.checks_csv
+    claims = claims if claims is not None else claims_mod.load_claims(project=project)
+    rows: list[CheckRow] = list(claims_mod.read_csv_strict(path, schema.field_names("checks", project)))
+    known_refs = {i for table in reference.load(project).values() for i in table.index}
+    chapters = toc.known_chapters(project.root)
+    pages = source.load_pages(project.source_dir)
+    statements = argument.load(project)
     seen = set()
     for row in rows:
         where = f"{path}, line {row['_line']} (check {row['id']})"
@@ -121,7 +127,7 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
         if row["kind"] not in KINDS:
             raise DataError(f"{where}, field 'kind': {row['kind']!r} is not one of: {', '.join(sorted(KINDS))}")
         if row["chapter"] not in chapters:
-            raise DataError(f"{where}, field 'chapter': " + toc.unknown_chapter(row["chapter"]))
+            raise DataError(f"{where}, field 'chapter': " + toc.unknown_chapter(row["chapter"], project.root))
         if row["evidence"] not in EVIDENCE_KINDS:
             raise DataError(
                 f"{where}, field 'evidence': {row['evidence']!r} is not one of: {', '.join(EVIDENCE_KINDS)}"
@@ -134,7 +140,7 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
         if row.get("routine", "") not in ("", "true", "false"):
             raise DataError(f"{where}, field 'routine': {row['routine']!r} is not true, false or empty")
         row["routine"] = row.get("routine") == "true"
-        _check_argument(where, row, statements)
+        _check_argument(where, row, statements, project)
         if row["evidence"] == "wording" and not row["phrase"]:
             raise DataError(
                 f"{where}, field 'phrase': a wording check must quote the phrase it holds against the numbers"
@@ -167,16 +173,18 @@ def load_checks(path: Path = paths.CHECKS_CSV, claims: pd.DataFrame | None = Non
                     f"{where}, field 'explanation': {{{name}}} is not a value a {row['kind']} finding "
                     f"provides (use one of: {', '.join(sorted(offered))})"
                 )
-    schema.validate("checks", path)
+    schema.validate("checks", path, project)
     return rows
 
 
-def _check_argument(where: str, row: CheckRow, statements: Mapping[str, argument.Statement]) -> None:
+def _check_argument(
+    where: str, row: CheckRow, statements: Mapping[str, argument.Statement], project: paths.Project
+) -> None:
     """A check names a statement of the argument and a direction together, or neither."""
     statement, direction = row.get("argument", ""), row.get("direction", "")
     if statement and statement not in statements:
         raise DataError(
-            f"{where}, field 'argument': {statement!r} is not a statement in {paths.ARGUMENT_CSV.name} "
+            f"{where}, field 'argument': {statement!r} is not a statement in {project.argument_csv.name} "
             f"(one of: {', '.join(statements)}; empty for none)"
         )
     if bool(statement) != bool(direction):
@@ -188,22 +196,23 @@ def _check_argument(where: str, row: CheckRow, statements: Mapping[str, argument
 
 
 class _Missing(dict[str, Any]):
-    def __init__(self, check: str, values: dict[str, Any]):
+    def __init__(self, check: str, values: dict[str, Any], checks_csv: Path):
         super().__init__(values)
         self.check = check
+        self.checks_csv = checks_csv
 
     def __missing__(self, key: str) -> Any:
         raise DataError(
-            f"{paths.CHECKS_CSV} (check {self.check}), field 'explanation': "
+            f"{self.checks_csv} (check {self.check}), field 'explanation': "
             f"{{{key}}} has no value for this kind of check"
         )
 
 
-def explain(template: str, finding: Finding, extras: Mapping[str, Any]) -> str:
+def explain(template: str, finding: Finding, extras: Mapping[str, Any], project: paths.Project | None = None) -> str:
     """Fill an explanation's ``{fields}`` from the finding (its numbers are never typed)."""
     values = {name: getattr(finding, name) for name in FINDING_FIELDS}
     values.update(extras)
-    return template.format_map(_Missing(finding.check, values))
+    return template.format_map(_Missing(finding.check, values, paths.resolve(project).checks_csv))
 
 
 def _run_kind(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
@@ -232,11 +241,13 @@ def run_check(ctx: Context, row: CheckRow) -> Finding:
         raise DataError(
             message
             if f"check {row['id']}" in message
-            else f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): {message}"
+            else f"{ctx.project.checks_csv}, line {row['_line']} (check {row['id']}): {message}"
         ) from None
     except Exception as error:
         # Not bad data but a bug in the kind's code: keep the traceback, say where it ran.
-        error.add_note(f"while running check {row['id']} (kind {row['kind']}, {paths.CHECKS_CSV} line {row['_line']})")
+        error.add_note(
+            f"while running check {row['id']} (kind {row['kind']}, {ctx.project.checks_csv} line {row['_line']})"
+        )
         raise
     claim_ids = [i for i in inputs if i in ctx.claims.index]
     quotes = []
@@ -280,7 +291,7 @@ def run_check(ctx: Context, row: CheckRow) -> Finding:
         judges=(row.get("judges") or "").split(),
         headline=row.get("headline") or row["title"],
         argument=row.get("argument", ""),
-        stakes=argument.load()[row["argument"]].stakes if row.get("argument") else "",
+        stakes=argument.load(ctx.project)[row["argument"]].stakes if row.get("argument") else "",
         direction=row.get("direction", ""),
         routine=bool(row.get("routine")),
         pages=sorted({q["page"] for q in quotes}),
@@ -307,42 +318,51 @@ def run_check(ctx: Context, row: CheckRow) -> Finding:
         # size an explanation gives is the one the label and the headline give.
         "size": gaps.worded(KIND_SPECS[row["kind"]].gap, finding, definitional),
     }
-    finding.explanation = explain(result.explanation or row["explanation"], finding, extras)
+    finding.explanation = explain(result.explanation or row["explanation"], finding, extras, ctx.project)
     return finding
 
 
 def run_all(
-    checks_path: Path = paths.CHECKS_CSV,
+    checks_path: Path | None = None,
     claims: pd.DataFrame | None = None,
     assumptions: Assumptions | None = None,
     *,
     rows: list[CheckRow] | None = None,
     context: Context | None = None,
+    project: paths.Project | None = None,
 ) -> list[Finding]:
     """Every check of the excerpt, run: the findings, in the order of checks.csv.
+
+    The data are ``project``'s (the current project by default; a given
+    ``context`` brings its own): ``run_all(project=Project(folder))`` runs the
+    engine on a copy of the project in ``folder``, in process.
 
     A caller that runs the checks many times (``paper_audit.run.sweep``) passes the
     ``rows`` of ``load_checks`` and its own ``context`` (whose assumptions
     apply), so that nothing is read again for each run.
     """
     if context is None:
-        context = Context(claims if claims is not None else claims_mod.load_claims(), assumptions)
-    rows = rows if rows is not None else load_checks(checks_path, context.claims)
+        project = paths.resolve(project)
+        table = claims if claims is not None else claims_mod.load_claims(project=project)
+        context = Context(table, assumptions, project)
+    elif project is not None and project != context.project:
+        raise ValueError(f"run_all: the context is of {context.project.root}, not of {project.root}")
+    rows = rows if rows is not None else load_checks(checks_path, context.claims, project=context.project)
     findings = [run_check(context, row) for row in rows]
-    made_by(findings, context.claims)
+    made_by(findings, context.claims, context.project)
     return findings
 
 
-def made_by(findings: list[Finding], claims: pd.DataFrame) -> None:
+def made_by(findings: list[Finding], claims: pd.DataFrame, project: paths.Project | None = None) -> None:
     """The engine's last step: for each counted finding that holds printed
     conversions, how each printed figure was probably made (``chains``: rows of
-    rates, slips and outside sums, searched by one rule)."""
+    rates, slips and outside sums, searched by one rule, in ``project``'s data)."""
     tables = None
     for finding in findings:
         if not finding.counted or not chains.conversion_pairs(finding.kind, finding.inputs, claims):
             continue
         if tables is None:
-            tables = chain_data.load(tuple(claims.index))
+            tables = chain_data.load(tuple(claims.index), project)
         finding.made_by = chains.for_finding(finding, claims, tables)
 
 

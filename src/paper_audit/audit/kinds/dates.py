@@ -10,7 +10,6 @@ from paper_audit.audit.gaps import beyond_words_wording, days_wording
 from paper_audit.audit.phrasing import amount_text, date_text, dates_text, span_text
 from paper_audit.audit.rounding import Interval
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
-from paper_audit.tables import reference
 
 DAYS_PER_MONTH = 365.25 / 12
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 365.25}
@@ -31,7 +30,7 @@ def _date_in_reference(ctx: Context, row: CheckRow, inputs: list[str]) -> Result
     overlap = r_start <= c_end and c_start <= r_end
     days_off = 0 if overlap else min(abs((r_start - c_end).days), abs((c_start - r_end).days))
     result = CONSISTENT if overlap else (GROSS if days_off > 365 else INCONSISTENT)
-    _, fact = reference.lookup(fact_id)
+    _, fact = ctx.fact(fact_id)
     return Result(
         "date_in_reference",
         result,

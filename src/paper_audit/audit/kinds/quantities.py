@@ -18,7 +18,6 @@ from paper_audit.audit.rounding import QUALIFIER_WIDENING, Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, NOT_SUPPORTED, SUPPORTED, WITHIN_ROUNDING
 from paper_audit.errors import DataError
 from paper_audit.tables import claims as claims_mod
-from paper_audit.tables import reference
 
 
 @kind(
@@ -147,7 +146,7 @@ def _fact_interval(ctx: Context, fact: pd.Series) -> Interval:
 )
 def _reference_count(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     claim_id, count_id = inputs
-    _, fact = reference.lookup(count_id)
+    _, fact = ctx.fact(count_id)
     reference_iv = _fact_interval(ctx, fact)
     value = reference_iv.point
     words = str(fact.get("qualifier", "") or "")
@@ -224,8 +223,8 @@ def _divisions_from_armies(ctx: Context, row: CheckRow, inputs: list[str]) -> Re
     with the range of results, counted only when it is off at every size."""
     stated_id, divisions_id, *army_ids = inputs
     stated = ctx.interval(stated_id)
-    divisions = float(reference.lookup(divisions_id)[1]["value"])
-    armies = sum(float(reference.lookup(i)[1]["value"]) for i in army_ids)
+    divisions = float(ctx.fact(divisions_id)[1]["value"])
+    armies = sum(float(ctx.fact(i)[1]["value"]) for i in army_ids)
     own = ctx.assumptions.divisions_per_army
     sizes = (own, own) if own is not None else ASSUMED_DIVISIONS_PER_ARMY
     computed = Interval(
@@ -268,7 +267,7 @@ def _share_left(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     troops withdrawn last, as a share of all at the start)."""
     total_id, earlier_id, share_id = inputs
     implied = propagate(lambda t, e: (t - e) / t, [ctx.interval(total_id), ctx.interval(earlier_id)])
-    _, fact = reference.lookup(share_id)
+    _, fact = ctx.fact(share_id)
     share = _fact_interval(ctx, fact)
     grade, numbers = compare(ctx, share, implied)
     implied_text, share_text = f"{implied.point:.2f}", f"{share.point:.2f}"

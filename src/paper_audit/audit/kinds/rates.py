@@ -65,10 +65,10 @@ READERS_RATE = (
 UNSURE_CONFIDENCE = ("medium-low", "low", "none")  # a yardstick this weak gives no hard verdict
 
 
-def _describe_rate(rate: pd.Series | dict[str, Any]) -> str:
+def _describe_rate(ctx: Context, rate: pd.Series | dict[str, Any]) -> str:
     """A candidate rate as an explanation names it: what it is, its value, when
     it held and its confidence, dates in words (no id: the reader never needs one)."""
-    return f"{reference.describe(rate['id'])} ({rate['confidence']} confidence)"
+    return f"{reference.describe(rate['id'], ctx.project)} ({rate['confidence']} confidence)"
 
 
 def _held(rate: pd.Series | dict[str, Any]) -> str:
@@ -79,9 +79,10 @@ def _held(rate: pd.Series | dict[str, Any]) -> str:
     return f"from {dates_text(start, dt.date.fromisoformat(rate['valid_to']))}"
 
 
-def _units_note(currency: str, start: dt.date, end: dt.date) -> str:
-    """Which units the paper's sums are in, where a redenomination falls before or inside the figure's time."""
-    reform = reference.redenomination(currency)
+def _units_note(currency: str, start: dt.date, end: dt.date, project: paths.Project | None = None) -> str:
+    """Which units the paper's sums are in, where a redenomination falls before or inside the figure's time
+    (by ``project``'s reference dates, the current project's by default)."""
+    reform = reference.redenomination(currency, project)
     if reform is None:
         return ""
     day = dt.date.fromisoformat(reform["date"])
@@ -97,24 +98,24 @@ def _yardsticks(ctx: Context, row: CheckRow, claim_id: str, currency: str, named
     """The candidate rates for a figure: every reference rate for its currency that
     held during its period. A rate the check names but that did not hold then is refused."""
     start, end = ctx.period(claim_id)
-    candidates = reference.rates_for(currency, start, end)
+    candidates = reference.rates_for(currency, start, end, ctx.project)
     for rate_id in named:
-        _, rate = reference.lookup(rate_id)
+        _, rate = ctx.fact(rate_id)
         if rate["currency"] != currency:
             raise DataError(
-                f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}), field 'inputs': "
+                f"{ctx.project.checks_csv}, line {row['_line']} (check {row['id']}), field 'inputs': "
                 f"the yardstick {rate_id} is a rate for {rate['currency']}, the figure is in {currency}"
             )
         if not reference.valid_during(rate, start, end):
             raise DataError(
-                f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}), field 'inputs': "
+                f"{ctx.project.checks_csv}, line {row['_line']} (check {row['id']}), field 'inputs': "
                 f"the yardstick {rate_id} (valid {rate['valid_from']} to {rate['valid_to'] or 'open'}) "
                 f"was not valid during {claim_id}'s period {start} to {end}; "
                 f"name a rate valid then in data/reference/exchange_rates.csv, or fix the claim's period"
             )
     if not candidates:
         raise DataError(
-            f"{paths.CHECKS_CSV}, line {row['_line']} (check {row['id']}): no reference rate for "
+            f"{ctx.project.checks_csv}, line {row['_line']} (check {row['id']}): no reference rate for "
             f"{currency} held during {claim_id}'s period {start} to {end}"
         )
     # The named rate first: it is the one the check's explanation discusses.
@@ -218,9 +219,9 @@ def _reference_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
         adverse_everywhere=adverse,
         explanation=READERS_RATE if own is not None else "",
         extras={
-            "yardsticks": "; ".join(_describe_rate(r[0]) for r in results) if own is None else "the reader's rate",
+            "yardsticks": "; ".join(_describe_rate(ctx, r[0]) for r in results) if own is None else "the reader's rate",
             "range": f"USD {amounts_text(low, high)}",
-            "units_note": _units_note(ua, start, end),
+            "units_note": _units_note(ua, start, end, ctx.project),
             "rate": per_usd,
             "paper_rate": f"{rate_text(a.point / b.point)} {ua} per USD",
         },
@@ -264,7 +265,7 @@ def _part_of_whole(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
 )
 def _same_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     if len(inputs) < 4 or len(inputs) % 2:
-        raise DataError(f"{paths.CHECKS_CSV}: check {row['id']}: same_rate needs pairs of claims")
+        raise DataError(f"{ctx.project.checks_csv}: check {row['id']}: same_rate needs pairs of claims")
     pairs = list(zip(inputs[::2], inputs[1::2], strict=True))
     rates = [ctx.implied_rate(a, b) for a, b in pairs]
     points = [r.point for r in rates]

@@ -153,7 +153,7 @@ def _comparison_at_rates(ctx: Context, row: CheckRow, inputs: list[str]) -> Resu
     first, second = inputs
     currency = str(ctx.claim(first)["unit"])
     start, end = ctx.period(first)
-    candidates = reference.rates_for(currency, start, end)
+    candidates = reference.rates_for(currency, start, end, ctx.project)
     if not candidates:
         raise DataError(f"no reference rate for {currency} held during {first}'s period {start} to {end}")
     a, b = ctx.interval(first), ctx.interval(second)
