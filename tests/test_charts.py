@@ -394,3 +394,16 @@ def test_rows_make_room_for_long_wrapped_labels(tmp_path, monkeypatch, chart):
     else:
         plots.bars(labels, values, "long_rows", xlabel="US dollars", title="Long rows", **common)
     assert (tmp_path / "figures" / "long_rows.svg").exists()
+
+
+def test_the_sweep_notes_write_every_rate_at_one_precision(drawn):
+    """The bands' notes once read "consistent at 2.01 to 2.0125"."""
+    table = claims.load_claims()
+    yuan = rate_sweeps.rate_sweep("yuan", "1.5:3.0:241", table)
+    rates = rate_sweeps.official_rates("yuan")
+    agree = rate_sweeps.agreement(yuan, rates)
+    rate_sweeps.band_chart(yuan, rates, agree, "bands_notes")
+    notes = [t.get_text() for t in drawn["bands_notes"].axes[0].texts if "consistent at" in t.get_text()]
+    numbers = [n for note in notes for n in re.findall(r"\d+\.\d+|\d+", note)]
+    assert notes and numbers, notes
+    assert len({len(n.partition(".")[2]) for n in numbers}) == 1, f"rates at several precisions: {notes}"

@@ -168,8 +168,16 @@ def band_chart(result: sweep.Sweep, rates: pd.DataFrame, agree: pd.DataFrame, na
                 for v, lo, hi in sweep.verdict_runs(values, verdicts)
             )
         )
+    # The chart's notes write every rate at one precision ("2.0100 to 2.0125", not "2.01 to 2.0125").
+    places = plots.decimals_for([v for r in agree.itertuples() for stretch in r.agreeing for v in stretch], 5)
+
+    def stretches_text(stretches) -> str:
+        return "; ".join(
+            plots.fixed(lo, places) + ("" if hi == lo else f" to {plots.fixed(hi, places)}") for lo, hi in stretches
+        )
+
     notes = [
-        (i, (r.agreeing[0][0] + r.agreeing[0][1]) / 2, f"consistent at {r.agreeing_text}")
+        (i, (r.agreeing[0][0] + r.agreeing[0][1]) / 2, f"consistent at {stretches_text(r.agreeing)}")
         for i, r in enumerate(agree.itertuples())
         if r.agreeing
     ]
