@@ -275,6 +275,7 @@ def test_chart_text_is_at_least_11_px_on_a_390_px_page(browser, book_url):
 # --- reading at a phone's and a laptop's width ---------------------------
 
 WIDTHS = (390, 1280)
+HEIGHTS = {390: 844, 1280: 800}  # a phone (390x844) and a laptop (1280x800), as issue 26 reads them
 SCREENSHOT_PAGES = ("book/intro", "notebooks/chinese_aid", "book/source_text")
 SCIENTIFIC = r"\b\d+(?:\.\d+)?[eE][+-]?\d+\b"
 
@@ -313,7 +314,7 @@ def layouts(browser, book_url):
         if (name, width) not in seen:
             context, page, watch = new_watched_page(browser)
             try:
-                page.set_viewport_size({"width": width, "height": 900})
+                page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
                 open_page(page, book_url, f"{name}.html")
                 found = page.evaluate(LAYOUT_JS)
                 found["watch"] = watch
