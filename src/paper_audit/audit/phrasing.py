@@ -22,7 +22,7 @@ def amount_text(value: float) -> str:
     for size, word in ((1e9, "billion"), (1e6, "million")):
         if absolute >= size:
             return f"{value / size:,.4g} {word}"
-    return f"{value:,.4g}"
+    return _four_digits(value)
 
 
 def amounts_text(low: float, high: float) -> str:
@@ -35,6 +35,15 @@ def rate_text(value: float) -> str:
     """A rate a computation implies (units per unit, four significant digits:
     "2,471", "122.9", "2.011"). A reference rate prints as its table gives it."""
     return _four_digits(value)
+
+
+def one_precision(values: list[float], significant: int = 3) -> list[str]:
+    """Several values of one quantity at one precision: the decimals that give
+    the smallest ``significant`` digits, for all of them ("2.01, 2.00, 2.40",
+    never "2.011, 2, 2.4"; "2,471 and 123")."""
+    sizes = [abs(v) for v in values if v and math.isfinite(v)]
+    decimals = max(0, significant - 1 - math.floor(math.log10(min(sizes)))) if sizes else 0
+    return [f"{v:,.{decimals}f}" for v in values]
 
 
 def ratio_text(value: float) -> str:

@@ -15,7 +15,15 @@ from paper_audit import paths
 from paper_audit.audit.check_kinds import CheckRow, Comparison, Result, compare, kind, separation
 from paper_audit.audit.context import Context
 from paper_audit.audit.gaps import against_range
-from paper_audit.audit.phrasing import amount_text, amounts_text, date_text, dates_text, listed, rate_text
+from paper_audit.audit.phrasing import (
+    amount_text,
+    amounts_text,
+    date_text,
+    dates_text,
+    listed,
+    one_precision,
+    rate_text,
+)
 from paper_audit.audit.rounding import Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 from paper_audit.errors import DataError
@@ -284,7 +292,7 @@ def _same_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
         f"{amount_text(ctx.interval(a).point)} / {amount_text(ctx.interval(b).point)} = {rate_text(r.point)}"
         for (a, b), r in zip(pairs, rates, strict=True)
     )
-    shown = [rate_text(p) for p in points]
+    shown = one_precision(points)
     # Rates that print alike are one rate, said once ("4 rubles per USD, for each").
     each = len(set(shown)) == 1
     return Result(
