@@ -82,7 +82,11 @@ def shape_problems(flag_html: str) -> list[str]:
         problems.append(f"{flag_html.count('<details')} folds, not one")
     if flag_html.count('class="audit-flag-text"') != 1:
         problems.append("no single paragraph")
-    title = re.search(r'<p class="admonition-title">(.*?)</p>', flag_html).group(1)
+    heading = re.search(r'<h3 class="admonition-title" id="flag-title-[a-z0-9_]+">(.*?)</h3>', flag_html)
+    if heading is None:
+        problems.append("no heading for its title")
+        heading = re.search(r'class="admonition-title">(.*?)</', flag_html)
+    title = heading.group(1) if heading else ""
     if re.search(r"\((arithmetic|sources|yardstick|wording)\)", title):
         problems.append(f"the kind of evidence as a bare word in the title: {text(title)!r}")
     if not re.search(r'<p class="audit-flag-text"><strong><span aria-hidden="true">[^<]+</span> [A-Z]', flag_html):
@@ -133,6 +137,7 @@ def test_a_flag_laid_out_as_fields_is_caught():
         "a table of fields",
         "0 folds, not one",
         "no single paragraph",
+        "no heading for its title",
         "the kind of evidence as a bare word in the title: '✖ Gross inconsistency (arithmetic): Do the two sums "
         "imply one rate?'",
         "no verdict symbol beside the verdict's words, hidden from screen readers",

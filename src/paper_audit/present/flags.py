@@ -127,11 +127,14 @@ def details(finding) -> str:
 
 
 def flag(finding) -> str:
-    """The note at the point of discussion: title, paragraph, the working folded."""
+    """The note at the point of discussion: its title as a heading, the
+    paragraph, the working folded."""
     verdict = VERDICTS[finding.verdict]
     return (
         f'<div class="admonition {verdict.admonition} audit-flag {verdict.css_class}" id="flag-{esc(finding.check)}" '
-        f'role="note"><p class="admonition-title">{esc(finding.title)}</p>'
+        f'role="note" aria-labelledby="flag-title-{esc(finding.check)}">'
+        # A heading, so that a screen reader can jump from flag to flag.
+        f'<h3 class="admonition-title" id="flag-title-{esc(finding.check)}">{esc(finding.title)}</h3>'
         f"{paragraphs(finding)}{details(finding)}"
         f'<p class="audit-flag-register"><a href="{esc(REGISTER_PAGE)}#{esc(finding_anchor(finding.check))}">'
         "In the findings register</a></p></div>"
