@@ -100,7 +100,13 @@ def figures(finding, table=None, findings=None) -> str:
     3.5 billion"); figures of one kind are listed; a yardstick's value follows."""
     table = claims.load_claims() if table is None else table
     # Every figure of the problem (all its counted findings), in the paper's order.
-    same = [f for f in (findings or []) if f.counted and f.problem and f.problem == finding.problem]
+    # A finding whose comparison has no size (a footnote that gives no rate) names
+    # no figure of the problem: its inputs (the footnote's own rate) are not at issue.
+    same = [
+        f
+        for f in (findings or [])
+        if f.counted and f.problem and f.problem == finding.problem and f.separation is not None
+    ]
     inputs = {i for f in [finding, *same] for i in f.inputs}
     rows = [row for claim_id, row in table.iterrows() if claim_id in inputs]
     groups: list[list] = []

@@ -264,7 +264,9 @@ def _divisions_from_armies(ctx: Context, row: CheckRow, inputs: list[str]) -> Re
 def _share_left(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """The text gives a total and what left of it earlier; the rest, as a share
     of the total, is held against an independent share of the same rest (the
-    troops withdrawn last, as a share of all at the start)."""
+    troops withdrawn last, as a share of all at the start). Where the source
+    counts in other units (men, not divisions) the result is an uncertain
+    yardstick: shown, never counted."""
     total_id, earlier_id, share_id = inputs
     implied = propagate(lambda t, e: (t - e) / t, [ctx.interval(total_id), ctx.interval(earlier_id)])
     _, fact = ctx.fact(share_id)
@@ -275,6 +277,11 @@ def _share_left(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
         "share_left",
         grade,
         numbers,
+        # A share of divisions against a share of men: the two measure different
+        # things, so the yardstick gives no hard verdict and the gap is shown, not
+        # counted (it corroborates, or not, the checks of the force's strength).
+        uncertainty=f"a share of {ctx.claim(total_id)['unit']} against a share the source counts otherwise "
+        f"({implied_text} against {share_text})",
         stated=f"{implied_text} of the total (the paper's own figures)",
         computed=f"{share_text} ({fact['confidence']} confidence)",
         computation=f"({amount_text(ctx.interval(total_id).point)} − {amount_text(ctx.interval(earlier_id).point)})"
