@@ -40,11 +40,14 @@ def provenance_line(source_id: str) -> str:
     )
 
 
-def fact_item(fact_id: str) -> str:
-    """A fact as the references page lists it: what it states, its confidence,
-    and why that is lower than its sources allow, where it is."""
+def fact_item(fact_id: str, source_id: str = "") -> str:
+    """A fact as the references page lists it under one of its sources: what it
+    states, its confidence, and, under its first source only (a fact resting on
+    several is listed under each, and the page says a thing once), why that is
+    lower than its sources allow, where it is."""
     lowered = reference.lowered(fact_id)
-    why = f". Lowered from {esc(lowered[0])}: {esc(lowered[1])}." if lowered else ""
+    first = reference.source_ids(reference.lookup(fact_id)[1])[0]
+    why = f". Lowered from {esc(lowered[0])}: {esc(lowered[1])}." if lowered and source_id in ("", first) else ""
     return f"<li>{esc(reference.fact_line(fact_id))}{why}</li>"
 
 
@@ -58,7 +61,7 @@ def reference_sources(group: str) -> str:
     for source_id in listed:
         lead, title, tail, supplied = reference.citation(source_id)
         note = reference.sources().loc[source_id, "note"]
-        facts = "".join(fact_item(f) for f in reference.facts_of(source_id))
+        facts = "".join(fact_item(f, source_id) for f in reference.facts_of(source_id))
         items.append(
             f'<li id="{esc(source_anchor(source_id))}" class="audit-source"><p>{esc(lead)}'
             + (esc(title) if supplied else f"<cite>{esc(title)}</cite>")
