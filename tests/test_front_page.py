@@ -1,4 +1,4 @@
-"""The front page states the findings: an abstract of three sentences whose
+"""The front page states the findings: an abstract of four sentences whose
 numbers are all glued and which names the gravest problem with its size, then
 every counted problem once, gravest first, each with its size and a link to
 its flag; the book's authors, citation and data version come from CITATION.cff
@@ -24,7 +24,7 @@ from paper_audit.audit import engine, gaps, phrasing
 from paper_audit.errors import DataError
 from paper_audit.present import front, glue, register
 from paper_audit.present.chapter import CHAPTER_TITLES
-from paper_audit.tables import citation, fingerprints
+from paper_audit.tables import argument, citation, fingerprints
 from test_prose import QUANTITY, unmarked
 
 INTRO = paths.BOOK_DIR / "intro.ipynb"
@@ -101,10 +101,12 @@ def gravest(findings):
 # --- the abstract -------------------------------------------------------------
 
 
-def test_the_abstract_has_three_sentences(glued):
+def test_the_abstract_has_four_sentences(glued):
+    """What the book did and found, the gravest problems, what the checks come
+    to, and which way the problems lean on the paper's argument."""
     text = as_read(abstract_source(), glued)
     found = sentences(text.removeprefix("Abstract. "))
-    assert len(found) == 3, f"the abstract has {len(found)} sentences: {found}"
+    assert len(found) == 4, f"the abstract has {len(found)} sentences: {found}"
     assert all(s.endswith((".", "?", "!")) for s in found), found
 
 
@@ -444,3 +446,75 @@ def test_the_register_stylesheet_is_loaded_and_labels_cells_on_a_phone():
     phone = re.search(r"@media \(max-width: (\d+)px\) \{(.*?)\n\}", css, re.S)
     assert phone and int(phone.group(1)) >= 600, "no rule for a phone's width"
     assert "attr(data-label)" in phone.group(2), "a phone's stacked cells are not labelled"
+
+
+# --- which way the problems lean ---------------------------------------------------
+
+
+def _problem(problem, statement="", direction="", severity=1.0):
+    f = engine.Finding(
+        check=problem,
+        kind="conversion",
+        title=problem,
+        chapter="war_damage",
+        inputs=[],
+        verdict="inconsistent",
+        stated="",
+        computed="",
+        problem=problem,
+        argument=statement,
+        direction=direction,
+        counted=True,
+        severity=severity,
+    )
+    return f
+
+
+STATEMENTS = {
+    "gift": argument.Statement("gift", "central", "China's gift was larger", 3, "q"),
+    "ruin": argument.Statement("ruin", "supporting", "The war left ruin", 2, "q"),
+}
+
+
+@pytest.mark.parametrize(
+    "problems,expected",
+    [
+        (
+            [_problem("a", "gift", "favours", 3), _problem("b", "ruin", "weakens", 2), _problem("c", severity=1)],
+            "Of the 3 problems, 1 leans in favour of the paper’s argument, on the statement that China’s gift was "
+            "larger; 1 leans against it, understating the paper’s own case, on the statement that the war left "
+            "ruin; and 1 bears on no statement of the argument.",
+        ),
+        (
+            [_problem("a", "gift", "favours", 3), _problem("b", "ruin", "favours", 2)],
+            "Of the 2 problems, 2 lean in favour of the paper’s argument, on the statements that China’s gift was "
+            "larger and that the war left ruin.",
+        ),
+        (
+            [_problem("a", "ruin", "weakens", 3), _problem("b", "ruin", "weakens", 2)],
+            "Of the 2 problems, 2 lean against the paper’s argument, understating the paper’s own case, on the "
+            "statement that the war left ruin.",
+        ),
+        ([_problem("a")], "The one problem bears on no statement of the argument."),
+        (
+            [_problem("a", "gift", "favours")],
+            "The one problem leans in favour of the paper’s argument, on the statement that China’s gift was larger.",
+        ),
+        ([], ""),
+    ],
+)
+def test_the_leaning_sentence_for_every_mix_of_directions(problems, expected):
+    import prose_rules
+
+    said = front.leaning_sentence(problems, STATEMENTS)
+    assert said == expected
+    if said:
+        assert prose_rules.problems([said], "leaning") == [], said
+
+
+def test_the_book_s_problems_lean_as_its_findings_say(glued, findings):
+    said = glued["leaning_sentence"]
+    counted = list(engine.evidence.worst_by_problem(findings).values())
+    assert said.startswith(f"Of the {len(counted)} problems, ")
+    favouring = sum(f.direction == "favours" for f in counted)
+    assert f"{favouring} lean{'s' if favouring == 1 else ''} in favour of the paper’s argument" in said

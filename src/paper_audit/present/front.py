@@ -15,7 +15,7 @@ from paper_audit.audit.phrasing import capitalised, listed, typographic
 from paper_audit.audit.verdicts import EVIDENCE
 from paper_audit.present import render
 from paper_audit.present.render import esc, flag_href
-from paper_audit.tables import citation, claims
+from paper_audit.tables import argument, citation, claims
 
 # The abstract names this many problems, the gravest; the ranked list below it names them all.
 GRAVEST_IN_ABSTRACT = 2
@@ -39,19 +39,67 @@ def paper_line(paper: citation.Paper) -> str:
 def counts(findings) -> dict[str, int]:
     """What every check comes to, each check in exactly one group: a problem
     (part of a counted problem), an agreement, a routine confirmation (of what
-    nobody doubts: ``Finding.routine``), or a definition that cannot fail."""
-    findings = list(findings)
-    problem = [f for f in findings if evidence.is_problem(f)]
-    definitional = [f for f in findings if f.definitional and not evidence.is_problem(f)]
-    rest = [f for f in findings if not evidence.is_problem(f) and not f.definitional]
-    routine = [f for f in rest if getattr(f, "routine", False)]
+    nobody doubts: ``Finding.routine``), or a definition that cannot fail
+    (``evidence.findings_summary``, where the groups are made)."""
+    summary = evidence.findings_summary(list(findings))
     return {
-        "checks": len(findings),
-        "problem": len(problem),
-        "agree": len(rest) - len(routine),
-        "routine": len(routine),
-        "definitional": len(definitional),
+        "checks": summary["findings"],
+        "problem": summary["problem_findings"],
+        "agree": summary["agree"],
+        "routine": summary["routine"],
+        "definitional": summary["definitional"],
     }
+
+
+# A statement as a clause after "that": its first word in lower case unless it is a name.
+_COMMON_FIRST_WORDS = {"The", "A", "An", "Foreign"}
+
+
+def _that(statement: str) -> str:
+    first, _, rest = statement.partition(" ")
+    return f"that {first.lower() if first in _COMMON_FIRST_WORDS else first} {rest}".rstrip()
+
+
+def leaning_sentence(findings, statements=None) -> str:
+    """Which way the counted problems lean on the paper's argument, each
+    problem once (by its gravest finding): in favour of the statements they
+    bear on, against them (the paper understating its own case), or bearing
+    on none; the statements named from data/argument.csv."""
+    statements = argument.load() if statements is None else statements
+    worst = list(evidence.worst_by_problem(list(findings)).values())
+    if not worst:
+        return ""
+    groups: dict[str, list] = {"favours": [], "weakens": [], "": []}
+    for f in worst:
+        groups[f.direction if f.argument else ""].append(f)
+
+    def on(group: list) -> str:
+        named = list(dict.fromkeys(f.argument for f in group))
+        return listed([_that(statements[a].statement) for a in named])
+
+    def many(n: int, one: str, more: str) -> str:
+        return f"{n} {one if n == 1 else more}"
+
+    parts = []
+    if groups["favours"]:
+        parts.append(
+            f"{many(len(groups['favours']), 'leans', 'lean')} in favour of the paper's argument, "
+            f"on the statement{'s' if len({f.argument for f in groups['favours']}) > 1 else ''} "
+            f"{on(groups['favours'])}"
+        )
+    if groups["weakens"]:
+        parts.append(
+            f"{many(len(groups['weakens']), 'leans', 'lean')} "
+            f"against {'it' if groups['favours'] else 'the paper’s argument'}, understating the paper's own case, "
+            f"on the statement{'s' if len({f.argument for f in groups['weakens']}) > 1 else ''} "
+            f"{on(groups['weakens'])}"
+        )
+    if groups[""]:
+        parts.append(f"{many(len(groups['']), 'bears', 'bear')} on no statement of the argument")
+    lead = f"Of the {len(worst)} problems, " if len(worst) > 1 else "The one problem "
+    if len(worst) == 1:
+        return typographic(lead + parts[0].split(" ", 1)[1] + ".")
+    return typographic(lead + "; ".join(parts[:-1]) + ("; and " if len(parts) > 1 else "") + parts[-1] + ".")
 
 
 def counts_sentence(counted: dict[str, int]) -> str:
