@@ -7,14 +7,13 @@ data is escaped."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from paper_audit import paths
 from paper_audit.audit import chain_data, chains
 from paper_audit.audit.phrasing import capitalised
 from paper_audit.audit.verdicts import EVIDENCE, UNCERTAIN, VERDICTS
-from paper_audit.present.render import REGISTER_PAGE, esc, finding_anchor, pages_text, source_line
+from paper_audit.present.render import REGISTER_PAGE, esc, finding_anchor, label_words, pages_text, source_line
 from paper_audit.present.yardsticks import yardstick_lines
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import schema
@@ -23,8 +22,6 @@ from paper_audit.tables import schema
 DETAILS_SUMMARY = "The quotes and the computation"
 # The run-in heading of what a finding changes in the paper's argument.
 BEARING_LEAD = "What it changes."
-# A size at the end of a verdict's label: "(2.4% apart)", "(USD 278.6 million to 296.1 million)".
-SIZE_IN_LABEL = re.compile(r" \([^()]*\d[^()]*\)$")
 
 
 def verdict_sentence(finding) -> str:
@@ -37,9 +34,7 @@ def verdict_sentence(finding) -> str:
     size of a gap is left to the explanation, which gives it once in the words
     that suit it: the label loses its size, or where the size is part of its
     words ("sources differ by a factor of 21"), gives way to the bare verdict."""
-    words = SIZE_IN_LABEL.sub("", finding.label or finding.verdict)
-    if any(c.isdigit() for c in words):
-        words = finding.verdict
+    words = label_words(finding)
     if finding.verdict == UNCERTAIN and words != UNCERTAIN:
         return f"{capitalised(UNCERTAIN)}: {words}."
     if VERDICTS[finding.verdict].grade:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import Iterable
 
 from paper_audit.audit.phrasing import listed
@@ -50,14 +51,27 @@ def pages_text(pages) -> str:
     return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {listed(pages)}"
 
 
+# A size at the end of a verdict's label: "(2.4% apart)", "(USD 278.6 million to 296.1 million)".
+SIZE_IN_LABEL = re.compile(r" \([^()]*\d[^()]*\)$")
+
+
+def label_words(finding) -> str:
+    """A verdict's label without its size, for a tag in running text: the size
+    inside it would nest parentheses ("(sources differ slightly (2.4 percent
+    apart))"); where the size is part of the words, the bare verdict."""
+    words = SIZE_IN_LABEL.sub("", finding.label or finding.verdict)
+    return finding.verdict if any(c.isdigit() for c in words) else words
+
+
 def badge(finding) -> str:
     """A quiet link from our own prose to a check's flag: the verdict in words,
-    in brackets, uncoloured ("(consistent)"), so the sentence says what was
-    found without a badge. A coloured verdict badge goes only on the figure its
-    check judges, where the paper is quoted (``marks``), nowhere else."""
+    in brackets, uncoloured ("(consistent)"), after a whole figure or clause,
+    so the sentence says what was found without a badge; never a size inside
+    it. A coloured verdict badge goes only on the figure its check judges,
+    where the paper is quoted (``marks``), nowhere else."""
     return (
         f'<a class="audit-see-finding" href="{esc(flag_href(finding))}" title="see the finding: {esc(finding.title)}">'
-        f"({esc(finding.label or VERDICTS[finding.verdict].short)})</a>"
+        f"({esc(label_words(finding))})</a>"
     )
 
 
