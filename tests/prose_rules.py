@@ -210,6 +210,9 @@ def own_problems(blocks: list[str]) -> list[str]:
     return found
 
 
+URL = re.compile(r"https?://\S+")
+
+
 def proselint_problems(blocks: list[str], name: str = "page") -> list[str]:
     """What proselint, with ``PROSELINT_CONFIG``, finds in a page's prose."""
     registry = CheckRegistry()  # proselint's command line registers its checks first, as here
@@ -218,6 +221,8 @@ def proselint_problems(blocks: list[str], name: str = "page") -> list[str]:
     found = []
     # Block by block: a word ending one block and starting the next is no "the the".
     for block in blocks:
+        # A web address is no prose: its words ("september-30-webinar") are the site's spelling.
+        block = URL.sub(lambda m: "x" * len(m.group()), block)
         for result in LintFile(name, block).lint(PROSELINT_CONFIG):
             check = result.check_result
             context = block[max(0, check.span[0] - 50) : check.span[1] + 20]

@@ -134,8 +134,9 @@ def test_a_yardstick_not_valid_then_is_refused_naming_the_check():
     finding = run(ctx, "reference_rate", ["tranche", "usd"], evidence="yardstick")
     assert finding.verdict == UNCERTAIN and finding.grade == INCONSISTENT
     assert {r.split(":")[0] for r in finding.computation.split("; ")} >= {
-        "300 million yuan / 2.617 yuan per USD (26,170 old yuan to the dollar, i.e. 2.617 new yuan (sums were counted "
-        "in old yuan until the March 1955 redenomination)) = USD 114.6 million".split(":")[0]
+        # the rate's own parenthesis turned into a comma: no parenthesis nests in another
+        "300 million yuan / 2.617 yuan per USD (26,170 old yuan to the dollar, i.e. 2.617 new yuan, sums were counted "
+        "in old yuan until the March 1955 redenomination) = USD 114.6 million".split(":")[0]
     }
     assert "cny_official_1955" not in finding.computation
     assert finding.computed_low == pytest.approx(300e6 / 2.617 - 0.5e6 / 2.617)

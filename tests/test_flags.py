@@ -94,7 +94,8 @@ def shape_problems(flag_html: str) -> list[str]:
     shown, _ = parts(flag_html)
     if "of the stated value" in shown:
         problems.append("a gap in percent of the stated value")
-    if re.search(r"\d", lead(flag_html)) or not lead(flag_html).endswith("."):
+    # A clause in words that the explanation completes after its colon (one sentence with it).
+    if re.search(r"\d", lead(flag_html)) or not lead(flag_html).endswith(":"):
         problems.append(f"the verdict's sentence is not a sentence in words: {lead(flag_html)!r}")
     return problems
 
@@ -149,15 +150,15 @@ def test_a_flag_laid_out_as_fields_is_caught():
 @pytest.mark.parametrize(
     "fields, expected",
     [
-        ({}, "Gross inconsistency, by the paper's own arithmetic."),
+        ({}, "Gross inconsistency, by the paper's own arithmetic:"),
         (
             {"verdict": "consistent", "label": "consistent", "evidence": "yardstick"},
-            "Consistent, by an outside yardstick.",
+            "Consistent, by an outside yardstick:",
         ),
         # The label carries the size, which the explanation gives: the bare verdict opens.
         (
             {"verdict": "sources differ grossly", "label": "sources differ by a factor of 21", "evidence": "sources"},
-            "Sources differ grossly.",
+            "Sources differ grossly:",
         ),
         (
             {
@@ -165,7 +166,7 @@ def test_a_flag_laid_out_as_fields_is_caught():
                 "label": "sources differ slightly (2.4% apart)",
                 "evidence": "sources",
             },
-            "Sources differ slightly.",
+            "Sources differ slightly:",
         ),
         (
             {
@@ -173,7 +174,7 @@ def test_a_flag_laid_out_as_fields_is_caught():
                 "label": "partly supported by the paper's numbers",
                 "evidence": "wording",
             },
-            "Partly supported by the paper's numbers.",
+            "Partly supported by the paper's numbers:",
         ),
         (
             {
@@ -181,7 +182,7 @@ def test_a_flag_laid_out_as_fields_is_caught():
                 "label": "off at every candidate rate (USD 278.6 million to 296.1 million)",
                 "evidence": "yardstick",
             },
-            "Uncertain yardstick: off at every candidate rate.",
+            "Uncertain yardstick, off at every candidate rate:",
         ),
         (
             {
@@ -189,11 +190,11 @@ def test_a_flag_laid_out_as_fields_is_caught():
                 "label": "depends on the yardstick: inconsistent at 2.617; consistent at 2.4618",
                 "evidence": "yardstick",
             },
-            "Uncertain yardstick.",
+            "Uncertain yardstick:",
         ),
         (
             {"verdict": "holds by definition", "label": "holds by definition", "definitional": True},
-            "Holds by definition.",
+            "Holds by definition:",
         ),
     ],
 )
@@ -216,7 +217,7 @@ def test_each_gap_is_given_once_in_what_shows(findings):
         "evidence": "sources",
     }
     once = flags.flag(finding(**slight, explanation="They are 2.4% apart."))
-    doubled = once.replace("Sources differ slightly.</strong>", "Sources differ slightly (2.4% apart).</strong>")
+    doubled = once.replace("Sources differ slightly:</strong>", "Sources differ slightly (2.4% apart):</strong>")
     assert (times_shown(once, "2.4"), times_shown(doubled, "2.4")) == (1, 2)
 
 
@@ -228,8 +229,9 @@ def test_the_working_is_folded_beneath_the_paragraph():
     )
     shown, folded = parts(flags.flag(planted))
     assert shown == (
-        "Do the two sums imply one rate? ✖ Gross inconsistency, by the paper's own arithmetic. "
-        "The two sums imply rates a factor of 20 apart. What it changes. Nothing in the argument. "
+        # the verdict's clause and the explanation's first sentence are one sentence
+        "Do the two sums imply one rate? ✖ Gross inconsistency, by the paper's own arithmetic: "
+        "the two sums imply rates a factor of 20 apart. What it changes. Nothing in the argument. "
         "In the findings register"
     )
     assert folded == (

@@ -230,3 +230,9 @@ def test_every_rendered_page_passes_the_prose_check(built_html, name):
     assert blocks, f"{name}: no prose found on the page"
     found = prose_rules.problems(blocks, name)
     assert not found, f"{name}:\n" + "\n".join(found)
+
+
+def test_a_web_address_is_not_prose_but_the_words_around_it_are():
+    clean = "The notice is at https://manoa.hawaii.edu/chinesestudies/september-30-webinar-kim/ online."
+    assert prose_rules.problems([clean], "planted") == []
+    assert any("capitalization.months" in p for p in prose_rules.problems(["It was held on september 30."], "x"))

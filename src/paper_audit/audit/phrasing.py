@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import re
 
 
 def amount_text(value: float) -> str:
@@ -54,6 +55,20 @@ def ratio_text(value: float) -> str:
 def _four_digits(value: float) -> str:
     # ``:,.4g`` alone would print 24,710 as "2.471e+04": from 1,000 up, whole units.
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
+
+
+_INNER = re.compile(r"\s*\(([^()]*)\)")
+
+
+def unnested(text: str) -> str:
+    """Text from data that a sentence puts inside parentheses, with its own
+    parentheses turned into commas ("from 1 March 1950 (5.30 before)" reads
+    "from 1 March 1950, 5.30 before"), so that no parenthesis nests in another."""
+    while True:
+        flat = _INNER.sub(r", \1", text)
+        if flat == text:
+            return flat
+        text = flat
 
 
 def collapsed(low: str, high: str, joiner: str = " to ") -> str:

@@ -72,7 +72,7 @@ def notebook(name: str, title: str, overview: str, whats_next: str = REGISTER_NE
         code("chapter.walkthrough()", metadata=hidden),
         md("## Who reported these figures"),
         code("chapter.reporters()", metadata=hidden),
-        md("## Summary\n\n{glue:}`summary_findings`"),
+        md("## Summary\n\n{glue:}`summary_argument`"),
         md(
             f"{COMPUTES}\n\n### Prerequisites\n\n{PREREQUISITES}\n\n### Imports\n\n"
             "This chapter is made from data alone: its checks are rows of "

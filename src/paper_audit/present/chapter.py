@@ -12,7 +12,7 @@ from IPython.display import HTML
 from paper_audit import paths
 from paper_audit.audit import engine, evidence, params
 from paper_audit.errors import DataError
-from paper_audit.present import flags, marks, render
+from paper_audit.present import flags, front, marks, render
 from paper_audit.present.glue import Publisher
 from paper_audit.present.plots import Chart
 from paper_audit.tables import claims, fingerprints, reference, toc
@@ -146,7 +146,8 @@ class Chapter:
             self.claim(claim_id)  # what is shown is read: its changes re-execute the chapter
         findings = marks.findings_by_claim(self.findings.values())
         html = marks.passages(self.claims, shown, findings, id_prefix=f"note-{self.name}")
-        return html + "".join(marks.passage_again(p) for p in again)
+        figures = [str(self.claims.loc[c, "figure"]) for c in claim_ids if c in self.claims.index]
+        return html + "".join(marks.passage_again(p, figures) for p in again)
 
     def badge(self, check_id: str) -> None:
         """Glue the badge of a check as ``badge_<check>`` for use in prose."""
@@ -170,13 +171,24 @@ class Chapter:
 
     def summary(self) -> None:
         """Glue ``summary_findings``: the chapter's findings, each problem once, in
-        words generated from the findings (never typed, so never stale)."""
+        words generated from the findings (never typed, so never stale); and
+        ``summary_argument``, for the closing summary: which way they lean on
+        the paper's argument."""
         own = self.own_findings
         self.publish.value(
             "summary_findings",
             evidence.summary_sentence(own),
             claims=[i for f in own for i in f.inputs],
             computed_by="paper_audit.audit.evidence:summary_sentence",
+        )
+        # The closing summary says what the findings stated at the top bear on in
+        # the paper's argument, and which way they lean: not the same sentence again.
+        self.publish.value(
+            "summary_argument",
+            front.leaning_sentence(own)
+            or "No check of this chapter finds a problem, so none changes the paper’s argument.",
+            claims=[i for f in own for i in f.inputs],
+            computed_by="paper_audit.present.front:leaning_sentence",
         )
 
     def chart(self, chart: Chart, claims=()) -> Chart:

@@ -27,19 +27,46 @@ BEARING_LEAD = "What it changes."
 def verdict_sentence(finding) -> str:
     """The paragraph's opening: the verdict in the words of its kind of evidence.
 
-    A rounding grade names the evidence it rests on ("Consistent, by an outside
-    yardstick."); the words of the other kinds already say it ("Partly
-    supported by the paper's numbers."); an uncertain yardstick says so before
-    what it found ("Uncertain yardstick: off at every candidate rate."). The
+    A clause that the explanation completes after its colon. A rounding grade
+    names the evidence it rests on ("Consistent, by an outside yardstick:");
+    the words of the other kinds already say it ("Partly supported by the
+    paper's numbers:"); an uncertain yardstick says so before what it found
+    ("Uncertain yardstick, off at every candidate rate:"). The
     size of a gap is left to the explanation, which gives it once in the words
     that suit it: the label loses its size, or where the size is part of its
     words ("sources differ by a factor of 21"), gives way to the bare verdict."""
     words = label_words(finding)
     if finding.verdict == UNCERTAIN and words != UNCERTAIN:
-        return f"{capitalised(UNCERTAIN)}: {words}."
+        return f"{capitalised(UNCERTAIN)}, {words}:"
     if VERDICTS[finding.verdict].grade:
-        return f"{capitalised(words)}, by {EVIDENCE[finding.evidence].meaning}."
-    return f"{capitalised(words)}."
+        return f"{capitalised(words)}, by {EVIDENCE[finding.evidence].meaning}:"
+    return f"{capitalised(words)}:"
+
+
+def _continued(text: str) -> str:
+    """The explanation as it continues the verdict's clause after its colon: a
+    first word in lower case unless it is a name ("The paper's ..." reads "the
+    paper's ..."; "TIME ..." and "China's ..." stay). The verdict and the first
+    sentence are then one sentence, which no other flag of the page repeats."""
+    first, _, rest = text.partition(" ")
+    if first in (
+        "The",
+        "A",
+        "An",
+        "At",
+        "In",
+        "By",
+        "On",
+        "Of",
+        "No",
+        "Neither",
+        "Both",
+        "Every",
+        "Summaries",
+        "Subtracting",
+    ):
+        return f"{first.lower()} {rest}"
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +101,7 @@ def paragraphs(finding) -> str:
     argument, where the check says."""
     symbol = f'<span aria-hidden="true">{VERDICTS[finding.verdict].symbol}</span>'
     lead = f"<strong>{symbol} {esc(verdict_sentence(finding))}</strong>"
-    said = " ".join(t for t in [finding.explanation, *made_by(finding)] if t)
+    said = " ".join(t for t in [_continued(finding.explanation), *made_by(finding)] if t)
     text = f'<p class="audit-flag-text">{lead} {esc(said)}</p>'
     if finding.bearing:
         text += f'<p class="audit-flag-bearing"><em>{esc(BEARING_LEAD)}</em> {esc(finding.bearing)}</p>'

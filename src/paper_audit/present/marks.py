@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from paper_audit.audit.phrasing import listed
 from paper_audit.audit.verdicts import SEVERITY, VERDICTS
 from paper_audit.present.render import REGISTER_PAGE, badge_span, esc, finding_anchor, flag_href
 from paper_audit.present.styles import NO_VERDICT
@@ -234,12 +235,15 @@ def passages(claims, shown, findings: dict | None, pages=None, id_prefix: str = 
     return "".join(blocks)
 
 
-def passage_again(passage) -> str:
-    """A pointer to a sentence the chapter has already quoted."""
+def passage_again(passage, figures: list[str] | None = None) -> str:
+    """A pointer to a sentence the chapter has already quoted, naming the
+    figures it is pointed to for, so that two pointers to one sentence do not
+    read alike."""
     span = passage.span
     where = f"p. {span.page}" + (f", note {span.footnote}" if span.footnote else "")
+    for_what = f"For {listed([f'“{f}”' for f in figures])}, see" if figures else "See"
     return (
-        f'<p class="audit-quote-again">See <a href="#passage-{span.page}-{span.start}">the sentence '
+        f'<p class="audit-quote-again">{esc(for_what)} <a href="#passage-{span.page}-{span.start}">the sentence '
         f"quoted above</a> ({esc(where)}).</p>"
     )
 

@@ -40,14 +40,23 @@ def provenance_line(source_id: str) -> str:
     )
 
 
-def fact_item(fact_id: str, source_id: str = "") -> str:
+def fact_item(fact_id: str, source_id: str = "", said: set[str] | None = None) -> str:
     """A fact as the references page lists it under one of its sources: what it
     states, its confidence, and, under its first source only (a fact resting on
     several is listed under each, and the page says a thing once), why that is
-    lower than its sources allow, where it is."""
+    lower than its sources allow, where it is; a reason the page has already
+    given (``said``) is pointed to, not repeated."""
     lowered = reference.lowered(fact_id)
     first = reference.source_ids(reference.lookup(fact_id)[1])[0]
-    why = f". Lowered from {esc(lowered[0])}: {esc(lowered[1])}." if lowered and source_id in ("", first) else ""
+    why = ""
+    if lowered and source_id in ("", first):
+        reason = f"Lowered from {lowered[0]}: {lowered[1]}"
+        if said is not None and reason in said:
+            why = f". Lowered from {esc(lowered[0])}, for the reason given above"
+        else:
+            why = f". {esc(reason)}."
+            if said is not None:
+                said.add(reason)
     return f"<li>{esc(reference.fact_line(fact_id))}{why}</li>"
 
 
@@ -58,10 +67,11 @@ def reference_sources(group: str) -> str:
     here: ``sphinx_fixes.link_addresses`` makes it a link in the built page."""
     listed, earlier = reference.groups()[group]
     items = []
+    said: set[str] = set()
     for source_id in listed:
         lead, title, tail, supplied = reference.citation(source_id)
         note = reference.sources().loc[source_id, "note"]
-        facts = "".join(fact_item(f, source_id) for f in reference.facts_of(source_id))
+        facts = "".join(fact_item(f, source_id, said) for f in reference.facts_of(source_id))
         items.append(
             f'<li id="{esc(source_anchor(source_id))}" class="audit-source"><p>{esc(lead)}'
             + (esc(title) if supplied else f"<cite>{esc(title)}</cite>")

@@ -59,7 +59,7 @@ def official_rates(currency: str) -> pd.DataFrame:
     """The independent rates of ``currency``, with their validity as words."""
     rows = [(r["id"], float(r["units_per_usd"]), validity(r), r["confidence"]) for r in currency_rates(currency)]
     frame = pd.DataFrame(rows, columns=["id", "rate", "valid", "confidence"])
-    frame["label"] = [f"{r.rate:g}: {r.valid} ({r.confidence} confidence)" for r in frame.itertuples()]
+    frame["label"] = [f"{r.rate:g}: {r.valid}, of {r.confidence} confidence" for r in frame.itertuples()]
     return frame
 
 

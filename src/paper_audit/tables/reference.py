@@ -270,8 +270,9 @@ def rates_quoted(computation: str) -> list[str]:
         rate_id
         for rate_id, row in table.iterrows()
         if re.search(
+            # the basis up to its own first parenthesis, which a computation writes with commas instead
             rf"(?<![\d.]){re.escape(_number(row['units_per_usd']))} {re.escape(row['currency'])} per USD "
-            rf"\({re.escape(row['basis'])}\)",
+            rf"\({re.escape(row['basis'].split(' (')[0])}[,)]",
             computation,
         )
     ]

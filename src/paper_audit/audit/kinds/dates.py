@@ -7,7 +7,7 @@ from __future__ import annotations
 from paper_audit.audit.check_kinds import INSIDE, MEETS, CheckRow, Comparison, Result, compare, kind
 from paper_audit.audit.context import Context
 from paper_audit.audit.gaps import beyond_words_wording, days_wording
-from paper_audit.audit.phrasing import amount_text, date_text, dates_text, span_text
+from paper_audit.audit.phrasing import amount_text, date_text, dates_text, span_text, unnested
 from paper_audit.audit.rounding import Interval
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
 
@@ -38,7 +38,7 @@ def _date_in_reference(ctx: Context, row: CheckRow, inputs: list[str]) -> Result
         Comparison(separation=1.0 + days_off / 365.25, gap_abs=float(days_off), computed_value=float(days_off)),
         stated=dates_text(c_start, c_end),
         computed=f"{dates_text(r_start, r_end)} ({fact['confidence']} confidence)",
-        computation=f"the text's date, {dates_text(c_start, c_end)}; the reference ({fact['event']}), "
+        computation=f"the text's date, {dates_text(c_start, c_end)}; the reference ({unnested(fact['event'])}), "
         f"{dates_text(r_start, r_end)}: " + ("they overlap" if overlap else f"{days_off} days apart"),
         # Dates in words, as a reader writes them: the explanation shows them.
         extras={

@@ -23,6 +23,7 @@ from paper_audit.audit.phrasing import (
     listed,
     one_precision,
     rate_text,
+    unnested,
 )
 from paper_audit.audit.rounding import Interval, propagate
 from paper_audit.audit.verdicts import CONSISTENT, GROSS, INCONSISTENT, WITHIN_ROUNDING
@@ -76,7 +77,7 @@ UNSURE_CONFIDENCE = ("medium-low", "low", "none")  # a yardstick this weak gives
 def _describe_rate(ctx: Context, rate: pd.Series | dict[str, Any]) -> str:
     """A candidate rate as an explanation names it: what it is, its value, when
     it held and its confidence, dates in words (no id: the reader never needs one)."""
-    return f"{reference.describe(rate['id'], ctx.project)} ({rate['confidence']} confidence)"
+    return f"{unnested(reference.describe(rate['id'], ctx.project))}, of {rate['confidence']} confidence"
 
 
 def _held(rate: pd.Series | dict[str, Any]) -> str:
@@ -87,18 +88,23 @@ def _held(rate: pd.Series | dict[str, Any]) -> str:
     return f"from {dates_text(start, dt.date.fromisoformat(rate['valid_to']))}"
 
 
-def _units_note(currency: str, start: dt.date, end: dt.date, project: paths.Project | None = None) -> str:
+def _units_note(
+    currency: str, start: dt.date, end: dt.date, project: paths.Project | None = None, what: str = ""
+) -> str:
     """Which units the paper's sums are in, where a redenomination falls before or inside the figure's time
-    (by ``project``'s reference dates, the current project's by default)."""
+    (by ``project``'s reference dates, the current project's by default). ``what`` names the figure (its
+    measure), so that the note, given in each check of a page, never reads twice alike."""
     reform = reference.redenomination(currency, project)
     if reform is None:
         return ""
     day = dt.date.fromisoformat(reform["date"])
     if start >= day:
         return ""
+    when = "is dated" if end < day else "begins"
+    subject = f"The figure for {what} {when}" if what else "Sums dated"
     return (
-        f"Sums dated before {date_text(day)} were counted in old units ({reform['event']}); the paper's figure "
-        f"is read, as its size shows, in new units, and the yardsticks are expressed in new units too."
+        f"{subject} before {date_text(day)}, when sums were counted in old units ({unnested(reform['event'])}); "
+        "the paper's figure is read, as its size shows, in new units, and the yardsticks are in new units too."
     )
 
 
@@ -219,7 +225,8 @@ def _reference_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
             else f"(candidate references {values[0]:g} to {values[-1]:g})"
         ),
         computation="; ".join(
-            f"{amount_text(a.point)} {ua} / {r[1]:g} {ua} per USD ({r[0]['basis']}) = USD {amount_text(r[2].point)}"
+            f"{amount_text(a.point)} {ua} / {r[1]:g} {ua} per USD ({unnested(r[0]['basis'])}) "
+            f"= USD {amount_text(r[2].point)}"
             for r in results
         )
         + (f". Yardstick uncertain: {'; '.join(reasons)}" if uncertainty else ""),
@@ -229,7 +236,7 @@ def _reference_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
         extras={
             "yardsticks": "; ".join(_describe_rate(ctx, r[0]) for r in results) if own is None else "the reader's rate",
             "range": f"USD {amounts_text(low, high)}",
-            "units_note": _units_note(ua, start, end, ctx.project),
+            "units_note": _units_note(ua, start, end, ctx.project, str(ctx.claim(amount).get("measure", "") or "")),
             "rate": per_usd,
             "paper_rate": f"{rate_text(a.point / b.point)} {ua} per USD",
         },

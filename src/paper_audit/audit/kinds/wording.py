@@ -165,7 +165,7 @@ def _comparison_at_rates(ctx: Context, row: CheckRow, inputs: list[str]) -> Resu
     wording, short = _judge(ctx, ratio, needed, 1.0)
     unit = ctx.claim(second)["unit"]
     span = Interval(low.low, high.high, (low.point + high.point) / 2)
-    rates = listed([f"{float(r['units_per_usd']):g} ({r['confidence']} confidence)" for r in candidates])
+    rates = listed([f"{float(r['units_per_usd']):g} of {r['confidence']} confidence" for r in candidates])
     first_text = f"{amounts_text(low.point, high.point)} {unit}"
     return Result(
         "comparison_at_rates",
@@ -173,7 +173,7 @@ def _comparison_at_rates(ctx: Context, row: CheckRow, inputs: list[str]) -> Resu
         dataclasses.replace(numbers(span, b), separation=short),
         wording=wording,
         stated=f"{amount_text(b.point)} {unit} (the other)",
-        computed=f"{first_text} (the first, at {currency} per dollar of {rates})",
+        computed=f"{first_text}, the first at {rates} {currency} per dollar",
         computation=f"{amount_text(a.point)} {currency} at {rates} {currency} per dollar = {first_text}; "
         f"against {amount_text(b.point)} {unit}: {ratio_text(low.point / b.point)} to {ratio_text(ratio)} "
         f"({_needs(ctx, needed)})",
