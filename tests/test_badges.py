@@ -280,3 +280,25 @@ def test_the_real_judges_load(table, findings):
     for check_id, finding in findings.items():
         assert finding.judges == checks[check_id]["judges"].split()
         assert set(finding.judges) <= set(finding.inputs), check_id
+
+
+def test_no_figure_whose_checks_all_agree_wears_a_warning(table, findings, pages):
+    """Every quoted figure: where every check that judges it agrees (each
+    verdict below the first that can make a problem), it wears no adverse
+    badge, in any chapter or on the annotated source."""
+    shown = quoted_html(table, findings, pages)
+    judged_by: dict[str, list] = {}
+    for f in findings.values():
+        for claim_id in f.judges:
+            judged_by.setdefault(claim_id, []).append(f)
+    agreeing = [
+        c for c, fs in judged_by.items() if all(verdicts.SEVERITY[f.verdict] < verdicts.PROBLEM_FROM for f in fs)
+    ]
+    assert len(agreeing) >= 10, "too few figures whose checks all agree: nothing to test"
+    wrong = {c: adverse_on(c, findings, shown) for c in agreeing if adverse_on(c, findings, shown)}
+    assert not wrong, wrong
+    # It can fail: a judging check made gross puts its warning on the figure.
+    some = agreeing[0]
+    check = next(f.check for f in judged_by[some])
+    worse = {**findings, check: dataclasses.replace(findings[check], verdict=verdicts.GROSS)}
+    assert adverse_on(some, worse, quoted_html(table, worse, pages))
