@@ -197,7 +197,9 @@ def test_a_sum_the_same_source_gives_beside_an_outside_account():
         found.reproducing[0]
         .words()
         .startswith(
-            "14 billion marks, which the source of an outside account of this sum gives beside it, held with high"
+            # a planted source the project's sources.csv does not hold: said so, not invented
+            "14 billion marks, which a source not recorded gives beside its account of this sum, of unknown class, "
+            "held with high"
         )
     )
 
@@ -398,7 +400,8 @@ def test_a_counted_conversion_s_flag_says_how_its_figure_was_made(real):
     shown = flags.paragraphs(counted)
     sentence = chains.sentence(chains.search("chinese_gift_yuan", "chinese_gift_usd", *real))
     assert sentence.startswith("How the printed figure, USD 400 million, was probably made: 1.6 billion rubles")
-    assert "The explanation. " + sentence in shown.replace("&#x27;", "'")
+    # the explanation continues the verdict's clause, its first word in lower case
+    assert "the explanation. " + sentence in shown.replace("&#x27;", "'")
     # Not counted: no sentence; the engine's own searches, where it gives them, are used.
     assert "probably made" not in flags.paragraphs(dataclasses.replace(counted, counted=False))
     # Another check that holds the same conversion leaves it to the one that tells it.
@@ -450,3 +453,11 @@ def test_each_conversion_is_told_by_one_check(real):
     assert told[("chinese_gift_yuan", "chinese_gift_usd")] == "chinese_gift_official"
     assert told[("chinese_gift_first_year_yuan", "chinese_gift_first_year_usd")] == "chinese_first_year_official"
     assert told[("damage_estimate_won_soviet", "damage_estimate_usd_soviet")] == "damage_won_usd_rates"
+
+
+def test_an_outside_sum_is_named_with_its_sources_and_their_class(real):
+    """362.5 = 1.45 billion rubles / 4: the sum comes from two Korean-language
+    summaries, and the sentence says who gives it and of what class they are."""
+    sentence = chains.sentence(chains.search("chinese_debt_cancelled_yuan", "chinese_debt_cancelled_usd", *real))
+    assert "1.45 billion rubles" in sentence
+    assert "DailyNK" in sentence and "sources of the class summary" in sentence

@@ -43,8 +43,9 @@ import pandas as pd
 from paper_audit.audit.chain_data import CONFIDENCE, USD, Rate, Slip, Tables, conversion_pairs, owners
 from paper_audit.audit.check_kinds import ContractError
 from paper_audit.audit.context import Context
-from paper_audit.audit.phrasing import amount_text, date_text, dates_text
+from paper_audit.audit.phrasing import amount_text, date_text, dates_text, listed
 from paper_audit.audit.rounding import Interval, stated_interval
+from paper_audit.tables import reference
 
 RANKING_RULE = (
     "Where several chains reproduce a printed figure, the one with the fewest steps comes first, "
@@ -287,15 +288,31 @@ def _starts(amount: str, printed: str, unit: str, goal: str, ctx: Context, table
     for s in accounts + beside:
         if s.unit == goal:
             continue
+        names, gives, kind = _given_by(s.sources, ctx)
         if s in accounts:
-            what = f"{_fact_words(s.fact)}, an outside account of this sum"
+            what = f"{_fact_words(s.fact)}, an outside account of this sum that {names} {gives}, {kind}"
         else:  # its description presumes the account it stands beside
-            what = "which the source of an outside account of this sum gives beside it"
+            what = f"which {names} {gives} beside its account of this sum, {kind}"
         words = f"{money(s.value, s.unit)}, {what}, held with {s.confidence} confidence"
         starts.append(
             _Start(s.id, words, s.unit, s.interval, Step("sum", s.id, words, s.confidence, sources=s.sources))
         )
     return starts
+
+
+def _given_by(source_ids: Sequence[str], ctx: Context) -> tuple[str, str, str]:
+    """Who gives an outside sum, the verb that agrees with them, and what kind of
+    source they are: ("DailyNK and @wisdomandjustice (ecency)", "give", "sources
+    of the class summary"); a title, in quotation marks, where a source has no author."""
+    known = reference.sources(ctx.project)
+    rows = [known.loc[i] for i in source_ids if i in known.index]
+    if not rows:
+        return "a source not recorded", "gives", "of unknown class"
+    names = [str(r["author"]) or f"“{str(r['title']).strip('[]')}”" for r in rows]
+    classes = list(dict.fromkeys(str(r["provenance"]) for r in rows))
+    if len(rows) == 1:
+        return listed(names), "gives", f"a source of the class {listed(classes)}"
+    return listed(names), "give", f"sources of the class {listed(classes)}"
 
 
 def _slip_variants(
