@@ -461,3 +461,22 @@ def test_an_outside_sum_is_named_with_its_sources_and_their_class(real):
     sentence = chains.sentence(chains.search("chinese_debt_cancelled_yuan", "chinese_debt_cancelled_usd", *real))
     assert "1.45 billion rubles" in sentence
     assert "DailyNK" in sentence and "sources of the class summary" in sentence
+
+
+def test_a_printed_range_is_not_searched():
+    """A sum printed as a range is checked by the engine at each end; a search
+    starts from one figure, so a range's conversion is left out (an invented
+    page with "170 to 180 million" once stopped the scenarios chapter)."""
+    import pandas as pd
+
+    from paper_audit.audit import chain_data
+
+    claims = pd.DataFrame(
+        [
+            {"id": "won", "unit": "won", "value": 420.0},
+            {"id": "usd", "unit": "USD", "value": 170.0},
+            {"id": "usd_range", "unit": "USD", "value": float("nan")},
+        ]
+    ).set_index("id", drop=False)
+    assert chain_data.conversion_pairs("same_rate", ["won", "usd", "won", "usd"], claims) == [("won", "usd")] * 2
+    assert chain_data.conversion_pairs("same_rate", ["won", "usd_range", "won", "usd"], claims) == [("won", "usd")]

@@ -248,7 +248,7 @@ def slips_from(
 def conversion_pairs(kind: str, inputs: Sequence[str], claims: pd.DataFrame) -> list[tuple[str, str]]:
     """The conversions among a check's inputs: an input and the next whose
     roles are a sum and its converted value ("amount", "converted"; "part",
-    "part_converted"), both claims, in different units."""
+    "part_converted"), both claims of a single value, in different units."""
     spec = KIND_SPECS.get(kind)
     if spec is None or not spec.roles:
         return []
@@ -262,8 +262,16 @@ def conversion_pairs(kind: str, inputs: Sequence[str], claims: pd.DataFrame) -> 
             continue
         a, b = inputs[i], inputs[i + 1]
         if a in claims.index and b in claims.index and str(claims.loc[a, "unit"]) != str(claims.loc[b, "unit"]):
-            pairs.append((a, b))
+            if _single(claims, a) and _single(claims, b):
+                pairs.append((a, b))
     return pairs
+
+
+def _single(claims: pd.DataFrame, claim_id: str) -> bool:
+    """Whether a claim is one printed value: a range ("170 to 180 million") is
+    checked at each end by the engine, and a search starts from one figure."""
+    value = claims.loc[claim_id, "value"]
+    return value is not None and not pd.isna(value)
 
 
 def owners(rows: Sequence[Mapping[str, Any]], claims: pd.DataFrame) -> dict[tuple[str, str], str]:
