@@ -1,4 +1,4 @@
-"""The front page states the findings: an abstract of four sentences whose
+"""The front page states the findings: an abstract of three sentences whose
 numbers are all glued and which names the gravest problem with its size, then
 every counted problem once, gravest first, each with its size and a link to
 its flag; the book's authors, citation and data version come from CITATION.cff
@@ -101,12 +101,13 @@ def gravest(findings):
 # --- the abstract -------------------------------------------------------------
 
 
-def test_the_abstract_has_four_sentences(glued):
-    """What the book did and found, the gravest problems, what the checks come
-    to, and which way the problems lean on the paper's argument."""
+def test_the_abstract_has_three_sentences(glued):
+    """What the book did and found, the gravest problems, and what the checks
+    come to; which way the problems lean follows the ranked list, so that the
+    list stays above the fold at 1280x800."""
     text = as_read(abstract_source(), glued)
     found = sentences(text.removeprefix("Abstract. "))
-    assert len(found) == 4, f"the abstract has {len(found)} sentences: {found}"
+    assert len(found) == 3, f"the abstract has {len(found)} sentences: {found}"
     assert all(s.endswith((".", "?", "!")) for s in found), found
 
 
@@ -477,43 +478,61 @@ STATEMENTS = {
 
 
 @pytest.mark.parametrize(
-    "problems,expected",
+    "problems,named,expected",
     [
         (
             [_problem("a", "gift", "favours", 3), _problem("b", "ruin", "weakens", 2), _problem("c", severity=1)],
+            True,
             "Of the 3 problems, 1 leans in favour of the paper’s argument, on the statement that China’s gift was "
             "larger; 1 leans against it, understating the paper’s own case, on the statement that the war left "
             "ruin; and 1 bears on no statement of the argument.",
         ),
         (
             [_problem("a", "gift", "favours", 3), _problem("b", "ruin", "favours", 2)],
+            True,
             "Of the 2 problems, 2 lean in favour of the paper’s argument, on the statements that China’s gift was "
             "larger and that the war left ruin.",
         ),
         (
             [_problem("a", "ruin", "weakens", 3), _problem("b", "ruin", "weakens", 2)],
+            True,
             "Of the 2 problems, 2 lean against the paper’s argument, understating the paper’s own case, on the "
             "statement that the war left ruin.",
         ),
-        ([_problem("a")], "The one problem bears on no statement of the argument."),
+        ([_problem("a")], True, "The one problem bears on no statement of the argument."),
         (
             [_problem("a", "gift", "favours")],
+            True,
             "The one problem leans in favour of the paper’s argument, on the statement that China’s gift was larger.",
         ),
-        ([], ""),
+        ([], True, ""),
+        (
+            [_problem("a", "gift", "favours", 3), _problem("b", "ruin", "weakens", 2), _problem("c", severity=1)],
+            False,
+            "Of the 3 problems, 1 leans in favour of the paper’s argument; 1 leans against it, understating the "
+            "paper’s own case; and 1 bears on no statement of the argument.",
+        ),
     ],
 )
-def test_the_leaning_sentence_for_every_mix_of_directions(problems, expected):
+def test_the_leaning_sentence_for_every_mix_of_directions(problems, named, expected):
     import prose_rules
 
-    said = front.leaning_sentence(problems, STATEMENTS)
+    said = front.leaning_sentence(problems, STATEMENTS, named=named)
     assert said == expected
     if said:
         assert prose_rules.problems([said], "leaning") == [], said
 
 
+def test_which_way_the_problems_lean_follows_the_ranked_list(glued, findings):
+    assert glued["leaning_detail"] == front.leaning_sentence(findings)
+    assert "on the statements that" in glued["leaning_detail"]
+    page = "\n".join(markdown_cells())
+    assert page.index("{glue:} ranked_problems") < page.index("{glue:}`leaning_detail`")
+    assert "{glue:}`leaning_detail`" not in abstract_source()
+
+
 def test_the_book_s_problems_lean_as_its_findings_say(glued, findings):
-    said = glued["leaning_sentence"]
+    said = glued["leaning_detail"]
     counted = list(engine.evidence.worst_by_problem(findings).values())
     assert said.startswith(f"Of the {len(counted)} problems, ")
     favouring = sum(f.direction == "favours" for f in counted)

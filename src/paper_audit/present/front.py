@@ -60,11 +60,13 @@ def _that(statement: str) -> str:
     return f"that {first.lower() if first in _COMMON_FIRST_WORDS else first} {rest}".rstrip()
 
 
-def leaning_sentence(findings, statements=None) -> str:
+def leaning_sentence(findings, statements=None, named: bool = True) -> str:
     """Which way the counted problems lean on the paper's argument, each
     problem once (by its gravest finding): in favour of the statements they
     bear on, against them (the paper understating its own case), or bearing
-    on none; the statements named from data/argument.csv."""
+    on none; the statements named from data/argument.csv, or (``named``
+    False, for the abstract, which must leave the ranked list above the fold)
+    only counted."""
     statements = argument.load() if statements is None else statements
     worst = list(evidence.worst_by_problem(list(findings)).values())
     if not worst:
@@ -74,25 +76,29 @@ def leaning_sentence(findings, statements=None) -> str:
         groups[f.direction if f.argument else ""].append(f)
 
     def on(group: list) -> str:
-        named = list(dict.fromkeys(f.argument for f in group))
-        return listed([_that(statements[a].statement) for a in named])
+        ids = list(dict.fromkeys(f.argument for f in group))
+        return listed([_that(statements[a].statement) for a in ids])
 
     def many(n: int, one: str, more: str) -> str:
         return f"{n} {one if n == 1 else more}"
 
+    def statements_of(group: list) -> str:
+        if not named:
+            return ""
+        plural = "s" if len({f.argument for f in group}) > 1 else ""
+        return f", on the statement{plural} {on(group)}"
+
     parts = []
     if groups["favours"]:
         parts.append(
-            f"{many(len(groups['favours']), 'leans', 'lean')} in favour of the paper's argument, "
-            f"on the statement{'s' if len({f.argument for f in groups['favours']}) > 1 else ''} "
-            f"{on(groups['favours'])}"
+            f"{many(len(groups['favours']), 'leans', 'lean')} in favour of the paper's argument"
+            + statements_of(groups["favours"])
         )
     if groups["weakens"]:
         parts.append(
             f"{many(len(groups['weakens']), 'leans', 'lean')} "
-            f"against {'it' if groups['favours'] else 'the paper’s argument'}, understating the paper's own case, "
-            f"on the statement{'s' if len({f.argument for f in groups['weakens']}) > 1 else ''} "
-            f"{on(groups['weakens'])}"
+            f"against {'it' if groups['favours'] else 'the paper’s argument'}, understating the paper's own case"
+            + statements_of(groups["weakens"])
         )
     if groups[""]:
         parts.append(f"{many(len(groups['']), 'bears', 'bear')} on no statement of the argument")
