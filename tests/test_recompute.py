@@ -65,12 +65,13 @@ def cases(r, figure, day, findings):
             f["damage_won_usd_rates"].computed_high,
         ],
     )
-    # The check lists the rates it found, in the order of its inputs: "2.011, 2 and 2.4 yuan per USD".
+    # The check lists the rates it found, in the order of its inputs, at one precision:
+    # "2.01, 2.00 and 2.40 yuan per USD".
     listed = f["chinese_yuan_usd_rates"].implied_rate.removesuffix(" yuan per USD").replace(" and ", ", ")
     yield (
         "the yuan rates",
         "implied_rate",
-        [round(x, 3) for x in yuan_rates],
+        [round(x, 2) for x in yuan_rates],
         [float(x) for x in listed.split(", ")],
     )
     yield "footnote 21's rate", "implied_rate", fn21, f["ruble_conversions_one_rate"].computed_value

@@ -12,7 +12,7 @@ import re
 
 from paper_audit.audit import evidence, gaps, phrasing
 from paper_audit.audit.phrasing import capitalised, listed, typographic
-from paper_audit.audit.verdicts import EVIDENCE
+from paper_audit.audit.verdicts import DEFINITIONAL, EVIDENCE
 from paper_audit.present import render
 from paper_audit.present.render import esc, flag_href
 from paper_audit.tables import argument, citation, claims
@@ -115,7 +115,8 @@ def counts_sentence(counted: dict[str, int]) -> str:
         (counted["problem"], "belongs to a problem", "belong to a problem"),
         (counted["agree"], "agrees", "agree"),
         (counted["routine"], "confirms what nobody doubts", "confirm what nobody doubts"),
-        (counted["definitional"], "holds by definition", "hold by definition"),
+        # the verdict's own words (verdicts.DEFINITIONAL), its verb made plural for several
+        (counted["definitional"], DEFINITIONAL, DEFINITIONAL.replace("holds", "hold", 1)),
     ]
     said = [f"{n} {one if n == 1 else many}" for n, one, many in groups if n]
     return f"Of the {counted['checks']} checks, {listed(said)}."
