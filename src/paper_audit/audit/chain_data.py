@@ -270,8 +270,12 @@ def conversion_pairs(kind: str, inputs: Sequence[str], claims: pd.DataFrame) -> 
 def _single(claims: pd.DataFrame, claim_id: str) -> bool:
     """Whether a claim is one printed value: a range ("170 to 180 million") is
     checked at each end by the engine, and a search starts from one figure."""
-    value = claims.loc[claim_id, "value"]
-    return value is not None and not pd.isna(value)
+    value: object = claims.loc[claim_id, "value"]
+    try:
+        number = float(str(value))
+    except ValueError:
+        return False
+    return not math.isnan(number)
 
 
 def owners(rows: Sequence[Mapping[str, Any]], claims: pd.DataFrame) -> dict[tuple[str, str], str]:

@@ -98,16 +98,3 @@ def rank_under(findings: Iterable[Finding], sources_tolerance: float, weights: W
             s = severity(f, sources_tolerance, weights)
             worst[f.problem] = max(worst.get(f.problem, -1.0), s)
     return [problem for problem, _ in sorted(worst.items(), key=lambda item: (-item[1], item[0]))]
-
-
-def leaning(findings: Iterable[Finding]) -> dict[str, int]:
-    """Which way the counted problems lean: each problem once (its most severe
-    finding), counted by direction; those that bear on no statement apart."""
-    worst: dict[str, Finding] = {}
-    for f in findings:
-        if f.counted and (f.problem not in worst or f.severity > worst[f.problem].severity):
-            worst[f.problem] = f
-    counts = {"favours": 0, "weakens": 0, "none": 0}
-    for f in worst.values():
-        counts[f.direction if f.direction in DIRECTIONS else "none"] += 1
-    return counts
