@@ -122,3 +122,11 @@ def test_a_check_names_its_statement_and_direction_together(tmp_path):
     unknown = _checks_with(tmp_path, "aid_shares_sum", argument="china_won_the_war", direction="favours")
     with pytest.raises(DataError, match=r"field 'argument': 'china_won_the_war' is not a statement in argument\.csv"):
         engine.load_checks(unknown)
+
+
+def test_the_data_package_declares_the_levels_and_directions_the_code_weighs():
+    """The Data Package's enums and the code's table are one declaration seen twice: held equal."""
+    from paper_audit.tables import schema
+
+    assert set(schema.enum("argument", "stakes")) == {level for level in stakes.STAKES if level}
+    assert set(schema.enum("checks", "direction")) == {"", *stakes.DIRECTIONS}

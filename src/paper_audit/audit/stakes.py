@@ -32,16 +32,8 @@ from paper_audit.audit.verdicts import EVIDENCE
 # The floor of each level of stakes; a level's findings never reach the next floor.
 SPAN = 10.0
 STAKES: dict[str, float] = {"central": 2 * SPAN, "supporting": SPAN, "": 0.0}
-STAKES_WORDS = {
-    "central": "bears on the paper's thesis",
-    "supporting": "bears on a statement the thesis leans on",
-    "": "bears on no statement of the argument",
-}
+# Which way an error leans on the statement it bears on (checks.csv ``direction``).
 DIRECTIONS = ("favours", "weakens")
-DIRECTION_WORDS = {
-    "favours": "in favour of the paper's argument",
-    "weakens": "against the paper's argument",
-}
 # Kept below the next floor by this much, so a tie across levels cannot happen.
 _HEADROOM = 1e-6
 
