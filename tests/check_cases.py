@@ -1,5 +1,6 @@
 """Hand-made claims and checks for the tests of check kinds: a claim row, a
-context of such rows, and a check of one kind run on them."""
+context of such rows, and a check of one kind run on them; and a copy of the
+book's checks.csv with one row changed."""
 
 import pandas as pd
 
@@ -56,3 +57,24 @@ def run(ctx, kind, inputs, **extra):
         **extra,
     }
     return engine.run_check(ctx, row)
+
+
+def checks_copy(tmp_path, check_id: str, **fields):
+    """A copy of data/checks.csv in ``tmp_path`` whose row ``check_id`` has
+    ``fields`` changed, and that row's line number."""
+    import csv
+    import io
+
+    from paper_audit import paths
+
+    rows = list(csv.DictReader(io.StringIO(paths.CHECKS_CSV.read_text(encoding="utf-8"), newline="")))
+    for row in rows:
+        if row["id"] == check_id:
+            row.update(fields)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    target = tmp_path / "checks.csv"
+    target.write_text(out.getvalue(), encoding="utf-8")
+    return target, 2 + [r["id"] for r in rows].index(check_id)

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from check_cases import checks_copy
 from paper_audit import paths
 from paper_audit.audit import engine, verdicts
 from paper_audit.errors import DataError
@@ -238,22 +239,7 @@ def test_the_detectors_find_what_they_look_for(table, findings, pages, monkeypat
 
 def _checks_with(tmp_path, check_id: str, judges: str):
     """A copy of checks.csv whose row ``check_id`` judges ``judges``."""
-    import csv  # deferred: only these tests rewrite the file
-    import io
-
-    text = paths.CHECKS_CSV.read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    for row in rows:
-        if row["id"] == check_id:
-            row["judges"] = judges
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    target = tmp_path / "checks.csv"
-    target.write_text(out.getvalue(), encoding="utf-8")
-    line = 2 + [r["id"] for r in rows].index(check_id)
-    return target, line
+    return checks_copy(tmp_path, check_id, judges=judges)
 
 
 @pytest.mark.parametrize(

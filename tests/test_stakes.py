@@ -4,6 +4,7 @@ whatever the weights; the argument table refuses bad rows."""
 
 import pytest
 
+from check_cases import checks_copy
 from paper_audit.audit import evidence, stakes
 from paper_audit.audit.finding import Finding
 from paper_audit.errors import DataError
@@ -94,32 +95,13 @@ def test_every_statement_is_quoted_from_the_paper_and_some_finding_bears_on_each
     assert all(f.argument in statements for f in findings if f.argument)
 
 
-def _checks_with(tmp_path, check_id, **fields):
-    import csv
-    import io
-
-    from paper_audit import paths
-
-    rows = list(csv.DictReader(io.StringIO(paths.CHECKS_CSV.read_text(encoding="utf-8"), newline="")))
-    for row in rows:
-        if row["id"] == check_id:
-            row.update(fields)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    target = tmp_path / "checks.csv"
-    target.write_text(out.getvalue(), encoding="utf-8")
-    return target
-
-
 def test_a_check_names_its_statement_and_direction_together(tmp_path):
     from paper_audit.audit import engine
 
-    no_direction = _checks_with(tmp_path, "aid_shares_sum", argument="china_comparable", direction="")
+    no_direction = checks_copy(tmp_path, "aid_shares_sum", argument="china_comparable", direction="")[0]
     with pytest.raises(DataError, match=r"\(check aid_shares_sum\), field 'direction': a check names a statement"):
         engine.load_checks(no_direction)
-    unknown = _checks_with(tmp_path, "aid_shares_sum", argument="china_won_the_war", direction="favours")
+    unknown = checks_copy(tmp_path, "aid_shares_sum", argument="china_won_the_war", direction="favours")[0]
     with pytest.raises(DataError, match=r"field 'argument': 'china_won_the_war' is not a statement in argument\.csv"):
         engine.load_checks(unknown)
 
