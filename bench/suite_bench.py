@@ -55,10 +55,13 @@ def fresh_clone(scratch: Path, venv: Path) -> Path:
     return root
 
 
-def make_test(root: Path, args: str | None) -> tuple[float, int, str]:
-    """Seconds, exit status and the last line of ``make test`` in ``root``."""
+def make_test(root: Path, args: str | None, durations: int = 0) -> tuple[float, int, str, list[str]]:
+    """Seconds, exit status, the last line of ``make test`` in ``root``, and the
+    lines worth keeping from its log: each failure's and error's one-line
+    summary, and the slowest tests when ``durations`` asks for them."""
     stamps = ["-o", ".venv/.installed", "-o", ".venv/.installed-dev"]  # set-up excluded: never reinstall
-    command = ["make", "--no-print-directory", *stamps, "test", *([f"ARGS={args}"] if args else [])]
+    pytest_args = " ".join(a for a in (args, f"--durations={durations}" if durations else "") if a)
+    command = ["make", "--no-print-directory", *stamps, "test", *([f"ARGS={pytest_args}"] if pytest_args else [])]
     env = dict(os.environ, PYTHONPATH=str(root / "src"))
     env.pop("PAPER_AUDIT_ROOT", None)
     env.pop("PAPER_AUDIT_OUTPUT_DIR", None)
@@ -68,7 +71,19 @@ def make_test(root: Path, args: str | None) -> tuple[float, int, str]:
         status = subprocess.run(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
     seconds = time.perf_counter() - started
     lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return seconds, status, (lines[-1] if lines else "(no output)")
+    return seconds, status, (lines[-1] if lines else "(no output)"), kept_lines(lines)
+
+
+def kept_lines(lines: list[str]) -> list[str]:
+    """pytest's one-line summary of each failure and error (``-ra``), and the
+    slowest-durations table: without them a red run says only that it was red."""
+    kept = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    if any("slowest" in line and "durations" in line for line in lines):
+        start = next(i for i, line in enumerate(lines) if "slowest" in line and "durations" in line)
+        kept += [line for line in lines[start:] if line[:1].isdigit() and "s " in line]
+    if not kept and lines and "passed" not in lines[-1]:
+        kept = lines[-40:]  # no pytest summary at all (make or the collection failed): its tail
+    return kept
 
 
 def minutes(seconds: float) -> str:
@@ -79,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("fast", "full"), help="time only the fast subset or only the whole suite")
     parser.add_argument("--venv", type=Path, default=REPO / ".venv", help="the environment to reuse (default: .venv)")
+    parser.add_argument("--durations", type=int, default=0, help="also print the N slowest tests of each run")
     parser.add_argument("--no-lock", action="store_true", help=f"do not hold {LOCK} while the tests run")
     args = parser.parse_args(argv)
     if not (args.venv / "bin" / "python").exists():
@@ -94,9 +110,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fresh clone of {REPO} at {commit.stdout.strip()}, environment {args.venv}", flush=True)
         for name, make_args in runs:
             print(f"timing the {name} ...", flush=True)
-            seconds, status, last = make_test(root, make_args)
+            seconds, status, last, kept = make_test(root, make_args, args.durations)
             results.append((name, seconds, status, last))
             print(f"  {name}: {minutes(seconds)} (exit {status}): {last}", flush=True)
+            for line in kept:
+                print(f"    {line}", flush=True)
     print()
     print(
         f"Suite benchmark, {when:%d %B %Y %H:%M} UTC, on {platform.node()} ({os.cpu_count()} cores, "
