@@ -103,7 +103,13 @@ def test_the_sweep_runs_the_books_engine_at_every_point():
         {"yuan_per_usd": 2.4618, "gross_factor": 1.1},
     ):
         context.assumptions = params.validate(values)
-        assert engine.run_all(rows=rows, context=context) == engine.run_all(assumptions=params.validate(values))
+        whole = engine.run_all(assumptions=params.validate(values))
+        assert engine.run_all(rows=rows, context=context) == whole
+        # What a sweep runs: the same findings without the search of how printed
+        # figures were made, which changes nothing else.
+        swept = engine.run_all(rows=rows, context=context, how_made=False)
+        assert any(f.made_by for f in whole) and not any(f.made_by for f in swept)
+        assert swept == [dataclasses.replace(f, made_by=None) for f in whole]
 
 
 def test_every_check_and_point_has_its_verdict_and_the_csv_its_columns(tmp_path):

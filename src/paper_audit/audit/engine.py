@@ -330,6 +330,7 @@ def run_all(
     rows: list[CheckRow] | None = None,
     context: Context | None = None,
     project: paths.Project | None = None,
+    how_made: bool = True,
 ) -> list[Finding]:
     """Every check of the excerpt, run: the findings, in the order of checks.csv.
 
@@ -339,7 +340,9 @@ def run_all(
 
     A caller that runs the checks many times (``paper_audit.run.sweep``) passes the
     ``rows`` of ``load_checks`` and its own ``context`` (whose assumptions
-    apply), so that nothing is read again for each run.
+    apply), so that nothing is read again for each run, and ``how_made=False``:
+    a sweep reads verdicts only, and the search of how each printed figure was
+    made (``made_by``) is most of a run's time and moves with no assumption.
     """
     if context is None:
         project = paths.resolve(project)
@@ -349,7 +352,8 @@ def run_all(
         raise ValueError(f"run_all: the context is of {context.project.root}, not of {project.root}")
     rows = rows if rows is not None else load_checks(checks_path, context.claims, project=context.project)
     findings = [run_check(context, row) for row in rows]
-    made_by(findings, context.claims, context.project)
+    if how_made:
+        made_by(findings, context.claims, context.project)
     return findings
 
 

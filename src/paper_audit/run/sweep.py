@@ -237,7 +237,7 @@ def run(
     titles: dict[str, str] = {}
     for done, point in enumerate(points, start=1):
         context.assumptions = params.validate({**(fixed or {}), **dict(zip(names, point, strict=True))})
-        for finding in engine.run_all(rows=rows, context=context):
+        for finding in engine.run_all(rows=rows, context=context, how_made=False):
             columns["check"].append(finding.check)
             for column, value in zip(value_columns(axes), point, strict=True):
                 columns[column].append(value)
