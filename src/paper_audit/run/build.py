@@ -80,22 +80,49 @@ def cached_config(root: Path, work: Path, cache: Path) -> tuple[Path, dict]:
     return target, config
 
 
+def in_project(uri: Path, root: Path, notebooks: list[Path]) -> Path | None:
+    """The notebook of the project at ``root`` that a cache record stands for:
+    its own path, or, for a cache copied or moved with its project, the
+    notebook at the same place in this project (``notebooks``: its toc's)."""
+    if root in uri.parents:
+        return uri
+    return next((n for n in notebooks if uri.as_posix().endswith("/" + n.relative_to(root).as_posix())), None)
+
+
 def invalidate(cache: Path, root: Path) -> list[str]:
-    """Drop the cached execution of every notebook whose inputs changed (or are unknown)."""
+    """Drop every cached execution that could serve a stale output, and return
+    the notebooks whose inputs changed (to re-execute).
+
+    A record is kept only while it is the execution of a notebook of the book
+    as it is now, and what that notebook read is unchanged. jupyter-cache
+    keys a record on the code cells alone, so it would serve the record of an
+    earlier version again if the code went back to it, with outputs of the
+    data of that time: such records go too (silently: nothing re-executes for
+    them). A cache copied or moved with its project keeps serving it.
+    """
     if not cache.exists():
         return []
     fingerprints.reread()  # the data may have changed since this process last looked
-    dropped = []
     store = get_cache(str(cache))
-    for record in store.list_cache_records():
-        notebook = Path(record.uri)
+    notebooks = toc_notebooks(root)
+    current = {}  # each notebook's record for its code as it is now, if any
+    for notebook in notebooks:
         try:
-            stale = not notebook.exists() or root not in notebook.resolve().parents or fingerprints.is_stale(notebook)
+            current[notebook] = store.match_cache_notebook(nbformat.read(notebook, as_version=4)).pk
+        except KeyError:
+            pass
+    dropped = []
+    for record in store.list_cache_records():
+        notebook = in_project(Path(record.uri), root, notebooks)
+        try:
+            earlier = notebook is None or current.get(notebook) != record.pk
+            stale = earlier or fingerprints.is_stale(notebook)
         except (OSError, ValueError, KeyError):
-            stale = True
+            earlier = stale = True
         if stale:
             store.remove_cache(record.pk)
-            dropped.append(str(notebook.relative_to(root)) if root in notebook.parents else str(notebook))
+        if stale and not earlier:
+            dropped.append(str(notebook.relative_to(root)))
     return dropped
 
 
