@@ -122,12 +122,12 @@ def recorded_project(tmp_path_factory):
     return root
 
 
-def stale_after(root: Path, old: str, new: str) -> set[str]:
-    """The notebooks the next build would re-execute after replacing ``old`` by ``new`` in data/claims.csv."""
-    claims_csv = root / "data" / "claims.csv"
-    original = claims_csv.read_text(encoding="utf-8")
+def stale_after(root: Path, old: str, new: str, file: str = "data/claims.csv") -> set[str]:
+    """The notebooks the next build would re-execute after replacing ``old`` by ``new`` in ``file``."""
+    edited = root / file
+    original = edited.read_text(encoding="utf-8")
     assert original.count(old) == 1, old
-    claims_csv.write_text(original.replace(old, new), encoding="utf-8")
+    edited.write_text(original.replace(old, new), encoding="utf-8")
     try:
         env = project_env(root)
         code = (
@@ -137,8 +137,13 @@ def stale_after(root: Path, old: str, new: str) -> set[str]:
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
         assert result.returncode == 0, result.stderr[-3000:]
     finally:
-        claims_csv.write_text(original, encoding="utf-8")
+        edited.write_text(original, encoding="utf-8")
     return {Path(p).relative_to(root).as_posix() for p in json.loads(result.stdout)}
+
+
+# The pages that show every claim: the front page, the register, the method, the source text.
+EVERY_CLAIM = {"book/intro.ipynb", "book/findings.ipynb", "book/method.ipynb", "book/source_text.ipynb"}
+CHAPTERS = {f"notebooks/{name}.ipynb" for name in toc.chapters()}
 
 
 def test_nothing_is_stale_when_nothing_changed(recorded_project):
@@ -146,15 +151,46 @@ def test_nothing_is_stale_when_nothing_changed(recorded_project):
 
 
 def test_editing_one_claim_re_executes_its_chapter_and_the_pages_that_show_every_claim(recorded_project):
+    """The issue's own case: damage_ships_pct is shown by the war-damage chapter
+    and the pages that show every claim, and by no other page."""
     stale = stale_after(recorded_project, "share of ships destroyed", "share of the ships destroyed")
-    # The chapter that shows damage_ships_pct, and the pages that show every
-    # claim: the front page, the register, the method, the source text; the
-    # scenarios chapter declares that it reads all the data.
-    assert stale == {
-        "notebooks/war_damage.ipynb",
-        "book/intro.ipynb",
-        "book/findings.ipynb",
-        "book/method.ipynb",
-        "book/source_text.ipynb",
-        "notebooks/scenarios.ipynb",
-    }
+    assert stale == {"notebooks/war_damage.ipynb", *EVERY_CLAIM}
+
+
+def test_editing_a_conversion_re_executes_the_scenarios_that_gather_it(recorded_project):
+    stale = stale_after(recorded_project, '"Chinese aid gift, USD equivalent"', '"Chinese aid gift, in US dollars"')
+    assert {"notebooks/chinese_aid.ipynb", "notebooks/scenarios.ipynb", *EVERY_CLAIM} <= stale
+    # Chapters whose checks compare it re-execute too; those that never name it do not.
+    assert not {"notebooks/war_damage.ipynb", "notebooks/volunteers.ipynb"} & stale
+
+
+def test_a_check_added_of_a_kind_the_scenarios_gather_re_executes_them(recorded_project):
+    """Which rows there are counts, not only what the rows read: a new
+    conversion joins the scenarios' tables."""
+    checks = (recorded_project / "data" / "checks.csv").read_text(encoding="utf-8")
+    first = checks.splitlines()[1]
+    copy = first.replace("damage_won_usd_rates,", "damage_won_usd_rates_again,", 1)
+    stale = stale_after(recorded_project, first + "\n", first + "\n" + copy + "\n", "data/checks.csv")
+    assert {"notebooks/scenarios.ipynb", "notebooks/war_damage.ipynb"} <= stale
+
+
+def test_a_claim_moved_to_another_chapter_re_executes_both(recorded_project):
+    claims = (recorded_project / "data" / "claims.csv").read_text(encoding="utf-8")
+    row = next(line for line in claims.splitlines() if line.startswith("damage_ships_pct,"))
+    assert row.endswith(",war_damage"), row  # the chapter is the last field
+    stale = stale_after(recorded_project, row, row.removesuffix("war_damage") + "volunteers")
+    assert {"notebooks/war_damage.ipynb", "notebooks/volunteers.ipynb"} <= stale
+
+
+def test_the_slips_and_the_source_text_re_execute_every_chapter(recorded_project):
+    """Files read whole by every chapter: the slips its flags name, the text it quotes."""
+    slips = stale_after(recorded_project, "a slip of scale by ten,", "a slip of scale by tens,", "data/slips.csv")
+    assert CHAPTERS <= slips
+    text = stale_after(recorded_project, "USD 250 million", "USD 350 million", "data/source/page-5.clean.txt")
+    assert CHAPTERS <= text
+
+
+def test_a_chapter_renamed_re_executes_the_pages_that_name_it(recorded_project):
+    notebook = "notebooks/volunteers.ipynb"
+    title = toc.notebook_title(recorded_project / notebook)
+    assert EVERY_CLAIM | CHAPTERS <= stale_after(recorded_project, f"# {title}", f"# {title}, revised", notebook)

@@ -41,16 +41,17 @@ class Chapter:
     here, so a bad value stops the chapter with one line naming it.
     """
 
-    def __init__(self, name: str, reads_everything: bool = False, **parameters):
+    def __init__(self, name: str, gathers: tuple[str, ...] = (), **parameters):
         if name not in toc.chapters():
             raise DataError(toc.unknown_chapter(name))
         self.name = name
-        self.reads_everything = reads_everything
+        self.gathers = tuple(gathers)
         self.assumptions = params.validate(parameters)
         self.claims = claims.load_claims()
         self.findings = {f.check: f for f in engine.run_all(claims=self.claims, assumptions=self.assumptions)}
         self.publish = Publisher(name)
         self._read: set[str] = set()
+        self._shown: set[str] = set()  # checks of other chapters whose badge or flag it shows
         self._quoted: set[tuple[int, int]] = set()
         self._write_findings()
         self._record_inputs()
@@ -58,22 +59,34 @@ class Chapter:
     def _record_inputs(self) -> None:
         """Fingerprint what this chapter reads, so the build re-executes it when that changes.
 
-        Its own claims, the inputs and rows of its own checks, every claim it
-        asks for by id, and (small and rarely edited) all reference facts.
+        The claims it shows: its own, the inputs of its own checks, of the
+        checks of the kinds it ``gathers`` and of those it shows, and every
+        claim it asks for by id. The checks that name any of them (their
+        verdicts mark those figures where quoted), their rows and inputs, and
+        which checks there are of its own and of the kinds it gathers (a row
+        added counts). All the other data files whole (``other_data``): the
+        source text it quotes, the argument and slips its flags word, and
+        (small and rarely edited) all reference facts.
         """
         own = self.own_findings
-        inputs = {i for f in own for i in f.inputs}
-        if self.reads_everything:
-            fingerprints.record(paths.NOTEBOOKS_DIR / f"{self.name}.ipynb", fingerprints.fingerprint(everything=True))
-            return
+        gathered = [f for f in self.findings.values() if f.kind in self.gathers]
+        shown_checks = [self.findings[c] for c in sorted(self._shown)]
+        shown = set(self.own_claims.index) | self._read
+        shown |= {i for f in (*own, *gathered, *shown_checks) for i in f.inputs} & set(self.claims.index)
+        marking = [f for f in self.findings.values() if shown & set(f.inputs)]
+        notebook = paths.NOTEBOOKS_DIR / f"{self.name}.ipynb"
         fingerprints.record(
-            paths.NOTEBOOKS_DIR / f"{self.name}.ipynb",
+            notebook,
             fingerprints.fingerprint(
-                claims=set(self.own_claims.index) | (inputs & set(self.claims.index)) | self._read,
-                checks=[f.check for f in own],
-                # Every reference fact and the sources they cite (titles shown in flags).
+                claims=shown | ({i for f in marking for i in f.inputs} & set(self.claims.index)),
+                checks=[f.check for f in (*own, *gathered, *shown_checks, *marking)],
                 references=[i for table in reference.load().values() for i in table.index]
                 + list(reference.sources().index),
+                groups=["other_data"],
+                notebook=notebook,
+                selections=[("claims", "chapter", self.name), ("checks", "chapter", self.name)]
+                + [("checks", "kind", kind) for kind in self.gathers]
+                + [("checks", "inputs", claim) for claim in shown],
             ),
         )
 
@@ -149,9 +162,17 @@ class Chapter:
         figures = [str(self.claims.loc[c, "figure"]) for c in claim_ids if c in self.claims.index]
         return html + "".join(marks.passage_again(p, figures) for p in again)
 
+    def _show(self, check_id: str):
+        """A check whose badge or flag this chapter shows: what is shown is read."""
+        finding = self.findings[check_id]
+        if finding.chapter != self.name and check_id not in self._shown:
+            self._shown.add(check_id)
+            self._record_inputs()
+        return finding
+
     def badge(self, check_id: str) -> None:
         """Glue the badge of a check as ``badge_<check>`` for use in prose."""
-        finding = self.findings[check_id]
+        finding = self._show(check_id)
         self.publish.html(
             f"badge_{check_id}",
             render.badge(finding),
@@ -161,7 +182,7 @@ class Chapter:
 
     def flag(self, check_id: str) -> HTML:
         """Show the flag of a check where it is discussed."""
-        return HTML(flags.flag(self.findings[check_id]))
+        return HTML(flags.flag(self._show(check_id)))
 
     def reporters(self) -> HTML:
         """Who reported the figures this chapter checks, once for the chapter

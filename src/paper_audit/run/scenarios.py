@@ -20,6 +20,10 @@ from paper_audit.present import plots, render
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
 
+# The kinds of check that relate an amount to its dollar value: the chapter
+# gathers every check of these kinds in the book (``Chapter(gathers=...)``).
+CONVERSION_KINDS = ("conversion", "reference_rate", "same_rate")
+
 
 def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
     """Every (amount in a currency, amount in dollars) pair that a check relates, once each."""
@@ -29,12 +33,12 @@ def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
     rate_claims = {i for row in rows if row["kind"] == "conversion" for i in row["inputs"].split()[2:]}
     for row in rows:
         ids = row["inputs"].split()
-        if row["kind"] in ("conversion", "reference_rate"):
-            candidates = [(ids[0], ids[1])]
-        elif row["kind"] == "same_rate":
-            candidates = list(zip(ids[::2], ids[1::2], strict=True))
-        else:
+        if row["kind"] not in CONVERSION_KINDS:
             continue
+        if row["kind"] != "same_rate":
+            candidates = [(ids[0], ids[1])]
+        else:
+            candidates = list(zip(ids[::2], ids[1::2], strict=True))
         for amount, usd in candidates:
             if amount in rate_claims or (amount, usd) in pairs:
                 continue

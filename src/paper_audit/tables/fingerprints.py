@@ -6,7 +6,10 @@ leave a stale output in the book. Each notebook therefore records, when it
 executes, a fingerprint of what it read, plus the package's own code:
 
 * a chapter (``present.chapter.Chapter``), the rows of claims, checks and
-  reference facts it used;
+  reference facts it used, which rows there are of some kinds (the checks
+  that name a claim it shows, its own claims and checks: ``selections``),
+  and every other data file whole (``other_data``: the source text it
+  quotes, the argument and slips its flags word);
 * any other page (``record_page``), the whole files its page type declares
   (``PAGE_READS``): the references page its reference facts, a classroom
   page its own content; a page not declared there, such as the front page,
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Iterable
 
 from paper_audit import paths
+from paper_audit.tables import toc
 
 TABLES = {
     "claims": lambda: paths.CLAIMS_CSV,
@@ -59,7 +63,12 @@ def _group_files(group: str, notebook: Path) -> list[Path]:
         return sorted(p for p in folder.glob("*.*") if p.suffix in (".csv", ".yml"))
     if group == "itself":
         return [notebook]
-    raise ValueError(f"fingerprints.PAGE_READS: no group {group!r} (reference, classroom, itself)")
+    if group == "other_data":
+        # Every data file but the two tables read row by row (TABLES): the source
+        # text, the argument, the slips, the reference facts, the Data Package.
+        rows = {paths.CLAIMS_CSV.resolve(), paths.CHECKS_CSV.resolve()}
+        return [p for p in sorted(paths.DATA_DIR.rglob("*")) if p.is_file() and p.resolve() not in rows]
+    raise ValueError(f"fingerprints.PAGE_READS: no group {group!r} (reference, classroom, itself, other_data)")
 
 
 def declared_reads(notebook: Path) -> tuple[str, ...] | None:
@@ -105,26 +114,62 @@ def data_fingerprint() -> str:
     return _digest(p.read_bytes() for p in files)
 
 
+def titles_fingerprint() -> str:
+    """The book's chapters and their titles, in order: a page that links to
+    another chapter names it by its title (the register, a recalled quote)."""
+    if not (paths.REPO_ROOT / "_toc.yml").exists():  # the student bundle: data and package, no book
+        return ""
+    return _digest([json.dumps(toc.chapters(), ensure_ascii=False).encode("utf-8")])
+
+
 def citation_fingerprint() -> str:
     cff = paths.REPO_ROOT / "CITATION.cff"
     return _digest([cff.read_bytes()] if cff.exists() else [])
 
 
 @lru_cache(maxsize=None)
-def _rows(table: str) -> dict[str, str]:
+def _table(table: str) -> tuple[dict[str, str], ...]:
     files = TABLES[table]()
     files = files if isinstance(files, list) else [files]
-    rows = {}
+    found: list[dict[str, str]] = []
     for path in files:
         with open(path, encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                rows[row["id"]] = _digest(v.encode("utf-8") for v in row.values())
-    return rows
+            found += [dict(row) for row in csv.DictReader(handle)]
+    return tuple(found)
+
+
+def _row_digest(row: dict[str, str]) -> str:
+    return _digest(v.encode("utf-8") for v in row.values())
+
+
+@lru_cache(maxsize=None)
+def _rows(table: str) -> dict[str, str]:
+    return {row["id"]: _row_digest(row) for row in _table(table)}
+
+
+def _selects(row: dict[str, str], column: str, value: str) -> bool:
+    """Whether a row is one of a selection: its ``column`` is ``value``, or,
+    for a list of ids (a check's ``inputs``), names it."""
+    cell = row.get(column) or ""
+    return value in cell.split() if column == "inputs" else cell == value
+
+
+def _selection(table: str, column: str, value: str) -> str:
+    """Which rows of ``table`` a selection holds, and what they say: a row that
+    joins it, leaves it or changes, changes this."""
+    return _digest(
+        part
+        for row in _table(table)
+        if _selects(row, column, value)
+        for part in (row["id"].encode(), _row_digest(row).encode())
+    )
 
 
 def reread() -> None:
     """Forget the rows and hashes read so far (the files may have been edited)."""
+    _table.cache_clear()
     _rows.cache_clear()
+    toc.reread()
     data_fingerprint.cache_clear()
 
 
@@ -135,15 +180,19 @@ def fingerprint(
     everything: bool = False,
     groups: Iterable[str] = (),
     notebook: Path | None = None,
+    selections: Iterable[tuple[str, str, str]] = (),
 ) -> dict:
     """What a notebook read, as hashes of the rows, of whole groups of files
-    (``PAGE_READS``, for ``notebook``) or of all the data."""
+    (``PAGE_READS``, for ``notebook``) or of all the data, and of
+    ``selections``: (table, column, value), the rows whose column is the value
+    (or, for ``inputs``, names it), so that a row added to them counts too."""
     groups = sorted(set(groups))
     if groups and notebook is None:
         raise ValueError("fingerprints.fingerprint: groups of files need the notebook that reads them")
     return {
         "files": {g: _files_digest(_group_files(g, notebook)) for g in groups} if notebook is not None else {},
         "code": code_fingerprint(),
+        "titles": titles_fingerprint(),
         "all": data_fingerprint() if everything else None,
         # The book's citation (authors, version, date of the data) is shown by
         # the pages that read everything; kept apart from the data's own hash.
@@ -151,6 +200,7 @@ def fingerprint(
         "claims": {i: _rows("claims").get(i) for i in sorted(set(claims))},
         "checks": {i: _rows("checks").get(i) for i in sorted(set(checks))},
         "references": {i: _rows("references").get(i) for i in sorted(set(references))},
+        "selections": [[*key, _selection(*key)] for key in sorted(set(selections))],
     }
 
 
@@ -194,5 +244,6 @@ def is_stale(notebook: Path, output_dir: Path | None = None) -> bool:
         everything=recorded["all"] is not None,
         groups=groups,
         notebook=notebook if groups else None,
+        selections=[tuple(entry[:3]) for entry in recorded.get("selections", [])],
     )
     return now != recorded
