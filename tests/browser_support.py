@@ -105,6 +105,15 @@ def built_html(tmp_path_factory) -> Path:
     return build_book(tmp_path_factory.mktemp("browser-book"))
 
 
+@pytest.fixture(scope="session")
+def built_generated(built_html) -> Path | None:
+    """The outputs of the session's one build of the book (its execution cache
+    and what each notebook read), for copies of the project to start from;
+    None when a book built elsewhere (PAPER_AUDIT_BOOK_HTML) has none beside it."""
+    generated = built_html.parent / "generated"
+    return generated if generated.is_dir() else None
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass

@@ -15,6 +15,8 @@ from test_end_to_end import build, copy_project, project_env
 
 pytestmark = pytest.mark.build
 
+pytest_plugins = ["browser_support"]  # the one shared build of the book, whose cache the copy starts from
+
 # A raw extraction of the same page: spaces after punctuation lost, a marker dropped, a note number misread.
 RAW = (
     CLEAN.replace(", ", ",")
@@ -44,8 +46,8 @@ def accept(root, draft, target):
     return rows
 
 
-def test_an_invented_page_becomes_a_chapter_without_code(tmp_path):
-    root = copy_project(tmp_path / "project")
+def test_an_invented_page_becomes_a_chapter_without_code(tmp_path, built_generated):
+    root = copy_project(tmp_path / "project", built_generated)  # executes only what the new page changes
     (tmp_path / "page-7.clean.txt").write_text(CLEAN, encoding="utf-8")
     (tmp_path / "page-7.raw.txt").write_text(RAW, encoding="utf-8")
     out = paper_audit(

@@ -17,6 +17,8 @@ from paper_audit.run.build import executed_notebooks
 
 pytestmark = pytest.mark.build
 
+pytest_plugins = ["browser_support"]  # the one shared build of the book, whose cache the copies start from
+
 SKIP = {
     ".git",
     ".venv",
@@ -34,10 +36,15 @@ SKIP = {
 }
 
 
-def copy_project(target: Path) -> Path:
+def copy_project(target: Path, generated: Path | None = None) -> Path:
+    """A copy of the project's files at ``target``; with ``generated`` (a built
+    book's outputs: its execution cache and what each notebook read), the copy
+    starts from them, so that its build executes only what differs."""
     shutil.copytree(
         paths.REPO_ROOT, target, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")]
     )
+    if generated is not None and (generated / "jupyter_cache").is_dir():
+        shutil.copytree(generated, target / "_build" / "generated")
     return target
 
 
@@ -76,17 +83,14 @@ def digest(folder: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def good_project(tmp_path_factory):
+def good_project(tmp_path_factory, built_generated):
+    """A copy of the project, built: from the session's execution cache, so
+    only Sphinx runs (the cold build is the session's, tested in test_build.py)."""
     base = tmp_path_factory.mktemp("e2e")
-    root, html = copy_project(base / "good"), base / "html"
+    root, html = copy_project(base / "good", built_generated), base / "html"
     result = build(root, html)
     assert result.returncode == 0, result.stderr[-3000:]
     return root, html
-
-
-@pytest.fixture
-def good_book(good_project):
-    return good_project[1]
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -135,9 +139,11 @@ def bad_parameter_in_chapter(root: Path):
     [corrupt_claims, missing_claim_in_check, missing_source_page, bad_parameter_in_chapter],
     ids=lambda f: f.__name__,
 )
-def test_bad_input_stops_the_build_and_keeps_the_last_good_book(good_book, tmp_path, corrupt):
+def test_bad_input_stops_the_build_and_keeps_the_last_good_book(good_project, tmp_path, corrupt):
+    good_root, good_book = good_project
     before = digest(good_book)
-    root = copy_project(tmp_path / "bad")
+    # With the good copy's cache: a bad parameter stops its chapter, and nothing else executes.
+    root = copy_project(tmp_path / "bad", good_root / "_build" / "generated")
     expected = corrupt(root)
     result = build(root, good_book)
     assert result.returncode != 0
@@ -159,16 +165,15 @@ def test_an_edited_claim_re_executes_what_reads_it_and_only_that(good_project):
         assert result.returncode == 0, result.stderr[-3000:]
         executed = set(executed_notebooks(result.stdout, root))
         # The volunteers chapter shows the claim; the front page, the register, the
-        # method and the source text show every claim, and the scenarios chapter
-        # reads all the data. No other chapter reads that row, and neither the
-        # references page nor the classroom pages show a claim of the paper.
+        # method and the source text show every claim. No other chapter reads that
+        # row (the scenarios gather conversions only), and neither the references
+        # page nor the classroom pages show a claim of the paper.
         assert executed == {
             "notebooks/volunteers.ipynb",
             "book/intro.ipynb",
             "book/findings.ipynb",
             "book/method.ipynb",
             "book/source_text.ipynb",
-            "notebooks/scenarios.ipynb",
         }
         volunteers = (html / "notebooks" / "volunteers.html").read_text(encoding="utf-8")
         assert "CPV divisions that went home in 1954-1955" in volunteers
