@@ -150,6 +150,11 @@ class Project:
         return self.root / "notebooks"
 
     @property
+    def classroom_dir(self) -> Path:
+        """The classroom's content: questions, assignments, rubrics and the key."""
+        return self.notebooks_dir / "classroom"
+
+    @property
     def book_dir(self) -> Path:
         return self.root / "book"
 
