@@ -22,6 +22,7 @@ import pytest
 from paper_audit import paths
 from paper_audit.audit import engine
 from paper_audit.errors import DataError
+from paper_audit.present import flags
 from paper_audit.tables import argument, reference, toc
 from paper_audit.text import source
 
@@ -187,3 +188,29 @@ def test_bad_data_in_the_copy_is_refused_naming_the_copys_file(copy, relative, r
     message = str(error.value)
     assert str(path) in message, message
     assert str(paths.current().data_dir) not in message, message
+
+
+# What the flag's test below changes in a copy.
+DAMAGE = "damage_won_usd_rates"  # USD 3.5 billion: 14 billion rubles at the official 4 rubles to the dollar
+MADE = "How the printed figure, USD 3.5 billion, was probably made"
+
+
+def test_a_flag_tells_how_a_figure_was_made_in_its_own_projects_data(copy):
+    """The flag's cached inputs to the search of how a printed figure was made
+    (claims, checks, rates and slips) are keyed on the project: with the
+    official ruble rate at 5 in the copy, the damage's USD 3.5 billion (14
+    billion rubles at 4) is reproduced in the real project's flag only, read
+    before and after the copy's. ``how_made=False``: the flag searches itself,
+    as it does for a finding the engine did not search."""
+    edit_row(copy.reference_dir / "exchange_rates.csv", "rub_official_1950", units_per_usd="5.0")
+
+    def said(project):
+        finding = by_check(engine.run_all(project=project, how_made=False))[DAMAGE]
+        return " ".join(flags.made_by(finding, project)), flags.flag(finding, project)
+
+    real_before, in_copy, real_after = said(None), said(copy), said(None)
+    assert real_before == real_after, "the copy's rates reached the real project's flag"
+    assert MADE in real_before[0] and "at 4 rubles to the dollar" in real_before[0]
+    assert MADE in real_before[1]
+    assert MADE not in in_copy[0] and MADE not in in_copy[1], "the real project's rates reached the copy's flag"
+    assert "None of the 2 chains tried reproduces USD 3.5 billion" in in_copy[0]

@@ -69,39 +69,40 @@ def _continued(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=1)
-def _chain_inputs() -> tuple:
-    """The claims, the tables a search for a figure's making reads, and which
-    check tells each conversion (``chains.owners``), once per process."""
-    table = claims_mod.load_claims()
-    rows = claims_mod.read_csv_strict(paths.CHECKS_CSV, schema.field_names("checks"))
-    return table, chain_data.load(set(table.index)), chains.owners(rows, table)
+@lru_cache(maxsize=4)
+def _chain_inputs(project: paths.Project) -> tuple:
+    """The claims of ``project``, the tables a search for a figure's making reads,
+    and which check tells each conversion (``chains.owners``), once per process
+    and project (issue 27: two projects in one process never share them)."""
+    table = claims_mod.load_claims(project=project)
+    rows = claims_mod.read_csv_strict(project.checks_csv, schema.field_names("checks", project))
+    return table, chain_data.load(set(table.index), project), chains.owners(rows, table)
 
 
-def made_by(finding) -> list[str]:
+def made_by(finding, project: paths.Project | None = None) -> list[str]:
     """How each printed figure of a counted conversion was probably made, a sentence
     each (``chains.sentence``), in the one check that tells it (``chains.owners``):
     the engine's searches (``finding.made_by``) where it gives them, else a search
-    made here."""
+    made here, in ``project``'s data (the current project's by default)."""
     if not finding.counted:
         return []
+    table, tables, told = _chain_inputs(paths.resolve(project))
     searches = getattr(finding, "made_by", None)
     if searches is None:
-        if not chains.conversion_pairs(finding.kind, finding.inputs, _chain_inputs()[0]):
+        if not chains.conversion_pairs(finding.kind, finding.inputs, table):
             return []
-        searches = chains.for_finding(finding, *_chain_inputs()[:2])
-    told = _chain_inputs()[2]
+        searches = chains.for_finding(finding, table, tables)
     return [chains.sentence(s) for s in searches if told.get((s.amount, s.printed)) == finding.check]
 
 
-def paragraphs(finding) -> str:
+def paragraphs(finding, project: paths.Project | None = None) -> str:
     """What shows: the verdict (its symbol beside its words, as on a badge) and
     the explanation as one paragraph, with how a counted conversion's printed
-    figure was probably made (``made_by``), and what the finding changes in the
-    argument, where the check says."""
+    figure was probably made (``made_by``, in ``project``'s data), and what the
+    finding changes in the argument, where the check says."""
     symbol = f'<span aria-hidden="true">{VERDICTS[finding.verdict].symbol}</span>'
     lead = f"<strong>{symbol} {esc(verdict_sentence(finding))}</strong>"
-    said = " ".join(t for t in [_continued(finding.explanation), *made_by(finding)] if t)
+    said = " ".join(t for t in [_continued(finding.explanation), *made_by(finding, project)] if t)
     text = f'<p class="audit-flag-text">{lead} {esc(said)}</p>'
     if finding.bearing:
         text += f'<p class="audit-flag-bearing"><em>{esc(BEARING_LEAD)}</em> {esc(finding.bearing)}</p>'
@@ -148,16 +149,17 @@ def details(finding) -> str:
     )
 
 
-def flag(finding) -> str:
+def flag(finding, project: paths.Project | None = None) -> str:
     """The note at the point of discussion: its title as a heading, the
-    paragraph, the working folded."""
+    paragraph, the working folded (of a finding of ``project``, the current
+    project by default)."""
     verdict = VERDICTS[finding.verdict]
     return (
         f'<div class="admonition {verdict.admonition} audit-flag {verdict.css_class}" id="flag-{esc(finding.check)}" '
         f'role="note" aria-labelledby="flag-title-{esc(finding.check)}">'
         # A heading, so that a screen reader can jump from flag to flag.
         f'<h3 class="admonition-title" id="flag-title-{esc(finding.check)}">{esc(finding.title)}</h3>'
-        f"{paragraphs(finding)}{details(finding)}"
+        f"{paragraphs(finding, project)}{details(finding)}"
         f'<p class="audit-flag-register"><a href="{esc(REGISTER_PAGE)}#{esc(finding_anchor(finding.check))}">'
         "In the findings register</a></p></div>"
     )
