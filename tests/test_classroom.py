@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -171,20 +172,15 @@ def test_every_question_has_a_tolerance_a_hint_and_an_assignment():
             assert exercises.rubric_points(q.id) > 0, f"{q.id} has no rubric"
 
 
-def test_a_bad_question_row_names_file_line_and_field(tmp_path, monkeypatch):
-    bad = tmp_path / "questions.csv"
+def test_a_bad_question_row_names_file_line_and_field(tmp_path):
+    project = paths.Project(tmp_path)  # a copy of the content, read as its own project's
+    shutil.copytree(exercises.CLASSROOM_DIR, project.classroom_dir, ignore=shutil.ignore_patterns("*.ipynb"))
+    bad = project.classroom_dir / "questions.csv"
     rows = exercises.QUESTIONS_CSV.read_text(encoding="utf-8").splitlines()
     rows[2] = rows[2].replace(",verdict,", ",verdic,", 1)
     bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    monkeypatch.setattr(exercises, "QUESTIONS_CSV", bad)
-    exercises.load_questions.cache_clear()
-    exercises.question_variants.cache_clear()
-    try:
-        with pytest.raises(DataError, match=r"questions.csv, line 3, field 'form': 'verdic'"):
-            exercises.load_questions()
-    finally:
-        exercises.load_questions.cache_clear()
-        exercises.question_variants.cache_clear()
+    with pytest.raises(DataError, match=r"questions.csv, line 3, field 'form': 'verdic'"):
+        exercises.load_questions(project)
 
 
 def test_every_assignment_works_on_an_invented_passage_that_says_so():
@@ -212,7 +208,7 @@ def test_a_given_claim_whose_quote_is_not_in_the_passage_is_refused(monkeypatch)
 
     content = copy.deepcopy(exercises.assignments())
     content[NAMES[0]]["passage"]["claims"][0]["quote"] = "no such words"
-    monkeypatch.setattr(exercises, "assignments", lambda: content)
+    monkeypatch.setattr(exercises, "assignments", lambda project=None: content)
     with pytest.raises(DataError, match=r"01_recompute_a_conversion, passage claim 1 \(soviet_credit_rubles\)"):
         exercises.passage_table(NAMES[0])
 

@@ -11,11 +11,13 @@ tests/test_classroom_variants.py grades the same in the sandbox."""
 import contextlib
 import io
 import re
+import shutil
 
 import nbformat
 import pytest
 import yaml
 
+from paper_audit import paths
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
 from paper_audit.instructor import assignment, bundle, capture, class_edition, judging, key
@@ -58,8 +60,8 @@ def executed_answers(notebook, seed, monkeypatch, printed=None) -> dict[str, dic
     bundle the sandbox stages has it); question -> the answer captured after
     its cell, as the grader captures it. What the cells print goes to ``printed``."""
     content = yaml.safe_load(bundle.class_assignments(seed)) if seed else exercises.assignments()
-    monkeypatch.setattr(exercises, "assignments", lambda: content)
-    exercises.load_questions.cache_clear()
+    monkeypatch.setattr(exercises, "assignments", lambda project=None: content)
+    exercises.clear_caches()
     namespace, captured, out = {}, {}, io.StringIO() if printed is None else printed
     try:
         for cell in notebook.cells:
@@ -72,7 +74,7 @@ def executed_answers(notebook, seed, monkeypatch, printed=None) -> dict[str, dic
                 captured[question] = {"question": question, "answer": capture.plain(namespace.get("answer"))}
     finally:
         monkeypatch.undo()
-        exercises.load_questions.cache_clear()
+        exercises.clear_caches()
     return captured
 
 
@@ -152,21 +154,23 @@ def test_every_class_variant_has_a_solution_and_an_answer_rule():
                 assert f'check("{qid}", answer)' in key.solution(qid, variant)
 
 
-def test_a_variant_asking_a_name_in_the_book_s_form_is_refused(tmp_path, monkeypatch):
+def copied_project(folder) -> paths.Project:
+    """A project in ``folder`` with a copy of the classroom's content, read as its own."""
+    project = paths.Project(folder)
+    shutil.copytree(exercises.CLASSROOM_DIR, project.classroom_dir, ignore=shutil.ignore_patterns("*.ipynb"))
+    return project
+
+
+def test_a_variant_asking_a_name_in_the_book_s_form_is_refused(tmp_path):
     """A copied verdict could be right by chance: a class variant of a verdict asks another form."""
+    project = copied_project(tmp_path)
     rows = exercises.QUESTIONS_CSV.read_text(encoding="utf-8").splitlines()
     line = next(i for i, row in enumerate(rows) if ",credit_finding,finding," in row)
     rows[line] = rows[line].replace(",credit_finding,finding,", ",credit_finding,verdict,")
-    bad = tmp_path / "questions.csv"
+    bad = project.classroom_dir / "questions.csv"
     bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    monkeypatch.setattr(exercises, "QUESTIONS_CSV", bad)
-    exercises.question_variants.cache_clear()
-    try:
-        with pytest.raises(DataError, match=rf"questions.csv, line {line + 1}, field 'form'.*right by chance"):
-            exercises.question_variants()
-    finally:
-        monkeypatch.undo()
-        exercises.question_variants.cache_clear()
+    with pytest.raises(DataError, match=rf"questions.csv, line {line + 1}, field 'form'.*right by chance"):
+        exercises.question_variants(project)
 
 
 def test_a_finding_is_judged_by_its_kind_its_inputs_and_its_verdict():

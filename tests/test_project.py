@@ -21,6 +21,7 @@ import pytest
 
 from paper_audit import paths
 from paper_audit.audit import engine
+from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
 from paper_audit.present import flags
 from paper_audit.tables import argument, reference, toc
@@ -190,9 +191,17 @@ def test_bad_data_in_the_copy_is_refused_naming_the_copys_file(copy, relative, r
     assert str(paths.current().data_dir) not in message, message
 
 
-# What the flag's test below changes in a copy.
+# The classroom's first assignment, and what the tests below change in a copy.
+A1 = "01_recompute_a_conversion"
 DAMAGE = "damage_won_usd_rates"  # USD 3.5 billion: 14 billion rubles at the official 4 rubles to the dollar
 MADE = "How the printed figure, USD 3.5 billion, was probably made"
+
+
+def copy_classroom(project: paths.Project) -> Path:
+    """The classroom's content (notebooks/classroom/: questions, assignments,
+    rubrics and the key, not the notebooks) copied into ``project``; its folder."""
+    shutil.copytree(paths.current().classroom_dir, project.classroom_dir, ignore=shutil.ignore_patterns("*.ipynb"))
+    return project.classroom_dir
 
 
 def test_a_flag_tells_how_a_figure_was_made_in_its_own_projects_data(copy):
@@ -214,3 +223,38 @@ def test_a_flag_tells_how_a_figure_was_made_in_its_own_projects_data(copy):
     assert MADE in real_before[1]
     assert MADE not in in_copy[0] and MADE not in in_copy[1], "the real project's rates reached the copy's flag"
     assert "None of the 2 chains tried reproduces USD 3.5 billion" in in_copy[0]
+
+
+def test_the_classroom_content_is_read_per_project(copy):
+    """The classroom's cached readers (assignments.yml, questions.csv and
+    rubrics.csv) are keyed on the project: a tolerance, a passage and a
+    rubric's points changed in the copy are seen by the copy only, read between
+    two readings of the real project."""
+    content = copy_classroom(copy)
+    replace_once(
+        content / "questions.csv",
+        f"{A1},soviet_usd,book,number,dollars,,1000000,0.001,",
+        f"{A1},soviet_usd,book,number,dollars,,1000000,0.01,",
+    )
+    replace_once(
+        content / "assignments.yml", "The Northfield Reconstruction Office", "The Southfield Reconstruction Office"
+    )
+    replace_once(content / "rubrics.csv", "gift_explanation,evidence,2,2,", "gift_explanation,evidence,2,3,")
+
+    def seen(project):
+        values = exercises.page_values(A1, project=project)
+        return (
+            exercises.load_questions(project)["soviet_usd"].rel_tol,
+            values["tolerance_soviet_usd"],
+            values["rubric_gift_explanation"],
+            exercises.passage(A1, project)[1],
+            exercises.rubric_points("gift_explanation", project),
+        )
+
+    real_before, in_copy, real_after = seen(None), seen(copy), seen(None)
+    assert real_before == real_after, "the copy's content reached the real project"
+    assert (real_before[0], in_copy[0]) == (0.001, 0.01), "the real project's tolerance reached the copy"
+    assert "within 0.1 percent" in real_before[1] and "within 1 percent" in in_copy[1]
+    assert "3 points" in in_copy[2] and "3 points" not in real_before[2]
+    assert "Southfield" in in_copy[3] and "Northfield" in real_before[3] and "Southfield" not in real_before[3]
+    assert in_copy[4] == real_before[4] + 1

@@ -22,7 +22,7 @@ pairs of claims, the reference rates quoted: the book's own variant, which a
 class's bundle replaces with that class's, adding which variant of each
 question it is asked, ``asked``) and ``rubrics.csv`` (criteria and levels of the written
 answers). Points are in the assignment notebooks' answer cells
-(``metadata.paper_audit``).
+(``metadata.paper_audit``). The content read is ``project``'s (the current one by default).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import csv
 import functools
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
@@ -128,14 +129,24 @@ def _float(value: str, where: str) -> float | None:
         raise DataError(f"{where}: {value!r} is not a number") from None
 
 
-@functools.lru_cache(maxsize=1)
-def assignments() -> dict:
+def _yml(project: paths.Project | None) -> Path:
+    return paths.resolve(project).classroom_dir / ASSIGNMENTS_YML.name
+
+
+def assignments(project: paths.Project | None = None) -> dict:
+    """``project``'s assignments.yml (the current project's by default)."""
+    return _assignments(paths.resolve(project))
+
+
+@functools.lru_cache(maxsize=4)
+def _assignments(project: paths.Project) -> dict:
+    path = _yml(project)
     try:
-        content = yaml.safe_load(ASSIGNMENTS_YML.read_text(encoding="utf-8"))
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
-        raise DataError(f"{ASSIGNMENTS_YML}: cannot be read ({error})") from None
+        raise DataError(f"{path}: cannot be read ({error})") from None
     if not isinstance(content, dict):
-        raise DataError(f"{ASSIGNMENTS_YML}: should map each assignment's name to its content")
+        raise DataError(f"{path}: should map each assignment's name to its content")
     return content
 
 
@@ -144,16 +155,16 @@ def assignments() -> dict:
 CHANCE_FORMS = ("verdict", "boolean", "label")
 
 
-def _question(row: dict, where: str) -> Question:
+def _question(row: dict, where: str, project: paths.Project) -> Question:
     if row["form"] not in FORMS:
         raise DataError(f"{where}, field 'form': {row['form']!r} is not one of: {', '.join(FORMS)}")
-    if row["assignment"] not in assignments():
+    if row["assignment"] not in assignments(project):
         raise DataError(f"{where}, field 'assignment': {row['assignment']!r} is not in {ASSIGNMENTS_YML.name}")
     labels: tuple[str, ...] = ()
     if row["form"] in ("numbers", "label"):
         if not row["pairs"]:
             raise DataError(f"{where}, field 'pairs': a {row['form']} answer names the pairs it is about")
-        labels = tuple(pairs(row["pairs"]))
+        labels = tuple(pairs(row["pairs"], project))
     return Question(
         assignment=row["assignment"],
         id=row["question"],
@@ -170,15 +181,19 @@ def _question(row: dict, where: str) -> Question:
     )
 
 
-@functools.lru_cache(maxsize=1)
-def question_variants() -> dict[str, dict[str, Question]]:
+def question_variants(project: paths.Project | None = None) -> dict[str, dict[str, Question]]:
     """Every question, by id, and each of its variants by name, the book's
-    first, from questions.csv (validated)."""
+    first, from ``project``'s questions.csv (validated)."""
+    return _question_variants(paths.resolve(project))
+
+
+@functools.lru_cache(maxsize=4)
+def _question_variants(project: paths.Project) -> dict[str, dict[str, Question]]:
     found: dict[str, dict[str, Question]] = {}
-    with open(QUESTIONS_CSV, encoding="utf-8", newline="") as handle:
+    with open(project.classroom_dir / QUESTIONS_CSV.name, encoding="utf-8", newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             where = f"{QUESTIONS_CSV.name}, line {line}"
-            q = _question(row, where)
+            q = _question(row, where, project)
             family = found.get(q.id)
             if (family is None) != (q.variant == BOOK):
                 raise DataError(
@@ -202,54 +217,64 @@ def question_variants() -> dict[str, dict[str, Question]]:
     return found
 
 
-def asked() -> dict[str, str]:
+def asked(project: paths.Project | None = None) -> dict[str, str]:
     """question -> the variant the content asks (``asked`` in assignments.yml:
     a class's bundle; the book's variant wherever it says nothing)."""
-    found = {qid: BOOK for qid in question_variants()}
-    for name, content in assignments().items():
+    found = {qid: BOOK for qid in question_variants(project)}
+    for name, content in assignments(project).items():
         chosen = content.get("asked", {}) if isinstance(content, dict) else {}
         for qid, variant in (chosen or {}).items():
-            if variant not in question_variants().get(qid, {}):
-                raise DataError(f"{ASSIGNMENTS_YML}: {name}, asked: {qid!r} has no variant {variant!r}")
+            if variant not in question_variants(project).get(qid, {}):
+                raise DataError(f"{_yml(project)}: {name}, asked: {qid!r} has no variant {variant!r}")
             found[qid] = variant
     return found
 
 
-def questions_as_asked(chosen: dict[str, str]) -> dict[str, Question]:
+def questions_as_asked(chosen: dict[str, str], project: paths.Project | None = None) -> dict[str, Question]:
     """Every question, by id, in the variant ``chosen`` names (the book's where it names none)."""
-    return {qid: family[chosen.get(qid, BOOK)] for qid, family in question_variants().items()}
+    return {qid: family[chosen.get(qid, BOOK)] for qid, family in question_variants(project).items()}
 
 
-@functools.lru_cache(maxsize=1)
-def load_questions() -> dict[str, Question]:
+def load_questions(project: paths.Project | None = None) -> dict[str, Question]:
     """Every question of the assignments, by id, as the content asks it."""
-    return questions_as_asked(asked())
+    return _load_questions(paths.resolve(project))
 
 
-def declared(field: str) -> tuple[str, Any]:
+@functools.lru_cache(maxsize=4)
+def _load_questions(project: paths.Project) -> dict[str, Question]:
+    return questions_as_asked(asked(project), project)
+
+
+def clear_caches() -> None:
+    """Forget the questions and assignments read, of every project (a test that edits them)."""
+    for cached in (_assignments, _question_variants, _load_questions):
+        cached.cache_clear()
+
+
+def declared(field: str, project: paths.Project | None = None) -> tuple[str, Any]:
     """(assignment, content) of the one assignment in assignments.yml that
     declares ``field`` (such as ``pairs``): no code names an assignment."""
     found = [
         (name, content[field])
-        for name, content in assignments().items()
+        for name, content in assignments(project).items()
         if isinstance(content, dict) and field in content
     ]
     if len(found) != 1:
         names = ", ".join(name for name, _ in found)
         raise DataError(
-            f"{ASSIGNMENTS_YML}: exactly one assignment should declare {field!r}, "
+            f"{_yml(project)}: exactly one assignment should declare {field!r}, "
             + (f"but {names} do" if found else "but none does")
         )
     return found[0]
 
 
-def pairs(kind: str) -> dict[str, tuple[str, str]]:
+def pairs(kind: str, project: paths.Project | None = None) -> dict[str, tuple[str, str]]:
     """The (amount in the currency, amount in dollars) pairs of ``kind``
     (rubles, yuan), from the assignment that declares ``pairs``."""
-    name, declared_pairs = declared("pairs")
+    name, declared_pairs = declared("pairs", project)
     found = declared_pairs.get(kind) if isinstance(declared_pairs, dict) else None
     if not found:
-        raise DataError(f"{ASSIGNMENTS_YML}: {name} has no pairs for {kind!r}")
+        raise DataError(f"{_yml(project)}: {name} has no pairs for {kind!r}")
     return {label: tuple(ids) for label, ids in found.items()}
 
 
@@ -262,7 +287,9 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def page_values(assignment: str, questions: dict[str, Question] | None = None) -> dict[str, str]:
+def page_values(
+    assignment: str, questions: dict[str, Question] | None = None, project: paths.Project | None = None
+) -> dict[str, str]:
     """The texts an assignment's prose shows, by glue name: each question's
     tolerance (``tolerance_<question>``), or its rubric if it is written
     (``rubric_<question>``), and each field of the reference rates it quotes
@@ -270,13 +297,13 @@ def page_values(assignment: str, questions: dict[str, Question] | None = None) -
     as the content asks them)."""
     values = {
         f"rubric_{q.id}" if q.form == "written" else f"tolerance_{q.id}": (
-            rubric_text(q.id) if q.form == "written" else q.tolerance()
+            rubric_text(q.id, project) if q.form == "written" else q.tolerance()
         )
-        for q in (questions or load_questions()).values()
+        for q in (questions or load_questions(project)).values()
         if q.assignment == assignment
     }
-    for fact_id in assignments().get(assignment, {}).get("references", []):
-        _, row = reference.lookup(fact_id)
+    for fact_id in assignments(project).get(assignment, {}).get("references", []):
+        _, row = reference.lookup(fact_id, project)
         for field in ("units_per_usd", "valid_from", "confidence"):
             if field in row:
                 values[f"ref_{fact_id}_{field}"] = _reference_text(field, row[field])
@@ -379,35 +406,35 @@ def check_row(
     }
 
 
-def passage_names() -> list[str]:
+def passage_names(project: paths.Project | None = None) -> list[str]:
     """The assignments that declare an invented passage, in the order of assignments.yml."""
-    return [name for name, content in assignments().items() if isinstance(content, dict) and "passage" in content]
+    return [name for name, found in assignments(project).items() if isinstance(found, dict) and "passage" in found]
 
 
-def _declared_passage(assignment: str) -> dict:
-    found = assignments().get(assignment)
+def _declared_passage(assignment: str, project: paths.Project | None) -> dict:
+    found = assignments(project).get(assignment)
     found = found.get("passage") if isinstance(found, dict) else None
     if not isinstance(found, dict) or not found.get("title") or not found.get("text"):
-        raise DataError(f"{ASSIGNMENTS_YML}: {assignment} needs passage: title and text")
+        raise DataError(f"{_yml(project)}: {assignment} needs passage: title and text")
     return found
 
 
-def passage(assignment: str) -> tuple[str, str]:
+def passage(assignment: str, project: paths.Project | None = None) -> tuple[str, str]:
     """(title, text) of the invented passage of ``assignment``."""
-    found = _declared_passage(assignment)
+    found = _declared_passage(assignment, project)
     return found["title"], " ".join(found["text"].split())
 
 
 PERIOD_FIELDS = ("period_start", "period_end")  # when a figure was made: what a yardstick rate needs
 
 
-def passage_claims(assignment: str) -> list[dict]:
+def passage_claims(assignment: str, project: paths.Project | None = None) -> list[dict]:
     """The claims given with the passage of ``assignment`` (its ``claims`` in
     assignments.yml), quotes checked; [] where finding them is the exercise."""
-    text = passage(assignment)[1]
-    rows = _declared_passage(assignment).get("claims") or []
+    text = passage(assignment, project)[1]
+    rows = _declared_passage(assignment, project).get("claims") or []
     for number, row in enumerate(rows, start=1):
-        where = f"{ASSIGNMENTS_YML}: {assignment}, passage claim {number}"
+        where = f"{_yml(project)}: {assignment}, passage claim {number}"
         if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in ("id", "quote", "figure", "unit")):
             raise DataError(f"{where}: give id, quote, figure and unit, each as text")
         if text.count(row["quote"]) != 1 or row["figure"] not in row["quote"]:
@@ -415,11 +442,11 @@ def passage_claims(assignment: str) -> list[dict]:
     return [dict(row) for row in rows]
 
 
-def passage_table(assignment: str) -> pd.DataFrame:
+def passage_table(assignment: str, project: paths.Project | None = None) -> pd.DataFrame:
     """The claims given with the passage of ``assignment``, as a claims frame indexed by id."""
-    rows = passage_claims(assignment)
+    rows = passage_claims(assignment, project)
     if not rows:
-        raise DataError(f"{ASSIGNMENTS_YML}: the passage of {assignment} gives no claims")
+        raise DataError(f"{_yml(project)}: the passage of {assignment} gives no claims")
     return claims_frame(
         [
             claim_row(r["id"], r["figure"], r["unit"], qualifier=r.get("qualifier", "none"), quote=r["quote"])
@@ -429,11 +456,11 @@ def passage_table(assignment: str) -> pd.DataFrame:
     )
 
 
-def show_passage(assignment: str):
+def show_passage(assignment: str, project: paths.Project | None = None):
     """The invented passage of ``assignment``, as a marked quotation that says it is invented."""
     from IPython.display import HTML  # deferred: IPython is heavy and only a notebook shows the passage
 
-    title, text = passage(assignment)
+    title, text = passage(assignment, project)
     return HTML(
         f'<blockquote class="audit-quote classroom-passage"><p><strong>{render.esc(title)}</strong></p>'
         f"<p>“{render.esc(text)}”</p></blockquote>"
@@ -445,26 +472,26 @@ def show_passage(assignment: str):
 # --------------------------------------------------------------------------
 
 
-def form_problem(question: Question, answer: Any) -> str:
+def form_problem(question: Question, answer: Any, project: paths.Project | None = None) -> str:
     """What is wrong with the answer's form or units ('' if nothing)."""
-    text = passage(question.assignment)[1] if question.form == "claims" else ""
+    text = passage(question.assignment, project)[1] if question.form == "claims" else ""
     return answer_forms.form_problem(question, answer, text)
 
 
-def check(question: str, answer: Any) -> bool:
+def check(question: str, answer: Any, *, project: paths.Project | None = None) -> bool:
     """Check the form and units of ``answer`` to ``question`` (printed, and returned).
 
     ``None`` means not answered yet. The value is not checked here: the
     grader does it on the instructor's side, within the tolerance printed.
     """
-    questions = load_questions()
+    questions = load_questions(project)
     if question not in questions:
         raise KeyError(f"no question {question!r}; the questions are: {', '.join(questions)}")
     q = questions[question]
     if answer is None or answer is Ellipsis:
         say(f"… {question}: not answered yet. Replace None with your answer and run the cell again.")
         return False
-    problem = form_problem(q, answer)
+    problem = form_problem(q, answer, project)
     if problem:
         say(f"✗ {question}: not in the form asked.\n  {problem}\n  Hint: {q.hint}")
         return False

@@ -2,7 +2,8 @@
 a few criteria per question, each with levels, their points and what earns
 them. Students read them in their hand-outs (``rubric_text``, written into
 the exercise) and in the bundle's copy of the file; the instructor marks
-with them (``paper_audit.instructor.marks``)."""
+with them (``paper_audit.instructor.marks``). They are ``project``'s (the
+current project's by default), read once per project."""
 
 from __future__ import annotations
 
@@ -25,11 +26,15 @@ def _points(value: str, where: str) -> float:
     return points
 
 
-@functools.lru_cache(maxsize=1)
-def load_rubrics() -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
-    """question -> criterion -> level -> (points, description), from rubrics.csv."""
+def load_rubrics(project: paths.Project | None = None) -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
+    """question -> criterion -> level -> (points, description), from ``project``'s rubrics.csv."""
+    return _rubrics(paths.resolve(project))
+
+
+@functools.lru_cache(maxsize=4)
+def _rubrics(project: paths.Project) -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
     rubrics: dict = {}
-    with open(RUBRICS_CSV, encoding="utf-8", newline="") as handle:
+    with open(project.classroom_dir / RUBRICS_CSV.name, encoding="utf-8", newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             where = f"{RUBRICS_CSV.name}, line {line}"
             points = _points(row["points"], where)
@@ -40,12 +45,12 @@ def load_rubrics() -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
     return rubrics
 
 
-def rubric_points(question: str) -> float:
+def rubric_points(question: str, project: paths.Project | None = None) -> float:
     """The most a rubric gives: the best level of every criterion."""
-    return sum(max(points for points, _ in levels.values()) for levels in load_rubrics()[question].values())
+    return sum(max(points for points, _ in levels.values()) for levels in load_rubrics(project)[question].values())
 
 
-def rubric_text(question: str) -> str:
+def rubric_text(question: str, project: paths.Project | None = None) -> str:
     """The rubric of ``question`` in one paragraph, as the hand-out states it:
     each criterion, then each level's points and what earns them."""
     return " ".join(
@@ -55,5 +60,5 @@ def rubric_text(question: str) -> str:
             for points, description in levels.values()
         )
         + "."
-        for criterion, levels in load_rubrics()[question].items()
+        for criterion, levels in load_rubrics(project)[question].items()
     )
