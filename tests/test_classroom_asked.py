@@ -154,10 +154,12 @@ def test_every_class_variant_has_a_solution_and_an_answer_rule():
                 assert f'check("{qid}", answer)' in key.solution(qid, variant)
 
 
-def copied_project(folder) -> paths.Project:
-    """A project in ``folder`` with a copy of the classroom's content, read as its own."""
+def copied_project(folder, data: bool = False) -> paths.Project:
+    """A project in ``folder`` with a copy of the classroom's content (and of data/), read as its own."""
     project = paths.Project(folder)
     shutil.copytree(exercises.CLASSROOM_DIR, project.classroom_dir, ignore=shutil.ignore_patterns("*.ipynb"))
+    if data:
+        shutil.copytree(paths.DATA_DIR, project.data_dir)
     return project
 
 
@@ -225,22 +227,17 @@ def test_the_third_assignment_s_solution_scores_nothing_on_a_class_variant_eithe
     assert automatic_points(name, executed_answers(copied(name, None), None, monkeypatch), None) == full(name)
 
 
-def test_a_variant_without_a_key_row_is_refused_naming_it(tmp_path, monkeypatch):
+def test_a_variant_without_a_key_row_is_refused_naming_it(tmp_path):
     seed = next(
         s
         for s in (f"missing-row-{n:02d}-0123456789" for n in range(50))
         if key.asked(s)["soviet_usd"] == "rubles_from_usd"
     )
+    project = copied_project(tmp_path, data=True)
     rows = [r for r in key.ANSWERS_CSV.read_text(encoding="utf-8").splitlines() if ",rubles_from_usd," not in r]
-    bad = tmp_path / "answers.csv"
+    bad = project.classroom_dir / "key" / "answers.csv"
     bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    monkeypatch.setattr(key, "ANSWERS_CSV", bad)
-    key.clear_caches()
-    try:
-        with pytest.raises(
-            DataError, match="answers.csv: no row says how to compute 'soviet_usd', variant 'rubles_from_usd'"
-        ):
-            key.expected(seed)
-    finally:
-        monkeypatch.undo()
-        key.clear_caches()
+    with pytest.raises(
+        DataError, match="answers.csv: no row says how to compute 'soviet_usd', variant 'rubles_from_usd'"
+    ):
+        key.expected(seed, project)

@@ -13,6 +13,7 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from paper_audit import cli
+from paper_audit import cli, paths
 from paper_audit.audit import engine, verdicts
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
@@ -75,18 +76,16 @@ def test_expected_answers_are_computed_from_the_passages():
     assert {f["id"] for f in key["passage_checks"]} == {"passage_conversion", "passage_shares", "passage_duration"}
 
 
-def test_a_broken_key_row_names_file_line_and_field(tmp_path, monkeypatch):
-    bad = tmp_path / "answers.csv"
+def test_a_broken_key_row_names_file_line_and_field(tmp_path):
+    project = paths.Project(tmp_path)  # a copy of the data and the content, read as its own project's
+    shutil.copytree(paths.DATA_DIR, project.data_dir)
+    shutil.copytree(exercises.CLASSROOM_DIR, project.classroom_dir, ignore=shutil.ignore_patterns("*.ipynb"))
+    bad = project.classroom_dir / "key" / "answers.csv"
     bad.write_text(
         "question,source,arguments\nsoviet_usd,passage_finding,no_such_check;computed_value\n", encoding="utf-8"
     )
-    monkeypatch.setattr(answer_key, "ANSWERS_CSV", bad)
-    answer_key.expected.cache_clear()
-    try:
-        with pytest.raises(DataError, match=r"answers.csv, line 2: cannot compute .*no_such_check"):
-            answer_key.expected()
-    finally:
-        answer_key.expected.cache_clear()
+    with pytest.raises(DataError, match=r"answers.csv, line 2: cannot compute .*no_such_check"):
+        answer_key.expected(project=project)
 
 
 @pytest.mark.parametrize(

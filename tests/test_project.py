@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from paper_audit import paths
 from paper_audit.audit import engine
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
+from paper_audit.instructor import key
 from paper_audit.present import flags
 from paper_audit.tables import argument, reference, toc
 from paper_audit.text import source
@@ -258,3 +260,28 @@ def test_the_classroom_content_is_read_per_project(copy):
     assert "3 points" in in_copy[2] and "3 points" not in real_before[2]
     assert "Southfield" in in_copy[3] and "Northfield" in real_before[3] and "Southfield" not in real_before[3]
     assert in_copy[4] == real_before[4] + 1
+
+
+def test_the_answer_key_is_computed_per_project(copy):
+    """The key's caches (its rows, the passages drawn, the expected answers and
+    the solutions) are keyed on the project: with the official yuan rate
+    changed in the copy's reference data and a solution edited in the copy's
+    key, the copy's expected gift in dollars and its solution move, and the
+    real project's, read before and after, do not."""
+    content = copy_classroom(copy)
+    edit_row(copy.reference_dir / "exchange_rates.csv", "cny_official_1955", units_per_usd="3.9")
+    replace_once(content / "key" / "solutions.yml", "answer = usd * rubles_per_usd", "answer = rubles_per_usd * usd")
+
+    def seen(project):
+        return (
+            key.expected(project=project)["gift_usd"],
+            key.solution("soviet_usd", "rubles_from_usd", project),
+            key.passage_context(A1, project=project).project,
+        )
+
+    real_before, in_copy, real_after = seen(None), seen(copy), seen(None)
+    assert real_before == real_after, "the copy's data reached the real project's key"
+    gift_yuan = 390e6  # the passage's gift: 390 million yuan
+    assert math.isclose(real_before[0], gift_yuan / 2.4618) and math.isclose(in_copy[0], gift_yuan / 3.9)
+    assert "rubles_per_usd * usd" in in_copy[1] and "rubles_per_usd * usd" not in real_before[1]
+    assert (real_before[2], in_copy[2]) == (paths.current(), copy)

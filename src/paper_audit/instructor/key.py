@@ -15,6 +15,10 @@ would give no answer the class's question accepts (``_fits``): the book's
 solution cells then score nothing on a class's variant. The key never goes
 into the student bundle (``bundle.INSTRUCTOR_PACKAGE``); nor do the class
 variants' solutions (``key/solutions.yml``, ``solution``).
+
+Everything is read from a project's files (``project=``, the current project
+by default: the constants below are its paths), and each cache is keyed on the
+project, so that two projects in one process never share a key (issue 27).
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ import functools
 import math
 import operator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from paper_audit import paths
 from paper_audit.audit import engine, rounding
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
@@ -44,11 +50,16 @@ SOLUTIONS_YML = KEY_DIR / "solutions.yml"
 BOOK = exercises.BOOK
 
 
-def _rows_of(path, assignment: str) -> list[dict]:
-    """The rows of a key file that belong to ``assignment`` (its column ``assignment``)."""
+def _file(path: Path, project: paths.Project | None) -> Path:
+    """``project``'s key file named like ``path`` (one of the constants above)."""
+    return paths.resolve(project).classroom_dir / KEY_DIR.name / path.name
+
+
+def _rows_of(path: Path, assignment: str, project: paths.Project | None) -> list[dict]:
+    """The rows of a key file of ``project`` that belong to ``assignment`` (its column ``assignment``)."""
     found = []
-    for line, row in read_rows(path):
-        if row.get("assignment") not in exercises.passage_names():
+    for line, row in read_rows(_file(path, project)):
+        if row.get("assignment") not in exercises.passage_names(project):
             raise DataError(
                 f"{path.name}, line {line}, field 'assignment': {row.get('assignment')!r} is not an assignment "
                 f"with a passage in {exercises.ASSIGNMENTS_YML.name}"
@@ -58,20 +69,20 @@ def _rows_of(path, assignment: str) -> list[dict]:
     return found
 
 
-def passage_checks(assignment: str) -> list[dict]:
+def passage_checks(assignment: str, project: paths.Project | None = None) -> list[dict]:
     """The relations of the passage of ``assignment`` that the key computes and
     a class's variant draws anew: its rows of passage_checks.csv, and for the
     assignment that declares pairs, one ``same_rate`` check per currency."""
-    checks = _rows_of(PASSAGE_CHECKS_CSV, assignment)
-    if exercises.declared("pairs")[0] == assignment:
-        for kind, found in exercises.assignments()[assignment]["pairs"].items():
+    checks = _rows_of(PASSAGE_CHECKS_CSV, assignment, project)
+    if exercises.declared("pairs", project)[0] == assignment:
+        for kind, found in exercises.assignments(project)[assignment]["pairs"].items():
             inputs = " ".join(claim for pair in found.values() for claim in pair)
             checks.append({"id": f"{kind}_pairs", "kind": "same_rate", "inputs": inputs})
     return checks
 
 
-def _book_claims(assignment: str) -> list[dict]:
-    given, secret = exercises.passage_claims(assignment), _rows_of(PASSAGE_CLAIMS_CSV, assignment)
+def _book_claims(assignment: str, project: paths.Project) -> list[dict]:
+    given, secret = exercises.passage_claims(assignment, project), _rows_of(PASSAGE_CLAIMS_CSV, assignment, project)
     if given and secret:
         raise DataError(
             f"{PASSAGE_CLAIMS_CSV.name}: the claims of {assignment} are given in "
@@ -80,14 +91,11 @@ def _book_claims(assignment: str) -> list[dict]:
     return given or secret
 
 
-def _answer_rows() -> dict[tuple[str, str], tuple[str, list[str], str]]:
-    """(question, variant) -> (source, arguments, where) of every row of answers.csv (validated)."""
-    return _answer_rows_in(ANSWERS_CSV)
-
-
 @functools.lru_cache(maxsize=4)
-def _answer_rows_in(path) -> dict[tuple[str, str], tuple[str, list[str], str]]:
-    families = exercises.question_variants()
+def _answer_rows(project: paths.Project) -> dict[tuple[str, str], tuple[str, list[str], str]]:
+    """(question, variant) -> (source, arguments, where) of every row of ``project``'s answers.csv (validated)."""
+    families = exercises.question_variants(project)
+    path = _file(ANSWERS_CSV, project)
     found: dict[tuple[str, str], tuple[str, list[str], str]] = {}
     for line, row in read_rows(path):
         where = f"{path.name}, line {line}"
@@ -104,11 +112,15 @@ def _answer_rows_in(path) -> dict[tuple[str, str], tuple[str, list[str], str]]:
 
 @dataclass(frozen=True)
 class Passage:
-    """One variant of an assignment's passage: its text and the rows of its claims."""
+    """One variant of an assignment's passage of a project: its text and the
+    rows of its claims. Its cached properties are its own (an instance is
+    drawn for one project, ``_draw``): the claims read no file, the context
+    reads the reference facts of the passage's project."""
 
     assignment: str
     text: str
     rows: tuple[dict, ...]
+    project: paths.Project | None = None
 
     @functools.cached_property
     def claims(self) -> list[dict]:
@@ -129,29 +141,30 @@ class Passage:
 
     @functools.cached_property
     def context(self) -> engine.Context:
-        return engine.Context(exercises.claims_frame(self.claims))
+        return engine.Context(exercises.claims_frame(self.claims), project=self.project)
 
 
-def _families(assignment: str) -> dict[str, list[str]]:
+def _families(assignment: str, project: paths.Project) -> dict[str, list[str]]:
     """question -> its variants other than the book's, for the questions of ``assignment`` that have some."""
     return {
         qid: [v for v in family if v != BOOK]
-        for qid, family in exercises.question_variants().items()
+        for qid, family in exercises.question_variants(project).items()
         if family[BOOK].assignment == assignment and len(family) > 1
     }
 
 
 @functools.lru_cache(maxsize=32)
-def _draw(assignment: str, seed: str | None) -> tuple[Passage, tuple[tuple[str, str], ...]]:
-    """The passage of ``assignment`` a class is given, and the variants it is asked."""
-    text = exercises.passage(assignment)[1]
-    rows = _book_claims(assignment)
+def _draw(assignment: str, seed: str | None, project: paths.Project) -> tuple[Passage, tuple[tuple[str, str], ...]]:
+    """The passage of ``assignment`` in ``project`` a class is given, and the variants it is asked."""
+    text = exercises.passage(assignment, project)[1]
+    rows = _book_claims(assignment, project)
     if seed is None:
-        return Passage(assignment, text, tuple(rows)), ()
-    chosen = variants.asked(seed, assignment, _families(assignment))
+        return Passage(assignment, text, tuple(rows), project), ()
+    chosen = variants.asked(seed, assignment, _families(assignment, project))
+    checks = passage_checks(assignment, project)
     for attempt in range(variants.TRIES):
-        drawn_text, drawn_rows = variants.make(seed, assignment, text, rows, passage_checks(assignment), attempt)
-        drawn = Passage(assignment, drawn_text, tuple(drawn_rows))
+        drawn_text, drawn_rows = variants.make(seed, assignment, text, rows, checks, attempt)
+        drawn = Passage(assignment, drawn_text, tuple(drawn_rows), project)
         if _fits(drawn, chosen):
             return drawn, tuple(chosen.items())
     raise DataError(
@@ -160,36 +173,39 @@ def _draw(assignment: str, seed: str | None) -> tuple[Passage, tuple[tuple[str, 
     )
 
 
-def class_passage(assignment: str, seed: str | None = None) -> tuple[str, tuple[dict, ...]]:
+def class_passage(
+    assignment: str, seed: str | None = None, project: paths.Project | None = None
+) -> tuple[str, tuple[dict, ...]]:
     """(text, rows of its claims) of the passage of ``assignment``: the book's,
     or the variant of the class with ``seed``."""
-    drawn = _draw(assignment, seed)[0]
+    drawn = _draw(assignment, seed, paths.resolve(project))[0]
     return drawn.text, drawn.rows
 
 
-def asked(seed: str | None = None) -> dict[str, str]:
+def asked(seed: str | None = None, project: paths.Project | None = None) -> dict[str, str]:
     """question -> the variant the class with ``seed`` is asked (the book's, without a seed)."""
-    chosen = {qid: BOOK for qid in exercises.question_variants()}
+    project = paths.resolve(project)
+    chosen = {qid: BOOK for qid in exercises.question_variants(project)}
     if seed is not None:
-        for assignment in exercises.passage_names():
-            chosen.update(_draw(assignment, seed)[1])
+        for assignment in exercises.passage_names(project):
+            chosen.update(_draw(assignment, seed, project)[1])
     return chosen
 
 
-def questions(seed: str | None = None) -> dict[str, exercises.Question]:
+def questions(seed: str | None = None, project: paths.Project | None = None) -> dict[str, exercises.Question]:
     """Every question, by id, as the class with ``seed`` is asked it."""
-    return exercises.questions_as_asked(asked(seed))
+    return exercises.questions_as_asked(asked(seed, project), project)
 
 
-def passage_key(assignment: str, seed: str | None = None) -> list[dict]:
+def passage_key(assignment: str, seed: str | None = None, project: paths.Project | None = None) -> list[dict]:
     """The passage's figures as the key reads them (id, quote, figure, unit,
     qualifier, and what claim_row makes of them)."""
-    return _draw(assignment, seed)[0].claims
+    return _draw(assignment, seed, paths.resolve(project))[0].claims
 
 
-def passage_context(assignment: str, seed: str | None = None) -> engine.Context:
+def passage_context(assignment: str, seed: str | None = None, project: paths.Project | None = None) -> engine.Context:
     """A context on the claims of the passage of ``assignment``, as the class has it."""
-    return _draw(assignment, seed)[0].context
+    return _draw(assignment, seed, paths.resolve(project))[0].context
 
 
 def _run(ctx: engine.Context, row: dict) -> engine.Finding:
@@ -213,7 +229,7 @@ def _passage_findings(passage: Passage) -> list[dict]:
             "inputs": row["inputs"].split(),
             "verdict": _run(passage.context, row).verdict,
         }
-        for row in _rows_of(PASSAGE_CHECKS_CSV, passage.assignment)
+        for row in _rows_of(PASSAGE_CHECKS_CSV, passage.assignment, passage.project)
     ]
 
 
@@ -245,7 +261,7 @@ def _name_value(passage: Passage, name: str) -> float:
     table = passage.context.claims
     if name in table.index:
         return claims_mod.absolute(table.loc[name])
-    return float(reference.lookup(name)[1]["units_per_usd"])
+    return float(reference.lookup(name, passage.project)[1]["units_per_usd"])
 
 
 def _finding(passage: Passage, kind: str, inputs: list[str]) -> dict:
@@ -254,7 +270,7 @@ def _finding(passage: Passage, kind: str, inputs: list[str]) -> dict:
 
 
 def _pair_rate(ctx: engine.Context, kind: str, label: str, power: int = 1) -> rounding.Interval:
-    amount, usd = exercises.pairs(kind)[label]
+    amount, usd = exercises.pairs(kind, ctx.project)[label]
     if power == 1:
         return ctx.implied_rate(amount, usd)
     return rounding.propagate(lambda a, d: d / a, [ctx.interval(amount), ctx.interval(usd)])
@@ -262,7 +278,7 @@ def _pair_rate(ctx: engine.Context, kind: str, label: str, power: int = 1) -> ro
 
 def _odd_pair(ctx: engine.Context, kind: str) -> str:
     """The label of the one pair without which the others share a rate ('none' if all do)."""
-    rates = {label: _pair_rate(ctx, kind, label) for label in exercises.pairs(kind)}
+    rates = {label: _pair_rate(ctx, kind, label) for label in exercises.pairs(kind, ctx.project)}
 
     def share(labels) -> bool:
         return max(rates[x].low for x in labels) <= min(rates[x].high for x in labels)
@@ -276,10 +292,10 @@ def _odd_pair(ctx: engine.Context, kind: str) -> str:
 
 
 def _expected_from(source: str, args: list[str], passage: Passage) -> Any:
-    ctx = passage.context
+    ctx, project = passage.context, passage.project
     if source == "passage_finding":
         check_id, field_name, *factor = args
-        row = next(r for r in passage_checks(passage.assignment) if r["id"] == check_id)
+        row = next(r for r in passage_checks(passage.assignment, project) if r["id"] == check_id)
         value = getattr(_run(ctx, row), field_name)
         return value * float(factor[0]) if factor else value
     if source == "formula":
@@ -297,13 +313,14 @@ def _expected_from(source: str, args: list[str], passage: Passage) -> Any:
         table = ctx.claims
         return [
             (claims_mod.absolute(table.loc[a]) / claims_mod.absolute(table.loc[b])) ** power * factor
-            for a, b in exercises.pairs(kind).values()
+            for a, b in exercises.pairs(kind, project).values()
         ]
     if source == "same_rate":
-        inputs = [claim for pair in exercises.pairs(args[0]).values() for claim in pair]
+        inputs = [claim for pair in exercises.pairs(args[0], project).values() for claim in pair]
         return engine.run_check(ctx, exercises.check_row("one_rate", "same_rate", inputs)).verdict
     if source == "same_rate_of":
-        return _finding(passage, "same_rate", [c for label in args[1:] for c in exercises.pairs(args[0])[label]])
+        pairs = exercises.pairs(args[0], project)
+        return _finding(passage, "same_rate", [c for label in args[1:] for c in pairs[label]])
     if source == "finding":
         return _finding(passage, args[0], args[1].split())
     if source == "odd_pair":
@@ -319,16 +336,16 @@ def _expected_from(source: str, args: list[str], passage: Passage) -> Any:
     raise KeyError(source)
 
 
-def _rule(qid: str, variant: str) -> tuple[str, list[str], str]:
-    """(source, arguments, where) of the row of answers.csv for ``qid`` asked in ``variant``."""
-    found = _answer_rows().get((qid, variant))
+def _rule(qid: str, variant: str, project: paths.Project | None) -> tuple[str, list[str], str]:
+    """(source, arguments, where) of the row of ``project``'s answers.csv for ``qid`` asked in ``variant``."""
+    found = _answer_rows(paths.resolve(project)).get((qid, variant))
     if found is None:
         raise DataError(f"{ANSWERS_CSV.name}: no row says how to compute {qid!r}, variant {variant!r}")
     return found
 
 
 def _answer(qid: str, variant: str, passage: Passage) -> Any:
-    source, args, where = _rule(qid, variant)
+    source, args, where = _rule(qid, variant, passage.project)
     try:
         return _expected_from(source, args, passage)
     except (KeyError, ValueError, IndexError, TypeError, StopIteration, ZeroDivisionError) as error:
@@ -360,10 +377,13 @@ MARGIN = 10  # the book's answer lies at least this many tolerances from the cla
 def _fits(passage: Passage, chosen: dict[str, str]) -> bool:
     """Whether every answer a class is asked can be computed on ``passage``,
     and no answer the book's question gives there is one the class's accepts."""
-    families = exercises.question_variants()
+    families = exercises.question_variants(passage.project)
     for qid, variant in chosen.items():
         book, mine = families[qid][BOOK], families[qid][variant]
-        rules = _rule(qid, variant)[:2], _rule(qid, BOOK)[:2]  # a missing rule is the data's fault, not the draw's
+        rules = (
+            _rule(qid, variant, passage.project)[:2],
+            _rule(qid, BOOK, passage.project)[:2],
+        )  # a missing rule is the data's fault, not the draw's
         try:
             wanted, given = (_expected_from(*rule, passage) for rule in rules)
         except DataError:
@@ -375,43 +395,50 @@ def _fits(passage: Passage, chosen: dict[str, str]) -> bool:
     return True
 
 
+def expected(seed: str | None = None, project: paths.Project | None = None) -> dict[str, Any]:
+    """Every question's expected answer, computed now from ``project``'s data
+    (the current project's by default; for the class with ``seed``, to the
+    variant it is asked, of its passage)."""
+    return _expected(seed, paths.resolve(project))
+
+
 @functools.lru_cache(maxsize=8)
-def expected(seed: str | None = None) -> dict[str, Any]:
-    """Every question's expected answer, computed now from the data (for the
-    class with ``seed``, to the variant it is asked, of its passage)."""
-    chosen = asked(seed)
+def _expected(seed: str | None, project: paths.Project) -> dict[str, Any]:
+    chosen = asked(seed, project)
+    families = exercises.question_variants(project)
     found = {}
-    for qid, q in exercises.question_variants().items():
+    for qid, q in families.items():
         book = q[BOOK]
         if book.form == "written":
             continue
-        found[qid] = _answer(qid, chosen[qid], _draw(book.assignment, seed)[0])
-    for (qid, _), (_, _, where) in _answer_rows().items():
-        if exercises.question_variants()[qid][BOOK].form == "written":
+        found[qid] = _answer(qid, chosen[qid], _draw(book.assignment, seed, project)[0])
+    for (qid, _), (_, _, where) in _answer_rows(project).items():
+        if families[qid][BOOK].form == "written":
             raise DataError(f"{where}, field 'question': {qid!r} is a written question, marked with its rubric")
     return found
 
 
-@functools.lru_cache(maxsize=1)
-def _solutions() -> dict:
+@functools.lru_cache(maxsize=4)
+def _solutions(project: paths.Project) -> dict:
+    path = _file(SOLUTIONS_YML, project)
     try:
-        found = yaml.safe_load(SOLUTIONS_YML.read_text(encoding="utf-8")) or {}
+        found = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
-        raise DataError(f"{SOLUTIONS_YML}: cannot be read ({error})") from None
+        raise DataError(f"{path}: cannot be read ({error})") from None
     if not isinstance(found, dict):
-        raise DataError(f"{SOLUTIONS_YML}: should map each question to its variants' solutions")
+        raise DataError(f"{path}: should map each question to its variants' solutions")
     return found
 
 
 def clear_caches() -> None:
-    """Forget every draw and answer computed (a test that edits the data, or draws again)."""
-    for cached in (_draw, expected, _answer_rows_in, _solutions):
+    """Forget every draw and answer computed, of every project (a test that edits the data, or draws again)."""
+    for cached in (_draw, _expected, _answer_rows, _solutions):
         cached.cache_clear()
 
 
-def solution(qid: str, variant: str) -> str:
+def solution(qid: str, variant: str, project: paths.Project | None = None) -> str:
     """The code of the solution cell of ``qid`` asked in a class ``variant`` (not the book's)."""
-    code = (_solutions().get(qid) or {}).get(variant)
+    code = (_solutions(paths.resolve(project)).get(qid) or {}).get(variant)
     if not isinstance(code, str) or f"check({qid!r}".replace("'", '"') not in code:
         raise DataError(
             f"{SOLUTIONS_YML.name}: {qid!r}, variant {variant!r} needs its solution's code, "
