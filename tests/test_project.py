@@ -15,16 +15,18 @@ import csv
 import io
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from paper_audit import paths
 from paper_audit.audit import engine
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
-from paper_audit.instructor import key
+from paper_audit.instructor import key, requirements
 from paper_audit.present import flags
 from paper_audit.tables import argument, reference, toc
 from paper_audit.text import source
@@ -285,3 +287,17 @@ def test_the_answer_key_is_computed_per_project(copy):
     assert math.isclose(real_before[0], gift_yuan / 2.4618) and math.isclose(in_copy[0], gift_yuan / 3.9)
     assert "rubles_per_usd * usd" in in_copy[1] and "rubles_per_usd * usd" not in real_before[1]
     assert (real_before[2], in_copy[2]) == (paths.current(), copy)
+
+
+def test_the_hand_outs_pins_are_read_per_project(copy):
+    """The cached pins of a bundle's requirements.txt are keyed on the project
+    too: they come from its source (src/) and its requirements.txt, which the
+    copy pins differently."""
+    shutil.copytree(paths.current().root / "src" / "paper_audit", copy.root / "src" / "paper_audit")
+    pins = (paths.current().root / "requirements.txt").read_text(encoding="utf-8")
+    assert pins.count("\nPyYAML==") == 1
+    (copy.root / "requirements.txt").write_text(re.sub(r"\nPyYAML==\S+", "\nPyYAML==0.0.1", pins), encoding="utf-8")
+    handout = {"handout": nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import yaml")])}
+    real_before, in_copy, real_after = (requirements.runtime_pins(handout, p) for p in (None, copy, None))
+    assert real_before == real_after and "PyYAML==0.0.1" not in real_before
+    assert "PyYAML==0.0.1" in in_copy, "the real project's pins reached the copy"

@@ -8,7 +8,8 @@ mapped to the distribution that installs it (``importlib.metadata``); with
 ``ipykernel`` (the kernel that runs a notebook) and everything they require,
 each is pinned as in the project's ``requirements.txt``. A module no
 distribution provides is refused, naming the module that imports it: a
-bundle that would fail on a student's machine is never written.
+bundle that would fail on a student's machine is never written. The package's
+source and the pins are a project's (``project=``, the current one by default).
 """
 
 from __future__ import annotations
@@ -110,10 +111,10 @@ def distributions(outside: dict[str, str]) -> set[str]:
     return found
 
 
-def project_pins() -> dict[str, str]:
-    """Distribution -> its line of the project's requirements.txt."""
+def project_pins(project: paths.Project | None = None) -> dict[str, str]:
+    """Distribution -> its line of ``project``'s requirements.txt (the current project's by default)."""
     pins = {}
-    for line in (paths.REPO_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+    for line in (paths.resolve(project).root / "requirements.txt").read_text(encoding="utf-8").splitlines():
         if "==" in line and not line.lstrip().startswith("#"):
             pins[canonical(line.split("==")[0].strip())] = line.strip()
     return pins
@@ -138,14 +139,16 @@ def closure(names: set[str], pins: dict[str, str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _pins(start: frozenset[str]) -> tuple[str, ...]:
-    _, outside = reached(set(start), paths.REPO_ROOT / "src")
-    return tuple(closure(distributions(outside) | set(KERNEL), project_pins()))
+def _pins(start: frozenset[str], project: paths.Project) -> tuple[str, ...]:
+    """Keyed on the project too: its source (src/) and its requirements.txt are read."""
+    _, outside = reached(set(start), project.root / "src")
+    return tuple(closure(distributions(outside) | set(KERNEL), project_pins(project)))
 
 
-def runtime_pins(notebooks: dict[str, object]) -> list[str]:
-    """The lines of the bundle's requirements.txt for these hand-outs (name -> notebook)."""
+def runtime_pins(notebooks: dict[str, object], project: paths.Project | None = None) -> list[str]:
+    """The lines of the bundle's requirements.txt for these hand-outs (name -> notebook),
+    from ``project``'s source and pins (the current project's by default)."""
     start: set[str] = set()
     for name, notebook in notebooks.items():
         start |= notebook_imports(notebook, name)
-    return list(_pins(frozenset(start)))
+    return list(_pins(frozenset(start), paths.resolve(project)))

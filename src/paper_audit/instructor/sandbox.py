@@ -351,6 +351,8 @@ def worker_env() -> dict[str, str]:
     return env
 
 
+# Cached once per process, not per project (issue 27): a probe of this machine
+# (bwrap, user namespaces, setpriv, the Python's folders), which reads no project file.
 @functools.lru_cache(maxsize=1)
 def unavailable() -> str:
     """Why the sandbox cannot be had on this machine ('' if it can): bwrap is
