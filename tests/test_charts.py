@@ -61,6 +61,26 @@ EVENTS = [
 WITHDRAWALS = [dt.date(1953, 7, 27), dt.date(1954, 9, 30), dt.date(1955, 4, 30), dt.date(1958, 10, 26)]
 
 
+@pytest.fixture(scope="module")
+def every_chart(tmp_path_factory):
+    """``all_charts`` drawn once for the module (drawing and checking them is
+    most of these tests' time): (the charts by name, the figures they were
+    drawn on by name, the folder they were published into)."""
+    folder = tmp_path_factory.mktemp("charts")
+    figures = {}
+    real = plots.publish
+
+    def keep(fig, name, *args, **kwargs):
+        figures[name] = fig
+        return real(fig, name, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAPER_AUDIT_OUTPUT_DIR", str(folder))
+        patch.setattr(plots, "publish", keep)
+        charts = all_charts()
+    return charts, figures, folder
+
+
 def all_charts():
     """One chart of each kind, on data like the book's (dollar sums in the billions, won rates in the thousands)."""
     values = [1.5 + i * 0.005 for i in range(301)]
@@ -125,8 +145,8 @@ def test_numbers_are_written_as_people_write_them():
     ]
 
 
-def test_every_axis_shows_plain_numbers(drawn):
-    all_charts()
+def test_every_axis_shows_plain_numbers(every_chart):
+    _, drawn, _ = every_chart
     for name, fig in drawn.items():
         for ax in fig.axes:
             for axis in (ax.xaxis, ax.yaxis):
@@ -138,8 +158,8 @@ def test_every_axis_shows_plain_numbers(drawn):
                     )
 
 
-def test_log_axes_tick_at_round_values_without_minor_ticks(drawn):
-    all_charts()
+def test_log_axes_tick_at_round_values_without_minor_ticks(every_chart):
+    _, drawn, _ = every_chart
     dollars = drawn["dollars"].axes[0].xaxis
     assert tick_texts(dollars) and set(tick_texts(dollars)) <= {
         f"{m} {w}" for m in (100, 200, 300, 500) for w in ("million",)
@@ -149,16 +169,16 @@ def test_log_axes_tick_at_round_values_without_minor_ticks(drawn):
     assert "1,000" in tick_texts(won) and not len(won.get_minorticklocs()), tick_texts(won)
 
 
-def test_count_axes_tick_at_whole_numbers(drawn):
+def test_count_axes_tick_at_whole_numbers(drawn, every_chart):
     plots.bars(["a", "b", "c"], [1, 3, 2], "counts", xlabel="problems", title="", alt="a", caption="c")
-    all_charts()
-    for name, axis in (("counts", drawn["counts"].axes[0].xaxis), ("divisions", drawn["divisions"].axes[0].yaxis)):
+    divisions = every_chart[1]["divisions"]
+    for name, axis in (("counts", drawn["counts"].axes[0].xaxis), ("divisions", divisions.axes[0].yaxis)):
         shown = tick_texts(axis)
         assert shown and all(re.fullmatch(r"\d+", t) for t in shown), f"{name}: {shown}"
 
 
-def test_dates_read_as_months_or_years_and_do_not_overlap(drawn):
-    all_charts()
+def test_dates_read_as_months_or_years_and_do_not_overlap(every_chart):
+    _, drawn, _ = every_chart
     months = tick_texts(drawn["timeline"].axes[0].xaxis)
     years = tick_texts(drawn["divisions"].axes[0].xaxis)
     assert months and all(MONTH_YEAR.match(t) for t in months), months
@@ -184,8 +204,8 @@ def test_overlapping_tick_labels_are_found_and_refused(tmp_path, monkeypatch):
 PHONE_MIN_PX = 11
 
 
-def test_text_stays_legible_on_a_phone(drawn):
-    charts = all_charts()
+def test_text_stays_legible_on_a_phone(every_chart):
+    charts, _, _ = every_chart
     for name, chart in charts.items():
         assert chart.phone_text_px >= PHONE_MIN_PX, (name, chart.width_px, chart.phone_text_px)
         assert chart.width_px <= 600, f"{name} is {chart.width_px:.0f} px wide: a phone shrinks it too far"
@@ -204,14 +224,15 @@ def test_text_size_on_a_phone_is_computed_from_inches_dpi_and_the_column():
     assert chart_rules.PHONE_COLUMN_PX == 342, "measured in Chromium at 390 px (test_browser checks it)"
 
 
-def test_the_natural_width_is_the_saved_file_s(drawn, tmp_path):
+def test_the_natural_width_is_the_saved_file_s(every_chart):
     """The width the legibility rule assumes is the one the SVG file states
     (in points, drawn at 96 CSS px to 72 points)."""
-    for name, chart in all_charts().items():
+    charts, _, folder = every_chart
+    for name, chart in charts.items():
         width = re.search(rb'<svg[^>]*\swidth="([\d.]+)pt"', chart.svg)
         assert width, name
         assert float(width.group(1)) * 96 / 72 == pytest.approx(chart.width_px, abs=2), name
-        assert (tmp_path / "figures" / f"{name}.svg").read_bytes() == chart.svg
+        assert (folder / "figures" / f"{name}.svg").read_bytes() == chart.svg
 
 
 def test_a_chart_as_wide_as_before_is_now_refused(tmp_path, monkeypatch):
