@@ -6,8 +6,9 @@ its inputs' roles in order, what it reads from the ``expected_*`` fields,
 whether it checks both ends of a printed range, what it does, which values
 (``provides``) an explanation of one of its checks may name as ``{field}``,
 how the size of its gap is worded (``gap``, one of ``gaps``' wordings) and
-what its "consistent" means (``agreement``). The families of kinds live in
-``paper_audit.audit.kinds``.
+what its "consistent" means (``agreement``); and what the modules above
+the audit ask of it, so that none of them names a kind (``kinds_where``). The
+families of kinds live in ``paper_audit.audit.kinds``.
 
 A kind returns a ``Result``: the rounding grade of its computation, the
 numbers of the comparison (a ``Comparison``; ``compare`` fills one), the
@@ -22,7 +23,7 @@ the first case that shows it, and not later in a sweep over the book's data.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -41,6 +42,7 @@ from paper_audit.audit.verdicts import (
     WITHIN_ROUNDING,
 )
 from paper_audit.errors import DataError
+from paper_audit.tables import reference
 
 CheckRow = dict[str, Any]  # a row of data/checks.csv as load_checks returns it
 EXPECTED_FIELDS = ("expected_low", "expected_high", "expected_unit")
@@ -57,6 +59,23 @@ INSIDE = "inside"  # equal, or the recomputed span lies inside the span the word
 MEETS = "meets"  # the two sides meet: a date overlaps its reference, events fit the span (separation 1)
 PHRASE = "phrase"  # the phrase holds by the numbers (wording supported)
 AGREEMENTS = (EQUAL, INSIDE, MEETS, PHRASE)
+
+# What a check holds its inputs to be to one another (``@kind(relation=...)``), in the terms
+# the modules above the audit ask by: the drafter (``author.drafted_checks``) drafts a check
+# of every kind of a relation it reads in the paper's wording, and a class's variant
+# (``instructor.variants``) draws a check's figures by its kind's relation. A kind of a
+# relation takes its inputs in the order the comment says.
+AT_STATED_RATE = "at a stated rate"  # amount, converted value, the text's rate (its amount, then its value)
+AT_OFFICIAL_RATE = "at an official rate"  # amount, its dollars, (optionally) an official rate of its time
+ONE_RATE = "one rate"  # pairs of an amount and its converted value, which should imply one rate
+SHARES_OF_A_WHOLE = "shares of a whole"  # shares that should add up to the whole in expected_low
+STATED_TWICE = "stated twice"  # one quantity, stated twice
+RANGE_AND_LENGTH = "range and length"  # a range of years, then its stated length
+WHAT_REMAINS = "what remains"  # a total, then a part that left it
+DURATION_BETWEEN = "duration between"  # two dated events, then the duration said to lie between them
+DURATION_HOLDING = "duration holding"  # two dated events, then a duration said to hold them
+RELATIONS: tuple[str, ...] = (AT_STATED_RATE, AT_OFFICIAL_RATE, ONE_RATE, SHARES_OF_A_WHOLE, STATED_TWICE)
+RELATIONS += (RANGE_AND_LENGTH, WHAT_REMAINS, DURATION_BETWEEN, DURATION_HOLDING)
 
 
 class ContractError(TypeError):
@@ -126,7 +145,14 @@ class KindSpec:
     repeat (at least ``repeat`` times), what it reads from the expected_*
     fields, whether it checks both ends of a range, what it does, the values
     its findings offer an explanation (``provides``), how the size of its gap
-    is worded (``gap``) and what its "consistent" means (``agreement``)."""
+    is worded (``gap``) and what its "consistent" means (``agreement``); and,
+    for the modules above the audit, the relation it checks (``RELATIONS``),
+    the roles of an amount and its value in another currency that it holds to a
+    rate (``converts``), the roles that are the rate the text states
+    (``stated_rate``: a definition, not a conversion of an amount), whether its
+    groups of inputs may come in any order (``any_order``) and whether its
+    yardsticks are the reference rates its computation quotes, not the facts
+    among its inputs (``quotes_yardsticks``)."""
 
     name: str
     roles: tuple[Role, ...] | None
@@ -137,6 +163,11 @@ class KindSpec:
     provides: frozenset[str] = frozenset()
     gap: gaps.GapWording = gaps.apart_wording
     agreement: str = EQUAL
+    relation: str = ""
+    converts: tuple[str, str] | None = None
+    stated_rate: tuple[str, ...] = ()
+    any_order: bool = False
+    quotes_yardsticks: bool = False
 
     def signature(self) -> str:
         if self.roles is None:
@@ -145,6 +176,26 @@ class KindSpec:
             r.name + ("?" if r.optional else "") + ("" if r.source == "claim" else f":{r.source}") for r in self.roles
         )
         return f"({names}) repeated, at least {self.repeat} times" if self.repeat else names
+
+    def groups(self, inputs: Sequence[str]) -> list[tuple[str, ...]]:
+        """A check's inputs in groups of the roles: one group each time the roles
+        repeat (whole groups only), else all of them as one."""
+        size = len(self.roles or ()) if self.repeat else 0
+        if not size:
+            return [tuple(inputs)]
+        return [tuple(inputs[i : i + size]) for i in range(0, len(inputs) - size + 1, size)]
+
+    def at(self, role: str, inputs: Sequence[str]) -> list[str]:
+        """The inputs in ``role``, one from each group that reaches it."""
+        place = [r.name for r in self.roles or ()].index(role)
+        return [group[place] for group in self.groups(inputs) if place < len(group)]
+
+    def conversions(self, inputs: Sequence[str]) -> list[tuple[str, str]]:
+        """(amount, converted) of each group, by the roles ``converts`` names; none if it names none."""
+        if self.converts is None:
+            return []
+        amount, converted = self.converts
+        return list(zip(self.at(amount, inputs), self.at(converted, inputs), strict=False))
 
 
 # name: the function that runs a check of that kind, and what it declares
@@ -162,10 +213,23 @@ def kind(
     provides: tuple[str, ...] = (),
     gap: gaps.GapWording = gaps.apart_wording,
     agreement: str = EQUAL,
+    relation: str = "",
+    converts: tuple[str, str] | None = None,
+    stated_rate: tuple[str, ...] = (),
+    any_order: bool = False,
+    quotes_yardsticks: bool = False,
 ) -> Callable[[KindFunction], KindFunction]:
     """Register a check kind and what it declares (see ``KindSpec``)."""
     if agreement not in AGREEMENTS:
         raise ValueError(f"check kind {name!r}: agreement {agreement!r} is not one of {', '.join(AGREEMENTS)}")
+    if relation and relation not in RELATIONS:
+        raise ValueError(f"check kind {name!r}: relation {relation!r} is not one of {', '.join(RELATIONS)}")
+    named = {Role.parse(r).name for r in roles or ()}
+    unknown = [r for r in (*(converts or ()), *stated_rate) if r not in named]
+    if unknown:
+        raise ValueError(f"check kind {name!r}: {', '.join(unknown)} is not one of its roles")
+    if any_order and not repeat:
+        raise ValueError(f"check kind {name!r}: any_order is for roles that repeat")
 
     def register(function: KindFunction) -> KindFunction:
         if name in KINDS:
@@ -181,11 +245,40 @@ def kind(
             frozenset(provides),
             gap,
             agreement,
+            relation,
+            converts,
+            tuple(stated_rate),
+            any_order,
+            quotes_yardsticks,
         )
         gaps.WORDINGS[name] = gap
+        if quotes_yardsticks:
+            # The tables, below the audit, cannot ask the kinds: they are told.
+            reference.QUOTED_YARDSTICKS.add(name)
         return function
 
     return register
+
+
+def unregister(name: str) -> None:
+    """Forget a kind and all it declared (a kind a test registers for itself)."""
+    for registry in (KINDS, KIND_SPECS, gaps.WORDINGS):
+        registry.pop(name, None)
+    reference.QUOTED_YARDSTICKS.discard(name)
+
+
+def kinds_where(test: Callable[[KindSpec], bool] | None = None, /, **declared: object) -> tuple[str, ...]:
+    """The kinds, in the order declared, whose declarations pass ``test`` and have the
+    values given (``kinds_where(relation=ONE_RATE)``): how a module finds the kinds it
+    needs without naming one."""
+    wrong = set(declared) - set(KindSpec.__dataclass_fields__)
+    if wrong:
+        raise TypeError(f"a kind declares no {', '.join(sorted(wrong))}")
+    return tuple(
+        name
+        for name, spec in KIND_SPECS.items()
+        if (test is None or test(spec)) and all(getattr(spec, k) == v for k, v in declared.items())
+    )
 
 
 def _close(a: float, b: float) -> bool:

@@ -35,6 +35,7 @@ from paper_audit.audit.check_kinds import (
     ExtraValue,
     Result,
     check_against_spec,
+    kinds_where,
 )
 from paper_audit.audit.context import Context
 from paper_audit.audit.finding import Finding, findings_frame
@@ -54,6 +55,7 @@ __all__ = [
     "explain",
     "findings_frame",
     "findings_summary",
+    "kinds_where",
     "load_checks",
     "run_all",
     "run_check",

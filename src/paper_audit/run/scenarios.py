@@ -20,26 +20,29 @@ from paper_audit.present import plots, render
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
 
-# The kinds of check that relate an amount to its dollar value: the chapter
-# gathers every check of these kinds in the book (``Chapter(gathers=...)``).
-CONVERSION_KINDS = ("conversion", "reference_rate", "same_rate")
+
+def conversion_kinds() -> tuple[str, ...]:
+    """The kinds of check that hold an amount and its value in another currency to
+    a rate: those that declare which of their inputs do (``@kind(converts=...)``)."""
+    return engine.kinds_where(lambda spec: spec.converts is not None)
+
+
+# The chapter gathers every check of these kinds in the book (``Chapter(gathers=...)``).
+CONVERSION_KINDS = conversion_kinds()
+# The column of each row's label, what it converts, and its heading in the book: the
+# English word, which a kind also bears as its name (tests/test_checks.py ``HOMONYMS``).
+LABEL = "conversion"
 
 
 def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
     """Every (amount in a currency, amount in dollars) pair that a check relates, once each."""
     pairs: list[tuple[str, str]] = []
     rows = engine.load_checks(claims=table)
-    # "4 rubles equaled to USD 1" is the rate itself, not a conversion of an amount.
-    rate_claims = {i for row in rows if row["kind"] == "conversion" for i in row["inputs"].split()[2:]}
-    for row in rows:
-        ids = row["inputs"].split()
-        if row["kind"] not in CONVERSION_KINDS:
-            continue
-        if row["kind"] != "same_rate":
-            candidates = [(ids[0], ids[1])]
-        else:
-            candidates = list(zip(ids[::2], ids[1::2], strict=True))
-        for amount, usd in candidates:
+    specs = [(engine.KIND_SPECS[row["kind"]], row["inputs"].split()) for row in rows]
+    # A rate the text states ("4 rubles equaled to USD 1") is not a conversion of an amount.
+    rate_claims = {i for spec, ids in specs for role in spec.stated_rate for i in spec.at(role, ids)}
+    for spec, ids in specs:
+        for amount, usd in spec.conversions(ids):
             if amount in rate_claims or (amount, usd) in pairs:
                 continue
             if table.loc[usd, "unit"] == "USD" and table.loc[amount, "unit"] != "USD":
@@ -110,7 +113,7 @@ def table(claims: pd.DataFrame | None = None, stated_rates: dict | None = None, 
         valid = reference.rates_for(currency, start, stop) if start is not None else ()
         then = [dollars(value, currency, start, r) for r in valid]
         row = {
-            "conversion": claims.loc[amount, "measure"] + end,
+            LABEL: claims.loc[amount, "measure"] + end,
             "amount_claim": amount,
             "usd_claim": usd,
             "currency": currency,
@@ -167,7 +170,7 @@ def currency_table(rows: pd.DataFrame, currency: str) -> str:
     each figure's period and the dollars they give (a range where they
     disagree), then any rate of another time in a column marked counterfactual."""
     headings = {
-        "conversion": "conversion",
+        LABEL: LABEL,
         "page": "page",
         "period": "period of the figure",
         "amount": f"amount ({currency})",
@@ -182,7 +185,7 @@ def currency_table(rows: pd.DataFrame, currency: str) -> str:
         if column in rows and rows[column].notna().any():
             headings[column] = counterfactual_heading(rate, rows)
     shown = {c: h for c, h in headings.items() if c in rows and rows[c].notna().any()}
-    numbers = {c: render.amount for c in shown if c not in ("conversion", "page", "period", "yardsticks_text")}
+    numbers = {c: render.amount for c in shown if c not in (LABEL, "page", "period", "yardsticks_text")}
     numbers["usd_then"] = str  # a range of amounts, already written out
     caption = f"Conversions from {currency}, at the official rates valid in each figure's period"
     if any(c.startswith("counterfactual_") for c in shown):
@@ -200,7 +203,7 @@ def dollar_chart(frame: pd.DataFrame, name: str) -> plots.Chart:
             if column in frame and frame[column].notna().any():
                 label = f"at {float(rate['units_per_usd']):g} {currency}/USD, {validity(rate)} ({rate['confidence']})"
                 alternatives[label] = list(frame[column])
-    labels = [f"{c} (p. {p})" for c, p in zip(frame["conversion"], frame["page"], strict=True)]
+    labels = [f"{c} (p. {p})" for c, p in zip(frame[LABEL], frame["page"], strict=True)]
     described = [
         f"{label}: stated {render.amount(usd)}, "
         + (f"at the official rates valid then {then}" if then == then else "no rate known")

@@ -299,13 +299,20 @@ def citation(source_id: str) -> tuple[str, str, str, bool]:
     return f"{author}, ", row["title"], tail + (f" {row['url']}" if row["url"] else ""), row["title"].startswith("[")
 
 
+# The kinds of check whose yardsticks are the reference rates their computation quotes
+# (every candidate of the figure's time, none under a reader's own rate), not the facts
+# among their inputs. A kind declares it (``@kind(quotes_yardsticks=True)``); the audit,
+# above these tables, registers it here (``check_kinds.kind``), as the tables may not ask it.
+QUOTED_YARDSTICKS: set[str] = set()
+
+
 def facts_used(finding) -> list[str]:
     """The reference facts a finding (``audit.finding.Finding``) holds the paper
-    against: the facts among its inputs; for a conversion at an official rate,
-    the rates its computation shows at work (every candidate of the figure's
-    time, none under a reader's own rate) and the redenomination its
+    against: the facts among its inputs; for a kind whose yardsticks its
+    computation quotes (``QUOTED_YARDSTICKS``: a conversion at an official
+    rate), the rates its computation shows at work and the redenomination its
     explanation invokes."""
-    if finding.kind != "reference_rate":
+    if finding.kind not in QUOTED_YARDSTICKS:
         return [i for i in dict.fromkeys(finding.inputs) if is_fact(i)]
     rates = rates_quoted(finding.computation)
     reforms = [redenomination(c) for c in dict.fromkeys(lookup(i)[1]["currency"] for i in rates)]

@@ -4,7 +4,18 @@ length of a range of years."""
 
 from __future__ import annotations
 
-from paper_audit.audit.check_kinds import INSIDE, MEETS, CheckRow, Comparison, Result, compare, kind
+from paper_audit.audit.check_kinds import (
+    DURATION_BETWEEN,
+    DURATION_HOLDING,
+    INSIDE,
+    MEETS,
+    RANGE_AND_LENGTH,
+    CheckRow,
+    Comparison,
+    Result,
+    compare,
+    kind,
+)
 from paper_audit.audit.context import Context
 from paper_audit.audit.gaps import beyond_words_wording, days_wording
 from paper_audit.audit.phrasing import amount_text, date_text, dates_text, span_text, unnested
@@ -70,6 +81,7 @@ def _gap_interval(ctx: Context, start: str, end: str, unit: str) -> Interval:
     provides=("days_low", "days_high", "days", "expected_low", "expected_high"),
     gap=beyond_words_wording,
     agreement=INSIDE,
+    relation=DURATION_BETWEEN,
 )
 def _date_gap(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     start, end, *duration = inputs
@@ -116,6 +128,7 @@ def _date_gap(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     provides=("span",),
     gap=beyond_words_wording,
     agreement=MEETS,
+    relation=DURATION_HOLDING,
 )
 def _span_within(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     start, end, duration = inputs
@@ -142,7 +155,12 @@ def _span_within(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     )
 
 
-@kind("range_length", roles=("range", "length"), does="a range of years against its stated length")
+@kind(
+    "range_length",
+    roles=("range", "length"),
+    does="a range of years against its stated length",
+    relation=RANGE_AND_LENGTH,
+)
 def _range_length(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     range_id, length_id = inputs
     c = ctx.claim(range_id)

@@ -9,7 +9,17 @@ import math
 
 import pandas as pd
 
-from paper_audit.audit.check_kinds import CheckRow, Comparison, Result, compare, kind, spread
+from paper_audit.audit.check_kinds import (
+    SHARES_OF_A_WHOLE,
+    STATED_TWICE,
+    WHAT_REMAINS,
+    CheckRow,
+    Comparison,
+    Result,
+    compare,
+    kind,
+    spread,
+)
 from paper_audit.audit.context import Context
 from paper_audit.audit.gaps import against_range, whole_wording
 from paper_audit.audit.params import ASSUMED_DIVISIONS_PER_ARMY
@@ -28,6 +38,7 @@ from paper_audit.tables import claims as claims_mod
     does="shares of one whole add up to it",
     provides=("excess", "rounding_reach", "n_parts"),
     gap=whole_wording,
+    relation=SHARES_OF_A_WHOLE,
 )
 def _parts_sum(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     parts = [ctx.interval(i, as_percent=True) for i in inputs]
@@ -55,6 +66,7 @@ def _parts_sum(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     roles=("first", "second"),
     does="one quantity reported twice agrees with itself",
     provides=("ratio",),
+    relation=STATED_TWICE,
 )
 def _same_quantity(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     first, second = inputs
@@ -90,6 +102,7 @@ def _measure(ctx: Context, claim_id: str, which: str) -> str:
     roles=("total", "part", "phrase_figure?"),
     does="what remains of a total after a part left",
     provides=("total", "part", "remainder", "share"),
+    relation=WHAT_REMAINS,
 )
 def _remainder(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """What remains of a total after a part left. Optional further inputs are

@@ -12,7 +12,17 @@ from typing import Any
 import pandas as pd
 
 from paper_audit import paths
-from paper_audit.audit.check_kinds import CheckRow, Comparison, Result, compare, kind, separation
+from paper_audit.audit.check_kinds import (
+    AT_OFFICIAL_RATE,
+    AT_STATED_RATE,
+    ONE_RATE,
+    CheckRow,
+    Comparison,
+    Result,
+    compare,
+    kind,
+    separation,
+)
 from paper_audit.audit.context import Context
 from paper_audit.audit.gaps import against_range
 from paper_audit.audit.phrasing import (
@@ -37,6 +47,10 @@ from paper_audit.tables import reference
     ends=True,
     does="an amount converted at the rate the text states (rate_from units = rate_to units)",
     provides=("rate",),
+    relation=AT_STATED_RATE,
+    converts=("amount", "converted"),
+    # "4 rubles equaled to USD 1" is the rate itself, not a conversion of an amount.
+    stated_rate=("rate_from", "rate_to"),
 )
 def _conversion(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     amount, converted, rate_from, rate_to = inputs
@@ -143,6 +157,9 @@ def _yardsticks(ctx: Context, row: CheckRow, claim_id: str, currency: str, named
     does="an amount converted at an independent official rate of the time",
     provides=("yardsticks", "range", "units_note", "rate", "paper_rate"),
     gap=against_range("every candidate", None),
+    relation=AT_OFFICIAL_RATE,
+    converts=("amount", "converted"),
+    quotes_yardsticks=True,
 )
 def _reference_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """A conversion held against every official rate valid when the figure was made."""
@@ -277,6 +294,9 @@ def _part_of_whole(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     repeat=2,
     does="several conversions between the same currencies imply one rate",
     provides=("low_rate", "high_rate", "ratio", "rates"),
+    relation=ONE_RATE,
+    converts=("amount", "converted"),
+    any_order=True,  # one rate for all: the pairs may be listed in any order
 )
 def _same_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     if len(inputs) < 4 or len(inputs) % 2:

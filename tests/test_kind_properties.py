@@ -1,0 +1,121 @@
+"""What a kind declares for the modules above the audit, so that none of them
+names a kind (issue 27): each property shown on a kind declared by the test
+itself. A module that asks for kinds by what they declare picks the new kind
+up without being edited, and treats it otherwise when it declares otherwise
+(which is how each test would fail if the module named kinds again, or if the
+property were ignored)."""
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from paper_audit.audit import check_kinds, engine
+from paper_audit.audit.check_kinds import kind
+from paper_audit.run import scenarios
+from paper_audit.tables import claims as claims_mod
+from paper_audit.tables import reference
+
+
+def _never_run(ctx, row, inputs):
+    raise AssertionError("these tests ask what a kind declares; they never run one")
+
+
+@pytest.fixture
+def declare():
+    """``declare(name, roles, **declared)`` registers a kind for one test and
+    gives its spec; every kind so registered is forgotten after the test."""
+    names = []
+
+    def register(name, roles, **declared):
+        names.append(name)
+        kind(name, roles=roles, does="a kind declared by a test", **declared)(_never_run)
+        return engine.KIND_SPECS[name]
+
+    yield register
+    for name in names:
+        check_kinds.unregister(name)
+        assert name not in engine.KINDS and name not in engine.KIND_SPECS
+
+
+def test_kinds_where_finds_the_kinds_that_declare_a_value(declare):
+    assert engine.kinds_where(relation=check_kinds.ONE_RATE) == ("same_rate",)
+    declare("one_rate_for_test", ("amount", "converted"), repeat=2, relation=check_kinds.ONE_RATE)
+    assert engine.kinds_where(relation=check_kinds.ONE_RATE) == ("same_rate", "one_rate_for_test")
+    assert engine.kinds_where(lambda spec: spec.any_order, relation=check_kinds.ONE_RATE) == ("same_rate",)
+    with pytest.raises(TypeError, match="a kind declares no relaton"):
+        engine.kinds_where(relaton=check_kinds.ONE_RATE)
+
+
+def test_unregister_forgets_all_a_kind_declared(declare):
+    declare("forgotten_for_test", ("amount", "converted"), converts=("amount", "converted"), quotes_yardsticks=True)
+    assert "forgotten_for_test" in reference.QUOTED_YARDSTICKS
+    check_kinds.unregister("forgotten_for_test")
+    assert "forgotten_for_test" not in reference.QUOTED_YARDSTICKS
+    assert "forgotten_for_test" not in scenarios.conversion_kinds()
+
+
+@pytest.mark.parametrize(
+    "declared, refused",
+    [
+        ({"relation": "a relation nobody reads"}, "relation 'a relation nobody reads' is not one of"),
+        ({"converts": ("amount", "dollars")}, "dollars is not one of its roles"),
+        ({"stated_rate": ("rate",)}, "rate is not one of its roles"),
+        ({"any_order": True}, "any_order is for roles that repeat"),
+    ],
+)
+def test_a_declaration_that_does_not_fit_the_kind_is_refused(declared, refused):
+    with pytest.raises(ValueError, match=refused):
+        kind("refused_for_test", roles=("amount", "converted:either?"), **declared)
+    assert "refused_for_test" not in engine.KINDS
+
+
+def test_the_groups_of_a_kinds_inputs_follow_its_roles():
+    same_rate, conversion = engine.KIND_SPECS["same_rate"], engine.KIND_SPECS["conversion"]
+    assert same_rate.groups(["a", "b", "c", "d", "e"]) == [("a", "b"), ("c", "d")]
+    assert same_rate.conversions(["a", "b", "c", "d"]) == [("a", "b"), ("c", "d")]
+    assert conversion.conversions(["a", "b", "f", "t"]) == [("a", "b")]
+    assert conversion.at("rate_to", ["a", "b", "f", "t"]) == ["t"]
+    assert engine.KIND_SPECS["reference_rate"].at("rate", ["a", "b"]) == [], "an optional role not given"
+
+
+# converts, stated_rate: the scenarios chapter's conversions (run/scenarios.py)
+
+UNITS = pd.DataFrame({"unit": {"r4": "rubles", "r1": "USD", "amt": "rubles", "usd": "USD", "x": "won", "y": "USD"}})
+# The first row states a rate (r4 to r1) and converts amt; the second converts r4 (the rate itself) at x to y.
+ROWS = ["r4 r1 amt usd", "x y r4 r1"]
+
+
+def _pairs(monkeypatch, name):
+    rows = [{"kind": name, "inputs": inputs} for inputs in ROWS]
+    monkeypatch.setattr(engine, "load_checks", lambda claims=None: rows)
+    return scenarios.conversion_pairs(UNITS)
+
+
+def test_the_scenarios_gather_a_new_kind_by_the_conversions_it_declares(declare, monkeypatch):
+    assert scenarios.conversion_kinds() == scenarios.CONVERSION_KINDS == ("conversion", "reference_rate", "same_rate")
+    roles = ("rate", "rate_usd", "sum", "sum_usd")
+    declare("at_rate_for_test", roles, converts=("sum", "sum_usd"), stated_rate=("rate", "rate_usd"))
+    assert "at_rate_for_test" in scenarios.conversion_kinds()
+    assert _pairs(monkeypatch, "at_rate_for_test") == [("amt", "usd")]
+    # Without stated_rate the rate counts as an amount converted; without converts nothing is gathered.
+    declare("no_stated_rate_for_test", roles, converts=("sum", "sum_usd"))
+    assert _pairs(monkeypatch, "no_stated_rate_for_test") == [("amt", "usd"), ("r4", "r1")]
+    declare("no_conversion_for_test", roles)
+    assert "no_conversion_for_test" not in scenarios.conversion_kinds()
+    assert _pairs(monkeypatch, "no_conversion_for_test") == []
+
+
+# quotes_yardsticks: the yardsticks a flag lists (tables/reference.py, below the audit)
+
+
+def test_a_new_kind_that_quotes_its_yardsticks_lists_the_rates_it_quotes(declare):
+    row = next(r for r in engine.load_checks() if r["id"] == "chinese_debt_official")
+    finding = engine.run_check(engine.Context(claims_mod.load_claims()), row)
+    quoted = ["cny_before_reform", "cny_before_reform_alt", "renminbi_redenomination"]
+    assert reference.facts_used(finding) == quoted
+    declare("quoting_for_test", ("amount", "converted", "rate:fact"), quotes_yardsticks=True)
+    assert reference.facts_used(dataclasses.replace(finding, kind="quoting_for_test")) == quoted
+    # A kind that does not declare it: its yardsticks are the facts among its inputs.
+    declare("not_quoting_for_test", ("amount", "converted", "rate:fact"))
+    assert reference.facts_used(dataclasses.replace(finding, kind="not_quoting_for_test")) == ["cny_before_reform"]
