@@ -10,11 +10,15 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from invented_page import CLEAN as INVENTED
 from paper_audit.audit import check_kinds, engine
 from paper_audit.audit.check_kinds import kind
+from paper_audit.author.drafted_checks import draft_checks, find_rates
+from paper_audit.author.drafted_claims import assign_ids, draft_claims
 from paper_audit.run import scenarios
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
+from paper_audit.text import source
 
 
 def _never_run(ctx, row, inputs):
@@ -119,3 +123,42 @@ def test_a_new_kind_that_quotes_its_yardsticks_lists_the_rates_it_quotes(declare
     # A kind that does not declare it: its yardsticks are the facts among its inputs.
     declare("not_quoting_for_test", ("amount", "converted", "rate:fact"))
     assert reference.facts_used(dataclasses.replace(finding, kind="not_quoting_for_test")) == ["cny_before_reform"]
+
+
+# relation: the drafter (author/drafted_checks.py)
+
+# Between them, the invented page and this text word every relation the drafter reads: the page a
+# conversion at a stated rate, shares of a whole, a duration between dated events and one holding
+# them; this text what remains, a quantity stated twice (twice), a plan's length and conversions
+# with no stated rate.
+WORDED = (
+    "Of the 34 divisions, 15 divisions went home in 1954 and the rest stayed. One-third (33.3 percent) "
+    "of the 600 people were women, and 600 people signed. The army stayed for two weeks, from "
+    "16 November 1955 to 23 November 1955. The Three-Year Plan (1954-1956) cost 800 yuan (USD 200) "
+    "and 300 yuan (USD 75)."
+)
+# A conversion at an official rate needs reference data: the drafter never drafts one.
+DRAFTED = [r for r in check_kinds.RELATIONS if r != check_kinds.AT_OFFICIAL_RATE]
+
+
+def _drafts() -> list[dict]:
+    rows = []
+    for number, text in ((7, INVENTED), (9, WORDED)):
+        page = source.Page(number, text, text, source.segment_added_page(number, text, text))
+        drafted, _ = draft_claims(page)
+        assign_ids(drafted, set())
+        rows += draft_checks(drafted, page.clean, find_rates(drafted, {number: page.clean}))
+    return rows
+
+
+@pytest.mark.parametrize("relation", DRAFTED)
+def test_the_drafter_drafts_a_new_kind_of_a_relation_it_reads(declare, relation):
+    before = _drafts()
+    expected = [
+        row | {"kind": "drafted_for_test"} for row in before if row["kind"] in engine.kinds_where(relation=relation)
+    ]
+    assert expected, f"the texts word no {relation!r}"
+    declare("drafted_for_test", ("first", "second"), relation=relation)
+    after = _drafts()
+    assert [row for row in after if row["kind"] == "drafted_for_test"] == expected
+    assert [row for row in after if row["kind"] != "drafted_for_test"] == before

@@ -1,24 +1,28 @@
 """The checks a page's wording implies, drafted from its claims' places in the text.
 
-One function per family of relation, each reading one way the paper words it:
+One function per family of relation (``check_kinds.RELATIONS``), each reading
+one way the paper words it:
 
 * conversions at a stated rate: an amount with its dollar equivalent in
   brackets ("X rubles (USD Y)") and a rate the text states for that currency
-  ("4 rubles equaled to USD 1"): a ``conversion``; several such pairs of one
-  currency and no stated rate: a ``same_rate``;
+  ("4 rubles equaled to USD 1"): ``AT_STATED_RATE``; several such pairs of one
+  currency and no stated rate: ``ONE_RATE``;
 * parts of a whole: percentages in one sentence that add up to about a
-  whole: ``parts_sum``;
+  whole: ``SHARES_OF_A_WHOLE``;
 * one quantity stated twice: a fraction with its percentage in brackets, or
-  one count stated twice: ``same_quantity``;
-* a plan's length: "N-Year Plan (1954-1956)": ``range_length``;
-* what remains: "N left ... the rest": ``remainder``;
+  one count stated twice: ``STATED_TWICE``;
+* a plan's length: "N-Year Plan (1954-1956)": ``RANGE_AND_LENGTH``;
+* what remains: "N left ... the rest": ``WHAT_REMAINS``;
 * dates and durations: a duration after which a dated event follows another
-  ("a full two months after ..."): ``date_gap``; a duration that holds two
-  dated events ("for two weeks ... on 16 November ... on the 23 November"):
-  ``span_within``.
+  ("a full two months after ..."): ``DURATION_BETWEEN``; a duration that holds
+  two dated events ("for two weeks ... on 16 November ... on the 23
+  November"): ``DURATION_HOLDING``.
 
-Each drafted check is a row of kind, inputs (claim ids), title and, for
-``parts_sum``, the expected whole.
+Where the text words a relation, a check is drafted of every kind that
+declares it checks it (``@kind(relation=...)``), so a new kind of a relation
+is drafted without editing this module. Each drafted check is a row of kind,
+inputs (claim ids, in the order the relation gives them), title and, for
+shares of a whole, the expected whole.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from paper_audit.audit import check_kinds, engine
 from paper_audit.author.drafted_claims import Draft
 
 CURRENCIES = ("won", "rubles", "yuan")
@@ -76,6 +81,14 @@ def draft_checks(
     )
 
 
+def _drafted(relation: str, inputs: list[str], title: str, **expected: float) -> list[dict]:
+    """A check of ``relation`` drafted: one row for each kind that declares it checks it."""
+    return [
+        {"kind": kind, "inputs": list(inputs), **expected, "title": title}
+        for kind in engine.kinds_where(relation=relation)
+    ]
+
+
 def amounts_with_dollars(drafts: list[Draft], page_text: str, rates: Rates) -> list[tuple[Draft, Draft]]:
     """Amounts in a currency with their dollars in brackets ('100 rubles (USD 25)'), the stated rates aside."""
     rate_ids = {d.id for pair in rates.values() for d in pair}
@@ -95,12 +108,10 @@ def conversions(with_dollars: list[tuple[Draft, Draft]], rates: Rates) -> list[d
     for a, b in with_dollars:
         if a.unit in rates:
             rate_from, rate_to = rates[a.unit]
-            rows.append(
-                {
-                    "kind": "conversion",
-                    "inputs": [a.id, b.id, rate_from.id, rate_to.id],
-                    "title": f"{a.figure} {a.unit} to dollars at the rate the text states",
-                }
+            rows += _drafted(
+                check_kinds.AT_STATED_RATE,
+                [a.id, b.id, rate_from.id, rate_to.id],
+                f"{a.figure} {a.unit} to dollars at the rate the text states",
             )
     return rows
 
@@ -111,13 +122,14 @@ def same_rates(with_dollars: list[tuple[Draft, Draft]], rates: Rates) -> list[di
     for a, b in with_dollars:
         by_currency.setdefault(a.unit, []).append((a, b))
     return [
-        {
-            "kind": "same_rate",
-            "inputs": [i for a, b in pairs for i in (a.id, b.id)],
-            "title": f"Do the {currency}-dollar conversions imply one rate?",
-        }
+        row
         for currency, pairs in by_currency.items()
         if currency not in rates and len(pairs) >= 2
+        for row in _drafted(
+            check_kinds.ONE_RATE,
+            [i for a, b in pairs for i in (a.id, b.id)],
+            f"Do the {currency}-dollar conversions imply one rate?",
+        )
     ]
 
 
@@ -128,24 +140,26 @@ def shares_of_a_whole(drafts: list[Draft], page_text: str) -> list[dict]:
         if d.unit == "percent" and d.value is not None:
             by_sentence.setdefault(_sentence_of(page_text, d.start), []).append(d)
     return [
-        {
-            "kind": "parts_sum",
-            "inputs": [d.id for d in shares],
-            "expected_low": 100,
-            "expected_high": 100,
-            "title": "Do the shares add up to the whole?",
-        }
+        row
         for shares in by_sentence.values()
         if len(shares) >= 2 and 90 <= sum(d.value for d in shares) <= 110
+        for row in _drafted(
+            check_kinds.SHARES_OF_A_WHOLE,
+            [d.id for d in shares],
+            "Do the shares add up to the whole?",
+            expected_low=100,
+            expected_high=100,
+        )
     ]
 
 
 def fractions_with_percentages(drafts: list[Draft], page_text: str) -> list[dict]:
     """'one-third (33.3 percent)': the same quantity as a fraction and a percentage."""
     return [
-        {"kind": "same_quantity", "inputs": [a.id, b.id], "title": f"{a.figure} against {b.figure} percent"}
+        row
         for a, b in pairwise(drafts)
         if a.unit == "fraction" and b.unit == "percent" and re.fullmatch(r"\s*\(\s*", page_text[a.end : b.start])
+        for row in _drafted(check_kinds.STATED_TWICE, [a.id, b.id], f"{a.figure} against {b.figure} percent")
     ]
 
 
@@ -160,13 +174,7 @@ def counts_stated_twice(drafts: list[Draft]) -> list[dict]:
         if d.unit in COUNTED and d.value is not None:
             key = (d.value, d.unit, d.scale)
             if key in first and (first[key].after == d.after or d.unit == "divisions"):
-                rows.append(
-                    {
-                        "kind": "same_quantity",
-                        "inputs": [first[key].id, d.id],
-                        "title": f"{d.figure} {d.unit}, stated twice",
-                    }
-                )
+                rows += _drafted(check_kinds.STATED_TWICE, [first[key].id, d.id], f"{d.figure} {d.unit}, stated twice")
             first.setdefault(key, d)
     return rows
 
@@ -174,12 +182,13 @@ def counts_stated_twice(drafts: list[Draft]) -> list[dict]:
 def plan_lengths(drafts: list[Draft], page_text: str) -> list[dict]:
     """'N-Year Plan (1954-1956)': the range of years against the plan's length."""
     return [
-        {"kind": "range_length", "inputs": [b.id, a.id], "title": f"{a.figure} years, {b.figure}"}
+        row
         for a, b in pairwise(drafts)
         if a.unit == "years"
         and b.unit == "year"
         and b.low is not None
         and re.match(r"-Year[^()]{0,40}\($", page_text[a.end : b.start])
+        for row in _drafted(check_kinds.RANGE_AND_LENGTH, [b.id, a.id], f"{a.figure} years, {b.figure}")
     ]
 
 
@@ -193,9 +202,7 @@ def remainders(drafts: list[Draft], page_text: str) -> list[dict]:
         if re.search(r"\bthe (?:rest|remaining|remainder)\b", page_text[d.end : sentence_end]):
             totals = [t for t in drafts[:i] if t.unit == d.unit and t.value is not None and t.value > d.value]
             if totals:
-                rows.append(
-                    {"kind": "remainder", "inputs": [totals[-1].id, d.id], "title": f"What remains after {d.figure}"}
-                )
+                rows += _drafted(check_kinds.WHAT_REMAINS, [totals[-1].id, d.id], f"What remains after {d.figure}")
     return rows
 
 
@@ -207,28 +214,26 @@ def durations_between_dates(drafts: list[Draft], page_text: str, dates_before: l
         if d.unit in DURATIONS and d.value is not None:
             earlier = [x for x in dated if (x.page, x.start) < (d.page, d.start)]
             later = [x for x in dated if (x.page, x.start) > (d.page, d.start)]
-            row = _duration_check(d, page_text, earlier, later)
-            if row:
-                rows.append(row)
+            rows += _duration_checks(d, page_text, earlier, later)
     return rows
 
 
-def _duration_check(duration: Draft, page_text: str, earlier: list[Draft], later: list[Draft]) -> dict | None:
+def _duration_checks(duration: Draft, page_text: str, earlier: list[Draft], later: list[Draft]) -> list[dict]:
     """'N months after' spans the last date before and the first after; 'N months later' the last two
     before; 'for N weeks' holds the next two."""
     following = page_text[duration.end : duration.end + 40]
     between = f"{duration.figure} {duration.unit} between the dated events"
     if re.match(r"\s\w+\s+after\b|\s+after\b", following) and earlier and later:
-        return {"kind": "date_gap", "inputs": [earlier[-1].id, later[0].id, duration.id], "title": between}
+        return _drafted(check_kinds.DURATION_BETWEEN, [earlier[-1].id, later[0].id, duration.id], between)
     if re.match(r"\s\w+\s+later\b|\s+later\b", following) and len(earlier) >= 2:
-        return {"kind": "date_gap", "inputs": [earlier[-2].id, earlier[-1].id, duration.id], "title": between}
+        return _drafted(check_kinds.DURATION_BETWEEN, [earlier[-2].id, earlier[-1].id, duration.id], between)
     if re.search(r"\bfor $", page_text[max(0, duration.start - 4) : duration.start]) and len(later) >= 2:
-        return {
-            "kind": "span_within",
-            "inputs": [later[0].id, later[1].id, duration.id],
-            "title": f"The dated events fit in {duration.figure} {duration.unit}",
-        }
-    return None
+        return _drafted(
+            check_kinds.DURATION_HOLDING,
+            [later[0].id, later[1].id, duration.id],
+            f"The dated events fit in {duration.figure} {duration.unit}",
+        )
+    return []
 
 
 def _sentence_of(text: str, offset: int) -> tuple[int, int]:
