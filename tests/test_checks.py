@@ -392,7 +392,6 @@ SRC = paths.REPO_ROOT / "src" / "paper_audit"
 NOT_YET_FREE_OF_KIND_NAMES = {
     "instructor/judging.py",
     "instructor/key.py",
-    "instructor/variants.py",
 }
 
 # A word that is also a kind's name, written once in a module as the value of one named

@@ -15,6 +15,8 @@ from paper_audit.audit import check_kinds, engine
 from paper_audit.audit.check_kinds import kind
 from paper_audit.author.drafted_checks import draft_checks, find_rates
 from paper_audit.author.drafted_claims import assign_ids, draft_claims
+from paper_audit.errors import DataError
+from paper_audit.instructor import variants
 from paper_audit.run import scenarios
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
@@ -162,3 +164,28 @@ def test_the_drafter_drafts_a_new_kind_of_a_relation_it_reads(declare, relation)
     after = _drafts()
     assert [row for row in after if row["kind"] == "drafted_for_test"] == expected
     assert [row for row in after if row["kind"] != "drafted_for_test"] == before
+
+
+# relation: a class's variant of a passage (instructor/variants.py)
+
+SHARES_TEXT = "The shares were 45 percent, 35 percent and 20 percent of the whole."
+SHARES = [
+    {"id": "a", "figure": "45", "quote": "were 45 percent"},
+    {"id": "b", "figure": "35", "quote": ", 35 percent"},
+    {"id": "c", "figure": "20", "quote": "and 20 percent"},
+]
+
+
+def _variant(kind_name: str):
+    check = {"id": "shares", "kind": kind_name, "inputs": "a b c", "expected_low": "100"}
+    return variants.make("a-seed-for-the-kind-property-tests", "shares", SHARES_TEXT, SHARES, [check])
+
+
+def test_a_variant_draws_a_new_kind_by_the_relation_it_declares(declare):
+    book = _variant("parts_sum")
+    assert book[0] != SHARES_TEXT, "the figures are drawn anew"
+    declare("shares_for_test", ("part",), repeat=2, relation=check_kinds.SHARES_OF_A_WHOLE)
+    assert _variant("shares_for_test") == book
+    declare("no_relation_for_test", ("part",), repeat=2)
+    with pytest.raises(DataError, match="no variant can be drawn for a 'no_relation_for_test' check"):
+        _variant("no_relation_for_test")

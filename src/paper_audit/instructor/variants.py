@@ -24,23 +24,25 @@ seed), so the answers of that class are in no public file, and another class
 (another seed) gets others. The draws follow the kind of each relation
 (``key.passage_checks``), and may or may not agree: which verdict a relation
 gets differs from class to class, and is computed, like every expected
-answer, by the package.
+answer, by the package. A check's figures are drawn by the relation its kind
+declares it checks (``@kind(relation=...)``; ``check_kinds.RELATIONS``), so a
+new kind of one of these relations is drawn without editing this module:
 
-* ``conversion`` (amount, converted, rate, unit): a whole amount, a rate with
-  one decimal, and the converted amount right to one decimal or off by a
+* at a stated rate (amount, converted, rate, unit): a whole amount, a rate
+  with one decimal, and the converted amount right to one decimal or off by a
   slipped decimal point;
-* ``reference_rate`` (amount, converted, reference rate): a round amount, and
-  the converted amount made at another rate than the reference, by a tenth
-  to a quarter either way, or off by a slipped decimal point;
-* ``same_rate`` (pairs of amount and converted): one rate near the book's,
+* at an official rate (amount, converted, reference rate): a round amount,
+  and the converted amount made at another rate than the reference, by a
+  tenth to a quarter either way, or off by a slipped decimal point;
+* one rate (pairs of amount and converted): one rate near the book's,
   amounts in the same order of size as the book's, and every pair converted
   at that rate, or one pair at a rate a tenth to a quarter apart, or with a
   slipped decimal point;
-* ``parts_sum`` (parts; whole): shares with one decimal that make the whole,
-  or fall short of it by half a point to two points;
-* ``date_gap`` (start, end, stated length): a start date, a length in whole
-  months written in words, and an end date a few days after the length, or
-  some days before it.
+* shares of a whole (parts; whole): shares with one decimal that make the
+  whole, or fall short of it by half a point to two points;
+* a duration between two dates (start, end, stated length): a start date, a
+  length in whole months written in words, and an end date a few days after
+  the length, or some days before it.
 
 The claims' quotes and the passage's text follow: each figure is replaced in
 its quote, and each quote in the text.
@@ -55,6 +57,7 @@ import random
 import secrets
 from pathlib import Path
 
+from paper_audit.audit import check_kinds, engine
 from paper_audit.errors import DataError
 from paper_audit.tables import reference
 from paper_audit.text import figures as figure_text
@@ -167,13 +170,20 @@ def _same_rate(inputs, claims, check, rng) -> dict[str, str]:
     return found
 
 
+# How a check's figures are drawn, by the relation its kind checks.
 MAKERS = {
-    "conversion": _conversion,
-    "reference_rate": _reference_rate,
-    "same_rate": _same_rate,
-    "parts_sum": _parts_sum,
-    "date_gap": _date_gap,
+    check_kinds.AT_STATED_RATE: _conversion,
+    check_kinds.AT_OFFICIAL_RATE: _reference_rate,
+    check_kinds.ONE_RATE: _same_rate,
+    check_kinds.SHARES_OF_A_WHOLE: _parts_sum,
+    check_kinds.DURATION_BETWEEN: _date_gap,
 }
+
+
+def maker(kind: str):
+    """How the figures of a check of ``kind`` are drawn: by the relation it declares; None if none fits."""
+    spec = engine.KIND_SPECS.get(kind)
+    return MAKERS.get(spec.relation) if spec is not None else None
 
 
 def _substitute(text: str, claims: list[dict], figures: dict[str, str]) -> tuple[str, list[dict]] | None:
@@ -212,10 +222,10 @@ def make(
         figures: dict[str, str] = {}
         try:
             for check in checks:
-                maker = MAKERS.get(check["kind"])
-                if maker is None:
+                draw = maker(check["kind"])
+                if draw is None:
                     raise DataError(f"passage_checks.csv: no variant can be drawn for a {check['kind']!r} check")
-                figures.update(maker(check["inputs"].split(), by_id, check, rng))
+                figures.update(draw(check["inputs"].split(), by_id, check, rng))
         except (ValueError, KeyError) as error:
             if isinstance(error, DataError):
                 raise
