@@ -22,6 +22,7 @@ import datetime as dt
 import fcntl
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,9 @@ def make_test(root: Path, args: str | None, durations: int = 0) -> tuple[float, 
     with log.open("w", encoding="utf-8") as out:
         status = subprocess.run(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
     seconds = time.perf_counter() - started
+    kept_log = Path(tempfile.gettempdir()) / log.name
+    shutil.copyfile(log, kept_log)  # the clone goes when the benchmark ends; its log stays
+    print(f"  (the whole log: {kept_log})", flush=True)
     lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
     return seconds, status, (lines[-1] if lines else "(no output)"), kept_lines(lines)
 
@@ -105,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     results = []
     with tempfile.TemporaryDirectory(prefix="suite-bench-") as scratch, nullcontext() if args.no_lock else held_lock():
+        # As a clone anywhere else is: readable by others. A temporary folder is
+        # private (0700), so the tests that grade as an unprivileged user, and the
+        # sandboxes that run a submission as nobody, could not read the clone.
+        os.chmod(scratch, 0o755)
         root = fresh_clone(Path(scratch), args.venv)
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
         print(f"fresh clone of {REPO} at {commit.stdout.strip()}, environment {args.venv}", flush=True)
