@@ -16,7 +16,7 @@ from paper_audit.audit.check_kinds import kind
 from paper_audit.author.drafted_checks import draft_checks, find_rates
 from paper_audit.author.drafted_claims import assign_ids, draft_claims
 from paper_audit.errors import DataError
-from paper_audit.instructor import variants
+from paper_audit.instructor import judging, variants
 from paper_audit.run import scenarios
 from paper_audit.tables import claims as claims_mod
 from paper_audit.tables import reference
@@ -189,3 +189,17 @@ def test_a_variant_draws_a_new_kind_by_the_relation_it_declares(declare):
     declare("no_relation_for_test", ("part",), repeat=2)
     with pytest.raises(DataError, match="no variant can be drawn for a 'no_relation_for_test' check"):
         _variant("no_relation_for_test")
+
+
+# any_order: a finding a student gives, held to the check asked (instructor/judging.py)
+
+
+def test_a_finding_of_a_new_kind_whose_groups_come_in_any_order_is_judged_so(declare):
+    given, wanted = ["c", "d", "a", "b"], ["a", "b", "c", "d"]
+    assert judging._same_inputs("same_rate", given, wanted)
+    declare("any_order_for_test", ("amount", "converted"), repeat=2, any_order=True)
+    assert judging._same_inputs("any_order_for_test", given, wanted)
+    assert not judging._same_inputs("any_order_for_test", ["b", "a", "c", "d"], wanted), "within a pair, in order"
+    declare("in_order_for_test", ("amount", "converted"), repeat=2)
+    assert not judging._same_inputs("in_order_for_test", given, wanted)
+    assert judging._same_inputs("in_order_for_test", wanted, wanted)

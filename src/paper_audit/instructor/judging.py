@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from paper_audit.audit import engine
 from paper_audit.classroom import exercises
 from paper_audit.instructor import key
 from paper_audit.instructor.assignment import Item
@@ -200,11 +201,12 @@ def judge(item: Item, captured: dict | None, answers: dict[str, dict], seed: str
 
 
 def _same_inputs(kind: str, given: list[str], wanted: list[str]) -> bool:
-    """The same claims, in the order the kind's roles need; a same_rate check's pairs in any order."""
-    if kind == "same_rate":
-        return sorted(zip(given[::2], given[1::2], strict=False)) == sorted(
-            zip(wanted[::2], wanted[1::2], strict=False)
-        )
+    """The same claims, in the order the kind's roles need; the groups of a kind
+    whose groups may come in any order (``@kind(any_order=True)``: the pairs of
+    conversions held to one rate) in any order."""
+    spec = engine.KIND_SPECS.get(kind)
+    if spec is not None and spec.any_order:
+        return sorted(spec.groups(given)) == sorted(spec.groups(wanted))
     return given == wanted
 
 
