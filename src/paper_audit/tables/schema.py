@@ -11,8 +11,10 @@ time the file is only read."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from paper_audit import paths
@@ -52,13 +54,37 @@ def enum(name: str, field: str, project: paths.Project | None = None) -> list[st
     raise KeyError(f"resource {name!r} has no field {field!r}")
 
 
+@lru_cache(maxsize=1)
+def _validator() -> bytes:
+    """What else decides a validation's outcome: the frictionless release and this module's code."""
+    return metadata.version("frictionless").encode() + b"\0" + Path(__file__).read_bytes()
+
+
+def _passed_marker(spec: dict, path: Path) -> Path | None:
+    """Where a passed validation of this file's content against this resource
+    is remembered (None where nothing can be written). Each of the book's
+    kernels would otherwise import frictionless and validate the same files
+    again, seconds each; a file or a schema that changes has another key, and
+    a failure is never remembered."""
+    try:
+        key = hashlib.sha256(
+            json.dumps(spec, sort_keys=True).encode() + b"\0" + path.read_bytes() + b"\0" + _validator()
+        ).hexdigest()
+        return paths.output_dir() / "validated" / key
+    except (OSError, metadata.PackageNotFoundError):
+        return None
+
+
 def validate(name: str, path: Path, project: paths.Project | None = None) -> None:
     """Validate the CSV at ``path`` against resource ``name`` (of ``project``'s
-    Data Package) with frictionless."""
-    from frictionless import Resource, Schema  # deferred: slow to import, and only validation needs it
-
+    Data Package) with frictionless (once per content: ``_passed_marker``)."""
     spec = resource(name, project)
     path = Path(path).resolve()
+    marker = _passed_marker(spec, path)
+    if marker is not None and marker.exists():
+        return
+    from frictionless import Resource, Schema  # deferred: slow to import, and only validation needs it
+
     # frictionless refuses absolute paths as unsafe: give it a base folder.
     res = Resource(
         path=path.name,
@@ -73,3 +99,9 @@ def validate(name: str, path: Path, project: paths.Project | None = None) -> Non
         row, field, kind, note = errors[0]
         where = f"line {row}" if row else "header"
         raise DataError(f"{path}, {where}, field '{field or '-'}': {kind}: {note}")
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a folder that cannot be written to: the next run validates again
