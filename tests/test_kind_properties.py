@@ -112,6 +112,14 @@ def test_the_scenarios_gather_a_new_kind_by_the_conversions_it_declares(declare,
     assert _pairs(monkeypatch, "no_conversion_for_test") == []
 
 
+def test_the_rate_footnote_21_states_is_gathered_as_no_conversion():
+    book = claims_mod.load_claims()
+    rate = ("fn21_rate_rubles", "fn21_rate_usd")  # footnote 21: "4 rubles equaled to USD 1"
+    held = [row["kind"] for row in engine.load_checks() if row["inputs"].split()[:2] == list(rate)]
+    assert held and all(engine.KIND_SPECS[k].conversions(list(rate)) == [rate] for k in held)
+    assert rate not in scenarios.conversion_pairs(book)
+
+
 # quotes_yardsticks: the yardsticks a flag lists (tables/reference.py, below the audit)
 
 
