@@ -500,8 +500,8 @@ def new_kind(tmp_path, monkeypatch):
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
 
     def forget():
-        for registry in (check_kinds.KINDS, check_kinds.KIND_SPECS, gaps.WORDINGS):
-            registry.pop("halves_for_test", None)
+        check_kinds.unregister("halves_for_test")
+        assert all("halves_for_test" not in r for r in (check_kinds.KINDS, check_kinds.KIND_SPECS, gaps.WORDINGS))
 
     load()
     package = tmp_path / "datapackage.json"
