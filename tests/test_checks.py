@@ -387,11 +387,6 @@ def test_an_explanation_naming_an_unknown_value_is_refused(tmp_path):
 
 
 SRC = paths.REPO_ROOT / "src" / "paper_audit"
-# Modules of other owners that still name a kind (to be given what they need from
-# the kinds' declarations instead; issue 27). Nothing may join this list.
-NOT_YET_FREE_OF_KIND_NAMES = {
-    "instructor/key.py",
-}
 
 # A word that is also a kind's name, written once in a module as the value of one named
 # constant, meaning something else there: (module, constant) -> what it means instead.
@@ -424,8 +419,7 @@ def kind_names_in(root, kinds: set[str], homonyms=HOMONYMS) -> list[str]:
 
 def test_no_module_outside_the_kinds_names_a_kind():
     hits = kind_names_in(SRC, set(engine.KINDS))
-    new = [h for h in hits if h.split(":")[0] not in NOT_YET_FREE_OF_KIND_NAMES]
-    assert not new, "kind names written outside paper_audit/audit/kinds/:\n" + "\n".join(new)
+    assert not hits, "kind names written outside paper_audit/audit/kinds/ (ask engine.kinds_where):\n" + "\n".join(hits)
 
 
 def test_the_kind_name_check_can_fail(tmp_path):

@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from paper_audit import paths
-from paper_audit.audit import engine, rounding
+from paper_audit.audit import check_kinds, engine, rounding
 from paper_audit.classroom import exercises
 from paper_audit.errors import DataError
 from paper_audit.instructor import variants
@@ -69,15 +69,23 @@ def _rows_of(path: Path, assignment: str, project: paths.Project | None) -> list
     return found
 
 
+def one_rate_kind() -> str:
+    """The kind that checks that pairs of amounts imply one rate, as the kinds
+    declare it: exactly one, since the key adds one such check per currency."""
+    (kind,) = engine.kinds_where(relation=check_kinds.ONE_RATE)
+    return kind
+
+
 def passage_checks(assignment: str, project: paths.Project | None = None) -> list[dict]:
     """The relations of the passage of ``assignment`` that the key computes and
     a class's variant draws anew: its rows of passage_checks.csv, and for the
-    assignment that declares pairs, one ``same_rate`` check per currency."""
+    assignment that declares pairs, one check per currency that its pairs imply
+    one rate (``one_rate_kind``)."""
     checks = _rows_of(PASSAGE_CHECKS_CSV, assignment, project)
     if exercises.declared("pairs", project)[0] == assignment:
         for kind, found in exercises.assignments(project)[assignment]["pairs"].items():
             inputs = " ".join(claim for pair in found.values() for claim in pair)
-            checks.append({"id": f"{kind}_pairs", "kind": "same_rate", "inputs": inputs})
+            checks.append({"id": f"{kind}_pairs", "kind": one_rate_kind(), "inputs": inputs})
     return checks
 
 
@@ -315,12 +323,12 @@ def _expected_from(source: str, args: list[str], passage: Passage) -> Any:
             (claims_mod.absolute(table.loc[a]) / claims_mod.absolute(table.loc[b])) ** power * factor
             for a, b in exercises.pairs(kind, project).values()
         ]
-    if source == "same_rate":
+    if source == "one_rate":
         inputs = [claim for pair in exercises.pairs(args[0], project).values() for claim in pair]
-        return engine.run_check(ctx, exercises.check_row("one_rate", "same_rate", inputs)).verdict
-    if source == "same_rate_of":
+        return engine.run_check(ctx, exercises.check_row("one_rate", one_rate_kind(), inputs)).verdict
+    if source == "one_rate_of":
         pairs = exercises.pairs(args[0], project)
-        return _finding(passage, "same_rate", [c for label in args[1:] for c in pairs[label]])
+        return _finding(passage, one_rate_kind(), [c for label in args[1:] for c in pairs[label]])
     if source == "finding":
         return _finding(passage, args[0], args[1].split())
     if source == "odd_pair":
