@@ -33,8 +33,11 @@ setup-dev: $(DEV_STAMP)
 book: $(STAMP)
 	$(PY) -m paper_audit.run.build
 
+# On every core (pytest-xdist): the tests of the built book share one worker,
+# and each other module stays on one (tests/conftest.py, share); ARGS="-n0" runs
+# in this process alone (a debugger, a single test).
 test: $(DEV_STAMP) bundle-wheels
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(ARGS)
 
 rerun: $(STAMP)
 	$(VENV)/bin/paper-audit rerun $(ARGS)
