@@ -33,11 +33,11 @@ setup-dev: $(DEV_STAMP)
 book: $(STAMP)
 	$(PY) -m paper_audit.run.build
 
-# On every core (pytest-xdist): the tests of the built book share one worker,
-# and each other module stays on one (tests/conftest.py, share); ARGS="-n0" runs
-# in this process alone (a debugger, a single test).
+# On every core (pytest-xdist), each test module on one worker (its fixtures set
+# up once); the book is built once for all of them (tests/browser_support.py).
+# ARGS="-n0" runs in this process alone (a debugger, a single test).
 test: $(DEV_STAMP) bundle-wheels
-	$(PY) -m pytest -n auto --dist loadgroup $(ARGS)
+	$(PY) -m pytest -n auto --dist loadfile $(ARGS)
 
 rerun: $(STAMP)
 	$(VENV)/bin/paper-audit rerun $(ARGS)

@@ -5,8 +5,11 @@ pytest registers its fixtures once: the book is built once per session however
 many modules use it (a fixture *imported* into two modules would be built twice).
 
 * ``built_html``: the book built strictly into a temporary folder (as
-  ``tests/test_build.py`` does). Set ``PAPER_AUDIT_BOOK_HTML`` to an already
-  built ``html`` folder to skip the build while working on these tests.
+  ``tests/test_build.py`` does), once per run: when the suite runs on several
+  workers (pytest-xdist), the first to need it builds it under a lock in the
+  run's shared temporary folder, and the others wait and read it. Set
+  ``PAPER_AUDIT_BOOK_HTML`` to an already built ``html`` folder to skip the
+  build while working on these tests.
 * ``book_url``: that folder served over HTTP on 127.0.0.1 (a free port) from a
   background thread, stopped at the end of the session.
 * ``browser``: Debian's Chromium driven by Playwright. Playwright cannot
@@ -22,6 +25,7 @@ many modules use it (a fixture *imported* into two modules would be built twice)
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -95,6 +99,25 @@ def build_book(out: Path) -> Path:
     return out / "html"
 
 
+def shared_build(folder: Path) -> Path:
+    """The book built once into ``folder`` for every worker of the run: the
+    first worker builds under the lock; a failed build is remembered, so the
+    others fail at once with its message instead of building again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    failed = folder / "build-failed.txt"
+    with open(folder / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if failed.exists():
+            pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+        if not (folder / "html" / "index.html").exists():
+            try:
+                build_book(folder)
+            except AssertionError as error:
+                failed.write_text(str(error), encoding="utf-8")
+                raise
+    return folder / "html"
+
+
 @pytest.fixture(scope="session")
 def built_html(tmp_path_factory) -> Path:
     prebuilt = os.environ.get("PAPER_AUDIT_BOOK_HTML")
@@ -102,6 +125,9 @@ def built_html(tmp_path_factory) -> Path:
         html = Path(prebuilt).resolve()
         assert (html / "index.html").exists(), f"PAPER_AUDIT_BOOK_HTML={prebuilt} holds no built book"
         return html
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # The workers' temporary folders share their parent: this run's.
+        return shared_build(tmp_path_factory.getbasetemp().parent / "browser-book")
     return build_book(tmp_path_factory.mktemp("browser-book"))
 
 

@@ -20,30 +20,15 @@ def pytest_configure(config):
 CLASS_FIXTURES = {"graded", "hostile_class", "seen"}
 
 
-def share(item) -> str:
-    """The tests that one worker runs together when the suite runs on several
-    (``make test``: pytest-xdist, ``--dist loadgroup``): every test that reads
-    the built book, which each worker that needs it would build again; any
-    other test with the rest of its module, whose fixtures each worker that
-    runs the module would set up again."""
-    return "the built book" if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())) else item.module.__name__
-
-
-# Fixtures of tests/browser_support.py that build the book (once per worker).
-BOOK_FIXTURES = {"built_html", "built_generated", "book_url", "visit"}
-
-
 def pytest_collection_modifyitems(items):
     """Every test has a timeout: a test marked ``build`` without a timeout of
     its own gets BUILD_TIMEOUT, the others pyproject.toml's default. A test
-    that uses a fixture of ``CLASS_FIXTURES`` is marked ``sandbox``. Each test
-    is given its worker's share (``share``)."""
+    that uses a fixture of ``CLASS_FIXTURES`` is marked ``sandbox``."""
     for item in items:
         if item.get_closest_marker("build") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(BUILD_TIMEOUT))
         if CLASS_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.sandbox)
-        item.add_marker(pytest.mark.xdist_group(share(item)))
 
 
 @pytest.fixture(scope="session")
