@@ -57,7 +57,12 @@ def fresh_clone(scratch: Path) -> Path:
     subprocess.run(["git", "clone", "-q", str(REPO), str(root)], check=True)
     started = time.perf_counter()
     print("setting up the clone's environment (not timed) ...", flush=True)
-    subprocess.run(["make", "--no-print-directory", "setup-dev", "bundle-wheels"], cwd=root, check=True)
+    log = scratch / "set-up.log"
+    with log.open("w", encoding="utf-8") as out:
+        command = ["make", "--no-print-directory", "setup-dev", "bundle-wheels"]
+        status = subprocess.run(command, cwd=root, stdout=out, stderr=subprocess.STDOUT).returncode
+    if status:
+        sys.exit(f"the clone's set-up failed (make setup-dev bundle-wheels, exit {status}):\n{log.read_text()[-3000:]}")
     print(f"  set up in {minutes(time.perf_counter() - started)}", flush=True)
     return root
 
