@@ -68,16 +68,18 @@ class _PeakWorker(threading.Thread):
             self.peak = max(self.peak, _worker_rss())
 
 
-@pytest.fixture(scope="module", params=["root", "user"])
-def graded(request):
-    """The hostile class and the probes, graded as root or as a user: what the
-    driver reported, the files the grader wrote, and the canaries' modes."""
+def graded_as(mode: str):
+    """The hostile class and the probes, graded as ``mode`` (root or an
+    unprivileged user): what the driver reported, the files the grader wrote,
+    and the canaries' modes. A generator, for a module's ``graded`` fixture:
+    this module's as root, tests/test_hostile_as_user.py's as a user (two
+    modules, so that the two gradings, minutes each, run on two workers)."""
     require_sandbox()
     if os.geteuid() != 0:
         pytest.skip("the test drops to an unprivileged user with setpriv, which needs root")
     with pytest.raises(KeyError):
         pwd.getpwuid(hostile.USER_UID)
-    as_user = request.param == "user"
+    as_user = mode == "user"
     base = Path(tempfile.mkdtemp(prefix="paper-audit-hostile-", dir="/var/tmp"))
     try:
         base.chmod(0o755)
@@ -125,7 +127,7 @@ def graded(request):
                 for row in csv.DictReader(handle):
                     table.setdefault(row["submission"], {})[row["question"]] = row
         yield {
-            "mode": request.param,
+            "mode": mode,
             "result": json.loads(result.read_text(encoding="utf-8")),
             "files": files,
             "table": table,
@@ -141,6 +143,11 @@ def graded(request):
             if path.is_dir() and not path.is_symlink():
                 path.chmod(0o755)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def graded():
+    yield from graded_as("root")
 
 
 def auto_points(table, name):
