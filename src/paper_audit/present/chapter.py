@@ -65,8 +65,8 @@ class Chapter:
         verdicts mark those figures where quoted), their rows and inputs, and
         which checks there are of its own and of the kinds it gathers (a row
         added counts). All the other data files whole (``other_data``): the
-        source text it quotes, the argument and slips its flags word, and
-        (small and rarely edited) all reference facts.
+        source text it quotes, the argument and slips its flags word, and the
+        reference facts and sources (small and rarely edited).
         """
         own = self.own_findings
         gathered = [f for f in self.findings.values() if f.kind in self.gathers]
@@ -80,9 +80,7 @@ class Chapter:
             fingerprints.fingerprint(
                 claims=shown | ({i for f in marking for i in f.inputs} & set(self.claims.index)),
                 checks=[f.check for f in (*own, *gathered, *shown_checks, *marking)],
-                references=[i for table in reference.load().values() for i in table.index]
-                + list(reference.sources().index),
-                groups=["other_data"],
+                groups=["other_data"],  # the reference facts and their sources among them
                 notebook=notebook,
                 selections=[("claims", "chapter", self.name), ("checks", "chapter", self.name)]
                 + [("checks", "kind", kind) for kind in self.gathers]
