@@ -160,11 +160,16 @@ ANSWERS = {"soviet_verdict": "\\x1b]0;owned\\x07\\x1b[2J\\u202econsistent", "sov
 raise RuntimeError("\\x1b[2J\\x1b[H\\x07\\u202e" + "cleared")
 """
 
-# 7. Two hundred busy processes, each in a session of its own if it can make one
-#    (BUSY_CHILDREN, also the probe SESSIONS's start: it then counts their sessions).
-BUSY_CHILDREN = """
+# 7. Two hundred processes, each in a session of its own if it can make one
+#    (CHILDREN, also the probe SESSIONS's start: it then counts their sessions).
+#    All are forked first and start together, so the fork loop is not slowed by
+#    its own busy children (it took 40 s that way): the hog's 200 children are
+#    then busy at once for SECONDS; the probe's sleep instead, since what it
+#    counts, their sessions, does not depend on their being busy.
+CHILDREN = """
 import os, time
 kids = []
+start = time.monotonic() + 2
 for _ in range(200):
     pid = os.fork()
     if pid == 0:
@@ -172,13 +177,19 @@ for _ in range(200):
             os.setsid()
         except OSError:
             pass
-        end = time.monotonic() + SECONDS
+        time.sleep(max(0.0, start - time.monotonic()))
+        end = start + SECONDS
         while time.monotonic() < end:
-            pass
+            if not BUSY:
+                time.sleep(max(0.0, end - time.monotonic()))
         os._exit(0)
     kids.append(pid)
 """
-CPU_HOG = "ANSWERS = {}\nSECONDS = 20\n" + BUSY_CHILDREN + "time.sleep(20)\n"
+CPU_HOG = (
+    "ANSWERS = {}\nSECONDS = 20\nBUSY = True\n"
+    + CHILDREN
+    + "time.sleep(max(0.0, start + SECONDS - time.monotonic()))\n"  # the cell lasts while they are busy
+)
 
 # 8. Forks until it cannot (its children sleep), then says how many it started.
 FORK_BOMB = """
@@ -262,13 +273,13 @@ time.sleep(40)
 answer = "survived"
 """
 
-# The sessions its 200 busy children end up in (one per child where setsid works).
+# The sessions its 200 children end up in (one per child where setsid works).
 SESSIONS = (
-    "SECONDS = 30\n"
-    + BUSY_CHILDREN
+    "SECONDS = 30\nBUSY = False\n"
+    + CHILDREN
     + """
 import json, signal
-time.sleep(1)
+time.sleep(max(0.0, start - time.monotonic()) + 1)
 sessions = {os.getsid(pid) for pid in kids}
 for pid in kids:
     os.kill(pid, signal.SIGKILL)
