@@ -420,7 +420,9 @@ def graded(tmp_path_factory):
     (submissions_dir / "instructor.ipynb").write_bytes((exercises.CLASSROOM_DIR / f"{A1}.ipynb").read_bytes())
 
     hostile = handout()
-    answer_cell(hostile, "soviet_usd").source = "answer = 1\nwhile True:\n    pass"
+    # Endless, but asleep: a busy loop would take a core (a sandbox's CPU share is as large as
+    # the rest of the suite's) for CELL_TIMEOUT and prove nothing more: the interrupt ends both alike.
+    answer_cell(hostile, "soviet_usd").source = "import time\nanswer = 1\nwhile True:\n    time.sleep(1)"
     answer_cell(hostile, "soviet_verdict").source = 'raise RuntimeError("on purpose <b>x</b>")'
     answer_cell(hostile, "gift_usd").source = (
         solution_code("gift_usd")
