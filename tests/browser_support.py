@@ -28,11 +28,12 @@ from __future__ import annotations
 import fcntl
 import functools
 import http.server
+import json
 import os
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -335,22 +336,48 @@ class Visit:
 
 
 class BookVisits:
-    """Loads each page once per session, on first request, and keeps what it showed."""
+    """Loads each page once per run, on first request, and keeps what it showed.
 
-    def __init__(self, browser, book_url: str):
-        self.browser, self.book_url = browser, book_url
-        self._cache: dict[str, Visit | BaseException] = {}
+    With ``shared`` (a folder every worker of the run sees), a visit is kept
+    there too, as JSON: the worker that first asks for a page visits it under
+    that page's lock, and the others read what it saw. The browser tests and
+    the accessibility tests run on different workers and read the same
+    visits, each of which takes seconds (a full-page screenshot and two axe
+    runs)."""
+
+    def __init__(self, browser, book_url: str, shared: Path | None = None):
+        self.browser, self.book_url, self.shared = browser, book_url, shared
+        self._cache: dict[str, Visit | str] = {}
 
     def __call__(self, name: str) -> Visit:
         if name not in self._cache:
-            try:
-                self._cache[name] = self._visit(name)
-            except Exception as error:  # every test of this page reports it, none crashes the others
-                self._cache[name] = error
+            self._cache[name] = self._shared_visit(name) if self.shared else self._visit_or_failure(name)
         found = self._cache[name]
-        if isinstance(found, BaseException):
-            raise AssertionError(f"{name}.html could not be visited: {found}") from found
+        if isinstance(found, str):  # every test of this page reports it, none crashes the others
+            raise AssertionError(f"{name}.html could not be visited: {found}")
         return found
+
+    def _visit_or_failure(self, name: str) -> Visit | str:
+        try:
+            return self._visit(name)
+        except Exception as error:
+            return f"{type(error).__name__}: {error}"
+
+    def _shared_visit(self, name: str) -> Visit | str:
+        assert self.shared is not None
+        self.shared.mkdir(parents=True, exist_ok=True)
+        kept = self.shared / (name.replace("/", "__") + ".json")
+        with open(kept.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not kept.exists():
+                found = self._visit_or_failure(name)
+                record = {"failure": found} if isinstance(found, str) else {"visit": asdict(found)}
+                kept.write_text(json.dumps(record, default=str), encoding="utf-8")
+        record = json.loads(kept.read_text(encoding="utf-8"))
+        if "failure" in record:
+            return record["failure"]
+        fields = record["visit"]
+        return Visit(**{**fields, "watch": PageWatch(**fields["watch"]), "screenshot": Path(fields["screenshot"])})
 
     def _visit(self, name: str) -> Visit:
         context, page, watch = new_watched_page(self.browser)
@@ -403,6 +430,11 @@ class BookVisits:
 
 
 @pytest.fixture(scope="session")
-def visit(browser, book_url):
-    """``visit(name)``: the ``Visit`` of page ``name`` (a toc entry, without .html)."""
-    return BookVisits(browser, book_url)
+def visit(browser, book_url, tmp_path_factory):
+    """``visit(name)``: the ``Visit`` of page ``name`` (a toc entry, without .html),
+    shared by the workers of the run (see ``BookVisits``)."""
+    shared = None
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # In this run's folder, which all its workers share: no visit outlives the run.
+        shared = tmp_path_factory.getbasetemp().parent / "browser-visits"
+    return BookVisits(browser, book_url, shared)
