@@ -335,6 +335,10 @@ class Visit:
     dark_failure: str = ""  # the page did not follow the system to the dark theme
 
 
+# Stands for the visiting worker's book address in a kept visit (see BookVisits).
+BOOK_URL_KEPT = "paper-audit-book://"
+
+
 class BookVisits:
     """Loads each page once per run, on first request, and keeps what it showed.
 
@@ -343,7 +347,8 @@ class BookVisits:
     that page's lock, and the others read what it saw. The browser tests and
     the accessibility tests run on different workers and read the same
     visits, each of which takes seconds (a full-page screenshot and two axe
-    runs)."""
+    runs). Addresses in a kept visit are read back at the reader's own book
+    address (each worker serves the book on a port of its own)."""
 
     def __init__(self, browser, book_url: str, shared: Path | None = None):
         self.browser, self.book_url, self.shared = browser, book_url, shared
@@ -372,8 +377,10 @@ class BookVisits:
             if not kept.exists():
                 found = self._visit_or_failure(name)
                 record = {"failure": found} if isinstance(found, str) else {"visit": asdict(found)}
-                kept.write_text(json.dumps(record, default=str), encoding="utf-8")
-        record = json.loads(kept.read_text(encoding="utf-8"))
+                # Each worker serves the book at an address of its own: kept without it.
+                text = json.dumps(record, default=str).replace(self.book_url, BOOK_URL_KEPT)
+                kept.write_text(text, encoding="utf-8")
+        record = json.loads(kept.read_text(encoding="utf-8").replace(BOOK_URL_KEPT, self.book_url))
         if "failure" in record:
             return record["failure"]
         fields = record["visit"]

@@ -12,17 +12,19 @@ from browser_support import BookVisits, PageWatch, Visit
 class CountedVisits(BookVisits):
     """Visits without a browser, counting them in ``log`` (shared by instances, as a folder is)."""
 
-    def __init__(self, shared: Path, log: list[str], failing: frozenset = frozenset()):
-        super().__init__(browser=None, book_url="http://127.0.0.1/", shared=shared)
+    def __init__(self, shared: Path, log: list[str], failing: frozenset = frozenset(), port: int = 8001):
+        super().__init__(browser=None, book_url=f"http://127.0.0.1:{port}/", shared=shared)
         self.log, self.failing = log, failing
 
     def _visit(self, name: str) -> Visit:
         self.log.append(name)
         if name in self.failing:
             raise RuntimeError("the page did not load")
-        watch = PageWatch(console_errors=["boom (x.js)"])
-        media = {"images": [{"src": "a.svg", "alt": "a chart", "width": 10, "height": 5}]}
-        return Visit(name, watch, True, media, ["http://127.0.0.1/a.html"], None, Path("/s") / f"{name}.png")
+        here = self.book_url
+        watch = PageWatch(console_errors=[f"boom ({here}x.js)"])
+        media = {"images": [{"src": f"{here}a.svg", "alt": "a chart", "width": 10, "height": 5}]}
+        hrefs = [f"{here}a.html", "https://example.org/"]
+        return Visit(name, watch, True, media, hrefs, f"{here}favicon.ico", Path("/s") / f"{name}.png")
 
 
 def test_a_page_is_visited_once_for_every_worker_and_read_back_whole(tmp_path):
@@ -35,6 +37,18 @@ def test_a_page_is_visited_once_for_every_worker_and_read_back_whole(tmp_path):
     assert isinstance(read.watch, PageWatch) and isinstance(read.screenshot, Path)
     second("notebooks/war_damage")
     assert log == ["book/intro", "notebooks/war_damage"]
+
+
+def test_a_kept_visit_reads_back_at_the_readers_own_book_address(tmp_path):
+    log: list[str] = []
+    seen = CountedVisits(tmp_path, log, port=8001)("book/intro")
+    read = CountedVisits(tmp_path, log, port=8002)("book/intro")
+    assert log == ["book/intro"]
+    assert seen.hrefs == ["http://127.0.0.1:8001/a.html", "https://example.org/"]
+    assert read.hrefs == ["http://127.0.0.1:8002/a.html", "https://example.org/"]
+    assert read.icon == "http://127.0.0.1:8002/favicon.ico"
+    assert read.media["images"][0]["src"] == "http://127.0.0.1:8002/a.svg"
+    assert read.watch.console_errors == ["boom (http://127.0.0.1:8002/x.js)"]
 
 
 def test_a_failed_visit_is_reported_to_every_worker_without_visiting_again(tmp_path):
