@@ -12,14 +12,15 @@ BUILD_TIMEOUT = 1800
 
 
 def pytest_xdist_auto_num_workers(config):
-    """``-n auto`` (``make test``): one worker more than the machine has cores.
-    Much of the suite waits rather than computes (on sandboxes, their time
-    limits, browsers and builds): on two workers the two cores were 60% busy
-    (``/usr/bin/time``: 112% of 200%), and a third worker fills the waits.
+    """``-n auto`` (``make test``): two workers per core. Much of the suite
+    waits rather than computes (on sandboxes and their time limits, browsers,
+    builds): on two workers the two cores were 60% busy (``/usr/bin/time``:
+    112% of 200%), and on the project's 2-core machine three workers and then
+    four each shortened the whole suite (the README gives the figures).
     PYTEST_XDIST_AUTO_NUM_WORKERS, if set, decides instead (pytest-xdist's own hook)."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
-    return (os.cpu_count() or 1) + 1
+    return 2 * (os.cpu_count() or 1)
 
 
 def pytest_configure(config):
