@@ -164,12 +164,13 @@ raise RuntimeError("\\x1b[2J\\x1b[H\\x07\\u202e" + "cleared")
 #    (CHILDREN, also the probe SESSIONS's start: it then counts their sessions).
 #    All are forked first and start together, so the fork loop is not slowed by
 #    its own busy children (it took 40 s that way): the hog's 200 children are
-#    then busy at once for SECONDS; the probe's sleep instead, since what it
-#    counts, their sessions, does not depend on their being busy.
+#    then busy at once for SECONDS, while the honest notebooks named to follow
+#    it (test_hostile.HONEST) are graded; the probe's children sleep instead,
+#    since what it counts, their sessions, does not depend on their being busy.
 CHILDREN = """
 import os, time
 kids = []
-start = time.monotonic() + 2
+start = time.monotonic() + 1  # forking 200 sleeping children takes a fraction of it
 for _ in range(200):
     pid = os.fork()
     if pid == 0:
@@ -186,7 +187,7 @@ for _ in range(200):
     kids.append(pid)
 """
 CPU_HOG = (
-    "ANSWERS = {}\nSECONDS = 20\nBUSY = True\n"
+    "ANSWERS = {}\nSECONDS = 10\nBUSY = True\n"
     + CHILDREN
     + "time.sleep(max(0.0, start + SECONDS - time.monotonic()))\n"  # the cell lasts while they are busy
 )

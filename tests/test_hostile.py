@@ -43,7 +43,11 @@ pytestmark = [pytest.mark.timeout(1500), pytest.mark.sandbox]
 
 # What a terminal or an editor acts on: C0 but newline and tab, DEL, C1, bidi controls.
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-HONEST = ("honest_a", "honest_b")
+# Honest notebooks, named to sort right after the CPU hog: the grader takes a
+# class in name order, two at a time, so the first starts with the hog and the
+# second is graded while the hog's children are busy (for hostile.CPU_HOG's
+# SECONDS), however long the other attacks take.
+HONEST = ("cpu_hog_neighbour_a", "cpu_hog_neighbour_b")
 
 
 def _worker_rss() -> int:
