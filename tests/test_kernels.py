@@ -82,3 +82,24 @@ def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown():
     assert seen["transport"] == "ipc" and seen["sockets"], seen
     assert not os.path.exists(seen["folder"])
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "paper-audit-kernel-*"))) == before
+
+
+def test_a_kernel_that_stays_after_its_shutdown_request_is_stopped_and_reaped():
+    """A kernel whose exit hangs (here a 60 s exit handler) is terminated after
+    the manager's short wait, and no process is left behind."""
+    import os
+    import time
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from paper_audit import kernels
+
+    code = "import atexit, os, time\natexit.register(time.sleep, 60)\nprint(os.getpid())"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    started = time.monotonic()
+    NotebookClient(nb, timeout=120, kernel_name="python3", **kernels.client_options()).execute()
+    pid = int(nb.cells[0].outputs[0]["text"])
+    assert time.monotonic() - started < 60, "the client waited for the kernel's exit handler"
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
