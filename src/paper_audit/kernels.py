@@ -19,17 +19,12 @@ jupyter-cache, or through papermill), so every notebook runs the same way.
 * A kernel is stopped at once when its last cell has run (nbclient's
   ``shutdown_kernel="immediate"``), not asked to shut down and waited for:
   every output has arrived by then, whatever the notebook writes it writes in
-  its cells, and the package registers no exit handler (tested). The polite
-  shutdown cost 0.1 to 0.2 s a notebook here, time in which a build's job
-  slot waits instead of starting the next kernel.
-* A kernel that does not exit when asked is stopped after half a second.
-  jupyter_client waits half of ``shutdown_wait_time`` for the kernel to exit
-  after its shutdown request, then sends SIGTERM, waits the other half, then
-  kills it (jupyter/jupyter_client#756). ipykernel sometimes replies to the
-  request and stays: here, 6 of 38 empty notebooks took 4.0 s instead of
-  0.8 s, most of the difference spent in that first wait (2.5 s at the default
-  of 5 s). Every cell has finished when nbclient shuts a kernel down, so
-  nothing is lost by a shorter wait.
+  its cells, and the package registers no exit handler (tested). Asked,
+  ipykernel sometimes replies and stays, and jupyter_client then waits half
+  of its ``shutdown_wait_time`` (2.5 s) before SIGTERM
+  (jupyter/jupyter_client#756): here, 6 of 38 empty notebooks took 4.0 s
+  instead of 0.8 s; and even a prompt exit cost 0.1 to 0.2 s a notebook, in
+  which a build's job slot waited instead of starting the next kernel.
 """
 
 from __future__ import annotations
@@ -40,7 +35,6 @@ import tempfile
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Float
 
 
 class SocketFolderKernelManager(AsyncKernelManager):
@@ -48,10 +42,7 @@ class SocketFolderKernelManager(AsyncKernelManager):
     folder of its own, removed when the kernel is shut down. The folder's path
     is absolute: a relative one (jupyter_client's default, "kernel-ipc") would
     be read from the notebook's folder by the kernel and from elsewhere by the
-    client. A kernel that stays after its shutdown request is stopped after
-    ``shutdown_wait_time / 2`` (see the module's docstring)."""
-
-    shutdown_wait_time = Float(1.0, config=True, help="seconds to SIGTERM and then SIGKILL, half each")
+    client."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
