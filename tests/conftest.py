@@ -2,9 +2,16 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
 
 from paper_audit import offline, paths
 from paper_audit.text import source
+
+# Hypothesis's deadline (200 ms an example) is a timed assertion: on four
+# workers beside a CPU burner an example of test_rounding took 255 ms and
+# failed the run. Every test's time is bounded by pytest-timeout instead.
+settings.register_profile("paper-audit", deadline=None)
+settings.load_profile("paper-audit")
 
 # A test that builds the book may take this long, its fixtures' builds included
 # (the default for every other test is pyproject.toml's `timeout`).
