@@ -59,10 +59,11 @@ def test_a_cells_output_is_one_stream_however_it_was_cut(options):
         assert len(outputs) > 1 and "".join(o["text"] for o in outputs) == "A\nB\n"
 
 
-def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown():
+def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown(tmp_path, monkeypatch):
     """No TCP port is chosen, so none can be taken before the kernel binds it
-    (jupyter/jupyter_client#487); the sockets' folder goes with the kernel."""
-    import glob
+    (jupyter/jupyter_client#487); the sockets' folder goes with the kernel.
+    The test owns the temporary folder the manager makes its folder in: the
+    shared one also holds other workers' kernels, which come and go."""
     import os
 
     import nbformat
@@ -70,7 +71,7 @@ def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown():
 
     from paper_audit import kernels
 
-    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "paper-audit-kernel-*")))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
     client = NotebookClient(nb, timeout=120, kernel_name="python3", **kernels.client_options())
     seen = {}
@@ -80,8 +81,9 @@ def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown():
         client.execute_cell(nb.cells[0], 0)
     assert nb.cells[0].outputs[0]["text"] == "42\n"
     assert seen["transport"] == "ipc" and seen["sockets"], seen
+    assert os.path.dirname(seen["folder"]) == str(tmp_path)
     assert not os.path.exists(seen["folder"])
-    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "paper-audit-kernel-*"))) == before
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_kernel_whose_exit_would_hang_is_stopped_and_reaped():
