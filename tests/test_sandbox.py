@@ -30,7 +30,9 @@ from sandbox_support import require_sandbox
 pytestmark = pytest.mark.timeout(900)
 
 A1 = "01_recompute_a_conversion"
-TOKEN = "PAPER-AUDIT-SANDBOX-TEST"
+# The processes and files it names are looked for machine-wide: with the pid of
+# this test process in it, another run of the suite on the machine is not taken for this one.
+TOKEN = f"PAPER-AUDIT-SANDBOX-TEST-{os.getpid()}"
 
 
 @pytest.fixture(scope="module")
