@@ -59,11 +59,22 @@ def test_a_cells_output_is_one_stream_however_it_was_cut(options):
         assert len(outputs) > 1 and "".join(o["text"] for o in outputs) == "A\nB\n"
 
 
-def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown(tmp_path, monkeypatch):
+@pytest.fixture
+def own_tempdir(monkeypatch):
+    """A temporary folder of the test's own, short (in /tmp: a socket path in
+    pytest's per-test folder would be too long), made the process's default:
+    the shared one also holds other workers' kernels, which come and go."""
+    import shutil
+
+    folder = tempfile.mkdtemp(prefix="pa-test-")
+    monkeypatch.setattr(tempfile, "tempdir", folder)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown(own_tempdir):
     """No TCP port is chosen, so none can be taken before the kernel binds it
-    (jupyter/jupyter_client#487); the sockets' folder goes with the kernel.
-    The test owns the temporary folder the manager makes its folder in: the
-    shared one also holds other workers' kernels, which come and go."""
+    (jupyter/jupyter_client#487); the sockets' folder goes with the kernel."""
     import os
 
     import nbformat
@@ -71,7 +82,6 @@ def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown(tmp_path
 
     from paper_audit import kernels
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
     client = NotebookClient(nb, timeout=120, kernel_name="python3", **kernels.client_options())
     seen = {}
@@ -81,9 +91,35 @@ def test_kernels_listen_on_unix_sockets_in_a_folder_removed_at_shutdown(tmp_path
         client.execute_cell(nb.cells[0], 0)
     assert nb.cells[0].outputs[0]["text"] == "42\n"
     assert seen["transport"] == "ipc" and seen["sockets"], seen
-    assert os.path.dirname(seen["folder"]) == str(tmp_path)
+    assert os.path.dirname(seen["folder"]) == own_tempdir
     assert not os.path.exists(seen["folder"])
-    assert os.listdir(tmp_path) == []
+    assert os.listdir(own_tempdir) == []
+
+
+def test_a_temporary_folder_too_long_for_a_socket_address_gives_way_to_tmp(monkeypatch, tmp_path):
+    """With TMPDIR so long that a socket path in it would not fit a Unix socket
+    address, the kernel's folder is made in /tmp instead (the kernel would die
+    at start with "File name too long"); a short TMPDIR is kept."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from paper_audit import kernels
+
+    long = tmp_path / ("x" * max(1, 100 - len(str(tmp_path))))
+    long.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    assert kernels.socket_parent() == "/tmp"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    NotebookClient(nb, timeout=120, kernel_name="python3", **kernels.client_options()).execute()
+    assert nb.cells[0].outputs[0]["text"] == "42\n"
+    short = tempfile.mkdtemp(prefix="s", dir="/tmp")
+    try:
+        monkeypatch.setattr(tempfile, "tempdir", short)
+        assert kernels.socket_parent() == short
+    finally:
+        os.rmdir(short)
 
 
 def test_a_kernel_whose_exit_would_hang_is_stopped_and_reaped():

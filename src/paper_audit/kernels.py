@@ -34,7 +34,27 @@ import shutil
 import tempfile
 from typing import Any
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
+
+FOLDER_PREFIX = "paper-audit-kernel-"
+# The longest socket path the folder must hold: mkdtemp's 8 random characters,
+# then jupyter_client's "/socket-N" (N up to 5).
+_SUFFIX_LENGTH = len(FOLDER_PREFIX) + 8 + len("/socket-5")
+
+
+def socket_parent() -> str:
+    """The temporary folder, unless a socket path in it would be longer than a
+    Unix socket address holds (107 bytes on Linux, 103 on macOS; a long TMPDIR,
+    such as pytest's per-test folders, reaches that): then /tmp, which is short."""
+    parent = tempfile.gettempdir()
+    if len(os.fsencode(parent)) + 1 + _SUFFIX_LENGTH > _socket_path_limit():
+        return "/tmp"
+    return parent
+
+
+def _socket_path_limit() -> int:
+    return int(getattr(zmq, "IPC_PATH_MAX_LEN", 103))
 
 
 class SocketFolderKernelManager(AsyncKernelManager):
@@ -46,7 +66,7 @@ class SocketFolderKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.socket_folder = tempfile.mkdtemp(prefix="paper-audit-kernel-")
+        self.socket_folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=socket_parent())
         self.transport = "ipc"
         self.ip = os.path.join(self.socket_folder, "socket")
 
