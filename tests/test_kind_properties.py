@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from invented_page import CLEAN as INVENTED
-from paper_audit.audit import check_kinds, engine
+from paper_audit.audit import chain_data, check_kinds, engine
 from paper_audit.audit.check_kinds import kind
 from paper_audit.author.drafted_checks import draft_checks, find_rates
 from paper_audit.author.drafted_claims import assign_ids, draft_claims
@@ -54,7 +54,7 @@ def test_kinds_where_finds_the_kinds_that_declare_a_value(declare):
 
 
 def test_unregister_forgets_all_a_kind_declared(declare):
-    declare("forgotten_for_test", ("amount", "converted"), converts=("amount", "converted"), quotes_yardsticks=True)
+    declare("forgotten_for_test", ("amount", "converted"), converts=(("amount", "converted"),), quotes_yardsticks=True)
     assert "forgotten_for_test" in reference.QUOTED_YARDSTICKS
     check_kinds.unregister("forgotten_for_test")
     assert "forgotten_for_test" not in reference.QUOTED_YARDSTICKS
@@ -65,7 +65,9 @@ def test_unregister_forgets_all_a_kind_declared(declare):
     "declared, refused",
     [
         ({"relation": "a relation nobody reads"}, "relation 'a relation nobody reads' is not one of"),
-        ({"converts": ("amount", "dollars")}, "dollars is not one of its roles"),
+        ({"converts": (("amount", "dollars"),)}, "dollars is not one of its roles"),
+        ({"converts": ("amount", "converted")}, "converts is pairs of roles"),
+        ({"own_rate": True}, "own_rate is for a kind that converts"),
         ({"stated_rate": ("rate",)}, "rate is not one of its roles"),
         ({"any_order": True}, "any_order is for roles that repeat"),
     ],
@@ -101,15 +103,35 @@ def _pairs(monkeypatch, name):
 def test_the_scenarios_gather_a_new_kind_by_the_conversions_it_declares(declare, monkeypatch):
     assert scenarios.conversion_kinds() == scenarios.CONVERSION_KINDS == ("conversion", "reference_rate", "same_rate")
     roles = ("rate", "rate_usd", "sum", "sum_usd")
-    declare("at_rate_for_test", roles, converts=("sum", "sum_usd"), stated_rate=("rate", "rate_usd"))
+    declare("at_rate_for_test", roles, converts=(("sum", "sum_usd"),), stated_rate=("rate", "rate_usd"))
     assert "at_rate_for_test" in scenarios.conversion_kinds()
     assert _pairs(monkeypatch, "at_rate_for_test") == [("amt", "usd")]
     # Without stated_rate the rate counts as an amount converted; without converts nothing is gathered.
-    declare("no_stated_rate_for_test", roles, converts=("sum", "sum_usd"))
+    declare("no_stated_rate_for_test", roles, converts=(("sum", "sum_usd"),))
     assert _pairs(monkeypatch, "no_stated_rate_for_test") == [("amt", "usd"), ("r4", "r1")]
     declare("no_conversion_for_test", roles)
     assert "no_conversion_for_test" not in scenarios.conversion_kinds()
     assert _pairs(monkeypatch, "no_conversion_for_test") == []
+
+
+def test_the_conversions_a_search_is_asked_about_are_the_ones_a_kind_declares(declare):
+    """What the chains read (``chain_data.conversion_pairs``) comes from
+    ``converts`` alone, whatever the roles are called: a pair of roles named
+    like a conversion but not declared is none, and one declared under other
+    names is one (with its own rate too: a part at its whole's rate)."""
+    units = pd.DataFrame(
+        {"unit": {"a": "yuan", "b": "USD", "c": "yuan", "d": "USD"}, "value": {k: "1" for k in "abcd"}}
+    )
+    declare("named_like_for_test", ("amount", "converted"))
+    assert chain_data.conversion_pairs("named_like_for_test", ["a", "b"], units) == []
+    declare(
+        "own_names_for_test",
+        ("sum", "dollars", "total", "total_dollars"),
+        converts=(("sum", "dollars"), ("total", "total_dollars")),
+        own_rate=True,
+    )
+    assert chain_data.conversion_pairs("own_names_for_test", ["a", "b", "c", "d"], units) == [("a", "b"), ("c", "d")]
+    assert "own_names_for_test" not in scenarios.conversion_kinds(), "a rate of its own is not the reader's"
 
 
 def test_the_rate_footnote_21_states_is_gathered_as_no_conversion():

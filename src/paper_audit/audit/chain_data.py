@@ -246,25 +246,21 @@ def slips_from(
 
 
 def conversion_pairs(kind: str, inputs: Sequence[str], claims: pd.DataFrame) -> list[tuple[str, str]]:
-    """The conversions among a check's inputs: an input and the next whose
-    roles are a sum and its converted value ("amount", "converted"; "part",
-    "part_converted"), both claims of a single value, in different units."""
+    """The conversions among a check's inputs: the pairs of a sum and its
+    converted value that its kind declares (``@kind(converts=...)``), both
+    claims of a single value, in different units."""
     spec = KIND_SPECS.get(kind)
-    if spec is None or not spec.roles:
+    if spec is None:
         return []
-    names = [r.name for r in spec.roles]
-    pairs = []
-    for i in range(len(inputs) - 1):
-        if not spec.repeat and i + 1 >= len(names):
-            break
-        role, after = names[i % len(names)], names[(i + 1) % len(names)]
-        if after not in ("converted", f"{role}_converted"):
-            continue
-        a, b = inputs[i], inputs[i + 1]
-        if a in claims.index and b in claims.index and str(claims.loc[a, "unit"]) != str(claims.loc[b, "unit"]):
-            if _single(claims, a) and _single(claims, b):
-                pairs.append((a, b))
-    return pairs
+    return [
+        (a, b)
+        for a, b in spec.conversions(inputs)
+        if a in claims.index
+        and b in claims.index
+        and str(claims.loc[a, "unit"]) != str(claims.loc[b, "unit"])
+        and _single(claims, a)
+        and _single(claims, b)
+    ]
 
 
 def _single(claims: pd.DataFrame, claim_id: str) -> bool:

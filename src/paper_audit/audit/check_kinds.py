@@ -147,8 +147,10 @@ class KindSpec:
     its findings offer an explanation (``provides``), how the size of its gap
     is worded (``gap``) and what its "consistent" means (``agreement``); and,
     for the modules above the audit, the relation it checks (``RELATIONS``),
-    the roles of an amount and its value in another currency that it holds to a
-    rate (``converts``), the roles that are the rate the text states
+    the roles of each amount and its value in another currency that it holds to
+    a rate (``converts``: pairs of roles), whether that rate is one its own
+    inputs imply, so that no rate of the reader's applies (``own_rate``: a part
+    of a sum at the rate of the whole), the roles that are the rate the text states
     (``stated_rate``: a definition, not a conversion of an amount), whether its
     groups of inputs may come in any order (``any_order``) and whether its
     yardsticks are the reference rates its computation quotes, not the facts
@@ -164,7 +166,8 @@ class KindSpec:
     gap: gaps.GapWording = gaps.apart_wording
     agreement: str = EQUAL
     relation: str = ""
-    converts: tuple[str, str] | None = None
+    converts: tuple[tuple[str, str], ...] = ()
+    own_rate: bool = False
     stated_rate: tuple[str, ...] = ()
     any_order: bool = False
     quotes_yardsticks: bool = False
@@ -191,11 +194,11 @@ class KindSpec:
         return [group[place] for group in self.groups(inputs) if place < len(group)]
 
     def conversions(self, inputs: Sequence[str]) -> list[tuple[str, str]]:
-        """(amount, converted) of each group, by the roles ``converts`` names; none if it names none."""
-        if self.converts is None:
-            return []
-        amount, converted = self.converts
-        return list(zip(self.at(amount, inputs), self.at(converted, inputs), strict=False))
+        """(amount, converted) of each pair of roles ``converts`` names, group by
+        group, in the order of the inputs; none if it names none."""
+        names = [r.name for r in self.roles or ()]
+        places = [(names.index(amount), names.index(converted)) for amount, converted in self.converts]
+        return [(g[a], g[c]) for g in self.groups(inputs) for a, c in places if max(a, c) < len(g)]
 
 
 # name: the function that runs a check of that kind, and what it declares
@@ -214,7 +217,8 @@ def kind(
     gap: gaps.GapWording = gaps.apart_wording,
     agreement: str = EQUAL,
     relation: str = "",
-    converts: tuple[str, str] | None = None,
+    converts: tuple[tuple[str, str], ...] = (),
+    own_rate: bool = False,
     stated_rate: tuple[str, ...] = (),
     any_order: bool = False,
     quotes_yardsticks: bool = False,
@@ -224,10 +228,14 @@ def kind(
         raise ValueError(f"check kind {name!r}: agreement {agreement!r} is not one of {', '.join(AGREEMENTS)}")
     if relation and relation not in RELATIONS:
         raise ValueError(f"check kind {name!r}: relation {relation!r} is not one of {', '.join(RELATIONS)}")
+    if any(not isinstance(pair, tuple) or len(pair) != 2 for pair in converts):
+        raise ValueError(f"check kind {name!r}: converts is pairs of roles (amount, converted), not {converts!r}")
     named = {Role.parse(r).name for r in roles or ()}
-    unknown = [r for r in (*(converts or ()), *stated_rate) if r not in named]
+    unknown = [r for r in (*(r for pair in converts for r in pair), *stated_rate) if r not in named]
     if unknown:
         raise ValueError(f"check kind {name!r}: {', '.join(unknown)} is not one of its roles")
+    if own_rate and not converts:
+        raise ValueError(f"check kind {name!r}: own_rate is for a kind that converts")
     if any_order and not repeat:
         raise ValueError(f"check kind {name!r}: any_order is for roles that repeat")
 
@@ -246,7 +254,8 @@ def kind(
             gap,
             agreement,
             relation,
-            converts,
+            tuple(converts),
+            own_rate,
             tuple(stated_rate),
             any_order,
             quotes_yardsticks,

@@ -23,8 +23,9 @@ from paper_audit.tables import reference
 
 def conversion_kinds() -> tuple[str, ...]:
     """The kinds of check that hold an amount and its value in another currency to
-    a rate: those that declare which of their inputs do (``@kind(converts=...)``)."""
-    return engine.kinds_where(lambda spec: spec.converts is not None)
+    a rate: those that declare which of their inputs do (``@kind(converts=...)``),
+    but not at a rate their own inputs imply (``own_rate``), which no other rate replaces."""
+    return engine.kinds_where(lambda spec: bool(spec.converts) and not spec.own_rate)
 
 
 # The chapter gathers every check of these kinds in the book (``Chapter(gathers=...)``).
@@ -37,7 +38,8 @@ LABEL = "conversion"
 def conversion_pairs(table: pd.DataFrame) -> list[tuple[str, str]]:
     """Every (amount in a currency, amount in dollars) pair that a check relates, once each."""
     pairs: list[tuple[str, str]] = []
-    rows = engine.load_checks(claims=table)
+    kinds = conversion_kinds()
+    rows = [row for row in engine.load_checks(claims=table) if row["kind"] in kinds]
     specs = [(engine.KIND_SPECS[row["kind"]], row["inputs"].split()) for row in rows]
     # A rate the text states ("4 rubles equaled to USD 1") is not a conversion of an amount.
     rate_claims = {i for spec, ids in specs for role in spec.stated_rate for i in spec.at(role, ids)}

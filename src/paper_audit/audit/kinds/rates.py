@@ -48,7 +48,7 @@ from paper_audit.tables import reference
     does="an amount converted at the rate the text states (rate_from units = rate_to units)",
     provides=("rate",),
     relation=AT_STATED_RATE,
-    converts=("amount", "converted"),
+    converts=(("amount", "converted"),),
     # "4 rubles equaled to USD 1" is the rate itself, not a conversion of an amount.
     stated_rate=("rate_from", "rate_to"),
 )
@@ -158,7 +158,7 @@ def _yardsticks(ctx: Context, row: CheckRow, claim_id: str, currency: str, named
     provides=("yardsticks", "range", "units_note", "rate", "paper_rate"),
     gap=against_range("every candidate", None),
     relation=AT_OFFICIAL_RATE,
-    converts=("amount", "converted"),
+    converts=(("amount", "converted"),),
     quotes_yardsticks=True,
 )
 def _reference_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
@@ -265,6 +265,8 @@ def _reference_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     roles=("part", "part_converted", "whole", "whole_converted"),
     does="a part of a sum converted at the rate its whole implies (the text's own proportion)",
     provides=("rate",),
+    converts=(("part", "part_converted"), ("whole", "whole_converted")),
+    own_rate=True,
 )
 def _part_of_whole(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     """A part of a sum, converted at the rate the text gives the whole: the
@@ -295,7 +297,7 @@ def _part_of_whole(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
     does="several conversions between the same currencies imply one rate",
     provides=("low_rate", "high_rate", "ratio", "rates"),
     relation=ONE_RATE,
-    converts=("amount", "converted"),
+    converts=(("amount", "converted"),),
     any_order=True,  # one rate for all: the pairs may be listed in any order
 )
 def _same_rate(ctx: Context, row: CheckRow, inputs: list[str]) -> Result:
