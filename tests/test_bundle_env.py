@@ -1,7 +1,9 @@
 """The student bundle runs on its own: a clean environment built from its
 requirements.txt alone (and its own package) executes every hand-out
 without an error, and a bare one gets what it needs from the hand-out's
-set-up cell, as on Colab.
+set-up cell, as on Colab. One environment serves both: the bare one, once
+the set-up cell has installed requirements.txt into it, gets the bundle's
+package (installing the requirements took most of the time, and twice).
 
 Nothing is fetched here: ``make test`` first downloads the wheels of the
 bundle's requirements (``make bundle-wheels``, into .venv/bundle-wheels), and
@@ -104,16 +106,45 @@ def execute(notebook, python, cwd, env, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def clean_python(student_dir, tmp_path_factory):
-    """An environment from the bundle's requirements.txt and its package, nothing else."""
+def set_up_env(student_dir, tmp_path_factory):
+    """A kernel and nothing else (as on Colab, but for the clone), then the
+    first hand-out run in it: its set-up cell installs the bundle's
+    requirements.txt. What the environment lacked before, and the notebook
+    as run, are kept for the tests."""
     wheels_for(student_dir)
+    kernel = next(line for line in pins(student_dir / "requirements.txt") if line.startswith("ipykernel=="))
     home = tmp_path_factory.mktemp("home")
-    return venv(
-        tmp_path_factory.mktemp("env") / "venv",
-        clean_env(home),
-        ["-r", str(student_dir / "requirements.txt")],
-        ["--no-deps", "-e", str(student_dir)],
+    env = clean_env(home)
+    python = venv(tmp_path_factory.mktemp("env") / "venv", env, [kernel])
+    missing = subprocess.run([str(python), "-c", "import number_parser"], env=env, capture_output=True, timeout=60)
+    folder = student_dir / "notebooks" / "classroom"
+    notebook = nbformat.read(folder / f"{NAMES[0]}.ipynb", as_version=4)
+    execute(notebook, python, folder, env, tmp_path_factory.mktemp("set-up"))
+    return {"python": python, "env": env, "lacked_requirements": missing.returncode != 0, "notebook": notebook}
+
+
+@pytest.fixture(scope="module")
+def clean_python(set_up_env, student_dir):
+    """An environment from the bundle's requirements.txt and its package, nothing
+    else: the one the set-up cell made (a kernel, then requirements.txt, all
+    from the bundle's pins), with the bundle's package installed. One pip
+    install of the requirements serves both, instead of one each."""
+    python = set_up_env["python"]
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "-e", str(student_dir)],
+        check=True,
+        env=set_up_env["env"],
+        timeout=INSTALL_TIMEOUT,
     )
+    return python
+
+
+def test_the_set_up_cell_installs_what_a_bare_environment_lacks(set_up_env):
+    """The hand-out's first cell installs the bundle's requirements, then every cell runs."""
+    assert set_up_env["lacked_requirements"], "the bare environment already had the package's requirements"
+    notebook = set_up_env["notebook"]
+    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
 
 
 def test_the_clean_environment_has_the_bundles_package_and_not_the_instructors(clean_python, student_dir):
@@ -133,22 +164,6 @@ def test_every_hand_out_runs_in_an_environment_built_from_the_bundle_alone(clean
     assert not errors, errors
     asked = [q for q in exercises.load_questions().values() if q.assignment == name and q.form != "written"]
     assert printed.count("not answered yet") == len(asked), printed
-
-
-def test_the_set_up_cell_installs_what_a_bare_environment_lacks(student_dir, tmp_path):
-    """A kernel and nothing else (as on Colab, but for the clone): the hand-out's
-    first cell installs the bundle's requirements, then every cell runs."""
-    wheels_for(student_dir)
-    kernel = next(line for line in pins(student_dir / "requirements.txt") if line.startswith("ipykernel=="))
-    env = clean_env(tmp_path)
-    python = venv(tmp_path / "bare", env, [kernel])
-    missing = subprocess.run([str(python), "-c", "import number_parser"], env=env, capture_output=True, timeout=60)
-    assert missing.returncode != 0, "the bare environment already has the package's requirements"
-    folder = student_dir / "notebooks" / "classroom"
-    notebook = nbformat.read(folder / f"{NAMES[0]}.ipynb", as_version=4)
-    execute(notebook, python, folder, env, tmp_path)
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert not errors, errors
 
 
 # ---------------------------------------------------------------- the requirements, derived
