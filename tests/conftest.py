@@ -19,12 +19,13 @@ BUILD_TIMEOUT = 1800
 
 
 def pytest_xdist_auto_num_workers(config):
-    """``-n auto`` (``make test``): two workers per core. Much of the suite
+    """``-n auto`` (``make test``): two workers per core. Part of the suite
     waits rather than computes (on sandboxes and their time limits, browsers,
-    builds): on two workers the two cores were 60% busy (``/usr/bin/time``:
-    112% of 200%), and on the project's 2-core machine three workers and then
-    four each shortened the whole suite (the README gives the figures).
-    PYTEST_XDIST_AUTO_NUM_WORKERS, if set, decides instead (pytest-xdist's own hook)."""
+    builds): on the project's 2-core machine three workers and then four each
+    shortened the whole suite, and six lengthened it (9:45 against 8:51 for
+    four): with four, both cores are busy for the whole run (``/proc/stat``;
+    the README gives the figures). PYTEST_XDIST_AUTO_NUM_WORKERS, if set,
+    decides instead (pytest-xdist's own hook)."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
     return 2 * (os.cpu_count() or 1)
