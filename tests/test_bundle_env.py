@@ -81,14 +81,16 @@ def clean_env(home):
 
 def venv(folder, env, *installs):
     subprocess.run([sys.base_prefix + "/bin/python3", "-m", "venv", str(folder)], check=True, env=env, timeout=300)
+    python = folder / "bin" / "python"
     for arguments in installs:
-        subprocess.run(
-            [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet", *arguments],
-            check=True,
-            env=env,
-            timeout=INSTALL_TIMEOUT,
-        )
-    return folder / "bin" / "python"
+        pip_install(python, env, arguments)
+    return python
+
+
+def pip_install(python, env, arguments):
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", *arguments], check=True, env=env, timeout=INSTALL_TIMEOUT
+    )
 
 
 def execute(notebook, python, cwd, env, tmp_path):
@@ -130,12 +132,7 @@ def clean_python(set_up_env, student_dir):
     from the bundle's pins), with the bundle's package installed. One pip
     install of the requirements serves both, instead of one each."""
     python = set_up_env["python"]
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "-e", str(student_dir)],
-        check=True,
-        env=set_up_env["env"],
-        timeout=INSTALL_TIMEOUT,
-    )
+    pip_install(python, set_up_env["env"], ["--no-deps", "-e", str(student_dir)])
     return python
 
 
